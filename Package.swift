@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "prunetop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "prunetop", targets: ["prunetop"]),
+        .library(name: "Training", targets: ["Training"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "TUI", targets: ["TUI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
+                       providers: [.apt(["libncurses-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Training", dependencies: ["COpenBLAS", "CZlib"]),
+        .target(name: "Metrics", dependencies: ["Training"]),
+        .target(name: "TUI", dependencies: ["CNCurses", "Metrics", "Training"]),
+        .executableTarget(
+            name: "prunetop",
+            dependencies: [
+                "Training", "Metrics", "TUI", "COpenBLAS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Training"]),
+    ]
+)

@@ -1,0 +1,30 @@
+#ifndef PRUNETOP_CNCURSES_SHIM_H
+#define PRUNETOP_CNCURSES_SHIM_H
+// Wide-character ncurses. Swift cannot import function-like macros or the
+// NCURSES_BITS attribute constants, so they are re-exported here as functions.
+#define NCURSES_WIDECHAR 1
+#include <locale.h>
+#include <wchar.h>
+#include <langinfo.h>
+#include <ncursesw/curses.h>
+#include <ncursesw/term.h>
+
+static inline attr_t prunetop_attr_bold(void) { return A_BOLD; }
+static inline attr_t prunetop_attr_dim(void) { return A_DIM; }
+static inline attr_t prunetop_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t prunetop_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t prunetop_attr_normal(void) { return A_NORMAL; }
+
+static inline int prunetop_max_y(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)x; return y; }
+static inline int prunetop_max_x(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)y; return x; }
+
+/// Reads the terminfo entry for `term` without opening a screen.
+/// Returns the number of colours it declares, or -1 when there is no entry.
+static inline int prunetop_terminfo_colors(const char *term) {
+    int status = 0;
+    if (setupterm(term, -1, &status) != OK) return -1;
+    int colors = tigetnum("colors");
+    del_curterm(cur_term);
+    return colors;
+}
+#endif

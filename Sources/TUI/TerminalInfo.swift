@@ -1,0 +1,48 @@
+import CNCurses
+import Foundation
+
+/// What the terminal we run in can show: read from the environment and terminfo,
+/// without opening a curses screen.
+public struct TerminalInfo: Sendable, Equatable {
+    public enum ColorSupport: String, Sendable {
+        case none, basic16 = "16", palette256 = "256", truecolor
+    }
+
+    public var term: String?
+    public var isTerminal: Bool
+    public var columns: Int?
+    public var rows: Int?
+    public var characterEncoding: String
+    public var colors: ColorSupport
+    public var noColorRequested: Bool
+
+    public var supportsUnicode: Bool { characterEncoding.uppercased() == "UTF-8" }
+
+    /// Inspects the process environment. Calls `setlocale`, as the dashboard will.
+    public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalInfo {
+        setlocale(LC_ALL, "")
+        let encoding = String(cString: nl_langinfo(nl_item(CODESET)))
+        let term = environment["TERM"]
+        let isTerminal = isatty(STDOUT_FILENO) == 1
+        var size = winsize()
+        let hasSize = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0
+        let declared = term.map { Int(prunetop_terminfo_colors($0)) } ?? -1
+        return TerminalInfo(
+            term: term,
+            isTerminal: isTerminal,
+            columns: hasSize ? Int(size.ws_col) : nil,
+            rows: hasSize ? Int(size.ws_row) : nil,
+            characterEncoding: encoding,
+            colors: colorSupport(terminfoColors: declared, environment: environment),
+            noColorRequested: !(environment["NO_COLOR"] ?? "").isEmpty)
+    }
+
+    /// Truecolor is not in classic terminfo; terminals announce it through COLORTERM.
+    public static func colorSupport(terminfoColors: Int, environment: [String: String]) -> ColorSupport {
+        let colorterm = environment["COLORTERM"]?.lowercased() ?? ""
+        if colorterm == "truecolor" || colorterm == "24bit" { return .truecolor }
+        if terminfoColors >= 256 { return .palette256 }
+        if terminfoColors >= 8 { return .basic16 }
+        return .none
+    }
+}

@@ -1,0 +1,16 @@
+import COpenBLAS
+
+/// Row-major single-precision GEMM, C = alpha * op(A) * op(B) + beta * C, through OpenBLAS.
+/// `m`, `n`, `k` are the dimensions of op(A) (m x k) and op(B) (k x n).
+@inline(__always)
+func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+           alpha: Float = 1, a: UnsafePointer<Float>, b: UnsafePointer<Float>,
+           beta: Float, c: UnsafeMutablePointer<Float>) {
+    cblas_sgemm(CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                blasint(m), blasint(n), blasint(k), alpha,
+                a, blasint(transposeA ? m : k),
+                b, blasint(transposeB ? k : n),
+                beta, c, blasint(n))
+}

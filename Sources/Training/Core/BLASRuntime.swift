@@ -1,0 +1,67 @@
+import COpenBLAS
+import Foundation
+
+/// Sets how many threads OpenBLAS may use (process-wide).
+public func setBLASThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+
+/// What OpenBLAS is doing in this process.
+public enum BLASRuntime {
+    /// The kernel family OpenBLAS chose at load time, e.g. "Cooperlake", "Haswell", "Prescott".
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+    public static var configuration: String { String(cString: openblas_get_config()) }
+    public static var threadCount: Int { Int(openblas_get_num_threads()) }
+
+    /// Median GFLOP/s of `repeats` timed n x n x n sgemm calls on the current thread setting.
+    public static func measureSGEMM(size n: Int = 1024, repeats: Int = 5) -> Double {
+        let a = (0..<(n * n)).map { Float($0 % 97) / 97 }
+        let b = (0..<(n * n)).map { Float($0 % 89) / 89 }
+        var c = [Float](repeating: 0, count: n * n)
+        var rates: [Double] = []
+        for attempt in 0...repeats {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        sgemm(transposeA: false, transposeB: false, m: n, n: n, k: n,
+                              a: a.baseAddress!, b: b.baseAddress!, beta: 0, c: c.baseAddress!)
+                    }
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+            if attempt > 0 { rates.append(2 * Double(n * n * n) / seconds / 1e9) }  // the first call warms up
+        }
+        return rates.sorted()[rates.count / 2]
+    }
+}
+
+/// Debian's OpenBLAS picks its kernel from the CPU id when the library loads, and on
+/// some virtual CPUs falls back to a generic kernel several times slower than the CPU
+/// allows. It honours OPENBLAS_CORETYPE, read at load time, so the fix is to set that
+/// variable and re-execute once, before any BLAS work.
+public enum BLASKernelChoice {
+    static let avx512Cores: Set<String> = ["skylakex", "cooperlake", "sapphirerapids"]
+    static let avx2Cores: Set<String> = avx512Cores.union(["haswell", "zen", "skylake", "kabylake"])
+    static let avx512Flags: Set<String> = ["avx512f", "avx512bw", "avx512dq", "avx512vl"]
+    static let avx2Flags: Set<String> = ["avx2", "fma"]
+
+    /// The OPENBLAS_CORETYPE to force, or nil when the detected core already fits the CPU.
+    public static func preferredCoreType(cpuFlags: Set<String>, detectedCore: String) -> String? {
+        let detected = detectedCore.lowercased()
+        if cpuFlags.isSuperset(of: avx512Flags) && !avx512Cores.contains(detected) { return "SKYLAKEX" }
+        if cpuFlags.isSuperset(of: avx2Flags) && !avx2Cores.contains(detected) { return "HASWELL" }
+        return nil
+    }
+
+    /// The flags of the first processor in /proc/cpuinfo (empty where there is none).
+    public static func cpuFlags(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> Set<String> {
+        guard let line = cpuinfo?.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return [] }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    public static func cpuModelName(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) -> String? {
+        guard let line = cpuinfo?.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+              let colon = line.firstIndex(of: ":") else { return nil }
+        return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+}

@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// An unsigned-byte IDX array: its dimensions (outermost first) and its elements in
+/// row-major order. `bytes.count` is the product of `dimensions`.
+public struct IDXArray: Sendable, Equatable {
+    public let dimensions: [Int]
+    public let bytes: [UInt8]
+
+    public init(dimensions: [Int], bytes: [UInt8]) {
+        self.dimensions = dimensions
+        self.bytes = bytes
+    }
+}
+
+/// The IDX format (as used by MNIST): a big-endian magic number 00 00 TYPE NDIM,
+/// NDIM big-endian UInt32 sizes, then the elements. Only TYPE 0x08 (unsigned byte)
+/// is supported.
+public enum IDXFile {
+    /// Parses an IDX file's bytes. The sizes in the header are checked (with overflow
+    /// checks) against the actual length before anything of that size is allocated;
+    /// a file shorter or longer than its header says is an error. `path` labels errors.
+    public static func parse(_ data: [UInt8], path: String) throws -> IDXArray {
+        guard data.count >= 4 else {
+            throw DatasetError.truncated(path: path, dimensions: [], expectedBytes: 4, actualBytes: data.count)
+        }
+        guard data[0] == 0, data[1] == 0 else {
+            throw DatasetError.badMagic(path: path, found: Array(data[0..<4]))
+        }
+        guard data[2] == 0x08 else {
+            throw DatasetError.unsupportedElementType(path: path, typeCode: data[2])
+        }
+        let dimensionCount = Int(data[3])
+        let headerBytes = 4 + 4 * dimensionCount
+        guard data.count >= headerBytes else {
+            throw DatasetError.truncated(path: path, dimensions: [], expectedBytes: headerBytes,
+                                         actualBytes: data.count)
+        }
+        var dimensions: [Int] = []
+        dimensions.reserveCapacity(dimensionCount)
+        var elementCount = 1
+        var overflow = false
+        for index in 0..<dimensionCount {
+            let offset = 4 + 4 * index
+            let size = Int(data[offset]) << 24 | Int(data[offset + 1]) << 16
+                | Int(data[offset + 2]) << 8 | Int(data[offset + 3])
+            dimensions.append(size)
+            if !overflow {
+                let (product, didOverflow) = elementCount.multipliedReportingOverflow(by: size)
+                elementCount = product
+                overflow = didOverflow
+            }
+        }
+        // A zero dimension makes the product zero even after an overflow elsewhere.
+        if dimensions.contains(0) {
+            elementCount = 0
+            overflow = false
+        }
+        let (expectedBytes, sumOverflow) = headerBytes.addingReportingOverflow(elementCount)
+        guard !overflow, !sumOverflow else {
+            throw DatasetError.tooLarge(path: path, dimensions: dimensions, actualBytes: data.count)
+        }
+        guard data.count >= expectedBytes else {
+            throw DatasetError.truncated(path: path, dimensions: dimensions, expectedBytes: expectedBytes,
+                                         actualBytes: data.count)
+        }
+        guard data.count == expectedBytes else {
+            throw DatasetError.trailingBytes(path: path, dimensions: dimensions, expectedBytes: expectedBytes,
+                                             actualBytes: data.count)
+        }
+        return IDXArray(dimensions: dimensions, bytes: Array(data[headerBytes...]))
+    }
+
+    /// Reads the file at `path`, gunzips it when it starts with 1f 8b (refusing more
+    /// than `decompressionLimit` bytes of output), and parses it.
+    public static func read(path: String, decompressionLimit: Int) throws -> IDXArray {
+        var data = try readFile(path: path)
+        if Gzip.isCompressed(data) {
+            data = try Gzip.decompress(data, path: path, limit: decompressionLimit)
+        }
+        return try parse(data, path: path)
+    }
+
+    /// Reads the file at `path`, gunzips it when it starts with 1f 8b, and parses it.
+    public static func read(path: String) throws -> IDXArray {
+        try read(path: path, decompressionLimit: 1 << 31)
+    }
+
+    /// The whole content of a regular file, with the system's reason on failure.
+    static func readFile(path: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw DatasetError.unreadable(path: path, reason: systemError())
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw DatasetError.unreadable(path: path, reason: systemError())
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else {
+            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
+            throw DatasetError.unreadable(path: path, reason: "expected a regular file, found \(kind)")
+        }
+        let size = Int(info.st_size)
+        var bytes = [UInt8](repeating: 0, count: size)
+        var filled = 0
+        while filled < size {
+            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return systemRead(descriptor, base + filled, min(size - filled, 1 << 30))
+            }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw DatasetError.unreadable(path: path, reason: systemError())
+            }
+            if count == 0 { break }  // the file shrank while being read
+            filled += count
+        }
+        if filled < size { bytes.removeSubrange(filled...) }
+        return bytes
+    }
+
+    private static func systemError() -> String {
+        String(cString: strerror(errno))
+    }
+}
+
+/// `read(2)`, named apart from `IDXFile.read`.
+@inline(__always)
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
+}

@@ -1,0 +1,17 @@
+public final class Flatten: Layer {
+    public let name: String
+    private var cachedShape: [Int] = []
+
+    public init(name: String) { self.name = name }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
+
+    public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
+        if isTraining { cachedShape = input.shape }
+        return Tensor(shape: [input.batchSize, input.sampleSize], storage: input.storage)
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
+        needsInputGradient ? Tensor(shape: cachedShape, storage: outputGradient.storage) : nil
+    }
+}

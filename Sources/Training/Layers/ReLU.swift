@@ -1,0 +1,33 @@
+public final class ReLU: Layer {
+    public let name: String
+    private var cachedOutput = Tensor(shape: [0])
+
+    public init(name: String) { self.name = name }
+
+    public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
+
+    public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
+        let output = Tensor(shape: input.shape) { out in
+            input.storage.withUnsafeBufferPointer { x in
+                for i in 0..<x.count { out[i] = max(x[i], 0) }
+            }
+        }
+        if isTraining { cachedOutput = output }
+        return output
+    }
+
+    public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
+        guard needsInputGradient else { return nil }
+        return Tensor(shape: outputGradient.shape) { dx in
+            outputGradient.storage.withUnsafeBufferPointer { dy in
+                cachedOutput.storage.withUnsafeBufferPointer { y in
+                    // Both loads are unconditional so the select vectorises (no branch).
+                    for i in 0..<dy.count {
+                        let gradient = dy[i]
+                        dx[i] = y[i] > 0 ? gradient : 0
+                    }
+                }
+            }
+        }
+    }
+}

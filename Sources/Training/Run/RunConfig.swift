@@ -1,0 +1,47 @@
+/// Everything that defines a training run. The same config and seed give bitwise the
+/// same run on the same machine and thread count.
+public struct RunConfig: Sendable, Equatable {
+    public var model = "lenet300"
+    /// An MNIST-format IDX directory; nil means Fashion-MNIST when installed, else the embedded digits.
+    public var dataDirectory: String?
+    public var epochs = 5
+    public var batchSize = 128
+    public var learningRate: Float = 0.05
+    public var learningRateSchedule = LearningRateSchedule.cosine
+    public var optimizer = OptimizerConfig.defaultSGD
+    public var seed: UInt64 = 0
+    public var threads = 1
+    /// Evaluate on the test set every this many steps; nil means at the end of every epoch.
+    public var evaluateEverySteps: Int?
+    /// How often the trainer publishes a snapshot between evaluations.
+    public var snapshotIntervalSeconds = 0.1
+    /// Start paused, waiting for a resume or step command.
+    public var startPaused = false
+
+    public init() {}
+
+    public func validate() throws {
+        func check(_ condition: Bool, _ key: String, _ expected: String, _ found: String) throws {
+            if !condition { throw RunConfigError.invalid(key: key, expected: expected, found: found) }
+        }
+        try check(ModelCatalog.names.contains(model), "model", "one of \(ModelCatalog.names.joined(separator: ", "))", model)
+        try check(epochs >= 1, "epochs", "an integer >= 1", "\(epochs)")
+        try check(batchSize >= 1, "batch", "an integer >= 1", "\(batchSize)")
+        try check(learningRate.isFinite && learningRate > 0, "lr", "a positive number", "\(learningRate)")
+        try check((1...256).contains(threads), "threads", "an integer from 1 to 256", "\(threads)")
+        if let every = evaluateEverySteps { try check(every >= 1, "eval-every", "an integer >= 1", "\(every)") }
+        try check(snapshotIntervalSeconds > 0, "snapshot-interval", "a positive number of seconds", "\(snapshotIntervalSeconds)")
+    }
+}
+
+public enum RunConfigError: Error, CustomStringConvertible, Equatable {
+    case invalid(key: String, expected: String, found: String)
+    case batchLargerThanData(batch: Int, trainCount: Int)
+
+    public var description: String {
+        switch self {
+        case let .invalid(key, expected, found): "\(key): expected \(expected), found \(found)"
+        case let .batchLargerThanData(batch, count): "batch: \(batch) is larger than the \(count) training samples"
+        }
+    }
+}

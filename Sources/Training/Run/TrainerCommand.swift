@@ -1,0 +1,16 @@
+/// A request from the UI (or a script) to the running trainer, applied between steps.
+public enum TrainerCommand: Sendable, Equatable {
+    case pause
+    case resume
+    /// Run this many steps, then pause again (from a paused state).
+    case step(count: Int)
+    case stop
+    /// Set the base learning rate that the schedule scales.
+    case setLearningRate(Float)
+}
+
+public enum RunState: String, Sendable {
+    case running, paused, diverged, finished, stopped
+
+    public var isTerminal: Bool { self == .finished || self == .stopped }
+}

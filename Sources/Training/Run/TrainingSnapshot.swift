@@ -1,0 +1,59 @@
+/// The weights of one parameterised tensor at snapshot time, with counts.
+public struct LayerSnapshot: Sendable {
+    public var name: String
+    public var shape: [Int]
+    public var isPrunable: Bool
+    public var weights: [Float]
+    public var nonzeroCount: Int
+
+    public init(parameter: Parameter) {
+        name = parameter.name
+        shape = parameter.shape
+        isPrunable = parameter.isPrunable
+        weights = parameter.value
+        nonzeroCount = parameter.value.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+    }
+
+    public var parameterCount: Int { weights.count }
+}
+
+/// An immutable picture of a run, published by the trainer and read by any thread.
+public struct TrainingSnapshot: Sendable {
+    public var state: RunState
+    public var model: String
+    public var dataset: String
+    public var step: Int
+    public var totalSteps: Int
+    public var stepsPerEpoch: Int
+    /// Mean training loss and accuracy since the previous evaluation.
+    public var trainLoss: Double
+    public var trainAccuracy: Double
+    /// Mean training loss over the steps since the previous snapshot (for live curves).
+    public var recentLoss: Double
+    public var testAccuracy: Double?
+    public var testLoss: Double?
+    public var learningRate: Float
+    public var baseLearningRate: Float
+    /// Training samples per second of step time since the previous snapshot.
+    public var samplesPerSecond: Double
+    public var samplesSeen: Int
+    /// Time spent inside training steps, and wall time since the run started.
+    public var trainingSeconds: Double
+    public var elapsedSeconds: Double
+    /// Parameterised tensors (weights and biases), in network order.
+    public var layers: [LayerSnapshot]
+    /// The latest thing worth telling the user ("learning rate 0.05 → 0.02 at step 1,200").
+    public var message: String?
+
+    /// Completed epochs as a fraction, e.g. 2.5.
+    public var epochProgress: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
+    /// The 1-based epoch the run is in.
+    public var epoch: Int { min(step / max(stepsPerEpoch, 1) + 1, totalSteps / max(stepsPerEpoch, 1)) }
+    public var fractionComplete: Double { Double(step) / Double(max(totalSteps, 1)) }
+    /// Seconds left at the current rate, when known.
+    public var estimatedSecondsRemaining: Double? {
+        guard samplesPerSecond > 0, step > 0 else { return nil }
+        let samplesPerStep = Double(samplesSeen) / Double(step)
+        return Double(totalSteps - step) * samplesPerStep / samplesPerSecond
+    }
+}

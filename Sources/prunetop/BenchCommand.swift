@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Training
+
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training throughput: full steps (forward, loss, backward, update) on real data.")
+
+    @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")).")
+    var model = "lenet300"
+
+    @Option(help: "Samples per step.")
+    var batch = 128
+
+    @Option(help: "BLAS threads.")
+    var threads = 1
+
+    @Option(help: "Timed steps per repeat.")
+    var steps = 200
+
+    @Option(help: "Timed repeats; the median is reported.")
+    var repeats = 7
+
+    @Option(help: "An MNIST-format IDX directory (default: Fashion-MNIST if installed, else the embedded digits).")
+    var data: String?
+
+    @Flag(help: "Print one JSON object.")
+    var json = false
+
+    func validate() throws {
+        guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
+        guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
+    }
+
+    func run() throws {
+        var config = RunConfig()
+        config.model = model
+        config.batchSize = batch
+        config.threads = threads
+        config.epochs = 1_000_000
+        do { try config.validate() } catch let error as RunConfigError { throw ValidationError("--\(error)") }
+        let dataset = try DataChoice.load(directory: data)
+        let session = try TrainingSession(config: config, dataset: dataset)
+        setBLASThreads(threads)
+        for _ in 0..<20 { session.trainStep() }
+        var rates: [Double] = []
+        for _ in 0..<repeats {
+            let begin = DispatchTime.now().uptimeNanoseconds
+            for _ in 0..<steps { session.trainStep() }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+            rates.append(Double(steps * batch) / seconds)
+        }
+        let median = rates.sorted()[rates.count / 2]
+        let gflops = median * 2 * Double(session.model.trainingMACsPerSample) / 1e9
+        if json {
+            print(JSONValue.object([
+                ("model", .string(model)), ("batch", .int(batch)), ("threads", .int(threads)),
+                ("samples_per_s", .number(median.rounded())), ("gflops", .number((gflops * 10).rounded() / 10)),
+                ("blas_core", .string(BLASRuntime.coreName)),
+                ("dataset", .string(dataset.name)), ("steps", .int(steps)), ("repeats", .int(repeats)),
+                ("samples_per_s_runs", .array(rates.map { .number($0.rounded()) })),
+            ]).rendered)
+        } else {
+            print("\(model), batch \(batch), \(threads) thread(s), \(dataset.name), OpenBLAS core \(BLASRuntime.coreName)")
+            print("  training: \(Format.grouped(Int(median))) samples/s (median of \(repeats) x \(steps) steps; "
+                  + "range \(Format.grouped(Int(rates.min()!)))-\(Format.grouped(Int(rates.max()!))))")
+            print(String(format: "  %.1f GFLOP/s of training arithmetic (%.2f MFLOP per sample)",
+                         gflops, 2 * Double(session.model.trainingMACsPerSample) / 1e6))
+        }
+    }
+}

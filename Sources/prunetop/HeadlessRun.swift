@@ -1,0 +1,92 @@
+import Foundation
+import Training
+
+/// Runs the trainer on its queue while the main thread shows progress on stderr (when
+/// it is a terminal) and the trainer's events go to the JSONL log.
+struct HeadlessRun {
+    let config: RunConfig
+    let dataset: ImageDataset
+    let jsonlPath: String?
+
+    enum Outcome { case finished, stopped, diverged }
+
+    func run() throws -> Outcome {
+        let trainer = try Trainer(config: config, dataset: dataset)
+        let log = try jsonlPath.map(RunLogWriter.init(path:))
+        let outcome = OutcomeBox()
+        let (config, dataset) = (config, dataset)
+        trainer.start { event in
+            switch event {
+            case let .started(snapshot): log?.write(RunEventJSON.start(config: config, dataset: dataset, snapshot: snapshot))
+            case let .evaluated(snapshot): log?.write(RunEventJSON.evaluation(snapshot))
+            case let .finished(snapshot): log?.write(RunEventJSON.end("done", snapshot))
+            case let .stopped(snapshot): log?.write(RunEventJSON.end(outcome.value == .diverged ? "diverged" : "stopped", snapshot))
+            case .diverged:
+                outcome.set(.diverged)
+                trainer.send(.stop)
+            case .commandApplied: break
+            }
+        }
+        let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
+        while !trainer.waitUntilFinished(timeout: 0.2) {
+            if let snapshot = trainer.latestSnapshot { progress?.draw(snapshot) }
+        }
+        progress?.clear()
+        guard let final = trainer.latestSnapshot else { return .stopped }
+        if outcome.value == .diverged {
+            Terminal.standardError("error: \(final.message ?? "training diverged")\n")
+            return .diverged
+        }
+        let accuracy = final.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
+        let rate = final.trainingSeconds > 0 ? Double(final.samplesSeen) / final.trainingSeconds : 0
+        print("\(config.model) on \(dataset.name): test accuracy \(accuracy) after \(config.epochs) epochs, "
+              + "\(Format.grouped(Int(rate))) samples/s, \(String(format: "%.1f", final.elapsedSeconds)) s")
+        return final.state == .finished ? .finished : .stopped
+    }
+}
+
+private final class OutcomeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var outcome: HeadlessRun.Outcome?
+    var value: HeadlessRun.Outcome? { lock.withLock { outcome } }
+    func set(_ value: HeadlessRun.Outcome) { lock.withLock { outcome = value } }
+}
+
+/// One self-overwriting line on stderr: bar, epoch, step, loss, accuracy, rate, ETA.
+struct ProgressLine {
+    func draw(_ s: TrainingSnapshot) {
+        let width = 24
+        let filled = Int(s.fractionComplete * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        var parts = [String(format: "[%@] %3.0f%%", bar, s.fractionComplete * 100),
+                     "epoch \(s.epoch)/\(s.totalSteps / max(s.stepsPerEpoch, 1))",
+                     "step \(Format.grouped(s.step))/\(Format.grouped(s.totalSteps))"]
+        if s.recentLoss.isFinite { parts.append(String(format: "loss %.3f", s.recentLoss)) }
+        if let accuracy = s.testAccuracy { parts.append(String(format: "test %.1f%%", accuracy * 100)) }
+        parts.append("\(Format.grouped(Int(s.samplesPerSecond))) samples/s")
+        if let eta = s.estimatedSecondsRemaining { parts.append("ETA \(Format.duration(eta))") }
+        Terminal.standardError("\r\u{1B}[K" + parts.joined(separator: "  "))
+    }
+
+    func clear() { Terminal.standardError("\r\u{1B}[K") }
+}
+
+enum Format {
+    /// 1234567 -> "1,234,567".
+    static func grouped(_ value: Int) -> String {
+        let digits = String(abs(value))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return value < 0 ? "-" + out : out
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        let total = Int(seconds.rounded())
+        return total >= 3600
+            ? String(format: "%d:%02d:%02d", total / 3600, total / 60 % 60, total % 60)
+            : String(format: "%d:%02d", total / 60, total % 60)
+    }
+}

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct Prunetop: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prunetop",
+        abstract: "Watch and steer pruning and sparse training of small networks, live.",
+        subcommands: [RunCommand.self, BenchCommand.self, DoctorCommand.self])
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Metrics
+import Training
+
+/// Writes a run's events as JSON lines, flushed line by line so a crash loses at most
+/// the line being written.
+final class RunLogWriter: Sendable {
+    private let handle: FileHandle
+    let path: String
+
+    init(path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else {
+            throw ValidationError("--jsonl: cannot create '\(path)' (does the directory exist, is it writable?)")
+        }
+        guard let handle = FileHandle(forWritingAtPath: path) else {
+            throw ValidationError("--jsonl: cannot open '\(path)' for writing")
+        }
+        self.handle = handle
+        self.path = path
+    }
+
+    deinit { try? handle.close() }
+
+    func write(_ value: JSONValue) {
+        handle.write(Data((value.rendered + "\n").utf8))
+    }
+}
+
+/// The JSON shape of each event.
+enum RunEventJSON {
+    static func start(config: RunConfig, dataset: ImageDataset, snapshot: TrainingSnapshot) -> JSONValue {
+        let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
+        return .object([
+            ("event", .string("start")),
+            ("config", configJSON(config)),
+            ("dataset", .object([
+                ("name", .string(dataset.name)), ("source", .string(dataset.source)),
+                ("train", .int(dataset.trainCount)), ("test", .int(dataset.testCount)),
+                ("rows", .int(dataset.rows)), ("columns", .int(dataset.columns)),
+                ("classes", .int(dataset.classCount)),
+            ])),
+            ("steps_per_epoch", .int(snapshot.stepsPerEpoch)),
+            ("total_steps", .int(snapshot.totalSteps)),
+            ("parameters", .int(snapshot.layers.reduce(0) { $0 + $1.parameterCount })),
+            ("prunable", .array(prunable.map { .object([("name", .string($0.name)), ("params", .int($0.parameterCount))]) })),
+            ("blas_core", .string(BLASRuntime.coreName)),
+        ])
+    }
+
+    static func configJSON(_ config: RunConfig) -> JSONValue {
+        var optimizer: [(String, JSONValue)] = [("name", .string(config.optimizer.name))]
+        switch config.optimizer {
+        case let .sgd(momentum, nesterov, weightDecay):
+            optimizer += [("momentum", .number(momentum)), ("nesterov", .bool(nesterov)), ("weight_decay", .number(weightDecay))]
+        case let .adam(beta1, beta2, epsilon, weightDecay):
+            optimizer += [("beta1", .number(beta1)), ("beta2", .number(beta2)), ("epsilon", .number(epsilon)),
+                          ("weight_decay", .number(weightDecay))]
+        }
+        var schedule: [(String, JSONValue)] = [("name", .string(config.learningRateSchedule.name)),
+                                               ("warmup_steps", .int(config.learningRateSchedule.warmupSteps))]
+        switch config.learningRateSchedule.decay {
+        case let .step(every, gamma): schedule += [("every", .int(every)), ("gamma", .number(gamma))]
+        case let .cosine(minimumFactor): schedule += [("minimum_factor", .number(minimumFactor))]
+        case .constant: break
+        }
+        return .object([
+            ("model", .string(config.model)),
+            ("data", config.dataDirectory.map(JSONValue.string) ?? .null),
+            ("epochs", .int(config.epochs)),
+            ("batch", .int(config.batchSize)),
+            ("lr", .number(config.learningRate)),
+            ("lr_schedule", .object(schedule)),
+            ("optimizer", .object(optimizer)),
+            ("seed", .string(String(config.seed))),
+            ("threads", .int(config.threads)),
+            ("eval_every", config.evaluateEverySteps.map(JSONValue.int) ?? .null),
+        ])
+    }
+
+    static func evaluation(_ snapshot: TrainingSnapshot) -> JSONValue {
+        let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
+        return .object([
+            ("event", .string("eval")),
+            ("step", .int(snapshot.step)),
+            ("epoch", .number(snapshot.epochProgress)),
+            ("train_loss", .number(snapshot.trainLoss)),
+            ("train_acc", .number(snapshot.trainAccuracy)),
+            ("test_loss", .optional(snapshot.testLoss)),
+            ("test_acc", .optional(snapshot.testAccuracy)),
+            ("lr", .number(snapshot.learningRate)),
+            ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
+            ("layers", .array(prunable.map {
+                .object([("name", .string($0.name)), ("params", .int($0.parameterCount)), ("nonzero", .int($0.nonzeroCount))])
+            })),
+            ("samples_per_s", .number(snapshot.samplesPerSecond)),
+            ("seconds", .number(snapshot.elapsedSeconds)),
+        ])
+    }
+
+    static func end(_ event: String, _ snapshot: TrainingSnapshot) -> JSONValue {
+        let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
+        return .object([
+            ("event", .string(event)),
+            ("step", .int(snapshot.step)),
+            ("epoch", .number(snapshot.epochProgress)),
+            ("test_acc", .optional(snapshot.testAccuracy)),
+            ("test_loss", .optional(snapshot.testLoss)),
+            ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
+            ("seconds", .number(snapshot.elapsedSeconds)),
+            ("training_seconds", .number(snapshot.trainingSeconds)),
+            ("samples_per_s", .number(snapshot.trainingSeconds > 0 ? Double(snapshot.samplesSeen) / snapshot.trainingSeconds : 0)),
+            ("message", snapshot.message.map(JSONValue.string) ?? .null),
+        ])
+    }
+}

@@ -1,0 +1,2 @@
+BLASStartup.reexecIfKernelIsWeak()
+Prunetop.main()

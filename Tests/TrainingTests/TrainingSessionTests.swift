@@ -1,0 +1,75 @@
+import Training
+import XCTest
+
+final class TrainingSessionTests: XCTestCase {
+    private func config(model: String = "lenet300", seed: UInt64 = 1, epochs: Int = 1, batch: Int = 64) -> RunConfig {
+        var config = RunConfig()
+        config.model = model
+        config.seed = seed
+        config.epochs = epochs
+        config.batchSize = batch
+        return config
+    }
+
+    func testLossDecreasesOnTheEmbeddedDigits() throws {
+        let session = try TrainingSession(config: config(), dataset: DatasetLoader.embeddedDigits())
+        let before = session.evaluate()
+        let losses = (0..<22).map { _ in session.trainStep().loss }
+        XCTAssertLessThan(losses.suffix(4).reduce(0, +) / 4, 0.5 * losses.prefix(2).reduce(0, +) / 2)
+        let after = session.evaluate()
+        XCTAssertLessThan(after.loss, before.loss)
+        XCTAssertGreaterThan(after.accuracy, 0.7)
+    }
+
+    func testLeNet5LossDecreases() throws {
+        let session = try TrainingSession(config: config(model: "lenet5", batch: 32), dataset: DatasetLoader.embeddedDigits())
+        let losses = (0..<15).map { _ in session.trainStep().loss }
+        XCTAssertLessThan(losses.suffix(3).reduce(0, +), losses.prefix(3).reduce(0, +))
+    }
+
+    func testSameSeedGivesBitwiseTheSameWeights() throws {
+        func train(seed: UInt64) throws -> [[Float]] {
+            let session = try TrainingSession(config: config(seed: seed, epochs: 2), dataset: DatasetLoader.embeddedDigits())
+            for _ in 0..<30 { session.trainStep() }  // crosses an epoch boundary (22 steps per epoch)
+            return session.model.parameters.map(\.value)
+        }
+        let first = try train(seed: 7)
+        XCTAssertEqual(first, try train(seed: 7))
+        XCTAssertNotEqual(first, try train(seed: 8))
+    }
+
+    func testEpochsVisitEverySampleInADifferentOrder() throws {
+        let sampler = BatchSampler(dataset: DatasetLoader.embeddedDigits(), batchSize: 100, seed: 3)
+        let first = sampler.permutation(epoch: 0), second = sampler.permutation(epoch: 1)
+        XCTAssertEqual(Set(first).count, 1437)
+        XCTAssertEqual(first.sorted(), second.sorted())
+        XCTAssertNotEqual(first, second)
+        XCTAssertEqual(sampler.permutation(epoch: 0), first)
+        XCTAssertEqual(sampler.stepsPerEpoch, 14)
+    }
+
+    func testBatchesAreNormalisedToZeroMeanUnitVariance() throws {
+        let dataset = DatasetLoader.embeddedDigits()
+        let sampler = BatchSampler(dataset: dataset, batchSize: 100, seed: 3)
+        let (images, labels) = sampler.batch(trainIndices: (0..<Int32(dataset.trainCount)).map { $0 }[...])
+        XCTAssertEqual(images.shape, [1437, 1, 28, 28])
+        XCTAssertEqual(labels.map { UInt8($0) }, dataset.trainLabels)
+        let mean = images.storage.reduce(0.0) { $0 + Double($1) } / Double(images.count)
+        let variance = images.storage.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(images.count)
+        XCTAssertEqual(mean, 0, accuracy: 1e-4)
+        XCTAssertEqual(variance, 1, accuracy: 1e-3)
+    }
+
+    func testInvalidConfigsAreRefusedWithTheKey() {
+        var bad = config()
+        bad.epochs = 0
+        XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual("\($0)", "epochs: expected an integer >= 1, found 0") }
+        bad = config()
+        bad.learningRate = -1
+        XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual("\($0)", "lr: expected a positive number, found -1.0") }
+        bad = config(batch: 5000)
+        XCTAssertThrowsError(try TrainingSession(config: bad, dataset: DatasetLoader.embeddedDigits())) {
+            XCTAssertEqual("\($0)", "batch: 5000 is larger than the 1437 training samples")
+        }
+    }
+}
