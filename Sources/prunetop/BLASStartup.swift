@@ -1,9 +1,10 @@
 import Foundation
 import Training
 
-/// Makes OpenBLAS use the kernel that fits this CPU. OpenBLAS reads OPENBLAS_CORETYPE
-/// only when it loads, so when the detected kernel is weaker than the CPU allows, set
-/// the variable and re-execute this program once. A user's own OPENBLAS_CORETYPE wins.
+/// Makes OpenBLAS use the kernel that suits the trainer (see `BLASKernelChoice`).
+/// OpenBLAS reads OPENBLAS_CORETYPE only when it loads, so when the detected kernel is
+/// another one, set the variable and re-execute this program once. A user's own
+/// OPENBLAS_CORETYPE wins.
 enum BLASStartup {
     static let detectedCoreVariable = "PRUNETOP_BLAS_DETECTED_CORE"
 
@@ -24,9 +25,9 @@ enum BLASStartup {
     static var explanation: String {
         let environment = ProcessInfo.processInfo.environment
         if let detected = environment[detectedCoreVariable], let forced = environment["OPENBLAS_CORETYPE"] {
-            return "OpenBLAS detected \(detected); prunetop set OPENBLAS_CORETYPE=\(forced) to fit the CPU"
+            return "OpenBLAS detected \(detected); prunetop set OPENBLAS_CORETYPE=\(forced), its fastest kernel for small training GEMMs"
         }
         if let forced = environment["OPENBLAS_CORETYPE"] { return "OPENBLAS_CORETYPE=\(forced) set by the user" }
-        return "detected by OpenBLAS; fits the CPU"
+        return "detected by OpenBLAS"
     }
 }

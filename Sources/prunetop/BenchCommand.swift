@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed repeats; the median is reported.")
     var repeats = 7
 
-    @Option(help: "An MNIST-format IDX directory (default: Fashion-MNIST if installed, else the embedded digits).")
+    @Option(help: ArgumentHelp(DataChoice.help))
     var data: String?
 
     @Flag(help: "Print one JSON object.")

@@ -2,10 +2,14 @@ import ArgumentParser
 import Foundation
 import Training
 
-/// Loads the data set named by --data, or the default one, telling the user on stderr
-/// when the default had to fall back to the embedded set.
+/// Loads the data set named by --data (a directory, or `embedded`), or the default one,
+/// telling the user on stderr when the default had to fall back to the embedded set.
 enum DataChoice {
+    static let help = "An MNIST-format IDX directory, or 'embedded' for the built-in 8x8 digits "
+        + "(default: Fashion-MNIST if installed, else the embedded digits)."
+
     static func load(directory: String?) throws -> ImageDataset {
+        if directory == "embedded" { return DatasetLoader.embeddedDigits() }
         if let directory { return try DatasetLoader.load(directory: directory) }
         let (dataset, notice) = try DatasetLoader.loadDefault()
         if let notice { Terminal.standardError("note: \(notice)\n") }

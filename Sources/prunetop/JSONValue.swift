@@ -11,7 +11,10 @@ enum JSONValue {
     case array([JSONValue])
     case object([(String, JSONValue)])
 
-    static func number(_ value: Float) -> JSONValue { .number(Double(value)) }
+    /// A Float written as its shortest decimal form (0.05, not 0.05000000074505806).
+    static func number(_ value: Float) -> JSONValue {
+        value.isFinite ? .number(Double(value.description) ?? Double(value)) : .null
+    }
     static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
     var rendered: String {

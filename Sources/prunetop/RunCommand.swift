@@ -13,7 +13,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")).")
     var model = "lenet300"
 
-    @Option(help: "An MNIST-format IDX directory (default: Fashion-MNIST if installed, else the embedded digits).")
+    @Option(help: ArgumentHelp(DataChoice.help))
     var data: String?
 
     @Option(help: "Epochs to train.")

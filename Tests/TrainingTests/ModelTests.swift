@@ -46,12 +46,11 @@ final class ModelTests: XCTestCase {
 
     func testBLASKernelChoice() {
         let avx512: Set = ["fma", "avx2", "avx512f", "avx512bw", "avx512dq", "avx512vl"]
-        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Prescott"), "SKYLAKEX")
-        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Haswell"), "SKYLAKEX")
-        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Cooperlake"))
-        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "SkylakeX"))
+        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Prescott"), "HASWELL")
+        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Cooperlake"), "HASWELL")
         XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: ["avx2", "fma"], detectedCore: "Sandybridge"), "HASWELL")
-        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: ["avx2", "fma"], detectedCore: "Zen"))
+        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Haswell"))
+        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: ["avx2"], detectedCore: "Prescott"), "no FMA: keep OpenBLAS's choice")
         XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: ["sse2"], detectedCore: "Prescott"))
         let cpuinfo = "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu avx2 fma\n"
         XCTAssertEqual(BLASKernelChoice.cpuFlags(cpuinfo: cpuinfo), ["fpu", "avx2", "fma"])

@@ -1,0 +1,147 @@
+import Foundation
+import XCTest
+
+/// The real binary, as a user or a script runs it.
+final class CommandLineTests: XCTestCase {
+    func testHeadlessRunWritesTheEventsOfTheRun() throws {
+        let log = PrunetopProcess.temporaryPath("run.jsonl")
+        let result = try PrunetopProcess.run(["run", "--headless", "--data", "embedded", "--epochs", "2", "--batch", "64",
+                                              "--seed", "3", "--jsonl", log])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardOutput.contains("lenet300 on digits-8x8 (embedded): test accuracy"), result.standardOutput)
+        XCTAssertEqual(result.standardError, "", "no progress bar when stderr is not a terminal")
+
+        let events = try PrunetopProcess.jsonLines(log)
+        XCTAssertEqual(events.map { $0["event"] as? String }, ["start", "eval", "eval", "done"])
+        let config = try XCTUnwrap(events[0]["config"] as? [String: Any])
+        XCTAssertEqual(config["epochs"] as? Int, 2)
+        XCTAssertEqual(config["batch"] as? Int, 64)
+        XCTAssertEqual(config["lr"] as? Double, 0.05)
+        XCTAssertEqual(config["seed"] as? String, "3")
+        XCTAssertEqual((events[0]["dataset"] as? [String: Any])?["train"] as? Int, 1437)
+
+        let evaluations = events.filter { $0["event"] as? String == "eval" }
+        XCTAssertEqual(evaluations.map { $0["step"] as? Int }, [22, 44])
+        XCTAssertEqual(evaluations.map { $0["epoch"] as? Double }, [1, 2])
+        for evaluation in evaluations {
+            XCTAssertNotNil(evaluation["train_loss"] as? Double)
+            XCTAssertEqual(evaluation["sparsity"] as? Double, 0)
+            let layers = try XCTUnwrap(evaluation["layers"] as? [[String: Any]])
+            XCTAssertEqual(layers.map { $0["name"] as? String }, ["fc1.weight", "fc2.weight", "fc3.weight"])
+            XCTAssertEqual(layers.map { $0["params"] as? Int }, [235_200, 30_000, 1_000])
+            XCTAssertEqual(layers.map { $0["nonzero"] as? Int }, [235_200, 30_000, 1_000])
+        }
+        let done = try XCTUnwrap(events.last)
+        XCTAssertGreaterThan(try XCTUnwrap(done["test_acc"] as? Double), 0.85)
+        XCTAssertEqual(done["test_acc"] as? Double, evaluations.last?["test_acc"] as? Double)
+        XCTAssertGreaterThan(try XCTUnwrap(done["samples_per_s"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(done["seconds"] as? Double), 0)
+    }
+
+    func testTheSameSeedGivesTheSameNumbers() throws {
+        func losses(seed: String) throws -> [Double] {
+            let log = PrunetopProcess.temporaryPath("seed.jsonl")
+            let result = try PrunetopProcess.run(["run", "--headless", "--data", "embedded", "--epochs", "2", "--model", "lenet5",
+                                                  "--batch", "32", "--seed", seed, "--eval-every", "15", "--jsonl", log])
+            XCTAssertEqual(result.status, 0, result.standardError)
+            return try PrunetopProcess.jsonLines(log).filter { $0["event"] as? String == "eval" }.flatMap {
+                [try XCTUnwrap($0["train_loss"] as? Double), try XCTUnwrap($0["test_loss"] as? Double)]
+            }
+        }
+        let first = try losses(seed: "11")
+        XCTAssertEqual(first.count, 2 * 6)
+        XCTAssertEqual(first, try losses(seed: "11"))
+        XCTAssertNotEqual(first, try losses(seed: "12"))
+    }
+
+    func testBadFlagsAreRefusedWithWhatWasExpected() throws {
+        let cases: [([String], String)] = [
+            (["--epochs", "0"], "--epochs: expected an integer >= 1, found 0"),
+            (["--model", "lenet9"], "--model: expected one of lenet300, lenet5, found lenet9"),
+            (["--lr=-1"], "--lr: expected a positive number, found -1.0"),
+            (["--lr=0"], "--lr: expected a positive number, found 0.0"),
+            (["--lr", "fast"], "The value 'fast' is invalid for '--lr <lr>'"),
+            (["--batch", "0"], "--batch: expected an integer >= 1, found 0"),
+            (["--threads", "0"], "--threads: expected an integer from 1 to 256, found 0"),
+            (["--lr-schedule", "wobble"], "--lr-schedule: expected constant, cosine or step:EVERY:GAMMA"),
+            (["--optimizer", "rmsprop"], "--optimizer: expected sgd or adam, found 'rmsprop'"),
+            (["--momentum", "1.5"], "--momentum: expected a number in [0, 1), found 1.5"),
+            (["--eval-every", "0"], "--eval-every: expected an integer >= 1, found 0"),
+            (["--epoch", "3"], "Unknown option '--epoch'"),
+        ]
+        for (arguments, message) in cases {
+            let result = try PrunetopProcess.run(["run", "--headless", "--data", "embedded"] + arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(message), "\(arguments): expected «\(message)» in «\(result.standardError)»")
+        }
+    }
+
+    func testBadDataIsReportedWithTheFileNotACrash() throws {
+        let missing = try PrunetopProcess.run(["run", "--headless", "--data", "/nonexistent/mnist"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.standardError.contains("/nonexistent/mnist"), missing.standardError)
+
+        let directory = PrunetopProcess.temporaryPath("corrupt")
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
+            FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data([0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1]))
+        }
+        let corrupt = try PrunetopProcess.run(["run", "--headless", "--data", directory])
+        XCTAssertEqual(corrupt.status, 1)
+        XCTAssertTrue(corrupt.standardError.contains(directory), corrupt.standardError)
+        XCTAssertTrue(corrupt.standardError.lowercased().contains("magic"), corrupt.standardError)
+    }
+
+    func testADivergingRunStopsWithItsOwnExitCodeAndSaysWhy() throws {
+        let log = PrunetopProcess.temporaryPath("diverge.jsonl")
+        let result = try PrunetopProcess.run(["run", "--headless", "--data", "embedded", "--lr", "1000000", "--jsonl", log])
+        XCTAssertEqual(result.status, 3, result.standardError)
+        XCTAssertTrue(result.standardError.contains("training diverged at step"), result.standardError)
+        let events = try PrunetopProcess.jsonLines(log)
+        XCTAssertEqual(events.first?["event"] as? String, "start")
+        XCTAssertEqual(events.last?["event"] as? String, "diverged")
+    }
+
+    func testBenchPrintsOneJSONObject() throws {
+        let result = try PrunetopProcess.run(["bench", "--json", "--data", "embedded", "--steps", "3", "--repeats", "1", "--batch", "64"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(object["model"] as? String, "lenet300")
+        XCTAssertEqual(object["batch"] as? Int, 64)
+        XCTAssertEqual(object["threads"] as? Int, 1)
+        XCTAssertGreaterThan(try XCTUnwrap(object["samples_per_s"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(object["gflops"] as? Double), 0)
+        XCTAssertFalse(try XCTUnwrap(object["blas_core"] as? String).isEmpty)
+    }
+
+    func testDoctorPicksTheFastKernelAndRespectsTheUsersChoice() throws {
+        let result = try PrunetopProcess.run(["doctor", "--json"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(report["sgemm_gflops_1_thread"] as? Double), 0)
+        XCTAssertEqual(report["fashion_mnist"] as? Bool, FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist"))
+        let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(separator: " ").map(String.init) ?? [])
+        if flags.isSuperset(of: ["avx2", "fma"]) {
+            XCTAssertEqual(report["blas_core"] as? String, "Haswell", "prunetop re-executes with OPENBLAS_CORETYPE=HASWELL")
+        }
+
+        var environment = PrunetopProcess.cleanEnvironment
+        environment["OPENBLAS_CORETYPE"] = "PRESCOTT"
+        let forced = try PrunetopProcess.run(["doctor", "--json"], environment: environment)
+        let forcedReport = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(forced.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(forcedReport["blas_core"] as? String, "Prescott")
+        XCTAssertEqual(forcedReport["blas_core_choice"] as? String, "OPENBLAS_CORETYPE=PRESCOTT set by the user")
+    }
+
+    func testProgressBarOnATerminal() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux script(1) is not installed") }
+        let command = "\(PrunetopProcess.executable.path) run --headless --data embedded --epochs 3 --eval-every 5"
+        let result = try PrunetopProcess.run([], environment: PrunetopProcess.cleanEnvironment, timeout: 300, launcher: ["/usr/bin/script", "-qec", command, "/dev/null"])
+        XCTAssertEqual(result.status, 0, result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("epoch 3/3"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("samples/s"), result.standardOutput)
+        XCTAssertTrue(result.standardOutput.contains("\r\u{1B}[K"), "the bar rewrites one line")
+    }
+}

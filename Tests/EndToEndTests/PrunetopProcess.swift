@@ -1,0 +1,69 @@
+import Foundation
+import XCTest
+
+/// Runs the real `prunetop` binary that `swift test` built next to the test bundle.
+struct PrunetopProcess {
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    static var executable: URL {
+        let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for candidate in [directory, directory.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("prunetop")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return directory.appendingPathComponent("prunetop")
+    }
+
+    /// The environment of the test, minus anything that would steer the BLAS kernel choice.
+    static var cleanEnvironment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["OPENBLAS_CORETYPE"] = nil
+        environment["PRUNETOP_BLAS_DETECTED_CORE"] = nil
+        return environment
+    }
+
+    /// Runs prunetop with `arguments`, or, with a `launcher`, that command line instead
+    /// (e.g. script(1) to give prunetop a terminal).
+    static func run(_ arguments: [String], environment: [String: String] = cleanEnvironment,
+                    timeout: TimeInterval = 300, launcher: [String] = []) throws -> Result {
+        let process = Process()
+        process.executableURL = launcher.first.map(URL.init(fileURLWithPath:)) ?? executable
+        process.arguments = launcher.isEmpty ? arguments : Array(launcher.dropFirst()) + arguments
+        process.environment = environment
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("prunetop-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("stdout"), err = directory.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: out.path, contents: nil)
+        FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        if process.isRunning {
+            process.terminate()
+            XCTFail("prunetop \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus,
+                      standardOutput: try String(contentsOf: out, encoding: .utf8),
+                      standardError: try String(contentsOf: err, encoding: .utf8))
+    }
+
+    static func temporaryPath(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("prunetop-\(UUID().uuidString)-\(name)").path
+    }
+
+    /// Each line of a JSONL file as a dictionary.
+    static func jsonLines(_ path: String) throws -> [[String: Any]] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+    }
+}
