@@ -13,7 +13,7 @@ demo: build
 	.build/release/prunetop run --headless --epochs 5 --jsonl runs/demo.jsonl
 
 test: deps
-	swift test
+	swift test --disable-swift-testing
 
 bench: build
 	.build/release/prunetop bench

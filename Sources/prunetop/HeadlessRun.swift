@@ -53,22 +53,34 @@ private final class OutcomeBox: @unchecked Sendable {
 }
 
 /// One self-overwriting line on stderr: bar, epoch, step, loss, accuracy, rate, ETA.
+/// It never wraps (a wrapped line cannot be rewritten): fields least worth keeping are
+/// dropped until it fits the terminal's width.
 struct ProgressLine {
     func draw(_ s: TrainingSnapshot) {
-        let width = 24
-        let filled = Int(s.fractionComplete * Double(width))
-        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
-        var parts = [String(format: "[%@] %3.0f%%", bar, s.fractionComplete * 100),
-                     "epoch \(s.epoch)/\(s.totalSteps / max(s.stepsPerEpoch, 1))",
-                     "step \(Format.grouped(s.step))/\(Format.grouped(s.totalSteps))"]
-        if s.recentLoss.isFinite { parts.append(String(format: "loss %.3f", s.recentLoss)) }
-        if let accuracy = s.testAccuracy { parts.append(String(format: "test %.1f%%", accuracy * 100)) }
-        parts.append("\(Format.grouped(Int(s.samplesPerSecond))) samples/s")
-        if let eta = s.estimatedSecondsRemaining { parts.append("ETA \(Format.duration(eta))") }
-        Terminal.standardError("\r\u{1B}[K" + parts.joined(separator: "  "))
+        Terminal.standardError("\r\u{1B}[K" + Self.line(for: s, width: Terminal.standardErrorWidth ?? 80))
     }
 
     func clear() { Terminal.standardError("\r\u{1B}[K") }
+
+    static func line(for s: TrainingSnapshot, width: Int) -> String {
+        let barWidth = width >= 100 ? 24 : 12
+        let filled = Int(s.fractionComplete * Double(barWidth))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: barWidth - filled)
+        // (text, priority): lower priorities go first when space is short.
+        var fields: [(String, Int)] = [(String(format: "[%@] %3.0f%%", bar, s.fractionComplete * 100), 9),
+                                       ("epoch \(s.epoch)/\(s.totalSteps / max(s.stepsPerEpoch, 1))", 7),
+                                       ("step \(Format.grouped(s.step))/\(Format.grouped(s.totalSteps))", 2)]
+        if s.recentLoss.isFinite { fields.append((String(format: "loss %.3f", s.recentLoss), 5)) }
+        if let accuracy = s.testAccuracy { fields.append((String(format: "test %.1f%%", accuracy * 100), 4)) }
+        fields.append(("\(Format.grouped(Int(s.samplesPerSecond))) samples/s", 3))
+        if let eta = s.estimatedSecondsRemaining { fields.append(("ETA \(Format.duration(eta))", 8)) }
+        func joined() -> String { fields.map(\.0).joined(separator: "  ") }
+        while joined().count > width - 1, fields.count > 1,
+              let weakest = fields.indices.min(by: { fields[$0].1 < fields[$1].1 }) {
+            fields.remove(at: weakest)
+        }
+        return String(joined().prefix(max(width - 1, 0)))
+    }
 }
 
 enum Format {

@@ -137,11 +137,17 @@ final class CommandLineTests: XCTestCase {
 
     func testProgressBarOnATerminal() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("util-linux script(1) is not installed") }
-        let command = "\(PrunetopProcess.executable.path) run --headless --data embedded --epochs 3 --eval-every 5"
+        let command = "\(PrunetopProcess.executable.path) run --headless --data embedded --epochs 8 --eval-every 5"
         let result = try PrunetopProcess.run([], environment: PrunetopProcess.cleanEnvironment, timeout: 300, launcher: ["/usr/bin/script", "-qec", command, "/dev/null"])
         XCTAssertEqual(result.status, 0, result.standardOutput)
-        XCTAssertTrue(result.standardOutput.contains("epoch 3/3"), result.standardOutput)
         XCTAssertTrue(result.standardOutput.contains("samples/s"), result.standardOutput)
         XCTAssertTrue(result.standardOutput.contains("\r\u{1B}[K"), "the bar rewrites one line")
+        // script(1)'s terminal reports no size, so the bar assumes 80 columns and must not wrap.
+        let frames = result.standardOutput.components(separatedBy: "\r\u{1B}[K").filter { $0.contains("epoch") && !$0.contains("\n") }
+        XCTAssertFalse(frames.isEmpty)
+        for frame in frames {
+            XCTAssertLessThanOrEqual(frame.count, 79, frame)
+            XCTAssertNotNil(frame.firstMatch(of: /\[[#-]{12}\] +\d+%  epoch [1-8]\/8/), frame)
+        }
     }
 }
