@@ -83,18 +83,7 @@ struct ProgressLine {
     }
 }
 
-enum Format {
-    /// 1234567 -> "1,234,567".
-    static func grouped(_ value: Int) -> String {
-        let digits = String(abs(value))
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return value < 0 ? "-" + out : out
-    }
-
+extension Format {
     static func duration(_ seconds: Double) -> String {
         let total = Int(seconds.rounded())
         return total >= 3600

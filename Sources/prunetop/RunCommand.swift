@@ -52,6 +52,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write one JSON event per line to this file.")
     var jsonl: String?
 
+    @OptionGroup(title: "Sparsity")
+    var sparsityOptions: SparsityOptions
+
     func makeConfig() throws -> RunConfig {
         var config = RunConfig()
         config.model = model
@@ -74,6 +77,7 @@ struct RunCommand: ParsableCommand {
         config.seed = seed
         config.threads = threads
         config.evaluateEverySteps = evalEvery
+        config.sparsity = try sparsityOptions.makeConfig()
         do { try config.validate() } catch let error as RunConfigError { throw ValidationError("--\(error)") }
         return config
     }

@@ -75,7 +75,25 @@ enum RunEventJSON {
             ("seed", .string(String(config.seed))),
             ("threads", .int(config.threads)),
             ("eval_every", config.evaluateEverySteps.map(JSONValue.int) ?? .null),
+            ("sparsity", .object([
+                ("method", .string(config.sparsity.method)),
+                ("target", .number(config.sparsity.target)),
+                ("schedule", config.sparsity.schedule.map { .string($0.name) } ?? .null),
+                ("budget", config.sparsity.budget.map { .string($0.name) } ?? .null),
+                ("granularity", config.sparsity.granularity.map { .string($0.name) } ?? .null),
+                ("options", .object(config.sparsity.options.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
+            ])),
         ])
+    }
+
+    /// Measured over the prunable weights as the forward pass sees them.
+    static func sparsityFields(_ snapshot: TrainingSnapshot) -> [(String, JSONValue)] {
+        let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
+        return [("method", .string(snapshot.sparsity.method)),
+                ("phase", .string(snapshot.sparsity.phase)),
+                ("target", .number(snapshot.sparsity.scheduledTarget)),
+                ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
+                ("compression", .number(SparsityStatistics.compression(prunable)))]
     }
 
     static func evaluation(_ snapshot: TrainingSnapshot) -> JSONValue {
@@ -89,10 +107,12 @@ enum RunEventJSON {
             ("test_loss", .optional(snapshot.testLoss)),
             ("test_acc", .optional(snapshot.testAccuracy)),
             ("lr", .number(snapshot.learningRate)),
-            ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
-            ("layers", .array(prunable.map {
-                .object([("name", .string($0.name)), ("params", .int($0.parameterCount)), ("nonzero", .int($0.nonzeroCount))])
+        ] + sparsityFields(snapshot) + [
+            ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).map { stats, layer in
+                .object([("name", .string(stats.name)), ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
+                         ("target", layer.targetSparsity.map(JSONValue.number) ?? .null)])
             })),
+            ("method_stats", .object(snapshot.sparsity.statistics.map { ($0.name, .number($0.value)) })),
             ("samples_per_s", .number(snapshot.samplesPerSecond)),
             ("seconds", .number(snapshot.elapsedSeconds)),
         ])
@@ -106,7 +126,7 @@ enum RunEventJSON {
             ("epoch", .number(snapshot.epochProgress)),
             ("test_acc", .optional(snapshot.testAccuracy)),
             ("test_loss", .optional(snapshot.testLoss)),
-            ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
+        ] + sparsityFields(snapshot) + [
             ("seconds", .number(snapshot.elapsedSeconds)),
             ("training_seconds", .number(snapshot.trainingSeconds)),
             ("samples_per_s", .number(snapshot.trainingSeconds > 0 ? Double(snapshot.samplesSeen) / snapshot.trainingSeconds : 0)),

@@ -41,4 +41,11 @@ public final class Adam: Optimizer {
             }
         }
     }
+
+    public func maskState(ofParameter index: Int, by mask: [Float]) {
+        for i in firstMoments[index].indices where mask[i] == 0 {
+            firstMoments[index][i] = 0
+            secondMoments[index][i] = 0
+        }
+    }
 }

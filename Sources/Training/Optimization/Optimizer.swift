@@ -30,4 +30,7 @@ public enum OptimizerConfig: Sendable, Equatable {
 /// (velocities, moments) in the order of the parameter list it was made for.
 public protocol Optimizer: AnyObject {
     func step(learningRate: Float)
+    /// Zeroes the per-weight state (momentum, moments) of parameter `index` where `mask`
+    /// is 0, so a pruned or regrown weight does not inherit a stale velocity.
+    func maskState(ofParameter index: Int, by mask: [Float])
 }

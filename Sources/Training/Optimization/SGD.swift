@@ -38,4 +38,8 @@ public final class SGD: Optimizer {
             }
         }
     }
+
+    public func maskState(ofParameter index: Int, by mask: [Float]) {
+        for i in velocities[index].indices where mask[i] == 0 { velocities[index][i] = 0 }
+    }
 }

@@ -17,6 +17,8 @@ public struct RunConfig: Sendable, Equatable {
     public var snapshotIntervalSeconds = 0.1
     /// Start paused, waiting for a resume or step command.
     public var startPaused = false
+    /// The sparsification method, target and schedule.
+    public var sparsity = SparsityConfig()
 
     public init() {}
 
@@ -31,17 +33,22 @@ public struct RunConfig: Sendable, Equatable {
         try check((1...256).contains(threads), "threads", "an integer from 1 to 256", "\(threads)")
         if let every = evaluateEverySteps { try check(every >= 1, "eval-every", "an integer >= 1", "\(every)") }
         try check(snapshotIntervalSeconds > 0, "snapshot-interval", "a positive number of seconds", "\(snapshotIntervalSeconds)")
+        let sparsityErrors = sparsity.validationErrors()
+        if !sparsityErrors.isEmpty { throw RunConfigError.sparsity(sparsityErrors.joined(separator: "; ")) }
     }
 }
 
 public enum RunConfigError: Error, CustomStringConvertible, Equatable {
     case invalid(key: String, expected: String, found: String)
     case batchLargerThanData(batch: Int, trainCount: Int)
+    /// A sparsity setting's problem, already phrased as "key: problem".
+    case sparsity(String)
 
     public var description: String {
         switch self {
         case let .invalid(key, expected, found): "\(key): expected \(expected), found \(found)"
         case let .batchLargerThanData(batch, count): "batch: \(batch) is larger than the \(count) training samples"
+        case let .sparsity(problem): problem
         }
     }
 }

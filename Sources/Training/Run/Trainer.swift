@@ -172,6 +172,32 @@ private struct RunLoop {
             let old = session.baseLearningRate
             session.baseLearningRate = rate
             announce("learning rate \(old) → \(rate) at step \(session.step)")
+        case let .setMethod(name):
+            let old = engine.method.name
+            changeSparsity("method \(old) → \(name)") { try $0.switchMethod(to: name) }
+        case let .setTargetSparsity(target):
+            let old = engine.target
+            changeSparsity(String(format: "target sparsity %.2f → %.2f", old, target)) { try $0.setTarget(target) }
+        case let .setSparsitySchedule(schedule):
+            changeSparsity("schedule \(engine.schedule.name) → \(schedule.name)") { try $0.setSchedule(schedule) }
+        case let .setLayerBudget(budget):
+            changeSparsity("budget \(engine.budget.name) → \(budget.name)") { try $0.setBudget(budget) }
+        case let .setGranularity(granularity):
+            changeSparsity("granularity \(engine.granularity.name) → \(granularity.name)") { try $0.setGranularity(granularity) }
+        case .rewind:
+            changeSparsity("rewound") { try $0.rewind() }
+        }
+    }
+
+    private var engine: SparsityEngine { session.sparsity }
+
+    /// Applies a sparsity knob, or refuses it with the engine's reason and changes nothing.
+    private mutating func changeSparsity(_ description: String, _ change: (SparsityEngine) throws -> Void) {
+        do {
+            try change(engine)
+            announce("\(description) at step \(Format.grouped(session.step))")
+        } catch {
+            refuse("\(error)")
         }
     }
 
@@ -180,6 +206,15 @@ private struct RunLoop {
     private mutating func announce(_ text: String) {
         message = text
         onEvent(.commandApplied(text, publishSnapshot()))
+    }
+
+    private func layerSnapshots() -> [LayerSnapshot] {
+        let targets = engine.layerTargets(for: engine.scheduledSparsity(at: session.step))
+        return session.model.parameters.map { parameter in
+            guard let l = engine.prunable.firstIndex(where: { $0 === parameter }) else { return LayerSnapshot(parameter: parameter) }
+            return LayerSnapshot(parameter: parameter, effectiveWeights: engine.effectiveWeights(l),
+                                 mask: engine.masks[l], targetSparsity: targets[l])
+        }
     }
 
     @discardableResult
@@ -203,7 +238,8 @@ private struct RunLoop {
             samplesSeen: samplesSeen,
             trainingSeconds: trainingSeconds,
             elapsedSeconds: Date().timeIntervalSince(startTime),
-            layers: session.model.parameters.map(LayerSnapshot.init(parameter:)),
+            layers: layerSnapshots(),
+            sparsity: engine.snapshot,
             message: message)
         trainer.publish(snapshot)
         lastPublish = Date()

@@ -7,6 +7,15 @@ public enum TrainerCommand: Sendable, Equatable {
     case stop
     /// Set the base learning rate that the schedule scales.
     case setLearningRate(Float)
+    /// Switch sparsification method; the current masks carry over.
+    case setMethod(String)
+    /// Set the final target sparsity, in [0, 1); masks follow at the next step.
+    case setTargetSparsity(Double)
+    case setSparsitySchedule(SparsitySchedule)
+    case setLayerBudget(LayerBudget)
+    case setGranularity(Granularity)
+    /// Rewind weights (and the learning rate) as the active method defines it (lottery).
+    case rewind
 }
 
 public enum RunState: String, Sendable {

@@ -11,6 +11,10 @@ public final class TrainingSession {
     /// The base learning rate the schedule scales; a live knob.
     public var baseLearningRate: Float
     public private(set) var step = 0
+    /// The learning-rate schedule reads step - offset (lottery rewinding moves it back).
+    public private(set) var learningRateStepOffset = 0
+    /// Masks and the active sparsification method.
+    public private(set) var sparsity: SparsityEngine!
     private var order: [Int32] = []
     private var orderEpoch = -1
 
@@ -37,6 +41,24 @@ public final class TrainingSession {
                                       classCount: dataset.classCount, seed: config.seed)
         optimizer = config.optimizer.makeOptimizer(for: model.parameters)
         baseLearningRate = config.learningRate
+        sparsity = try SparsityEngine(config: config.sparsity, prunable: model.prunableParameters,
+                                      totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, seed: config.seed,
+                                      services: makeSparsityServices())
+        sparsity.begin()
+    }
+
+    private func makeSparsityServices() -> SparsityServices {
+        SparsityServices(
+            maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
+            sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
+            classCount: dataset.classCount,
+            initialValue: { [unowned self] l, i in
+                let parameter = model.prunableParameters[l]
+                return ParameterInitializer.initialValue(seed: config.seed, parameterIndex: parameter.index, element: i,
+                                                         fanIn: parameter.shape.dropFirst().reduce(1, *))
+            },
+            synapticFlowGradients: { [unowned self] in synapticFlowGradients() },
+            rewindLearningRate: { [unowned self] toStep in learningRateStepOffset = step - toStep })
     }
 
     public var stepsPerEpoch: Int { sampler.stepsPerEpoch }
@@ -45,7 +67,7 @@ public final class TrainingSession {
     /// The 0-based epoch the next step belongs to.
     public var epoch: Int { step / stepsPerEpoch }
     public var learningRate: Float {
-        config.learningRateSchedule.rate(base: baseLearningRate, step: step, totalSteps: totalSteps)
+        config.learningRateSchedule.rate(base: baseLearningRate, step: step - learningRateStepOffset, totalSteps: totalSteps)
     }
 
     /// Forward, loss, backward and update on the next training batch.
@@ -57,18 +79,28 @@ public final class TrainingSession {
         }
         let start = (step % stepsPerEpoch) * config.batchSize
         let (images, labels) = sampler.batch(trainIndices: order[start..<(start + config.batchSize)])
+        sparsity.beforeForward()
         let logits = model.forward(images, isTraining: true)
         let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
-        if result.loss.isFinite {
-            model.backward(result.gradient)
-            optimizer.step(learningRate: learningRate)
+        guard result.loss.isFinite else {
+            sparsity.cancelStep()
+            step += 1
+            return StepResult(loss: result.loss, correct: result.correct, samples: labels.count)
         }
+        model.backward(result.gradient)
+        sparsity.afterBackward()
+        optimizer.step(learningRate: learningRate)
         step += 1
+        sparsity.afterStep()
         return StepResult(loss: result.loss, correct: result.correct, samples: labels.count)
     }
 
-    /// Accuracy and mean loss on the whole test set.
+    /// Accuracy and mean loss on the whole test set, with the effective (masked) weights.
     public func evaluate(chunk: Int = 1000) -> Evaluation {
+        sparsity.withEffectiveWeights { evaluateCurrentWeights(chunk: chunk) }
+    }
+
+    private func evaluateCurrentWeights(chunk: Int) -> Evaluation {
         var correct = 0
         var loss = 0.0
         var start = 0
@@ -83,5 +115,34 @@ public final class TrainingSession {
         }
         let count = Double(max(dataset.testCount, 1))
         return Evaluation(accuracy: Double(correct) / count, loss: loss / count)
+    }
+
+    /// Dense gradients of the loss on `count` training samples drawn with `seed`, at the
+    /// effective weights. Nothing is updated; the training order is not disturbed.
+    func sampleGradients(count: Int, seed: UInt64) -> [[Float]] {
+        var generator = SeededGenerator(seed: seed)
+        let indices = (0..<count).map { _ in Int32(generator.next() % UInt64(dataset.trainCount)) }
+        let (images, labels) = sampler.batch(trainIndices: indices[...])
+        return sparsity.withEffectiveWeights {
+            let logits = model.forward(images, isTraining: true)
+            let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
+            model.backward(result.gradient)
+            return model.prunableParameters.map(\.gradient)
+        }
+    }
+
+    /// SynFlow's data-free pass: every parameter replaced by its absolute value, an
+    /// all-ones input, R = sum of the outputs; returns dR/dw for each prunable tensor.
+    func synapticFlowGradients() -> [[Float]] {
+        let saved = model.parameters.map(\.value)
+        defer { for (parameter, value) in zip(model.parameters, saved) { parameter.value = value } }
+        for (l, parameter) in model.prunableParameters.enumerated() {
+            parameter.value = sparsity.effectiveWeights(l)
+        }
+        for parameter in model.parameters { parameter.value = parameter.value.map(abs) }
+        let input = Tensor(shape: [1] + model.inputShape, repeating: 1)
+        let output = model.forward(input, isTraining: true)
+        model.backward(Tensor(shape: output.shape, repeating: 1))
+        return model.prunableParameters.map(\.gradient)
     }
 }

@@ -1,20 +1,46 @@
-/// The weights of one parameterised tensor at snapshot time, with counts.
+/// The weights of one parameterised tensor at snapshot time, as the forward pass sees
+/// them, with counts; prunable tensors also carry their mask.
 public struct LayerSnapshot: Sendable {
     public var name: String
     public var shape: [Int]
     public var isPrunable: Bool
     public var weights: [Float]
     public var nonzeroCount: Int
+    /// 0/1 per weight (prunable tensors only).
+    public var mask: [Float]?
+    /// The sparsity the budget assigns this tensor now (prunable tensors only).
+    public var targetSparsity: Double?
 
-    public init(parameter: Parameter) {
+    public init(parameter: Parameter, effectiveWeights: [Float]? = nil, mask: [Float]? = nil, targetSparsity: Double? = nil) {
         name = parameter.name
         shape = parameter.shape
         isPrunable = parameter.isPrunable
-        weights = parameter.value
-        nonzeroCount = parameter.value.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        weights = effectiveWeights ?? parameter.value
+        nonzeroCount = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        self.mask = mask
+        self.targetSparsity = targetSparsity
     }
 
     public var parameterCount: Int { weights.count }
+}
+
+/// The sparsification state of a run.
+public struct SparsitySnapshot: Sendable {
+    public var method: String
+    /// Final target sparsity, and the target the schedule sets now.
+    public var target: Double
+    public var scheduledTarget: Double
+    /// Measured over the prunable weights' masks.
+    public var measured: Double
+    public var schedule: String
+    public var budget: String
+    public var granularity: String
+    /// "dense", "pruning", "fine-tune", or the method's own phase ("sparse", "rewind"...).
+    public var phase: String
+    public var lastUpdateStep: Int?
+    /// Weights whose mask changed in the last update.
+    public var lastMaskChurn: Int
+    public var statistics: [MethodStatistic]
 }
 
 /// An immutable picture of a run, published by the trainer and read by any thread.
@@ -42,6 +68,7 @@ public struct TrainingSnapshot: Sendable {
     public var elapsedSeconds: Double
     /// Parameterised tensors (weights and biases), in network order.
     public var layers: [LayerSnapshot]
+    public var sparsity: SparsitySnapshot
     /// The latest thing worth telling the user ("learning rate 0.05 → 0.02 at step 1,200").
     public var message: String?
 

@@ -1,0 +1,141 @@
+/// Turns scores into masks: keep the highest-scoring weights (or groups of weights),
+/// exactly `round(density x count)` of them, ties broken by lower index so results are
+/// deterministic.
+public enum MaskSelection {
+    /// Indices of the `keep` largest values (ties: lower index first), in O(n) average.
+    public static func topIndices(_ values: [Float], keep: Int) -> [Int] {
+        let count = values.count
+        guard keep > 0 else { return [] }
+        guard keep < count else { return Array(0..<count) }
+        let threshold = kthLargest(values, k: keep)
+        var result: [Int] = []
+        result.reserveCapacity(keep)
+        for i in 0..<count where values[i] > threshold { result.append(i) }
+        for i in 0..<count where result.count < keep && values[i] == threshold { result.append(i) }
+        return result
+    }
+
+    /// A 0/1 mask keeping the `keep` highest values.
+    public static func mask(scores: [Float], keep: Int) -> [Float] {
+        var mask = [Float](repeating: 0, count: scores.count)
+        for i in topIndices(scores, keep: keep) { mask[i] = 1 }
+        return mask
+    }
+
+    /// The k-th largest value (k >= 1), by quickselect on a copy. NaN scores count as lowest.
+    public static func kthLargest(_ values: [Float], k: Int) -> Float {
+        var a = values.map { $0.isNaN ? -Float.infinity : $0 }
+        var low = 0, high = a.count - 1
+        let target = k - 1  // position in descending order
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        while low < high {
+            state = CounterRandom.mix(state)
+            let pivot = a[low + Int(state % UInt64(high - low + 1))]
+            var i = low, j = high
+            while i <= j {
+                while a[i] > pivot { i += 1 }
+                while a[j] < pivot { j -= 1 }
+                if i <= j {
+                    a.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if target <= j { high = j } else if target >= i { low = i } else { return a[target] }
+        }
+        return a[target]
+    }
+
+    /// Number of elements kept at `sparsity` out of `count`.
+    public static func keepCount(count: Int, sparsity: Double) -> Int {
+        min(count, max(0, Int((Double(count) * (1 - sparsity)).rounded())))
+    }
+
+    /// Masks for every tensor. `layerSparsities` nil means one global ranking over all
+    /// tensors not in `dense` (each keeping at least `minimumDensity`).
+    public static func masks(scores: [[Float]], shapes: [[Int]], granularity: Granularity,
+                             layerSparsities: [Double]?, target: Double,
+                             dense: Set<Int>, minimumDensity: Double) -> [[Float]] {
+        switch granularity {
+        case .weights:
+            if let layerSparsities {
+                return scores.indices.map { l in
+                    dense.contains(l) ? ones(scores[l].count)
+                        : mask(scores: scores[l], keep: keepCount(count: scores[l].count, sparsity: layerSparsities[l]))
+                }
+            }
+            return globalMasks(scores: scores, target: target, dense: dense, minimumDensity: minimumDensity)
+        case .neurons:
+            let sparsities = layerSparsities ?? scores.map { _ in target }
+            return scores.indices.map { l in
+                // The last layer's outputs are the classes: never remove them.
+                dense.contains(l) || l == scores.count - 1 ? ones(scores[l].count)
+                    : groupMask(scores: scores[l], groups: shapes[l][0], sparsity: sparsities[l])
+            }
+        case let .nOfM(n, m):
+            return scores.indices.map { l in
+                dense.contains(l) ? ones(scores[l].count) : nOfMMask(scores: scores[l], shape: shapes[l], n: n, m: m)
+            }
+        }
+    }
+
+    static func ones(_ count: Int) -> [Float] { [Float](repeating: 1, count: count) }
+
+    static func globalMasks(scores: [[Float]], target: Double, dense: Set<Int>, minimumDensity: Double) -> [[Float]] {
+        var masks = scores.map { [Float](repeating: 0, count: $0.count) }
+        let ranked = scores.indices.filter { !dense.contains($0) }
+        for l in dense { masks[l] = ones(scores[l].count) }
+        let total = ranked.reduce(0) { $0 + scores[$1].count }
+        var remaining = keepCount(count: total, sparsity: target)
+        // First each layer's guaranteed minimum, then one ranking for the rest.
+        if minimumDensity > 0 {
+            for l in ranked {
+                let floor = Int((Double(scores[l].count) * minimumDensity).rounded(.up))
+                for i in topIndices(scores[l], keep: floor) { masks[l][i] = 1 }
+                remaining -= min(floor, scores[l].count)
+            }
+        }
+        var pool: [Float] = []
+        var owners: [(layer: Int, index: Int)] = []
+        for l in ranked {
+            for i in scores[l].indices where masks[l][i] == 0 {
+                pool.append(scores[l][i])
+                owners.append((l, i))
+            }
+        }
+        for p in topIndices(pool, keep: max(0, remaining)) { masks[owners[p].layer][owners[p].index] = 1 }
+        return masks
+    }
+
+    /// Keeps whole rows (output neurons / filters): row score = sum of element scores.
+    static func groupMask(scores: [Float], groups: Int, sparsity: Double) -> [Float] {
+        let size = scores.count / groups
+        let groupScores = (0..<groups).map { g in scores[(g * size)..<((g + 1) * size)].reduce(0, +) }
+        var mask = [Float](repeating: 0, count: scores.count)
+        for g in topIndices(groupScores, keep: keepCount(count: groups, sparsity: sparsity)) {
+            for i in (g * size)..<((g + 1) * size) { mask[i] = 1 }
+        }
+        return mask
+    }
+
+    /// N of every M consecutive weights along the input dimension: along each row of a
+    /// Dense weight [out, in], along the input channels of a Conv2D weight [out, in, kh, kw].
+    static func nOfMMask(scores: [Float], shape: [Int], n: Int, m: Int) -> [Float] {
+        var mask = [Float](repeating: 0, count: scores.count)
+        let outputs = shape[0], inputs = shape[1]
+        let stride = shape.dropFirst(2).reduce(1, *)  // 1 for Dense, kh*kw for Conv2D
+        for o in 0..<outputs {
+            for offset in 0..<stride {
+                var start = 0
+                while start < inputs {
+                    let end = min(start + m, inputs)
+                    let members = (start..<end).map { (o * inputs + $0) * stride + offset }
+                    let keep = min(n, members.count)
+                    for k in topIndices(members.map { scores[$0] }, keep: keep) { mask[members[k]] = 1 }
+                    start = end
+                }
+            }
+        }
+        return mask
+    }
+}

@@ -1,0 +1,27 @@
+/// Keep the largest |w| (Han et al.; Zhu & Gupta when gradual), layer-wise or global
+/// per the budget, on whatever schedule is set: gradual/AGP by default, one-shot +
+/// fine-tune, or iterative rounds. Pruned weights are removed (held at zero).
+public final class MagnitudeMethod: SparsityMethod {
+    public static let descriptor = MethodDescriptor(
+        name: "magnitude",
+        summary: "keep the largest |w|; gradual (AGP, cubic) by default",
+        defaultBudget: LayerBudget(.global),
+        defaultSchedule: { total, perEpoch in
+            // Prune from 10% to 60% of training, 4 updates an epoch, then fine-tune.
+            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
+                        frequency: max(perEpoch / 4, 1), exponent: 3)
+        },
+        make: { _ in MagnitudeMethod() })
+
+    public let name = "magnitude"
+
+    public func begin(_ engine: SparsityEngine) {
+        let sparsity = engine.scheduledSparsity(at: engine.step)
+        if sparsity > 0 || engine.measuredSparsity > 0 { engine.prune(byScores: engine.magnitudes, to: sparsity) }
+    }
+
+    public func afterStep(_ engine: SparsityEngine) {
+        guard engine.consumeUpdateDue() else { return }
+        engine.prune(byScores: engine.magnitudes, to: engine.scheduledSparsity(at: engine.step))
+    }
+}

@@ -1,0 +1,287 @@
+import Foundation
+
+/// Owns the masks of a model's prunable tensors and drives the active method. Lives in
+/// a `TrainingSession`; only the trainer's queue touches it.
+public final class SparsityEngine {
+    public let prunable: [Parameter]
+    public let totalSteps: Int
+    public let stepsPerEpoch: Int
+    /// 0/1 per weight of each prunable tensor; masked weights are exactly zero in the forward pass.
+    public private(set) var masks: [[Float]]
+    /// Steps completed so far.
+    public internal(set) var step = 0
+    public private(set) var config: SparsityConfig
+    public private(set) var method: any SparsityMethod
+    public private(set) var descriptor: MethodDescriptor
+    /// Deterministic randomness for methods (random masks, SET regrowth...).
+    public var generator: SeededGenerator
+    public let seed: UInt64
+    /// Hooks into the rest of the session, for methods that need more than weights.
+    public let services: SparsityServices
+    /// Dense weights while effective (masked) weights are swapped in, for dense-shadow methods.
+    private var denseShadow: [[Float]]?
+    /// Set by a knob change: recompute masks at the next step whatever the schedule says.
+    public private(set) var updateRequested = false
+    /// Step of the last mask update, and how many weights changed state in it.
+    public private(set) var lastUpdateStep: Int?
+    public private(set) var lastMaskChurn = 0
+
+    public init(config: SparsityConfig, prunable: [Parameter], totalSteps: Int, stepsPerEpoch: Int,
+                seed: UInt64, services: SparsityServices) throws {
+        let errors = config.validationErrors()
+        guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
+        self.prunable = prunable
+        self.totalSteps = totalSteps
+        self.stepsPerEpoch = stepsPerEpoch
+        self.seed = seed
+        self.services = services
+        self.config = config
+        masks = prunable.map { [Float](repeating: 1, count: $0.count) }
+        generator = SeededGenerator(seed: CounterRandom.bits(seed: seed, stream: 0x5350_4152, index: 0))
+        descriptor = MethodRegistry.descriptor(named: config.method)!
+        method = descriptor.make(MethodOptions(values: config.options, descriptor: descriptor))
+    }
+
+    // MARK: Settings, with method defaults filled in
+
+    public var target: Double { config.target }
+    public var schedule: SparsitySchedule {
+        config.schedule ?? descriptor.defaultSchedule(totalSteps, stepsPerEpoch)
+    }
+    public var budget: LayerBudget { config.budget ?? descriptor.defaultBudget }
+    public var granularity: Granularity { config.granularity ?? descriptor.defaultGranularity }
+    public var options: MethodOptions { MethodOptions(values: config.options, descriptor: descriptor) }
+    public var shapes: [[Int]] { prunable.map(\.shape) }
+    public var names: [String] { prunable.map(\.name) }
+
+    /// The scheduled target after `step` steps.
+    public func scheduledSparsity(at step: Int) -> Double { schedule.sparsity(at: step, final: target) }
+
+    /// Per-tensor target sparsities for an overall target (nil entries do not occur; a
+    /// global budget reports the split the current masks realise).
+    public func layerTargets(for overall: Double) -> [Double] {
+        budget.layerSparsities(names: names, shapes: shapes, target: overall) ?? measuredLayerSparsities
+    }
+
+    public var measuredLayerSparsities: [Double] {
+        masks.map { mask in 1 - Double(mask.reduce(0, +)) / Double(max(mask.count, 1)) }
+    }
+
+    public var measuredSparsity: Double {
+        let total = masks.reduce(0) { $0 + $1.count }
+        let kept = masks.reduce(0.0) { $0 + Double($1.reduce(0, +)) }
+        return total == 0 ? 0 : 1 - kept / Double(total)
+    }
+
+    /// Whether this step is a mask-update step for schedule-driven methods (and clears a
+    /// pending knob request).
+    public func consumeUpdateDue() -> Bool {
+        defer { updateRequested = false }
+        return updateRequested || schedule.isUpdateStep(step)
+    }
+
+    // MARK: Mask operations for methods
+
+    /// Replaces the masks, zeroes newly masked weights (unless a dense shadow keeps
+    /// them) and clears optimizer state of pruned weights.
+    public func setMasks(_ newMasks: [[Float]]) {
+        precondition(newMasks.count == masks.count)
+        var churn = 0
+        for l in masks.indices {
+            precondition(newMasks[l].count == masks[l].count)
+            for i in masks[l].indices where masks[l][i] != newMasks[l][i] { churn += 1 }
+        }
+        masks = newMasks
+        lastMaskChurn = churn
+        lastUpdateStep = step
+        if !method.usesDenseShadow {
+            applyMasksToWeights()
+            for (l, parameter) in prunable.enumerated() { services.maskOptimizerState(parameter.index, masks[l]) }
+        }
+    }
+
+    /// Masks keeping the highest `scores` at overall sparsity `sparsity`, under the
+    /// current budget and granularity.
+    public func masks(forScores scores: [[Float]], sparsity: Double) -> [[Float]] {
+        let budget = budget
+        return MaskSelection.masks(scores: scores, shapes: shapes, granularity: granularity,
+                                   layerSparsities: budget.layerSparsities(names: names, shapes: shapes, target: sparsity),
+                                   target: sparsity, dense: budget.denseLayers(count: prunable.count),
+                                   minimumDensity: budget.minimumDensity)
+    }
+
+    public func prune(byScores scores: [[Float]], to sparsity: Double) {
+        setMasks(masks(forScores: scores, sparsity: sparsity))
+    }
+
+    /// |w| of every prunable tensor.
+    public var magnitudes: [[Float]] { prunable.map { $0.value.map(abs) } }
+
+    public func applyMasksToWeights() {
+        for (l, parameter) in prunable.enumerated() {
+            masks[l].withUnsafeBufferPointer { m in
+                parameter.value.withUnsafeMutableBufferPointer { w in
+                    for i in 0..<w.count { w[i] *= m[i] }
+                }
+            }
+        }
+    }
+
+    /// Weights as the forward pass sees them.
+    public func effectiveWeights(_ l: Int) -> [Float] {
+        guard method.usesDenseShadow, denseShadow == nil else { return prunable[l].value }
+        return zip(prunable[l].value, masks[l]).map { $0 * $1 }
+    }
+
+    // MARK: Hooks called by the session
+
+    func begin() {
+        method.begin(self)
+        if !method.usesDenseShadow { applyMasksToWeights() }
+    }
+
+    func beforeForward() {
+        if method.usesDenseShadow {
+            denseShadow = prunable.map(\.value)
+            applyMasksToWeights()
+        }
+        method.beforeForward(self)
+    }
+
+    func afterBackward() {
+        if method.usesDenseShadow, let shadow = denseShadow {
+            for (l, parameter) in prunable.enumerated() { parameter.value = shadow[l] }
+            denseShadow = nil
+        }
+        method.afterBackward(self)
+        if !method.usesDenseShadow {
+            for (l, parameter) in prunable.enumerated() {
+                masks[l].withUnsafeBufferPointer { m in
+                    parameter.gradient.withUnsafeMutableBufferPointer { g in
+                        for i in 0..<g.count { g[i] *= m[i] }
+                    }
+                }
+            }
+        }
+    }
+
+    func afterStep() {
+        step += 1
+        method.afterStep(self)
+        if !method.usesDenseShadow { applyMasksToWeights() }
+    }
+
+    /// Abandons a step whose loss was not finite: puts dense weights back if swapped out.
+    func cancelStep() {
+        if let shadow = denseShadow {
+            for (l, parameter) in prunable.enumerated() { parameter.value = shadow[l] }
+            denseShadow = nil
+        }
+    }
+
+    /// Runs `body` with the effective weights in place (evaluation of dense-shadow methods).
+    func withEffectiveWeights<T>(_ body: () -> T) -> T {
+        guard method.usesDenseShadow else { return body() }
+        let dense = prunable.map(\.value)
+        applyMasksToWeights()
+        defer { for (l, parameter) in prunable.enumerated() { parameter.value = dense[l] } }
+        return body()
+    }
+
+    /// The phase to show: the method's own, else the schedule's.
+    public var phase: String {
+        if let own = method.phase { return own }
+        if target == 0 && measuredSparsity == 0 { return "dense" }
+        switch schedule {
+        case .constant:
+            return "sparse"
+        case let .oneShot(atStep):
+            return step < atStep ? "dense" : "fine-tune"
+        case let .polynomial(_, begin, end, _, _):
+            return step < begin ? "dense" : step < end ? "pruning" : "fine-tune"
+        case let .iterative(rounds, stepsPerRound):
+            let round = step / max(stepsPerRound, 1)
+            return round == 0 ? "dense" : round < rounds ? "round \(round)/\(rounds)" : "fine-tune"
+        }
+    }
+
+    public var snapshot: SparsitySnapshot {
+        SparsitySnapshot(method: method.name, target: target, scheduledTarget: scheduledSparsity(at: step),
+                         measured: measuredSparsity, schedule: schedule.name, budget: budget.name,
+                         granularity: granularity.name, phase: phase, lastUpdateStep: lastUpdateStep,
+                         lastMaskChurn: lastMaskChurn, statistics: method.statistics)
+    }
+
+    public func rewind() throws { try method.rewind(self) }
+
+    // MARK: Knobs
+
+    /// Switches method; masks carry over and the new method begins from them.
+    public func switchMethod(to name: String) throws {
+        var newConfig = config
+        newConfig.method = name
+        newConfig.options = [:]
+        let errors = newConfig.validationErrors()
+        guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
+        if method.usesDenseShadow { applyMasksToWeights() }
+        config = newConfig
+        descriptor = MethodRegistry.descriptor(named: name)!
+        method = descriptor.make(options)
+        begin()
+    }
+
+    public func setTarget(_ sparsity: Double) throws {
+        try update { $0.target = sparsity }
+    }
+
+    public func setSchedule(_ schedule: SparsitySchedule) throws {
+        try update { $0.schedule = schedule }
+    }
+
+    public func setBudget(_ budget: LayerBudget) throws {
+        try update { $0.budget = budget }
+    }
+
+    public func setGranularity(_ granularity: Granularity) throws {
+        try update { $0.granularity = granularity }
+    }
+
+    private func update(_ change: (inout SparsityConfig) -> Void) throws {
+        var newConfig = config
+        change(&newConfig)
+        let errors = newConfig.validationErrors()
+        guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
+        config = newConfig
+        updateRequested = true
+    }
+}
+
+/// What the session lends the engine and its methods.
+public struct SparsityServices {
+    /// Zero the optimizer's per-weight state (momentum, moments) where the mask is 0.
+    public var maskOptimizerState: (_ parameterIndex: Int, _ mask: [Float]) -> Void
+    /// Dense gradients of the loss on `count` training samples drawn with `seed`, for
+    /// every prunable tensor, at the current (effective) weights; nothing is updated.
+    public var sampleGradients: (_ count: Int, _ seed: UInt64) -> [[Float]]
+    /// Number of classes (SNIP's default batch size).
+    public var classCount: Int
+    /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
+    public var initialValue: (_ l: Int, _ i: Int) -> Float
+    /// Runs the model forward/backward on an all-ones input with |weights| and no data
+    /// (SynFlow): gradient of sum(outputs) for each prunable tensor.
+    public var synapticFlowGradients: () -> [[Float]]
+    /// Multiplies the learning-rate schedule's position back to step `step` (lottery LR rewinding).
+    public var rewindLearningRate: (_ step: Int) -> Void
+}
+
+public enum SparsityError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig([String])
+    case unsupported(String)
+
+    public var description: String {
+        switch self {
+        case let .invalidConfig(errors): errors.joined(separator: "; ")
+        case let .unsupported(message): message
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// One sparsification method (magnitude, RigL, SWAT...). The engine calls its hooks in
+/// this order every training step:
+///
+///     beforeForward -> forward, loss, backward -> afterBackward -> optimizer step -> afterStep
+///
+/// `begin` runs once when the method takes over: at the start of a run, or mid-run
+/// when the user switches to it (the current masks carry over).
+public protocol SparsityMethod: AnyObject {
+    var name: String { get }
+    /// True when masked weights keep a dense copy that still receives gradient updates
+    /// (SWAT, IHT's dense phases, DSD); false when masked weights are removed (held at 0).
+    var usesDenseShadow: Bool { get }
+    func begin(_ engine: SparsityEngine)
+    /// Before the forward pass, with the effective (masked) weights in place.
+    func beforeForward(_ engine: SparsityEngine)
+    /// After backward: gradients are dense (not yet masked).
+    func afterBackward(_ engine: SparsityEngine)
+    /// After the optimizer step; `engine.step` already counts this step.
+    func afterStep(_ engine: SparsityEngine)
+    /// Method state worth showing, e.g. [("dropped", 120), ("grown", 120)].
+    var statistics: [MethodStatistic] { get }
+    /// The method's own phase name when the schedule's does not say it ("rewind", "dense").
+    var phase: String? { get }
+    /// The `rewind` knob; methods without a rewind throw a message saying so.
+    func rewind(_ engine: SparsityEngine) throws
+}
+
+extension SparsityMethod {
+    public var usesDenseShadow: Bool { false }
+    public func begin(_ engine: SparsityEngine) {}
+    public func beforeForward(_ engine: SparsityEngine) {}
+    public func afterBackward(_ engine: SparsityEngine) {}
+    public func afterStep(_ engine: SparsityEngine) {}
+    public var statistics: [MethodStatistic] { [] }
+    public var phase: String? { nil }
+    public func rewind(_ engine: SparsityEngine) throws {
+        throw SparsityError.unsupported("rewind applies to the lottery method; \(name) has nothing to rewind to")
+    }
+}
+
+public struct MethodStatistic: Sendable, Equatable {
+    public var name: String
+    public var value: Double
+
+    public init(_ name: String, _ value: Double) {
+        self.name = name
+        self.value = value
+    }
+}

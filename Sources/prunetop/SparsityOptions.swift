@@ -1,0 +1,84 @@
+import ArgumentParser
+import Training
+
+/// The sparsity flags of `run`: method, target, and overrides of the method's defaults.
+struct SparsityOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Sparsification method (see `prunetop methods`).", valueName: "name"))
+    var method = "dense"
+
+    @Option(help: "Final target sparsity over the prunable weights, in [0, 1).")
+    var sparsity = 0.0
+
+    @Option(help: ArgumentHelp("Sparsity schedule: \(SparsitySchedule.syntax). Default: the method's.", valueName: "schedule"))
+    var schedule: String?
+
+    @Option(help: ArgumentHelp("Layer budget: \(LayerBudget.Distribution.names.joined(separator: ", ")). Default: the method's.", valueName: "budget"))
+    var budget: String?
+
+    @Flag(help: "Keep the first prunable layer dense.")
+    var keepFirstDense = false
+
+    @Flag(help: "Keep the last prunable layer dense.")
+    var keepLastDense = false
+
+    @Option(help: "No layer below this density (guards against layer collapse).")
+    var minDensity: Double?
+
+    @Option(help: ArgumentHelp("What is pruned as a unit: \(Granularity.syntax). Default: the method's.", valueName: "granularity"))
+    var granularity: String?
+
+    @Option(name: .customLong("option"), help: ArgumentHelp("A method option, KEY=VALUE (repeatable; see `prunetop methods`).", valueName: "key=value"))
+    var options: [String] = []
+
+    func makeConfig() throws -> SparsityConfig {
+        do {
+            var config = SparsityConfig(method: method, target: sparsity)
+            config.schedule = try schedule.map(SparsitySchedule.parse)
+            config.granularity = try granularity.map(Granularity.parse)
+            let descriptor = MethodRegistry.descriptor(named: method)
+            if budget != nil || keepFirstDense || keepLastDense || minDensity != nil {
+                var layerBudget = descriptor?.defaultBudget ?? LayerBudget(.global)
+                if let budget { layerBudget.distribution = try LayerBudget.Distribution.parse(budget) }
+                layerBudget.keepFirstDense = layerBudget.keepFirstDense || keepFirstDense
+                layerBudget.keepLastDense = layerBudget.keepLastDense || keepLastDense
+                if let minDensity { layerBudget.minimumDensity = minDensity }
+                config.budget = layerBudget
+            }
+            for option in options {
+                let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let value = Double(parts[1]) else {
+                    throw ValidationError("--option: expected KEY=NUMBER, found '\(option)'")
+                }
+                config.options[parts[0]] = value
+            }
+            let errors = config.validationErrors()
+            if !errors.isEmpty { throw ValidationError(errors.map { "--" + $0 }.joined(separator: "\n")) }
+            return config
+        } catch let error as SparsityError {
+            throw ValidationError("--\(error)")
+        }
+    }
+}
+
+struct MethodsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "methods", abstract: "List the sparsification methods, their defaults and options.")
+
+    func run() {
+        for descriptor in MethodRegistry.all {
+            print("\(descriptor.name)  \(descriptor.summary)")
+            let schedule = descriptor.defaultSchedule(1000, 100)
+            print("    defaults: budget \(descriptor.defaultBudget.name)"
+                  + (descriptor.defaultBudget.keepFirstDense ? " (first layer dense)" : "")
+                  + ", granularity \(descriptor.defaultGranularity.name), schedule \(schedule.name)")
+            for option in descriptor.options {
+                print("    --option \(option.name)=\(option.defaultValue.formatted())  \(option.help) (\(option.rangeDescription))")
+            }
+        }
+    }
+}
+
+extension Double {
+    /// 0.3 -> "0.3", 100.0 -> "100".
+    func formatted() -> String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
+}
