@@ -1,0 +1,4 @@
+extension MethodRegistry {
+    /// SET, RigL, DropBack.
+    static var dynamicSparseTraining: [MethodDescriptor] { [] }
+}
