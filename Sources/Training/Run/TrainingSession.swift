@@ -58,7 +58,8 @@ public final class TrainingSession {
                                                          fanIn: parameter.shape.dropFirst().reduce(1, *))
             },
             synapticFlowGradients: { [unowned self] in synapticFlowGradients() },
-            rewindLearningRate: { [unowned self] toStep in learningRateStepOffset = step - toStep })
+            rewindLearningRate: { [unowned self] toStep in learningRateStepOffset = step - toStep },
+            learningRate: { [unowned self] in learningRate })
     }
 
     public var stepsPerEpoch: Int { sampler.stepsPerEpoch }

@@ -96,7 +96,10 @@ public final class SparsityEngine {
         lastUpdateStep = step
         if !method.usesDenseShadow {
             applyMasksToWeights()
-            for (l, parameter) in prunable.enumerated() { services.maskOptimizerState(parameter.index, masks[l]) }
+            for (l, parameter) in prunable.enumerated() {
+                services.maskOptimizerState(parameter.index, masks[l])
+                for i in parameter.gradient.indices where masks[l][i] == 0 { parameter.gradient[i] = 0 }
+            }
         }
     }
 
@@ -270,8 +273,10 @@ public struct SparsityServices {
     /// Runs the model forward/backward on an all-ones input with |weights| and no data
     /// (SynFlow): gradient of sum(outputs) for each prunable tensor.
     public var synapticFlowGradients: () -> [[Float]]
-    /// Multiplies the learning-rate schedule's position back to step `step` (lottery LR rewinding).
+    /// From now on the learning-rate schedule reads as if at step `step` (lottery LR rewinding).
     public var rewindLearningRate: (_ step: Int) -> Void
+    /// The learning rate of the step being taken (after the schedule and the live knob).
+    public var learningRate: () -> Float
 }
 
 public enum SparsityError: Error, CustomStringConvertible, Equatable {

@@ -1,0 +1,64 @@
+import Training
+import XCTest
+
+final class MaskSelectionTests: XCTestCase {
+    private func randomScores(_ count: Int, seed: UInt64, levels: Int? = nil) -> [Float] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in
+            let u = generator.nextUnitFloat()
+            return levels.map { Float(Int(u * Float($0))) } ?? u
+        }
+    }
+
+    func testTopIndicesMatchASortWithLowerIndexWinningTies() {
+        for (count, keep, levels) in [(1000, 100, nil), (1000, 999, nil), (500, 250, 7), (64, 1, 3), (10, 0, nil), (10, 10, nil)] {
+            let scores = randomScores(count, seed: UInt64(count + keep), levels: levels)
+            let expected = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : $0 < $1 }.prefix(keep)
+            XCTAssertEqual(Set(MaskSelection.topIndices(scores, keep: keep)), Set(expected), "count \(count) keep \(keep)")
+        }
+        XCTAssertEqual(MaskSelection.kthLargest([3, 1, 4, 1, 5, 9, 2, 6], k: 3), 5)
+    }
+
+    func testGlobalRankingWithMinimumDensity() {
+        // Layer 0 has the big scores; a pure global ranking would leave layer 1 empty.
+        let scores: [[Float]] = [(0..<10).map { 10 + Float($0) }, [1, 2, 3, 4]]
+        let plain = MaskSelection.masks(scores: scores, shapes: [[10], [4]], granularity: .weights, layerSparsities: nil,
+                                        target: 0.5, dense: [], minimumDensity: 0)
+        XCTAssertEqual(plain[1], [0, 0, 0, 0])
+        XCTAssertEqual(plain[0].reduce(0, +), 7)
+        let guarded = MaskSelection.masks(scores: scores, shapes: [[10], [4]], granularity: .weights, layerSparsities: nil,
+                                          target: 0.5, dense: [], minimumDensity: 0.25)
+        XCTAssertEqual(guarded[1], [0, 0, 0, 1], "the layer keeps its best weight")
+        XCTAssertEqual(guarded.reduce(0) { $0 + $1.reduce(0, +) }, 7, "the total budget is unchanged")
+    }
+
+    func testNeuronsKeepWholeRowsAndNeverTheOutputLayer() {
+        let scores: [[Float]] = [[1, 1, 9, 9, 2, 2, 5, 5], [1, 2, 3, 4]]
+        let masks = MaskSelection.masks(scores: scores, shapes: [[4, 2], [2, 2]], granularity: .neurons,
+                                        layerSparsities: [0.5, 0.5], target: 0.5, dense: [], minimumDensity: 0)
+        XCTAssertEqual(masks[0], [0, 0, 1, 1, 0, 0, 1, 1])
+        XCTAssertEqual(masks[1], [1, 1, 1, 1])
+    }
+
+    func testNOfMHoldsInEveryGroupOfDenseAndConvWeights() {
+        let dense = randomScores(3 * 8, seed: 1)
+        let denseMask = MaskSelection.masks(scores: [dense], shapes: [[3, 8]], granularity: .nOfM(n: 2, m: 4),
+                                            layerSparsities: [0.5], target: 0.5, dense: [], minimumDensity: 0)[0]
+        for group in 0..<6 {
+            let members = (group * 4)..<(group * 4 + 4)
+            XCTAssertEqual(members.map { denseMask[$0] }.reduce(0, +), 2)
+            let kept = members.filter { denseMask[$0] == 1 }.map { dense[$0] }
+            let dropped = members.filter { denseMask[$0] == 0 }.map { dense[$0] }
+            XCTAssertGreaterThanOrEqual(kept.min()!, dropped.max()!)
+        }
+        // Conv [out 2, in 4, 3x3]: groups run along the input channels at each (out, y, x).
+        let conv = randomScores(2 * 4 * 9, seed: 2)
+        let convMask = MaskSelection.masks(scores: [conv], shapes: [[2, 4, 3, 3]], granularity: .nOfM(n: 1, m: 4),
+                                           layerSparsities: [0.75], target: 0.75, dense: [], minimumDensity: 0)[0]
+        for o in 0..<2 {
+            for position in 0..<9 {
+                XCTAssertEqual((0..<4).map { convMask[(o * 4 + $0) * 9 + position] }.reduce(0, +), 1)
+            }
+        }
+    }
+}
