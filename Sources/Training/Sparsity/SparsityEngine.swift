@@ -7,7 +7,11 @@ public final class SparsityEngine {
     public let totalSteps: Int
     public let stepsPerEpoch: Int
     /// 0/1 per weight of each prunable tensor; masked weights are exactly zero in the forward pass.
-    public private(set) var masks: [[Float]]
+    public private(set) var masks: [[Float]] {
+        didSet { maskIsAllOnes = masks.map { !$0.contains(0) } }
+    }
+    /// Per tensor: nothing is masked, so applying its mask is skipped (dense runs pay nothing).
+    private var maskIsAllOnes: [Bool]
     /// Steps completed so far.
     public internal(set) var step = 0
     public private(set) var config: SparsityConfig
@@ -37,6 +41,7 @@ public final class SparsityEngine {
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
+        maskIsAllOnes = prunable.map { _ in true }
         generator = SeededGenerator(seed: CounterRandom.bits(seed: seed, stream: 0x5350_4152, index: 0))
         descriptor = MethodRegistry.descriptor(named: config.method)!
         method = descriptor.make(MethodOptions(values: config.options, descriptor: descriptor))
@@ -121,7 +126,7 @@ public final class SparsityEngine {
     public var magnitudes: [[Float]] { prunable.map { $0.value.map(abs) } }
 
     public func applyMasksToWeights() {
-        for (l, parameter) in prunable.enumerated() {
+        for (l, parameter) in prunable.enumerated() where !maskIsAllOnes[l] {
             masks[l].withUnsafeBufferPointer { m in
                 parameter.value.withUnsafeMutableBufferPointer { w in
                     for i in 0..<w.count { w[i] *= m[i] }
@@ -158,7 +163,7 @@ public final class SparsityEngine {
         }
         method.afterBackward(self)
         if !method.usesDenseShadow {
-            for (l, parameter) in prunable.enumerated() {
+            for (l, parameter) in prunable.enumerated() where !maskIsAllOnes[l] {
                 masks[l].withUnsafeBufferPointer { m in
                     parameter.gradient.withUnsafeMutableBufferPointer { g in
                         for i in 0..<g.count { g[i] *= m[i] }
