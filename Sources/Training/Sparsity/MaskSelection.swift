@@ -2,16 +2,18 @@
 /// exactly `round(density x count)` of them, ties broken by lower index so results are
 /// deterministic.
 public enum MaskSelection {
-    /// Indices of the `keep` largest values (ties: lower index first), in O(n) average.
+    /// Indices of the `keep` largest values (ties: lower index first; NaN ranks lowest),
+    /// in O(n) average.
     public static func topIndices(_ values: [Float], keep: Int) -> [Int] {
         let count = values.count
         guard keep > 0 else { return [] }
         guard keep < count else { return Array(0..<count) }
-        let threshold = kthLargest(values, k: keep)
+        let ranked = values.contains(where: \.isNaN) ? values.map { $0.isNaN ? -Float.infinity : $0 } : values
+        let threshold = kthLargest(ranked, k: keep)
         var result: [Int] = []
         result.reserveCapacity(keep)
-        for i in 0..<count where values[i] > threshold { result.append(i) }
-        for i in 0..<count where result.count < keep && values[i] == threshold { result.append(i) }
+        for i in 0..<count where ranked[i] > threshold { result.append(i) }
+        for i in 0..<count where result.count < keep && ranked[i] == threshold { result.append(i) }
         return result
     }
 
@@ -24,7 +26,7 @@ public enum MaskSelection {
 
     /// The k-th largest value (k >= 1), by quickselect on a copy. NaN scores count as lowest.
     public static func kthLargest(_ values: [Float], k: Int) -> Float {
-        var a = values.map { $0.isNaN ? -Float.infinity : $0 }
+        var a = values.contains(where: \.isNaN) ? values.map { $0.isNaN ? -Float.infinity : $0 } : values
         var low = 0, high = a.count - 1
         let target = k - 1  // position in descending order
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

@@ -17,6 +17,8 @@ final class MaskSelectionTests: XCTestCase {
             XCTAssertEqual(Set(MaskSelection.topIndices(scores, keep: keep)), Set(expected), "count \(count) keep \(keep)")
         }
         XCTAssertEqual(MaskSelection.kthLargest([3, 1, 4, 1, 5, 9, 2, 6], k: 3), 5)
+        // NaN ranks below everything, and the count is still exact.
+        XCTAssertEqual(Set(MaskSelection.topIndices([.nan, 1, .nan, 3, 2], keep: 4)), [1, 3, 4, 0])
     }
 
     func testGlobalRankingWithMinimumDensity() {

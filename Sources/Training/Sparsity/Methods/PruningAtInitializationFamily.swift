@@ -1,4 +1,7 @@
 extension MethodRegistry {
     /// SNIP, SynFlow, lottery tickets, Taylor and movement scores.
-    static var pruningAtInitialization: [MethodDescriptor] { [] }
+    static var pruningAtInitialization: [MethodDescriptor] {
+        [LotteryMethod.descriptor, SNIPMethod.descriptor, SynFlowMethod.descriptor,
+         TaylorMethod.descriptor, MovementMethod.descriptor]
+    }
 }

@@ -1,0 +1,97 @@
+/// First-order Taylor pruning during training (reference notes survey-methods-metrics.md
+/// §B.3; survey L413 for the expansion, L433 for the |g·w| score of global sparse
+/// momentum, Ding et al. 2019b). Removing weight w changes the loss by about -g·w, so
+/// |g·w| estimates its importance. The score is re-evaluated all through training as an
+/// exponential moving average, S ← β·S + (1 - β)·|g·w|, updated every step from the dense
+/// gradient (before masking) and the weights the forward pass used; at each mask
+/// update of the schedule (gradual, cubic, like magnitude's by default) the lowest S are
+/// pruned to the scheduled sparsity.
+///
+/// Choices where the sources are silent:
+/// - β = 0.9 by default; S starts at zero (that bias is common to all weights, so it does
+///   not change the ranking).
+/// - Pruned weights rank below every kept weight, so they stay pruned while the target
+///   rises; when the target is lowered, the most recently important pruned weights
+///   (highest decayed S) come back first, at zero.
+/// - Default budget: global, like magnitude.
+/// - A step whose g·w is not finite adds 0 for that weight.
+/// - A schedule whose target is already above the current sparsity when the method takes
+///   over (e.g. a constant schedule) prunes after the first step, on that step's score.
+public final class TaylorMethod: SparsityMethod {
+    public static let descriptor = MethodDescriptor(
+        name: "taylor",
+        summary: "first-order Taylor |g·w| (moving average) re-scored during training; gradual",
+        options: [MethodOption("beta", default: 0.9, range: 0...0.9999, "decay of the moving average of |g·w| (0 = this step only)")],
+        defaultBudget: LayerBudget(.global),
+        defaultSchedule: { total, perEpoch in
+            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
+                        frequency: max(perEpoch / 4, 1), exponent: 3)
+        },
+        make: { TaylorMethod(beta: $0["beta"]) })
+
+    public let name = "taylor"
+    /// The moving average's decay, as set and as used.
+    public let beta: Double
+    private let decay: Float
+    /// The moving average of |g·w| per weight.
+    public private(set) var scores: [[Float]] = []
+    private var scheduleTracker = ScheduledPruningTracker()
+    private var updates = 0
+
+    public init(beta: Double) {
+        self.beta = beta
+        decay = Float(beta)
+    }
+
+    public func begin(_ engine: SparsityEngine) {
+        scores = engine.prunable.map { [Float](repeating: 0, count: $0.count) }
+        scheduleTracker.begin(engine)
+    }
+
+    public func afterBackward(_ engine: SparsityEngine) {
+        let (beta, keep) = (decay, 1 - decay)
+        for (l, parameter) in engine.prunable.enumerated() {
+            scores[l].withUnsafeMutableBufferPointer { s in
+                parameter.value.withUnsafeBufferPointer { w in
+                    parameter.gradient.withUnsafeBufferPointer { g in
+                        for i in 0..<s.count {
+                            let product = abs(g[i] * w[i])
+                            // A non-finite gradient would poison the average for good: skip it.
+                            s[i] = beta * s[i] + keep * (product.isFinite ? product : 0)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    public func afterStep(_ engine: SparsityEngine) {
+        guard let target = scheduleTracker.dueTarget(engine) else { return }
+        engine.prune(byScores: PruningScoreTiers.tiered(kept: scores, masks: engine.masks, revival: scores), to: target)
+        updates += 1
+    }
+
+    public var statistics: [MethodStatistic] {
+        [MethodStatistic("beta", beta), MethodStatistic("updates", Double(updates))]
+    }
+}
+
+/// When a schedule-driven, score-accumulating method (Taylor, movement) should prune: at
+/// the schedule's update steps and knob changes, and also whenever the scheduled target
+/// differs from the one last installed (a constant schedule, or taking over mid-run),
+/// since such methods cannot prune in `begin` before they have seen a gradient.
+struct ScheduledPruningTracker {
+    private var installed = 0.0
+
+    mutating func begin(_ engine: SparsityEngine) { installed = engine.measuredSparsity }
+
+    /// The target to prune to after this step, or nil. Call once per `afterStep`.
+    mutating func dueTarget(_ engine: SparsityEngine) -> Double? {
+        let due = engine.consumeUpdateDue()
+        let target = engine.scheduledSparsity(at: engine.step)
+        let total = engine.prunable.reduce(0) { $0 + $1.count }
+        guard due || abs(target - installed) > 1 / Double(max(total, 1)) else { return nil }
+        installed = target
+        return target
+    }
+}
