@@ -1,4 +1,6 @@
 extension MethodRegistry {
     /// SET, RigL, DropBack.
-    static var dynamicSparseTraining: [MethodDescriptor] { [] }
+    static var dynamicSparseTraining: [MethodDescriptor] {
+        [SETMethod.descriptor, RigLMethod.descriptor, DropBackMethod.descriptor]
+    }
 }
