@@ -48,14 +48,14 @@ public final class TrainingSession {
     }
 
     private func makeSparsityServices() -> SparsityServices {
-        SparsityServices(
+        let prunable = model.prunableParameters
+        let fanIns = prunable.map { $0.shape.dropFirst().reduce(1, *) }
+        return SparsityServices(
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
             classCount: dataset.classCount,
-            initialValue: { [unowned self] l, i in
-                let parameter = model.prunableParameters[l]
-                return ParameterInitializer.initialValue(seed: config.seed, parameterIndex: parameter.index, element: i,
-                                                         fanIn: parameter.shape.dropFirst().reduce(1, *))
+            initialValue: { [seed = config.seed] l, i in
+                ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])
             },
             synapticFlowGradients: { [unowned self] in synapticFlowGradients() },
             rewindLearningRate: { [unowned self] toStep in learningRateStepOffset = step - toStep },

@@ -5,6 +5,8 @@ public struct LayerSnapshot: Sendable {
     public var shape: [Int]
     public var isPrunable: Bool
     public var weights: [Float]
+    /// Active weights: kept by the mask and not zero. (DropBack's untracked weights hold
+    /// their initial values but are not stored or trained, so they do not count.)
     public var nonzeroCount: Int
     /// 0/1 per weight (prunable tensors only).
     public var mask: [Float]?
@@ -16,7 +18,11 @@ public struct LayerSnapshot: Sendable {
         shape = parameter.shape
         isPrunable = parameter.isPrunable
         weights = effectiveWeights ?? parameter.value
-        nonzeroCount = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        if let mask {
+            nonzeroCount = zip(weights, mask).reduce(0) { $0 + ($1.0 != 0 && $1.1 != 0 ? 1 : 0) }
+        } else {
+            nonzeroCount = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+        }
         self.mask = mask
         self.targetSparsity = targetSparsity
     }

@@ -7,7 +7,7 @@ public struct LayerBudget: Sendable, Equatable {
         case global
         /// The same sparsity in every layer.
         case uniform
-        /// Erdős–Rényi: density ∝ (fan-in + fan-out) / (fan-in · fan-out).
+        /// Erdős–Rényi: density ∝ (in + out) / (in · out), channels only for a conv kernel.
         case erdosRenyi
         /// Erdős–Rényi-Kernel: density ∝ sum(shape) / prod(shape), kernel dims included.
         case erdosRenyiKernel
@@ -82,9 +82,11 @@ public struct LayerBudget: Sendable, Equatable {
 
     static func erdosRenyiSparsities(shapes: [[Int]], target: Double, dense initiallyDense: Set<Int>, kernel: Bool) -> [Double] {
         let sizes = shapes.map { Double($0.reduce(1, *)) }
+        // ERK: sum(shape) / prod(shape). ER: (in + out) / (in * out) over the channel
+        // dimensions only, as RigL computes it for a conv kernel too.
         let raw = shapes.map { shape -> Double in
             if kernel || shape.count < 2 { return Double(shape.reduce(0, +)) / Double(shape.reduce(1, *)) }
-            let fanOut = Double(shape[0]), fanIn = Double(shape.dropFirst().reduce(1, *))
+            let fanOut = Double(shape[0]), fanIn = Double(shape[1])
             return (fanIn + fanOut) / (fanIn * fanOut)
         }
         let density = 1 - target

@@ -12,6 +12,8 @@ public final class SparsityEngine {
     }
     /// Per tensor: nothing is masked, so applying its mask is skipped (dense runs pay nothing).
     private var maskIsAllOnes: [Bool]
+    /// Masked weights are held at zero (not a dense shadow, not held by the method).
+    private var zeroesMaskedWeights: Bool { !method.usesDenseShadow && !method.holdsMaskedWeights }
     /// Steps completed so far.
     public internal(set) var step = 0
     public private(set) var config: SparsityConfig
@@ -99,7 +101,7 @@ public final class SparsityEngine {
         masks = newMasks
         lastMaskChurn = churn
         lastUpdateStep = step
-        if !method.usesDenseShadow {
+        if zeroesMaskedWeights {
             applyMasksToWeights()
             for (l, parameter) in prunable.enumerated() {
                 services.maskOptimizerState(parameter.index, masks[l])
@@ -145,7 +147,7 @@ public final class SparsityEngine {
 
     func begin() {
         method.begin(self)
-        if !method.usesDenseShadow { applyMasksToWeights() }
+        if zeroesMaskedWeights { applyMasksToWeights() }
     }
 
     func beforeForward() {
@@ -162,7 +164,7 @@ public final class SparsityEngine {
             denseShadow = nil
         }
         method.afterBackward(self)
-        if !method.usesDenseShadow {
+        if zeroesMaskedWeights {
             for (l, parameter) in prunable.enumerated() where !maskIsAllOnes[l] {
                 masks[l].withUnsafeBufferPointer { m in
                     parameter.gradient.withUnsafeMutableBufferPointer { g in
@@ -176,15 +178,17 @@ public final class SparsityEngine {
     func afterStep() {
         step += 1
         method.afterStep(self)
-        if !method.usesDenseShadow { applyMasksToWeights() }
+        if zeroesMaskedWeights { applyMasksToWeights() }
     }
 
     /// Abandons a step whose loss was not finite: puts dense weights back if swapped out.
+    /// The step still counts, as it does for the session and its learning-rate schedule.
     func cancelStep() {
         if let shadow = denseShadow {
             for (l, parameter) in prunable.enumerated() { parameter.value = shadow[l] }
             denseShadow = nil
         }
+        step += 1
     }
 
     /// Runs `body` with the effective weights in place (evaluation of dense-shadow methods).
@@ -231,7 +235,7 @@ public final class SparsityEngine {
         newConfig.options = [:]
         let errors = newConfig.validationErrors()
         guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
-        if method.usesDenseShadow { applyMasksToWeights() }
+        if !zeroesMaskedWeights { applyMasksToWeights() }
         config = newConfig
         descriptor = MethodRegistry.descriptor(named: name)!
         method = descriptor.make(options)

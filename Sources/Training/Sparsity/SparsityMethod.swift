@@ -10,6 +10,10 @@ public protocol SparsityMethod: AnyObject {
     /// True when masked weights keep a dense copy that still receives gradient updates
     /// (SWAT, IHT's dense phases, DSD); false when masked weights are removed (held at 0).
     var usesDenseShadow: Bool { get }
+    /// True when the method itself sets the values of masked weights (DropBack holds them
+    /// at their initial values): the engine then never zeroes masked weights, their
+    /// gradients or their optimizer state, and the forward pass sees them as they are.
+    var holdsMaskedWeights: Bool { get }
     func begin(_ engine: SparsityEngine)
     /// Before the forward pass, with the effective (masked) weights in place.
     func beforeForward(_ engine: SparsityEngine)
@@ -27,6 +31,7 @@ public protocol SparsityMethod: AnyObject {
 
 extension SparsityMethod {
     public var usesDenseShadow: Bool { false }
+    public var holdsMaskedWeights: Bool { false }
     public func begin(_ engine: SparsityEngine) {}
     public func beforeForward(_ engine: SparsityEngine) {}
     public func afterBackward(_ engine: SparsityEngine) {}

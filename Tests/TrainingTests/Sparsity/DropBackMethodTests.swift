@@ -126,4 +126,23 @@ final class DropBackMethodTests: XCTestCase {
         XCTAssertEqual(DSTTest.errors("dropback", ["zeta": 0.3]).count, 1)
         XCTAssertEqual(DSTTest.errors("dropback", ["freeze_step": 100]), [])
     }
+
+    func testTheForwardPassAndSnapshotsSeeInitialValuesInUntrackedPositions() throws {
+        let session = try SparsityTestSupport.session(SparsityConfig(method: "dropback", target: 0.96))
+        for _ in 0..<5 { session.trainStep() }
+        let engine = session.sparsity!
+        for (l, parameter) in engine.prunable.enumerated() {
+            let effective = engine.effectiveWeights(l)
+            var checked = 0
+            for i in stride(from: 0, to: effective.count, by: 7) where engine.masks[l][i] == 0 {
+                XCTAssertEqual(effective[i].bitPattern, engine.services.initialValue(l, i).bitPattern, "\(parameter.name)[\(i)]")
+                checked += 1
+            }
+            XCTAssertGreaterThan(checked, 0)
+            let snapshot = LayerSnapshot(parameter: parameter, effectiveWeights: effective, mask: engine.masks[l])
+            XCTAssertEqual(snapshot.nonzeroCount, Int(engine.masks[l].reduce(0, +)), "active = tracked")
+        }
+        let active = engine.masks.reduce(0.0) { $0 + Double($1.reduce(0, +)) }
+        XCTAssertEqual(1 - active / 266_200, 0.96, accuracy: 1e-6)
+    }
 }

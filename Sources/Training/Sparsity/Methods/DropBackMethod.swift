@@ -26,15 +26,10 @@
 ///   it instead cost half a point on Fashion-MNIST.
 /// - Ties in |w − w0| go to the lower (tensor, index) position.
 ///
-/// Engine fit: untracked weights are non-zero, which the engine's masks cannot express
-/// (it zeroes masked weights and their gradients). This method therefore declares a
-/// dense shadow, so that the engine leaves weights and gradients dense through the
-/// step, and puts w0 back into the untracked positions the engine zeroes for the
-/// forward pass (`beforeForward`). The mask reported to the engine marks the tracked
-/// weights. What the engine cannot do yet is evaluate (and snapshot) with w0 in the
-/// untracked positions: its evaluation of a dense-shadow method zeroes them, which is
-/// DropBack's network with the untracked weights removed (the survey's reading, L736),
-/// not the paper's and the emulation's (line 412: evaluation sees w0).
+/// Engine fit: untracked weights are non-zero, so this method holds its masked weights
+/// (`holdsMaskedWeights`): the engine leaves weights, gradients and optimizer state
+/// alone, the forward pass and evaluation see w0 in the untracked positions (as the
+/// reference emulation does), and the mask reported to the engine marks the tracked set.
 ///
 /// Cost: regenerating w0 takes about 1.7 ns a weight (0.45 ms for lenet300's 266k). A
 /// step regenerates every weight once: weights scoring below half the last threshold
@@ -54,7 +49,7 @@ public final class DropBackMethod: SparsityMethod {
         make: { DropBackMethod(options: $0) })
 
     public let name = "dropback"
-    public var usesDenseShadow: Bool { true }
+    public var holdsMaskedWeights: Bool { true }
     let freezeStep: Int
     /// Tracked weights, all prunable weights, and weights that entered the tracked set at the last selection.
     public private(set) var tracked = 0
@@ -64,9 +59,6 @@ public final class DropBackMethod: SparsityMethod {
     /// True when the initial values come from `services.initialValue` element by element.
     public private(set) var usesServiceForInitialValues = false
     private var initialValues = InitialValues()
-    /// The weight arrays as left by the last selection (untracked entries are w0), to put
-    /// back what the engine's dense-shadow swap zeroes before the forward pass.
-    private var selected: [[Float]] = []
     /// Scratch, one entry per prunable weight (tensors one after the other): the scores
     /// |w − w0| of a full selection, or the weights before a one-pass reset (see `selectInOnePass`).
     private var scratch: [Float] = []
@@ -122,30 +114,8 @@ public final class DropBackMethod: SparsityMethod {
         let fresh = engine.step == 0 && engine.masks.allSatisfy { $0.allSatisfy { $0 != 0 } }
         if fresh {
             tracked = total
-            selected = []
         } else {
             select(engine, carriedOver: true)
-        }
-    }
-
-    public func beforeForward(_ engine: SparsityEngine) {
-        let kept = selected.count == engine.prunable.count ? selected : []
-        selected = []  // let the optimizer update the weights in place, without a copy
-        for (l, parameter) in engine.prunable.enumerated() {
-            let mask = engine.masks[l]
-            guard mask.contains(0) else { continue }  // nothing was zeroed
-            mask.withUnsafeBufferPointer { mask in
-                parameter.value.withUnsafeMutableBufferPointer { w in
-                    if l < kept.count && kept[l].count == w.count {
-                        kept[l].withUnsafeBufferPointer { source in
-                            for i in 0..<w.count { w[i] = mask[i] != 0 ? w[i] : source[i] }
-                        }
-                    } else {
-                        // No selection since the last step (a step abandoned for a non-finite loss).
-                        initialValues.forEach(l, count: w.count) { i, initial in w[i] = mask[i] != 0 ? w[i] : initial }
-                    }
-                }
-            }
         }
     }
 
@@ -272,7 +242,7 @@ public final class DropBackMethod: SparsityMethod {
     }
 
     /// Installs the masks when they changed (`entered` weights new to the tracked set,
-    /// counted when nil), and keeps the weights for `beforeForward`.
+    /// counted when nil).
     func install(_ engine: SparsityEngine, masks: [[Float]], entered known: Int? = nil, count knownCount: Int? = nil) {
         var before = tracked  // the mask installed last, which is the engine's
         if let known, let knownCount {
@@ -297,7 +267,6 @@ public final class DropBackMethod: SparsityMethod {
         }
         // The new set is a subset of the old one when nothing entered: equal if as large.
         if entered > 0 || tracked != before { engine.setMasks(masks) }
-        selected = engine.prunable.map(\.value)
     }
 
     /// Puts every untracked weight back to its regenerated initial value.
@@ -309,7 +278,6 @@ public final class DropBackMethod: SparsityMethod {
                 }
             }
         }
-        selected = engine.prunable.map(\.value)
     }
 
     static func offsets(_ engine: SparsityEngine) -> [Int] {
