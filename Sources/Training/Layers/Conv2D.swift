@@ -1,6 +1,6 @@
 /// 2-D convolution over NCHW tensors, stride 1, symmetric zero padding, computed as
 /// im2col followed by one GEMM per sample. Weight shape [outChannels, inChannels, k, k].
-public final class Conv2D: Layer {
+public final class Conv2D: Layer, ActivationSparsifiable {
     public let name: String
     public let inChannels: Int
     public let outChannels: Int
@@ -11,6 +11,9 @@ public final class Conv2D: Layer {
     private var cachedInputShape: [Int] = []
     /// im2col matrices of the last training batch, [batch][patchSize x positions].
     private var cachedColumns: [Float] = []
+    /// When set, the weight gradient is computed from the columns of the input as
+    /// sparsified by it (SWAT); the forward pass and the input gradient are unchanged.
+    public weak var activationSparsifier: (any ActivationSparsifier)?
 
     public init(name: String, inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int = 0,
                 seed: UInt64, firstParameterIndex: Int) {
@@ -26,6 +29,7 @@ public final class Conv2D: Layer {
                                                                seed: seed, parameterIndex: firstParameterIndex))
         bias = Parameter(name: "\(name).bias", shape: [outChannels], role: .bias, index: firstParameterIndex + 1,
                          value: [Float](repeating: 0, count: outChannels))
+        SparsifiableLayers.register(self)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -74,6 +78,20 @@ public final class Conv2D: Layer {
         }
         if isTraining {
             cachedInputShape = input.shape
+            if let sparsifier = activationSparsifier {
+                // Top-K over the layer input itself (not the im2col copies), then the
+                // columns of the sparse input for the weight gradient.
+                var sparse = input.storage
+                sparse.withUnsafeMutableBufferPointer { sparsifier.sparsifyActivations($0) }
+                sparse.withUnsafeBufferPointer { x in
+                    columns.withUnsafeMutableBufferPointer { cols in
+                        for sample in 0..<batch {
+                            im2col(x.baseAddress! + sample * inChannels * height * width, height: height, width: width,
+                                   outH: outH, outW: outW, into: cols.baseAddress! + sample * patch * positions)
+                        }
+                    }
+                }
+            }
             cachedColumns = columns
         }
         return output

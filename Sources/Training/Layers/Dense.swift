@@ -1,12 +1,17 @@
+import Foundation
+
 /// Fully connected layer, y = x Wᵀ + b, with W stored [outputs, inputs] as in PyTorch.
 /// Any input shape is flattened per sample.
-public final class Dense: Layer {
+public final class Dense: Layer, ActivationSparsifiable {
     public let name: String
     public let inputCount: Int
     public let outputCount: Int
     public let weight: Parameter
     public let bias: Parameter
     private var cachedInput = Tensor(shape: [0])
+    /// When set, the input kept for the weight gradient is sparsified by it (SWAT); the
+    /// forward pass and the input gradient are unchanged. Nil costs one check per step.
+    public weak var activationSparsifier: (any ActivationSparsifier)?
 
     public init(name: String, inputs: Int, outputs: Int, seed: UInt64, firstParameterIndex: Int) {
         self.name = name
@@ -18,6 +23,7 @@ public final class Dense: Layer {
                                                                seed: seed, parameterIndex: firstParameterIndex))
         bias = Parameter(name: "\(name).bias", shape: [outputs], role: .bias, index: firstParameterIndex + 1,
                          value: [Float](repeating: 0, count: outputs))
+        SparsifiableLayers.register(self)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -32,7 +38,13 @@ public final class Dense: Layer {
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let batch = input.batchSize
         precondition(input.sampleSize == inputCount, "\(name) expects \(inputCount) inputs per sample")
-        if isTraining { cachedInput = input }
+        if isTraining {
+            cachedInput = input
+            if let sparsifier = activationSparsifier {
+                // Copy-on-write: `input` itself (and the forward below) stays dense.
+                cachedInput.storage.withUnsafeMutableBufferPointer { sparsifier.sparsifyActivations($0) }
+            }
+        }
         let outputs = outputCount, inputs = inputCount
         return Tensor(shape: [batch, outputs]) { out in
             bias.value.withUnsafeBufferPointer { b in
@@ -75,6 +87,56 @@ public final class Dense: Layer {
                           a: dy.baseAddress!, b: w.baseAddress!, beta: 0, c: dx.baseAddress!)
                 }
             }
+        }
+    }
+}
+
+// MARK: - Activation sparsification hook (SWAT)
+
+/// Sparsifies a layer's input for its weight gradient only: SWAT (Raihan & Aamodt 2020,
+/// reference note swat-dropback.md §1.2) computes dW = H(∇a_l, Top-K(a_{l-1})) while the
+/// forward pass uses the dense activations.
+public protocol ActivationSparsifier: AnyObject {
+    /// Sparsifies in place the input of the current training batch (the whole mini-batch
+    /// tensor, flattened) from which the layer will compute its weight gradient.
+    func sparsifyActivations(_ values: UnsafeMutableBufferPointer<Float>)
+}
+
+/// A layer (Dense, Conv2D) whose weight gradient can be computed from sparsified inputs.
+public protocol ActivationSparsifiable: AnyObject {
+    var weight: Parameter { get }
+    /// Held weakly: when its owner goes away (e.g. the method is switched) the layer is
+    /// dense again.
+    var activationSparsifier: (any ActivationSparsifier)? { get set }
+}
+
+/// Finds the layer owning a prunable weight: methods see parameters, not layers.
+public enum SparsifiableLayers {
+    public static func layer(owning weight: Parameter) -> (any ActivationSparsifiable)? {
+        Registry.shared.layer(owning: weight)
+    }
+
+    static func register(_ layer: any ActivationSparsifiable) { Registry.shared.register(layer) }
+
+    /// Weak references keyed by the weight's identity; dead entries are dropped on registration.
+    private final class Registry: @unchecked Sendable {
+        static let shared = Registry()
+        private struct Entry { weak var layer: (any ActivationSparsifiable)? }
+        private var entries: [ObjectIdentifier: Entry] = [:]
+        private let lock = NSLock()
+
+        func register(_ layer: any ActivationSparsifiable) {
+            lock.lock()
+            defer { lock.unlock() }
+            entries = entries.filter { $0.value.layer != nil }
+            entries[ObjectIdentifier(layer.weight)] = Entry(layer: layer)
+        }
+
+        func layer(owning weight: Parameter) -> (any ActivationSparsifiable)? {
+            lock.lock()
+            defer { lock.unlock() }
+            guard let layer = entries[ObjectIdentifier(weight)]?.layer, layer.weight === weight else { return nil }
+            return layer
         }
     }
 }
