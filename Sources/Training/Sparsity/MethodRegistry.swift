@@ -3,16 +3,27 @@ public struct MethodOption: Sendable, Equatable {
     public var name: String
     public var defaultValue: Double
     public var range: ClosedRange<Double>
+    /// Counts, steps and choices: a fractional value is refused, not rounded.
+    public var isInteger: Bool
     public var help: String
 
-    public init(_ name: String, default defaultValue: Double, range: ClosedRange<Double>, _ help: String) {
+    public init(_ name: String, default defaultValue: Double, range: ClosedRange<Double>, integer: Bool = false,
+                _ help: String) {
         self.name = name
         self.defaultValue = defaultValue
         self.range = range
+        isInteger = integer
         self.help = help
     }
 
-    public var rangeDescription: String { "a number in [\(range.lowerBound), \(range.upperBound)]" }
+    public var rangeDescription: String {
+        isInteger ? "an integer from \(Int(range.lowerBound)) to \(Int(range.upperBound))"
+            : "a number in [\(range.lowerBound), \(range.upperBound)]"
+    }
+
+    public func accepts(_ value: Double) -> Bool {
+        range.contains(value) && (!isInteger || value == value.rounded())
+    }
 }
 
 /// A method's parameter values, defaults filled in.
@@ -38,19 +49,28 @@ public struct MethodDescriptor: Sendable {
     public let options: [MethodOption]
     public let defaultBudget: LayerBudget
     public let defaultGranularity: Granularity
+    /// False for methods that choose single weights themselves (SET, RigL, DropBack,
+    /// SWAT): a structured granularity is refused rather than silently ignored.
+    public let honorsGranularity: Bool
+    /// Problems between options (e.g. N > M), each as "option: problem".
+    public let validate: @Sendable (MethodOptions) -> [String]
     /// (total steps, steps per epoch) -> the schedule used when none is given.
     public let defaultSchedule: @Sendable (Int, Int) -> SparsitySchedule
     public let make: @Sendable (MethodOptions) -> any SparsityMethod
 
     public init(name: String, summary: String, options: [MethodOption] = [],
                 defaultBudget: LayerBudget = LayerBudget(.global), defaultGranularity: Granularity = .weights,
+                honorsGranularity: Bool = true,
                 defaultSchedule: @escaping @Sendable (Int, Int) -> SparsitySchedule = { _, _ in .constant },
+                validate: @escaping @Sendable (MethodOptions) -> [String] = { _ in [] },
                 make: @escaping @Sendable (MethodOptions) -> any SparsityMethod) {
         self.name = name
         self.summary = summary
         self.options = options
         self.defaultBudget = defaultBudget
         self.defaultGranularity = defaultGranularity
+        self.honorsGranularity = honorsGranularity
+        self.validate = validate
         self.defaultSchedule = defaultSchedule
         self.make = make
     }

@@ -37,9 +37,15 @@ public struct SparsityConfig: Sendable, Equatable {
             errors.append("\(method).\(key): unknown option; \(method) takes \(known.isEmpty ? "no options" : known)")
         }
         for option in descriptor.options {
-            if let value = options[option.name], !option.range.contains(value) {
+            if let value = options[option.name], !option.accepts(value) {
                 errors.append("\(method).\(option.name): expected \(option.rangeDescription), found \(value)")
             }
+        }
+        if let granularity, granularity != .weights, !descriptor.honorsGranularity {
+            errors.append("granularity: \(method) chooses single weights itself; \(granularity.name) does not apply")
+        }
+        if errors.isEmpty {
+            errors += descriptor.validate(MethodOptions(values: options, descriptor: descriptor)).map { "\(method).\($0)" }
         }
         return errors
     }

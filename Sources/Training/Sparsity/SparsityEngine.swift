@@ -96,7 +96,11 @@ public final class SparsityEngine {
         var churn = 0
         for l in masks.indices {
             precondition(newMasks[l].count == masks[l].count)
-            for i in masks[l].indices where masks[l][i] != newMasks[l][i] { churn += 1 }
+            masks[l].withUnsafeBufferPointer { old in
+                newMasks[l].withUnsafeBufferPointer { new in
+                    for i in 0..<old.count where old[i] != new[i] { churn += 1 }
+                }
+            }
         }
         masks = newMasks
         lastMaskChurn = churn
@@ -228,11 +232,15 @@ public final class SparsityEngine {
 
     // MARK: Knobs
 
-    /// Switches method; masks carry over and the new method begins from them.
+    /// Switches method; masks and the target carry over and the new method begins from
+    /// them, with its own default schedule, budget and granularity.
     public func switchMethod(to name: String) throws {
         var newConfig = config
         newConfig.method = name
         newConfig.options = [:]
+        newConfig.schedule = nil
+        newConfig.budget = nil
+        newConfig.granularity = nil
         let errors = newConfig.validationErrors()
         guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
         if !zeroesMaskedWeights { applyMasksToWeights() }

@@ -144,4 +144,25 @@ final class CoreMethodTests: XCTestCase {
         trainer.send(.stop)
         XCTAssertTrue(trainer.waitUntilFinished(timeout: 30))
     }
+
+    func testOptionsAndGranularityAreValidatedAgainstTheMethod() {
+        XCTAssertEqual(SparsityConfig(method: "lottery", target: 0.9, options: ["rewind": 1.5]).validationErrors(),
+                       ["lottery.rewind: expected an integer from 0 to 3, found 1.5"])
+        XCTAssertEqual(SparsityConfig(method: "nm", options: ["n": 6, "m": 4]).validationErrors(),
+                       ["nm.n: N:M needs N <= M, got 6:4"])
+        XCTAssertEqual(SparsityConfig(method: "rigl", target: 0.9, granularity: .neurons).validationErrors(),
+                       ["granularity: rigl chooses single weights itself; neurons does not apply"])
+        XCTAssertEqual(SparsityConfig(method: "magnitude", target: 0.9, granularity: .neurons).validationErrors(), [])
+        XCTAssertEqual(SparsityConfig(method: "rigl", target: 0.9, options: ["alpha": 0.5]).validationErrors(), [])
+    }
+
+    func testSwitchingMethodAdoptsTheNewMethodsDefaults() throws {
+        let session = try SparsityTestSupport.session(SparsityConfig(method: "magnitude", target: 0.8, schedule: .constant,
+                                                                     budget: LayerBudget(.uniform)))
+        let engine = session.sparsity!
+        try engine.switchMethod(to: "rigl")
+        XCTAssertEqual(engine.budget.name, "erk")
+        XCTAssertEqual(engine.target, 0.8)
+        XCTAssertEqual(engine.measuredSparsity, 0.8, accuracy: 1e-3, "the masks carry over")
+    }
 }

@@ -43,9 +43,10 @@ public final class DropBackMethod: SparsityMethod {
         name: "dropback",
         summary: "DropBack: track the k weights farthest from init; the rest stay at regenerated initial values",
         options: [
-            MethodOption("freeze_step", default: 0, range: 0...1e9, "fix the tracked set after this step; 0 = never"),
+            MethodOption("freeze_step", default: 0, range: 0...1e9, integer: true, "fix the tracked set after this step; 0 = never"),
         ],
         defaultBudget: LayerBudget(.global),
+        honorsGranularity: false,
         make: { DropBackMethod(options: $0) })
 
     public let name = "dropback"

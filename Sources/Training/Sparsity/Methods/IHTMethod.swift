@@ -24,8 +24,8 @@ public final class IHTMethod: SparsityMethod {
         name: "iht",
         summary: "iterative hard thresholding: alternate top-k sparse and dense phases, ending sparse",
         options: [
-            MethodOption("sparse_steps", default: 0, range: 0...100_000_000, "steps per sparse phase (0 = an eighth of the run)"),
-            MethodOption("dense_steps", default: 0, range: 0...100_000_000, "steps per dense phase (0 = an eighth of the run)"),
+            MethodOption("sparse_steps", default: 0, range: 0...100_000_000, integer: true, "steps per sparse phase (0 = an eighth of the run)"),
+            MethodOption("dense_steps", default: 0, range: 0...100_000_000, integer: true, "steps per dense phase (0 = an eighth of the run)"),
         ],
         defaultBudget: LayerBudget(.uniform),
         defaultSchedule: { total, _ in

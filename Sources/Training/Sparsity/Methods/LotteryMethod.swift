@@ -36,9 +36,9 @@ public final class LotteryMethod: SparsityMethod {
         name: "lottery",
         summary: "iterative magnitude pruning with rewinding (lottery tickets, Frankle & Carbin 2019)",
         options: [
-            MethodOption("rewind", default: 0, range: 0...3,
+            MethodOption("rewind", default: 0, range: 0...3, integer: true,
                          "0 = weights to init, 1 = weights to step r, 2 = learning rate only, 3 = random re-init (control)"),
-            MethodOption("rewind_step", default: 0, range: 0...1_000_000_000,
+            MethodOption("rewind_step", default: 0, range: 0...1_000_000_000, integer: true,
                          "r: the step rewound to (modes 1-3); before r is reached, init is used"),
         ],
         defaultBudget: LayerBudget(.global),

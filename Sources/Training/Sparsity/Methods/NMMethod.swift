@@ -22,18 +22,22 @@
 ///
 /// Options `n` and `m` define the pattern and the run's granularity is set to N:M to
 /// match; a later live change of the granularity to another N:M is followed, a change to a
-/// non-N:M granularity is undone. N > M is clamped to N = M (nothing pruned).
+/// non-N:M granularity is undone. N > M is refused when the options are validated.
 public final class NMMethod: SparsityMethod {
     public static let descriptor = MethodDescriptor(
         name: "nm",
         summary: "N:M structured sparsity (2:4 by default): dense, one-shot N:M at half the run, fine-tune",
         options: [
-            MethodOption("n", default: 2, range: 1...64, "weights kept in every group (N)"),
-            MethodOption("m", default: 4, range: 1...64, "consecutive weights per group along the input dimension (M)"),
+            MethodOption("n", default: 2, range: 1...64, integer: true, "weights kept in every group (N)"),
+            MethodOption("m", default: 4, range: 1...64, integer: true, "consecutive weights per group along the input dimension (M)"),
         ],
         defaultBudget: LayerBudget(.uniform),
         defaultGranularity: .nOfM(n: 2, m: 4),
         defaultSchedule: { total, _ in .oneShot(atStep: total / 2) },
+        validate: { options in
+            let (n, m) = (options.integer("n"), options.integer("m"))
+            return n > m ? ["n: N:M needs N <= M, got \(n):\(m)"] : []
+        },
         make: { NMMethod(options: $0) })
 
     public let name = "nm"

@@ -35,10 +35,11 @@ public final class RigLMethod: SparsityMethod {
         summary: "RigL: random ERK-sparse start; every ΔT drop smallest |w|, grow largest |grad|, cosine-decayed",
         options: [
             MethodOption("alpha", default: 0.3, range: 0...1, "initial drop fraction α of the cosine decay"),
-            MethodOption("delta_t", default: 100, range: 1...1e9, "steps between mask updates ΔT"),
+            MethodOption("delta_t", default: 100, range: 1...1e9, integer: true, "steps between mask updates ΔT"),
             MethodOption("t_end_fraction", default: 0.75, range: 0...1, "last mask update at this fraction of the run (T_end)"),
         ],
         defaultBudget: LayerBudget(.erdosRenyiKernel),
+        honorsGranularity: false,
         make: { RigLMethod(options: $0) })
 
     public let name = "rigl"

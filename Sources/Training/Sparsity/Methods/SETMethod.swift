@@ -28,10 +28,11 @@ public final class SETMethod: SparsityMethod {
         summary: "SET: random ER-sparse start; every ΔT drop the ζ smallest |w| per layer, regrow at random",
         options: [
             MethodOption("zeta", default: 0.3, range: 0...1, "fraction ζ of each layer's active weights dropped and regrown per update"),
-            MethodOption("delta_t", default: 0, range: 0...1e9, "steps between updates ΔT; 0 = one epoch"),
-            MethodOption("init", default: 0, range: 0...1, "value of a regrown weight: 0 = zero, 1 = random in the layer's He-uniform range"),
+            MethodOption("delta_t", default: 0, range: 0...1e9, integer: true, "steps between updates ΔT; 0 = one epoch"),
+            MethodOption("init", default: 0, range: 0...1, integer: true, "value of a regrown weight: 0 = zero, 1 = random in the layer's He-uniform range"),
         ],
         defaultBudget: LayerBudget(.erdosRenyi),
+        honorsGranularity: false,
         make: { SETMethod(options: $0) })
 
     public let name = "set"

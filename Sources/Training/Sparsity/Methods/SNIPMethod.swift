@@ -20,8 +20,8 @@ public final class SNIPMethod: SparsityMethod {
         name: "snip",
         summary: "prune once at init by |g·w| on a class-sized batch (Lee et al. 2019)",
         options: [
-            MethodOption("batch", default: 0, range: 0...8192, "samples per scoring batch; 0 = the number of classes"),
-            MethodOption("batches", default: 1, range: 1...100, "scoring batches; their |g·w| are summed"),
+            MethodOption("batch", default: 0, range: 0...8192, integer: true, "samples per scoring batch; 0 = the number of classes"),
+            MethodOption("batches", default: 1, range: 1...100, integer: true, "scoring batches; their |g·w| are summed"),
         ],
         defaultBudget: LayerBudget(.global),
         make: { SNIPMethod(batch: $0.integer("batch"), batches: $0.integer("batches")) })

@@ -43,16 +43,17 @@ public final class SWATMethod: SparsityMethod {
         name: "swat",
         summary: "SWAT: Top-K weights forward, Top-K activations for dW, all weights updated",
         options: [
-            MethodOption("variant", default: 0, range: 0...2,
+            MethodOption("variant", default: 0, range: 0...2, integer: true,
                          "0 = SWAT-U (uniform, first layer dense), 1 = SWAT-ERK, 2 = SWAT-M (momentum redistribution)"),
-            MethodOption("period", default: 1, range: 1...1_000_000,
+            MethodOption("period", default: 1, range: 1...1_000_000, integer: true,
                          "recompute the Top-K thresholds every this many steps, reusing them between"),
-            MethodOption("structured", default: 0, range: 0...1,
+            MethodOption("structured", default: 0, range: 0...1, integer: true,
                          "1 = conv weights kept by (out, in) kernel-slice L1 norm (linear layers stay unstructured)"),
             MethodOption("momentum", default: 0.9, range: 0...0.999,
                          "SWAT-M: decay of the gradient momentum that ranks layers"),
         ],
         defaultBudget: LayerBudget(.uniform, keepFirstDense: true),
+        honorsGranularity: false,
         defaultSchedule: { _, _ in .constant },
         make: { SWATMethod(options: $0) })
 

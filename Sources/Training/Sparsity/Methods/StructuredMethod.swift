@@ -22,7 +22,7 @@ public final class StructuredMethod: SparsityMethod {
     public static let descriptor = MethodDescriptor(
         name: "structured",
         summary: "remove whole neurons/filters with the lowest L1 (or L2) norm; gradual",
-        options: [MethodOption("norm", default: 1, range: 1...2, "group norm that ranks neurons and filters: 1 = L1, 2 = L2")],
+        options: [MethodOption("norm", default: 1, range: 1...2, integer: true, "group norm that ranks neurons and filters: 1 = L1, 2 = L2")],
         defaultBudget: LayerBudget(.uniform, keepLastDense: true),
         defaultGranularity: .neurons,
         defaultSchedule: { total, perEpoch in

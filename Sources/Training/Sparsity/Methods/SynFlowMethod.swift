@@ -22,7 +22,7 @@ public final class SynFlowMethod: SparsityMethod {
     public static let descriptor = MethodDescriptor(
         name: "synflow",
         summary: "data-free iterative synaptic-flow pruning at init (Tanaka et al. 2020)",
-        options: [MethodOption("rounds", default: 100, range: 1...10000, "scoring rounds; the target rises exponentially over them")],
+        options: [MethodOption("rounds", default: 100, range: 1...10000, integer: true, "scoring rounds; the target rises exponentially over them")],
         defaultBudget: LayerBudget(.global),
         make: { SynFlowMethod(rounds: $0.integer("rounds")) })
 
