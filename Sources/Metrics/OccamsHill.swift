@@ -1,0 +1,153 @@
+/// Where an evaluation was taken in a sparsification schedule.
+public enum EvaluationPhase: String, Sendable, Equatable, CaseIterable {
+    /// The dense model (sparsity 0 by construction): the baseline's source.
+    case dense
+    /// Pruned and not yet fine-tuned: during gradual pruning, right after a one-shot
+    /// prune, or while a sparse-training method is still moving its mask.
+    case afterPruning = "after pruning"
+    /// After the fine-tuning phase (or a frozen mask) has had its turn.
+    case afterFineTuning = "after fine-tuning"
+
+    /// Reads the engine's phase name (SparsitySnapshot.phase): "dense" with no measured
+    /// sparsity is dense; "fine-tune" and "frozen" are after fine-tuning; anything else
+    /// ("pruning", "sparse", "rewind", a re-densified IHT/DSD phase with sparsity left...)
+    /// counts as after pruning.
+    public init(snapshotPhase: String, measuredSparsity: Double) {
+        switch snapshotPhase {
+        case "dense" where measuredSparsity == 0: self = .dense
+        case "fine-tune", "frozen": self = .afterFineTuning
+        default: self = .afterPruning
+        }
+    }
+}
+
+/// One evaluated (sparsity, test accuracy) pair.
+public struct HillPoint: Sendable, Equatable {
+    public var sparsity: Double
+    /// Fraction correct, 0...1.
+    public var accuracy: Double
+    public var phase: EvaluationPhase
+    /// Which run (or sweep member) it came from.
+    public var runID: String
+    public var step: Int?
+
+    public init(sparsity: Double, accuracy: Double, phase: EvaluationPhase, runID: String, step: Int? = nil) {
+        self.sparsity = sparsity
+        self.accuracy = accuracy
+        self.phase = phase
+        self.runID = runID
+        self.step = step
+    }
+
+    /// Test error, the survey's y-axis (Fig. 4 caption, survey-methods-metrics.md L435).
+    public var error: Double { 1 - accuracy }
+}
+
+/// The parts of Occam's hill (survey L179, survey-methods-metrics.md L434).
+public enum HillRegion: String, Sendable, Equatable {
+    /// Better than dense by more than the noise margin: sparsity acting as a regulariser.
+    case a = "A"
+    /// Not better than that, and no worse than the relative loss budget: the plateau.
+    case b = "B"
+    /// Relative loss beyond the budget: degradation.
+    case c = "C"
+}
+
+/// Accuracy-versus-sparsity points from evaluations and sweeps, with the dense baseline,
+/// the A/B/C regions, the knee and the parameter slack.
+///
+/// The survey gives no numeric region rule (swat-dropback.md L442 "[SILENT]"); this uses
+/// the rule of survey-methods-metrics.md L440–L443. With baseline accuracy a0, a point of
+/// accuracy a is in
+/// - A if a > a0 + noiseMargin (absolute accuracy, e.g. 0.005 = half a point),
+/// - C if (a0 - a) / a0 > budget (relative, default 1%: the MLPerf-style budget, L508),
+/// - B otherwise.
+/// Regions depend on accuracy only, not on sparsity, so a noisy curve can go B, C, B.
+///
+/// Parameter slack at a relative loss L (survey §8.7, L1110, noted at L508): the largest
+/// sparsity among recorded points with (a0 - a) / a0 <= L, over every phase and run; 0%
+/// means "at least as accurate as dense". Points need not be contiguous: slack is what has
+/// been achieved, not a curve fit.
+///
+/// The knee (L444 "the largest sparsity still in B; that point equals the parameter
+/// slack"): the point of largest sparsity among those within the budget, i.e. labelled A
+/// or B (an A point beyond every B point is still within budget, so leaving it out would
+/// break the stated equality with the slack); ties go to the more accurate point. Its
+/// sparsity is `parameterSlack(relativeLoss: budget)`.
+public struct OccamsHill: Sendable, Equatable {
+    public private(set) var points: [HillPoint] = []
+    /// Relative accuracy loss allowed in B.
+    public var budget: Double
+    /// Absolute accuracy a point must beat the baseline by to count as A.
+    public var noiseMargin: Double
+    /// Overrides the baseline derived from dense points (e.g. a dense run's final accuracy from a log).
+    public var baselineOverride: Double?
+
+    public init(budget: Double = 0.01, noiseMargin: Double = 0.005, baselineOverride: Double? = nil) {
+        self.budget = budget
+        self.noiseMargin = noiseMargin
+        self.baselineOverride = baselineOverride
+    }
+
+    public mutating func record(_ point: HillPoint) { points.append(point) }
+
+    /// Two standard errors of an accuracy measured on `sampleCount` test samples
+    /// (binomial): a data-driven noise margin, e.g. 0.0065 at 88% on 10,000 samples.
+    public static func binomialNoiseMargin(accuracy: Double, sampleCount: Int, standardErrors: Double = 2) -> Double {
+        guard sampleCount > 0 else { return 0 }
+        return standardErrors * (accuracy * (1 - accuracy) / Double(sampleCount)).squareRoot()
+    }
+
+    /// The override, else the mean over runs of each run's last dense point (a dense run
+    /// improves as it trains, so its latest evaluation is the baseline); nil without dense points.
+    public var denseBaseline: Double? {
+        if let baselineOverride { return baselineOverride }
+        var lastByRun: [String: Double] = [:]
+        for point in points where point.phase == .dense { lastByRun[point.runID] = point.accuracy }
+        guard !lastByRun.isEmpty else { return nil }
+        return lastByRun.values.reduce(0, +) / Double(lastByRun.count)
+    }
+
+    /// (a0 - a) / a0: positive is a loss, negative an improvement; nil without a positive baseline.
+    public func relativeLoss(_ accuracy: Double) -> Double? {
+        guard let baseline = denseBaseline, baseline > 0 else { return nil }
+        return (baseline - accuracy) / baseline
+    }
+
+    public func region(ofAccuracy accuracy: Double) -> HillRegion? {
+        guard let baseline = denseBaseline, let loss = relativeLoss(accuracy) else { return nil }
+        if accuracy > baseline + noiseMargin { return .a }
+        return loss > budget + Self.tolerance ? .c : .b
+    }
+
+    public func region(of point: HillPoint) -> HillRegion? { region(ofAccuracy: point.accuracy) }
+
+    /// Largest sparsity reached with at most `relativeLoss` (0.01 = 1%) relative accuracy
+    /// loss; nil without a baseline or without such a point.
+    public func parameterSlack(relativeLoss limit: Double) -> Double? {
+        withinLoss(limit).map(\.sparsity).max()
+    }
+
+    /// Slack at the survey's three markers: 0%, 1% and 5% relative loss.
+    public var standardSlack: (zero: Double?, onePercent: Double?, fivePercent: Double?) {
+        (parameterSlack(relativeLoss: 0), parameterSlack(relativeLoss: 0.01), parameterSlack(relativeLoss: 0.05))
+    }
+
+    public var knee: HillPoint? {
+        withinLoss(budget).max { ($0.sparsity, $0.accuracy) < ($1.sparsity, $1.accuracy) }
+    }
+
+    /// Points of one run, in sparsity order (ties in record order): a curve to draw.
+    public func curve(run runID: String) -> [HillPoint] {
+        points.enumerated().filter { $0.element.runID == runID }
+            .sorted { ($0.element.sparsity, $0.offset) < ($1.element.sparsity, $1.offset) }.map(\.element)
+    }
+
+    private func withinLoss(_ limit: Double) -> [HillPoint] {
+        points.filter { point in relativeLoss(point.accuracy).map { $0 <= limit + Self.tolerance } ?? false }
+    }
+
+    /// Accuracies are ratios of counts; this keeps 0.891 vs a 1% budget on 0.9 from
+    /// flipping on the last bit of a Double.
+    private static let tolerance = 1e-12
+}
