@@ -17,6 +17,7 @@ public final class TrainingSession {
     public private(set) var sparsity: SparsityEngine!
     private var order: [Int32] = []
     private var orderEpoch = -1
+    private let prefetcher: BatchPrefetcher
 
     public struct StepResult: Sendable {
         public var loss: Double
@@ -37,6 +38,7 @@ public final class TrainingSession {
         self.config = config
         self.dataset = dataset
         sampler = BatchSampler(dataset: dataset, batchSize: config.batchSize, seed: config.seed)
+        prefetcher = BatchPrefetcher(sampler: sampler)
         model = try ModelCatalog.make(config.model, inputShape: sampler.sampleShape,
                                       classCount: dataset.classCount, seed: config.seed)
         optimizer = config.optimizer.makeOptimizer(for: model.parameters)
@@ -74,12 +76,8 @@ public final class TrainingSession {
     /// Forward, loss, backward and update on the next training batch.
     @discardableResult
     public func trainStep() -> StepResult {
-        if orderEpoch != epoch {
-            order = sampler.permutation(epoch: epoch)
-            orderEpoch = epoch
-        }
-        let start = (step % stepsPerEpoch) * config.batchSize
-        let (images, labels) = sampler.batch(trainIndices: order[start..<(start + config.batchSize)])
+        let (images, labels) = prefetcher.take(step: step) ?? sampler.batch(trainIndices: batchIndices(step: step)[...])
+        if step + 1 < totalSteps { prefetcher.prefetch(step: step + 1, indices: batchIndices(step: step + 1)) }
         sparsity.beforeForward()
         let logits = model.forward(images, isTraining: true)
         let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
@@ -94,6 +92,17 @@ public final class TrainingSession {
         step += 1
         sparsity.afterStep()
         return StepResult(loss: result.loss, correct: result.correct, samples: labels.count)
+    }
+
+    /// The training samples of `step`, in order: a slice of its epoch's permutation.
+    private func batchIndices(step: Int) -> [Int32] {
+        let epoch = step / stepsPerEpoch
+        if orderEpoch != epoch {
+            order = sampler.permutation(epoch: epoch)
+            orderEpoch = epoch
+        }
+        let start = (step % stepsPerEpoch) * config.batchSize
+        return Array(order[start..<(start + config.batchSize)])
     }
 
     /// Accuracy and mean loss on the whole test set, with the effective (masked) weights.
