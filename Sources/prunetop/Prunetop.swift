@@ -4,5 +4,5 @@ struct Prunetop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prunetop",
         abstract: "Watch and steer pruning and sparse training of small networks, live.",
-        subcommands: [RunCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self])
+        subcommands: [RunCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self])
 }

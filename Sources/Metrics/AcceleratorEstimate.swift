@@ -1,0 +1,152 @@
+import Foundation
+
+/// Estimated speedups of one iteration over dense execution. Estimates, never
+/// measurements: see `AcceleratorEstimate` for where each number comes from.
+public struct SpeedupEstimate: Sendable, Equatable {
+    public var forward: Double
+    public var backward: Double
+    /// Forward plus backward.
+    public var training: Double
+
+    public init(forward: Double, backward: Double, training: Double) {
+        self.forward = forward
+        self.backward = backward
+        self.training = training
+    }
+
+    public static let none = SpeedupEstimate(forward: 1, backward: 1, training: 1)
+}
+
+/// Hardware classes whose realisable speedup differs for the same FLOP count
+/// (survey-methods-metrics.md §G.3, L617–L631).
+public enum HardwareProfile: Sendable, Equatable {
+    /// The SWAT paper's simulated sparse training accelerator, at the Top-K sparsity of
+    /// the sparsified layers (the abscissa of Table 6).
+    case sparseAccelerator(sparsity: Double)
+    /// Whole channels, filters or neurons removed: dense kernels on a smaller network run
+    /// at the FLOP ratio (survey L622, from L935).
+    case structured
+    /// N:M 2:4 sparse tensor cores on an Ampere-class GPU (survey L623, G.1 item 11 L584).
+    case ampereTwoFour(everyLayerCompliant: Bool)
+    /// Unstructured sparse kernels on a CPU, slower per non-zero than dense BLAS per
+    /// element; `breakEvenSparsity` is where the two cost the same, as the caller measured
+    /// it (e.g. `prunetop bench --sparse`). Survey L625: "1 (or <1) below a break-even".
+    case cpuUnstructured(breakEvenSparsity: Double)
+}
+
+/// Accelerator speedup estimates, built on the FLOP model.
+///
+/// The sparse-accelerator numbers interpolate the only data the SWAT paper gives, Table 6
+/// (swat-dropback.md §2.2, L175–L182: SWAT-U on ResNet-50/ImageNet, simulated cycles of
+/// a Bit-Tactical-based accelerator): 0% -> 1x/1x, 80% -> 3.3x/3.4x, 90% -> 5.6x/6.3x
+/// forward/backward. Between points, log-speedup is linear in log(1/density): an ideal
+/// machine is a straight line of slope 1 there (speedup = 1/density), so the table reads
+/// as an efficiency exponent per segment (0.74 and 0.76 up to 80%, 0.76 and 0.89 from 80
+/// to 90%). Beyond 90% the 80–90% segment's exponent continues, a power law that stays
+/// below the ideal line, and every value is capped at the network's FLOP-ideal speedup
+/// for that pass (a dense first layer, e.g., bounds what the other layers' sparsity buys).
+public enum AcceleratorEstimate {
+    /// One row of SWAT Table 6 (swat-dropback.md L177–L182).
+    public struct SimulatedPoint: Sendable, Equatable {
+        public var sparsity: Double
+        public var forward: Double
+        public var backward: Double
+    }
+
+    public static let table6: [SimulatedPoint] = [
+        SimulatedPoint(sparsity: 0, forward: 1, backward: 1),
+        SimulatedPoint(sparsity: 0.8, forward: 3.3, backward: 3.4),
+        SimulatedPoint(sparsity: 0.9, forward: 5.6, backward: 6.3),
+    ]
+
+    /// Table 6 forward and backward speedups at `sparsity` (interpolated and extrapolated
+    /// as described above, not capped), with their harmonic-mean training speedup.
+    public static func simulatedSpeedupEstimate(sparsity: Double) -> SpeedupEstimate {
+        let forward = interpolate(sparsity, \.forward), backward = interpolate(sparsity, \.backward)
+        return SpeedupEstimate(forward: forward, backward: backward,
+                               training: trainingSpeedup(forward: forward, backward: backward))
+    }
+
+    /// A whole iteration's speedup from its passes' speedups by their equal-weight
+    /// harmonic mean, i.e. dense forward and backward taking equal time. This is the reading
+    /// that reproduces the paper's 3.3x at 80% and 5.9x at 90% from Table 6
+    /// (swat-dropback.md §2.3, L189–L190); the paper does not state the rule.
+    public static func trainingSpeedup(forward: Double, backward: Double) -> Double {
+        2 / (1 / forward + 1 / backward)
+    }
+
+    /// The estimate of `profile` for a network whose dense and sparse MACs are `flops`.
+    /// Every value is at most the FLOP-ideal one of its pass (`NetworkFLOPs.ideal...`).
+    public static func estimate(_ profile: HardwareProfile, flops: NetworkFLOPs) -> SpeedupEstimate {
+        let ideal = SpeedupEstimate(forward: flops.idealForwardSpeedup, backward: flops.idealBackwardSpeedup,
+                                    training: flops.idealTrainingSpeedup)
+        switch profile {
+        case let .sparseAccelerator(sparsity):
+            let table = simulatedSpeedupEstimate(sparsity: sparsity)
+            let forward = min(table.forward, ideal.forward), backward = min(table.backward, ideal.backward)
+            // The equal weighting can exceed the FLOP ideal when the backward pass (about
+            // twice the forward's MACs) gains less than the forward, so cap it too.
+            return SpeedupEstimate(forward: forward, backward: backward,
+                                   training: min(trainingSpeedup(forward: forward, backward: backward), ideal.training))
+        case .structured:
+            return ideal
+        case let .ampereTwoFour(everyLayerCompliant):
+            guard everyLayerCompliant else { return .none }
+            // Only the forward GEMM runs with the 2:4 operand on the reduction dimension:
+            // Eq. 2 uses the transposed weight, which is not 2:4 along its own reduction
+            // dimension in general, and Eq. 3 produces a dense weight gradient.
+            let forwardTime = max(flops.sparse.forward, flops.dense.forward / 2)
+            return SpeedupEstimate(forward: ratio(flops.dense.forward, forwardTime), backward: 1,
+                                   training: ratio(flops.dense.training, forwardTime + flops.dense.backward))
+        case let .cpuUnstructured(breakEvenSparsity):
+            // At the break-even density a sparse kernel costs what the dense one does, so its
+            // cost per non-zero is 1/breakEvenDensity dense MACs. Each GEMM of each layer
+            // takes the cheaper kernel; the same break-even is assumed for the backward GEMMs.
+            let breakEvenDensity = 1 - breakEvenSparsity
+            func cost(_ dense: Double, _ sparse: Double) -> Double {
+                breakEvenDensity <= 0 ? dense : min(dense, sparse / breakEvenDensity)
+            }
+            var realised = MACBreakdown.zero
+            for layer in flops.layers {
+                realised = realised + MACBreakdown(
+                    forward: cost(layer.dense.forward, layer.sparse.forward),
+                    backwardInput: cost(layer.dense.backwardInput, layer.sparse.backwardInput),
+                    backwardWeight: cost(layer.dense.backwardWeight, layer.sparse.backwardWeight))
+            }
+            return SpeedupEstimate(forward: ratio(flops.dense.forward, realised.forward),
+                                   backward: ratio(flops.dense.backward, realised.backward),
+                                   training: ratio(flops.dense.training, realised.training))
+        }
+    }
+
+    /// Whether a weight tensor's mask is 2:4: in every group of four consecutive weights
+    /// along a row of `rowLength` (the reduction dimension: inputs x kernel), at most two
+    /// are kept. A row whose length is not a multiple of 4 is taken as zero-padded.
+    public static func isTwoFourCompliant(mask: [Float], rowLength: Int) -> Bool {
+        precondition(rowLength > 0 && mask.count % rowLength == 0, "mask of \(mask.count) is not whole rows of \(rowLength)")
+        for rowStart in stride(from: 0, to: mask.count, by: rowLength) {
+            for groupStart in stride(from: rowStart, to: rowStart + rowLength, by: 4) {
+                let kept = mask[groupStart..<min(groupStart + 4, rowStart + rowLength)].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+                if kept > 2 { return false }
+            }
+        }
+        return true
+    }
+
+    private static func ratio(_ dense: Double, _ sparse: Double) -> Double {
+        sparse == 0 ? (dense == 0 ? 1 : .infinity) : dense / sparse
+    }
+
+    /// Piecewise-linear in (log(1/density), log(speedup)) through the Table 6 points; the
+    /// last segment's slope continues beyond the last point.
+    private static func interpolate(_ sparsity: Double, _ value: KeyPath<SimulatedPoint, Double>) -> Double {
+        guard sparsity > 0 else { return 1 }
+        guard sparsity < 1 else { return .infinity }
+        if let point = table6.first(where: { $0.sparsity == sparsity }) { return point[keyPath: value] }
+        let x = -log(1 - sparsity)
+        let points = table6.map { (x: -log(1 - $0.sparsity), y: log($0[keyPath: value])) }
+        let upper = points.firstIndex { $0.x >= x } ?? points.count - 1
+        let (a, b) = (points[max(upper - 1, 0)], points[max(upper, 1)])
+        return exp(a.y + (x - a.x) * (b.y - a.y) / (b.x - a.x))
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import Metrics
+import XCTest
+
+final class AcceleratorEstimateTests: XCTestCase {
+    func testTable6PointsAreReturnedExactly() {
+        for (sparsity, forward, backward) in [(0.0, 1.0, 1.0), (0.8, 3.3, 3.4), (0.9, 5.6, 6.3)] {
+            let estimate = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: sparsity)
+            XCTAssertEqual(estimate.forward, forward, accuracy: 1e-12)
+            XCTAssertEqual(estimate.backward, backward, accuracy: 1e-12)
+        }
+    }
+
+    func testTheHarmonicMeanReproducesThePapersTrainingSpeedups() {
+        // 3.3x at 80% (abstract) and 5.9x at 90% (intro), swat-dropback.md L189–L190.
+        let at80 = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.8).training
+        let at90 = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.9).training
+        XCTAssertEqual(at80, 2 / (1 / 3.3 + 1 / 3.4), accuracy: 1e-12)
+        XCTAssertEqual((at80 * 10).rounded() / 10, 3.3)
+        XCTAssertEqual((at90 * 10).rounded() / 10, 5.9)
+        XCTAssertEqual(AcceleratorEstimate.trainingSpeedup(forward: 2, backward: 6), 3)
+    }
+
+    func testInterpolationIsLinearInLogSpeedupAgainstLogInverseDensity() {
+        // 50%: 1/density = 2 on the 0–80% segment, whose exponent is ln 3.3 / ln 5.
+        let half = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.5)
+        XCTAssertEqual(half.forward, pow(2, log(3.3) / log(5)), accuracy: 1e-12)
+        XCTAssertEqual(half.backward, pow(2, log(3.4) / log(5)), accuracy: 1e-12)
+        // 85%: 1/density is 4/3 of its value at 80%, on the 80–90% segment.
+        let between = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.85)
+        XCTAssertEqual(between.forward, 3.3 * pow(4.0 / 3.0, log2(5.6 / 3.3)), accuracy: 1e-12)
+        XCTAssertEqual(between.backward, 3.4 * pow(4.0 / 3.0, log2(6.3 / 3.4)), accuracy: 1e-12)
+    }
+
+    func testExtrapolationBeyond90PercentContinuesTheLastSegment() {
+        // 99%: ten times fewer non-zeros than at 90%, at the 80–90% exponent.
+        let estimate = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.99)
+        XCTAssertEqual(estimate.forward, 5.6 * pow(10, log2(5.6 / 3.3)), accuracy: 1e-9)
+        XCTAssertEqual(estimate.backward, 6.3 * pow(10, log2(6.3 / 3.4)), accuracy: 1e-9)
+        XCTAssertLessThan(estimate.forward, 100, "below the ideal 1/density")
+        XCTAssertLessThan(estimate.backward, 100)
+        var previous = SpeedupEstimate.none
+        for step in 1..<1000 {
+            let next = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: Double(step) / 1000)
+            XCTAssertGreaterThan(next.forward, previous.forward)
+            XCTAssertGreaterThan(next.backward, previous.backward)
+            previous = next
+        }
+    }
+
+    func testTheAcceleratorEstimateIsCappedAtTheFLOPIdeal() throws {
+        // lenet300 with SWAT-U: the dense first layer holds 88% of the MACs.
+        let layers = try XCTUnwrap(NetworkCatalog.layers("lenet300"))
+        let flops = FLOPModel.network(layers, densities: FLOPModel.uniformDensities(
+            layerCount: 3, sparsity: 0.9, firstLayerDense: true, sparsifiesActivations: true))
+        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9), flops: flops)
+        XCTAssertEqual(estimate.forward, flops.idealForwardSpeedup)
+        XCTAssertEqual(estimate.forward, 266_200.0 / (235_200.0 + 3_100.0), accuracy: 1e-12)
+        XCTAssertEqual(estimate.backward, flops.idealBackwardSpeedup)
+        XCTAssertLessThanOrEqual(estimate.training, flops.idealTrainingSpeedup)
+    }
+
+    func testTheTrainingEstimateIsCappedWhenTheEqualWeightingOverstatesIt() {
+        // One layer, 10% of weights kept, activations dense, its input gradient counted:
+        // ideal forward 10x, backward 2/1.1, training 3/1.2 = 2.5x; the harmonic mean of 5.6x
+        // and 1.82x would claim 2.74x.
+        let flops = FLOPModel.network([.linear("w", inputs: 10, outputs: 10)], densities: [LayerDensity(weight: 0.1, activation: 1)],
+                                      rules: FLOPCountingRules(countsFirstLayerInputGradient: true))
+        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9), flops: flops)
+        XCTAssertEqual(estimate.forward, 5.6, accuracy: 1e-12)
+        XCTAssertEqual(estimate.backward, 2 / 1.1, accuracy: 1e-12)
+        XCTAssertEqual(estimate.training, 2.5, accuracy: 1e-12)
+    }
+
+    // Dense F: 100 (first layer, kept dense) and 1000 (10% weights and activations).
+    private let twoLayers = FLOPModel.network(
+        [.linear("first", inputs: 10, outputs: 10), .linear("second", inputs: 10, outputs: 100)],
+        densities: [.dense, LayerDensity(weight: 0.1, activation: 0.1)])
+
+    func testStructuredProfileIsTheFLOPRatio() {
+        let estimate = AcceleratorEstimate.estimate(.structured, flops: twoLayers)
+        XCTAssertEqual(estimate, SpeedupEstimate(forward: 1100 / 200, backward: 2100 / 300, training: 3200 / 500))
+    }
+
+    func testCPUProfileUsesTheSparseKernelOnlyBelowItsBreakEvenDensity() {
+        // Break-even 70%: a sparse MAC costs 1/0.3 dense ones. The second layer's GEMMs cost
+        // 100/0.3 each, the dense first layer 100 (forward) and 100 (weight gradient).
+        let estimate = AcceleratorEstimate.estimate(.cpuUnstructured(breakEvenSparsity: 0.7), flops: twoLayers)
+        let sparseGEMM = 100 / 0.3
+        XCTAssertEqual(estimate.forward, 1100 / (100 + sparseGEMM), accuracy: 1e-12)
+        XCTAssertEqual(estimate.backward, 2100 / (100 + 2 * sparseGEMM), accuracy: 1e-12)
+        XCTAssertEqual(estimate.training, 3200 / (200 + 3 * sparseGEMM), accuracy: 1e-12)
+
+        // At 50% sparsity every GEMM stays dense: no speedup, and never a slowdown.
+        let halfSparse = FLOPModel.network(
+            [.linear("first", inputs: 10, outputs: 10), .linear("second", inputs: 10, outputs: 100)],
+            densities: [.dense, LayerDensity(weight: 0.5, activation: 0.5)])
+        XCTAssertEqual(AcceleratorEstimate.estimate(.cpuUnstructured(breakEvenSparsity: 0.7), flops: halfSparse), .none)
+    }
+
+    func testAmpereTwoFourProfile() {
+        XCTAssertEqual(AcceleratorEstimate.estimate(.ampereTwoFour(everyLayerCompliant: false), flops: twoLayers), .none)
+        // Capped at 2x on the forward GEMM; the backward GEMMs run dense.
+        let estimate = AcceleratorEstimate.estimate(.ampereTwoFour(everyLayerCompliant: true), flops: twoLayers)
+        XCTAssertEqual(estimate.forward, 2)
+        XCTAssertEqual(estimate.backward, 1)
+        XCTAssertEqual(estimate.training, 3200 / (550 + 2100), accuracy: 1e-12)
+        // At 25% sparsity the FLOP ratio, below 2, is the bound.
+        let light = FLOPModel.network([.linear("w", inputs: 4, outputs: 4)], densities: [LayerDensity(weight: 0.75, activation: 1)])
+        XCTAssertEqual(AcceleratorEstimate.estimate(.ampereTwoFour(everyLayerCompliant: true), flops: light).forward, 1 / 0.75, accuracy: 1e-12)
+    }
+
+    func testTwoFourCompliance() {
+        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0], rowLength: 8))
+        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 1, 0, 0, 0, 0, 0], rowLength: 8))
+        // Groups do not cross rows: rows of 6 are groups of 4 and 2.
+        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 0, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1], rowLength: 6))
+        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [0, 0, 0, 0, 1, 1, 1, 1, 1], rowLength: 9))
+    }
+}
