@@ -113,6 +113,9 @@ enum RunEventJSON {
                          ("target", layer.targetSparsity.map(JSONValue.number) ?? .null)])
             })),
             ("method_stats", .object(snapshot.sparsity.statistics.map { ($0.name, .number($0.value)) })),
+            ("activation_sparsity", .number(ActivationSparsity.networkAverage(snapshot.activationZeros.map {
+                ActivationSparsity(name: $0.layer, elementCount: $0.elements, zeroCount: $0.zeros)
+            }))),
             ("samples_per_s", .number(snapshot.samplesPerSecond)),
             ("seconds", .number(snapshot.elapsedSeconds)),
         ])

@@ -26,6 +26,8 @@ final class CommandLineTests: XCTestCase {
         for evaluation in evaluations {
             XCTAssertNotNil(evaluation["train_loss"] as? Double)
             XCTAssertEqual(evaluation["sparsity"] as? Double, 0)
+            let activationSparsity = try XCTUnwrap(evaluation["activation_sparsity"] as? Double)
+            XCTAssertTrue(activationSparsity > 0 && activationSparsity < 1, "ReLU zeros: \(activationSparsity)")
             let layers = try XCTUnwrap(evaluation["layers"] as? [[String: Any]])
             XCTAssertEqual(layers.map { $0["name"] as? String }, ["fc1.weight", "fc2.weight", "fc3.weight"])
             XCTAssertEqual(layers.map { $0["params"] as? Int }, [235_200, 30_000, 1_000])

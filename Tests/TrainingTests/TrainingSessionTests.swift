@@ -72,4 +72,17 @@ final class TrainingSessionTests: XCTestCase {
             XCTAssertEqual("\($0)", "batch: 5000 is larger than the 1437 training samples")
         }
     }
+
+    func testEvaluationCountsReLUZerosOverTheTestSet() throws {
+        let session = try TrainingSession(config: config(), dataset: DatasetLoader.embeddedDigits())
+        for _ in 0..<5 { session.trainStep() }
+        let evaluation = session.evaluate()
+        XCTAssertEqual(evaluation.activationZeros.map(\.layer), ["relu1", "relu2"])
+        XCTAssertEqual(evaluation.activationZeros.map(\.elements), [360 * 300, 360 * 100])
+        // Recount relu1's zeros by hand: fc1 then max(0, x) on the whole test set.
+        let (images, _) = session.sampler.testBatch(0..<360)
+        let hidden = session.model.layers[0].forward(images, isTraining: false)
+        XCTAssertEqual(evaluation.activationZeros[0].zeros, hidden.storage.filter { $0 <= 0 }.count)
+        XCTAssertGreaterThan(evaluation.activationZeros[0].zeros, 0)
+    }
 }

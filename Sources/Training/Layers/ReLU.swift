@@ -1,6 +1,9 @@
 public final class ReLU: Layer {
     public let name: String
     private var cachedOutput = Tensor(shape: [0])
+    /// Exact zeros among the outputs of the last evaluation (not training) forward pass.
+    public private(set) var lastEvaluationZeros = 0
+    public private(set) var lastEvaluationElements = 0
 
     public init(name: String) { self.name = name }
 
@@ -12,7 +15,12 @@ public final class ReLU: Layer {
                 for i in 0..<x.count { out[i] = max(x[i], 0) }
             }
         }
-        if isTraining { cachedOutput = output }
+        if isTraining {
+            cachedOutput = output
+        } else {
+            lastEvaluationZeros = output.storage.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            lastEvaluationElements = output.count
+        }
         return output
     }
 

@@ -232,6 +232,7 @@ private struct RunLoop {
             recentLoss: stepsSinceSnapshot > 0 ? lossSinceSnapshot / Double(stepsSinceSnapshot) : .nan,
             testAccuracy: lastEvaluation?.accuracy,
             testLoss: lastEvaluation?.loss,
+            activationZeros: lastEvaluation?.activationZeros ?? [],
             learningRate: session.learningRate,
             baseLearningRate: session.baseLearningRate,
             samplesPerSecond: lastRate,

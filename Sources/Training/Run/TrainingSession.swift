@@ -28,6 +28,8 @@ public final class TrainingSession {
     public struct Evaluation: Sendable, Equatable {
         public var accuracy: Double
         public var loss: Double
+        /// Exact zeros of each ReLU's outputs over the test set.
+        public var activationZeros: [ActivationZeroCount]
     }
 
     public init(config: RunConfig, dataset: ImageDataset) throws {
@@ -114,6 +116,8 @@ public final class TrainingSession {
         var correct = 0
         var loss = 0.0
         var start = 0
+        let relus = model.layers.compactMap { $0 as? ReLU }
+        var zeros = relus.map { ActivationZeroCount(layer: $0.name, elements: 0, zeros: 0) }
         while start < dataset.testCount {
             let end = min(start + chunk, dataset.testCount)
             let (images, labels) = sampler.testBatch(start..<end)
@@ -121,10 +125,14 @@ public final class TrainingSession {
             let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
             correct += result.correct
             loss += result.loss * Double(end - start)
+            for (i, relu) in relus.enumerated() {
+                zeros[i].elements += relu.lastEvaluationElements
+                zeros[i].zeros += relu.lastEvaluationZeros
+            }
             start = end
         }
         let count = Double(max(dataset.testCount, 1))
-        return Evaluation(accuracy: Double(correct) / count, loss: loss / count)
+        return Evaluation(accuracy: Double(correct) / count, loss: loss / count, activationZeros: zeros)
     }
 
     /// Dense gradients of the loss on `count` training samples drawn with `seed`, at the

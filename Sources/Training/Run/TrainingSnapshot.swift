@@ -30,6 +30,19 @@ public struct LayerSnapshot: Sendable {
     public var parameterCount: Int { weights.count }
 }
 
+/// Exact zeros among one ReLU's outputs over the last evaluation.
+public struct ActivationZeroCount: Sendable, Equatable {
+    public var layer: String
+    public var elements: Int
+    public var zeros: Int
+
+    public init(layer: String, elements: Int, zeros: Int) {
+        self.layer = layer
+        self.elements = elements
+        self.zeros = zeros
+    }
+}
+
 /// The sparsification state of a run.
 public struct SparsitySnapshot: Sendable {
     public var method: String
@@ -64,6 +77,8 @@ public struct TrainingSnapshot: Sendable {
     public var recentLoss: Double
     public var testAccuracy: Double?
     public var testLoss: Double?
+    /// ReLU output zeros at the last evaluation (activation sparsity); empty before one.
+    public var activationZeros: [ActivationZeroCount]
     public var learningRate: Float
     public var baseLearningRate: Float
     /// Training samples per second of step time since the previous snapshot.
