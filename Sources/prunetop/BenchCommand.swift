@@ -28,9 +28,15 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Flag(help: "Also time lenet300 inference with the sparse kernel against dense BLAS, on global magnitude masks of the trained weights (50-99% sparsity, batch 1 and 128), and find the break-even sparsity.")
+    var sparse = false
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
         guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
+        guard !sparse || model == "lenet300" else {
+            throw ValidationError("--sparse: measures lenet300 (an MLP), not \(model); use --model lenet300")
+        }
     }
 
     func run() throws {
@@ -53,6 +59,10 @@ struct BenchCommand: ParsableCommand {
         }
         let median = rates.sorted()[rates.count / 2]
         let gflops = median * 2 * Double(session.model.trainingMACsPerSample) / 1e9
+        let sparseSweep = sparse
+            ? try SparseInferenceSweep(model: session.model,
+                                       settings: .init(repeats: repeats, minimumSecondsPerRepeat: 0.005))
+            : nil
         if json {
             print(JSONValue.object([
                 ("model", .string(model)), ("batch", .int(batch)), ("threads", .int(threads)),
@@ -60,13 +70,14 @@ struct BenchCommand: ParsableCommand {
                 ("blas_core", .string(BLASRuntime.coreName)),
                 ("dataset", .string(dataset.name)), ("steps", .int(steps)), ("repeats", .int(repeats)),
                 ("samples_per_s_runs", .array(rates.map { .number($0.rounded()) })),
-            ]).rendered)
+            ] + (sparseSweep?.json ?? [])).rendered)
         } else {
             print("\(model), batch \(batch), \(threads) thread(s), \(dataset.name), OpenBLAS core \(BLASRuntime.coreName)")
             print("  training: \(Format.grouped(Int(median))) samples/s (median of \(repeats) x \(steps) steps; "
                   + "range \(Format.grouped(Int(rates.min()!)))-\(Format.grouped(Int(rates.max()!))))")
             print(String(format: "  %.1f GFLOP/s of training arithmetic (%.2f MFLOP per sample)",
                          gflops, 2 * Double(session.model.trainingMACsPerSample) / 1e6))
+            for line in sparseSweep?.text ?? [] { print(line) }
         }
     }
 }
