@@ -31,6 +31,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time lenet300 inference with the sparse kernel against dense BLAS, on global magnitude masks of the trained weights (50-99% sparsity, batch 1 and 128), and find the break-even sparsity.")
     var sparse = false
 
+    @Flag(help: "Also time whole training runs headless and with the dashboard's metrics computed at 5 frames/s (magnitude pruning to 90%, 3 epochs, 3 rounds each).")
+    var metrics = false
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
         guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
@@ -63,6 +66,9 @@ struct BenchCommand: ParsableCommand {
             ? try SparseInferenceSweep(model: session.model,
                                        settings: .init(repeats: repeats, minimumSecondsPerRepeat: 0.005))
             : nil
+        let metricsCost = metrics
+            ? try MetricsCostBenchmark(dataset: dataset, model: model, batch: batch, threads: threads)
+            : nil
         if json {
             print(JSONValue.object([
                 ("model", .string(model)), ("batch", .int(batch)), ("threads", .int(threads)),
@@ -70,7 +76,7 @@ struct BenchCommand: ParsableCommand {
                 ("blas_core", .string(BLASRuntime.coreName)),
                 ("dataset", .string(dataset.name)), ("steps", .int(steps)), ("repeats", .int(repeats)),
                 ("samples_per_s_runs", .array(rates.map { .number($0.rounded()) })),
-            ] + (sparseSweep?.json ?? [])).rendered)
+            ] + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])).rendered)
         } else {
             print("\(model), batch \(batch), \(threads) thread(s), \(dataset.name), OpenBLAS core \(BLASRuntime.coreName)")
             print("  training: \(Format.grouped(Int(median))) samples/s (median of \(repeats) x \(steps) steps; "
@@ -78,6 +84,7 @@ struct BenchCommand: ParsableCommand {
             print(String(format: "  %.1f GFLOP/s of training arithmetic (%.2f MFLOP per sample)",
                          gflops, 2 * Double(session.model.trainingMACsPerSample) / 1e6))
             for line in sparseSweep?.text ?? [] { print(line) }
+            for line in metricsCost?.text ?? [] { print(line) }
         }
     }
 }

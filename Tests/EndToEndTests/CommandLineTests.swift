@@ -117,6 +117,17 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(object["blas_core"] as? String).isEmpty)
     }
 
+    func testBenchMetricsCostRow() throws {
+        let result = try PrunetopProcess.run(["bench", "--json", "--data", "embedded", "--steps", "3", "--repeats", "1", "--metrics"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let cost = try XCTUnwrap(object["metrics_cost"] as? [String: Any])
+        XCTAssertGreaterThan(try XCTUnwrap(cost["headless_samples_per_s"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(cost["with_metrics_samples_per_s"] as? Double), 0)
+        XCTAssertGreaterThan(try XCTUnwrap(cost["ratio"] as? Double), 0)
+        XCTAssertEqual((cost["headless_runs"] as? [Double])?.count, 3)
+    }
+
     func testDoctorPicksTheFastKernelAndRespectsTheUsersChoice() throws {
         let result = try PrunetopProcess.run(["doctor", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)

@@ -72,6 +72,7 @@ private struct RunLoop {
     private var state: RunState
     private var pendingSteps = 0
     private var lastEvaluation: TrainingSession.Evaluation?
+    private var lastEvaluationStep: Int?
     private var message: String?
     private let startTime = Date()
     private var trainingSeconds = 0.0
@@ -148,6 +149,7 @@ private struct RunLoop {
 
     private mutating func evaluate() {
         lastEvaluation = session.evaluate()
+        lastEvaluationStep = session.step
         onEvent(.evaluated(publishSnapshot()))
         lossSinceEval = 0
         correctSinceEval = 0
@@ -232,6 +234,7 @@ private struct RunLoop {
             recentLoss: stepsSinceSnapshot > 0 ? lossSinceSnapshot / Double(stepsSinceSnapshot) : .nan,
             testAccuracy: lastEvaluation?.accuracy,
             testLoss: lastEvaluation?.loss,
+            evaluationStep: lastEvaluationStep,
             activationZeros: lastEvaluation?.activationZeros ?? [],
             learningRate: session.learningRate,
             baseLearningRate: session.baseLearningRate,

@@ -77,6 +77,8 @@ public struct TrainingSnapshot: Sendable {
     public var recentLoss: Double
     public var testAccuracy: Double?
     public var testLoss: Double?
+    /// The step at which `testAccuracy` and `testLoss` were measured.
+    public var evaluationStep: Int?
     /// ReLU output zeros at the last evaluation (activation sparsity); empty before one.
     public var activationZeros: [ActivationZeroCount]
     public var learningRate: Float

@@ -1,0 +1,85 @@
+import Training
+
+/// What persists from one dashboard frame to the next: the network's layer shapes,
+/// which ReLU feeds each layer, stable histogram ranges, the Occam's hill points, and the
+/// previous snapshot (for mask churn).
+public struct DashboardFrameState {
+    public let shapes: [LayerShape]
+    /// Weight tensor name -> the ReLU whose output is that layer's input (absent: the image).
+    public let inputActivations: [String: String]
+    public let imageShape: [Int]
+    public var histogramRanges: [String: StableHistogramRange] = [:]
+    public var hill = OccamsHill()
+    public var previous: TrainingSnapshot?
+    public var heatmapRows = 16
+    public var heatmapColumns = 48
+    public var histogramBins = 41
+
+    public init(model: Model) {
+        shapes = LayerShape.shapes(of: model)
+        var feeding: [String: String] = [:]
+        var lastReLU: String?
+        for layer in model.layers {
+            if let relu = layer as? ReLU { lastReLU = relu.name }
+            if let weight = layer.parameters.first(where: \.isPrunable), let lastReLU { feeding[weight.name] = lastReLU }
+        }
+        inputActivations = feeding
+        imageShape = model.inputShape
+    }
+}
+
+/// Everything the dashboard's panels show, computed from one snapshot.
+public struct DashboardFrame {
+    public var analysis: NetworkAnalysis?
+    public var histograms: [String: WeightHistogram]
+    public var heatmaps: [String: HeatmapGrid]
+    public var inputMap: InputConnectionMap?
+    public var churn: MaskChurn?
+    /// Whole-model storage cost of each format at 32-bit values, and the cheapest.
+    public var storage: [StorageCost]
+    public var cheapestStorage: StorageCost
+    public var flops: NetworkFLOPs
+    /// Labelled an estimate everywhere it is shown: SWAT's simulated accelerator (Table 6).
+    public var acceleratorEstimate: SpeedupEstimate
+    public var activationSparsity: Double
+
+    public static func make(_ snapshot: TrainingSnapshot, state: inout DashboardFrameState) -> DashboardFrame {
+        let prunable = snapshot.layers.filter(\.isPrunable)
+        var histograms: [String: WeightHistogram] = [:]
+        var heatmaps: [String: HeatmapGrid] = [:]
+        for layer in prunable {
+            var range = state.histogramRanges[layer.name] ?? StableHistogramRange()
+            histograms[layer.name] = WeightHistogram.weights(of: layer, binCount: state.histogramBins, range: &range)
+            state.histogramRanges[layer.name] = range
+            heatmaps[layer.name] = HeatmapGrid(layer: layer, rows: state.heatmapRows, columns: state.heatmapColumns)
+        }
+        let activations = snapshot.activationZeros.map {
+            ActivationSparsity(name: $0.layer, elementCount: $0.elements, zeroCount: $0.zeros)
+        }
+        let activationDensity = Dictionary(activations.map { ($0.name, 1 - $0.sparsity) }, uniquingKeysWith: { a, _ in a })
+        var inputDensities: [String: Double] = [:]
+        for (weight, relu) in state.inputActivations { inputDensities[weight] = activationDensity[relu] }
+        let flops = FLOPModel.network(state.shapes, densities: FLOPModel.measuredDensities(state.shapes, snapshots: prunable,
+                                                                                            activationDensities: inputDensities))
+        let storage = StorageFormats.modelCosts(prunable.map(SparseTensorExtent.init), valueBits: 32)
+        if let accuracy = snapshot.testAccuracy, snapshot.evaluationStep != state.previous?.evaluationStep {
+            let measured = SparsityStatistics.overallSparsity(SparsityStatistics.prunableLayers(of: snapshot.layers))
+            state.hill.record(HillPoint(sparsity: measured, accuracy: accuracy,
+                                        phase: EvaluationPhase(snapshotPhase: snapshot.sparsity.phase, measuredSparsity: measured),
+                                        runID: "live", step: snapshot.step))
+        }
+        let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
+        state.previous = snapshot
+        return DashboardFrame(
+            analysis: try? NetworkAnalysis(layers: prunable),
+            histograms: histograms,
+            heatmaps: heatmaps,
+            inputMap: prunable.first.flatMap { InputConnectionMap(firstLayer: $0, imageShape: state.imageShape) },
+            churn: churn,
+            storage: storage,
+            cheapestStorage: StorageFormats.cheapest(storage),
+            flops: flops,
+            acceleratorEstimate: AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: snapshot.sparsity.measured), flops: flops),
+            activationSparsity: ActivationSparsity.networkAverage(activations))
+    }
+}

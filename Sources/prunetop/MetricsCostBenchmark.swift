@@ -1,0 +1,74 @@
+import Foundation
+import Metrics
+import Training
+
+/// What the dashboard's metrics cost training: the same run (magnitude pruning to 90%,
+/// so masks are real) timed headless and with every panel's view model (`DashboardFrame`)
+/// computed on this thread at `framesPerSecond` from the trainer's snapshots, alternating
+/// `rounds` times. Wall time of whole runs, so snapshot copying and contention count.
+struct MetricsCostBenchmark {
+    let headlessRates: [Double]
+    let withMetricsRates: [Double]
+    let frameMilliseconds: [Double]
+
+    init(dataset: ImageDataset, model: String, batch: Int, threads: Int, epochs: Int = 3, rounds: Int = 3,
+         framesPerSecond: Double = 5) throws {
+        var config = RunConfig()
+        config.model = model
+        config.batchSize = batch
+        config.threads = threads
+        config.epochs = epochs
+        config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
+        var headless: [Double] = [], withMetrics: [Double] = [], frames: [Double] = []
+        for _ in 0..<rounds {
+            headless.append(try Self.run(config: config, dataset: dataset, framesPerSecond: nil, frameTimes: &frames))
+            withMetrics.append(try Self.run(config: config, dataset: dataset, framesPerSecond: framesPerSecond, frameTimes: &frames))
+        }
+        headlessRates = headless
+        withMetricsRates = withMetrics
+        frameMilliseconds = frames
+    }
+
+    private static func run(config: RunConfig, dataset: ImageDataset, framesPerSecond: Double?,
+                            frameTimes: inout [Double]) throws -> Double {
+        let trainer = try Trainer(config: config, dataset: dataset)
+        var state = DashboardFrameState(model: try TrainingSession(config: config, dataset: dataset).model)
+        let begin = DispatchTime.now().uptimeNanoseconds
+        trainer.start()
+        if let framesPerSecond {
+            while !trainer.waitUntilFinished(timeout: 1 / framesPerSecond) {
+                guard let snapshot = trainer.latestSnapshot else { continue }
+                let frameBegin = DispatchTime.now().uptimeNanoseconds
+                _ = DashboardFrame.make(snapshot, state: &state)
+                frameTimes.append(Double(DispatchTime.now().uptimeNanoseconds - frameBegin) / 1e6)
+            }
+        } else {
+            trainer.waitUntilFinished()
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+        let final = trainer.latestSnapshot!
+        return Double(final.samplesSeen) / seconds
+    }
+
+    private static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
+
+    var ratio: Double { Self.median(withMetricsRates) / Self.median(headlessRates) }
+
+    var json: [(String, JSONValue)] {
+        [("metrics_cost", .object([
+            ("headless_samples_per_s", .number(Self.median(headlessRates).rounded())),
+            ("with_metrics_samples_per_s", .number(Self.median(withMetricsRates).rounded())),
+            ("ratio", .number((ratio * 1000).rounded() / 1000)),
+            ("frame_ms_median", .number((Self.median(frameMilliseconds) * 100).rounded() / 100)),
+            ("frames", .int(frameMilliseconds.count)),
+            ("headless_runs", .array(headlessRates.map { .number($0.rounded()) })),
+            ("with_metrics_runs", .array(withMetricsRates.map { .number($0.rounded()) })),
+        ]))]
+    }
+
+    var text: [String] {
+        [String(format: "  dashboard metrics at 5 frames/s: %@ vs %@ samples/s headless (%.1f%% of headless), %.2f ms per frame (median of %d)",
+                Format.grouped(Int(Self.median(withMetricsRates))), Format.grouped(Int(Self.median(headlessRates))),
+                ratio * 100, Self.median(frameMilliseconds), frameMilliseconds.count)]
+    }
+}

@@ -1,0 +1,48 @@
+import Metrics
+import Training
+import XCTest
+
+final class DashboardFrameTests: XCTestCase {
+    func testAFrameFromARealRunHasEveryPanelsData() throws {
+        var config = RunConfig()
+        config.epochs = 2
+        config.evaluateEverySteps = 3
+        config.startPaused = true
+        config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
+        let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
+        let session = try TrainingSession(config: config, dataset: DatasetLoader.embeddedDigits())
+        var state = DashboardFrameState(model: session.model)
+        XCTAssertEqual(state.inputActivations, ["fc2.weight": "relu1", "fc3.weight": "relu2"])
+        trainer.start()
+        func snapshot(at step: Int) throws -> TrainingSnapshot {
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                if let s = trainer.latestSnapshot, s.step == step, s.state == .paused { return s }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+            throw XCTSkip("trainer did not reach step \(step)")
+        }
+        trainer.send(.step(count: 3))
+        let at3 = try snapshot(at: 3)
+        let first = DashboardFrame.make(at3, state: &state)
+        XCTAssertEqual(first.histograms.keys.sorted(), ["fc1.weight", "fc2.weight", "fc3.weight"])
+        let fc1 = try XCTUnwrap(first.histograms["fc1.weight"])
+        XCTAssertEqual(fc1.total.reduce(0, +), 235_200)
+        XCTAssertEqual(fc1.kept.reduce(0, +), at3.layers[0].nonzeroCount, "kept weights as the snapshot counts them")
+        XCTAssertEqual(first.heatmaps["fc1.weight"]?.rows, 16)
+        XCTAssertEqual(first.inputMap?.rows, 28)
+        XCTAssertNil(first.churn, "no previous frame")
+        XCTAssertEqual(first.flops.inferenceReduction, 0.9, accuracy: 0.01)
+        XCTAssertNotEqual(first.cheapestStorage.format, .dense)
+        XCTAssertGreaterThan(first.acceleratorEstimate.forward, 1)
+        XCTAssertGreaterThan(first.activationSparsity, 0)
+        XCTAssertEqual(state.hill.points.count, 1, "the evaluation at step 3 is on the hill")
+
+        trainer.send(.step(count: 1))
+        let second = DashboardFrame.make(try snapshot(at: 4), state: &state)
+        XCTAssertEqual(second.churn?.hammingDistance, 0, "a constant schedule does not move the mask")
+        XCTAssertEqual(state.hill.points.count, 1, "no new evaluation")
+        trainer.send(.stop)
+        _ = trainer.waitUntilFinished(timeout: 30)
+    }
+}
