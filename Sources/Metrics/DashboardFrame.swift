@@ -42,6 +42,8 @@ public struct DashboardFrame {
     /// Labelled an estimate everywhere it is shown: SWAT's simulated accelerator (Table 6).
     public var acceleratorEstimate: SpeedupEstimate
     public var activationSparsity: Double
+    /// Per-class test accuracy at the last evaluation (empty before one).
+    public var classAccuracy: [ClassAccuracy]
 
     public static func make(_ snapshot: TrainingSnapshot, state: inout DashboardFrameState) -> DashboardFrame {
         let prunable = snapshot.layers.filter(\.isPrunable)
@@ -80,6 +82,9 @@ public struct DashboardFrame {
             cheapestStorage: StorageFormats.cheapest(storage),
             flops: flops,
             acceleratorEstimate: AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: snapshot.sparsity.measured), flops: flops),
-            activationSparsity: ActivationSparsity.networkAverage(activations))
+            activationSparsity: ActivationSparsity.networkAverage(activations),
+            classAccuracy: snapshot.testPredictions.isEmpty ? [] : ClassAccuracy.perClass(
+                labels: snapshot.testLabels.map(Int.init), predictions: snapshot.testPredictions.map(Int.init),
+                classCount: Int(snapshot.testLabels.max() ?? 0) + 1))
     }
 }

@@ -37,6 +37,9 @@ final class DashboardFrameTests: XCTestCase {
         XCTAssertGreaterThan(first.acceleratorEstimate.forward, 1)
         XCTAssertGreaterThan(first.activationSparsity, 0)
         XCTAssertEqual(state.hill.points.count, 1, "the evaluation at step 3 is on the hill")
+        XCTAssertEqual(first.classAccuracy.count, 10)
+        let correct = first.classAccuracy.reduce(0) { $0 + $1.correct }
+        XCTAssertEqual(Double(correct) / 360, try XCTUnwrap(at3.testAccuracy), accuracy: 1e-12)
 
         trainer.send(.step(count: 1))
         let second = DashboardFrame.make(try snapshot(at: 4), state: &state)

@@ -84,5 +84,9 @@ final class TrainingSessionTests: XCTestCase {
         let hidden = session.model.layers[0].forward(images, isTraining: false)
         XCTAssertEqual(evaluation.activationZeros[0].zeros, hidden.storage.filter { $0 <= 0 }.count)
         XCTAssertGreaterThan(evaluation.activationZeros[0].zeros, 0)
+        // Predictions agree with the accuracy.
+        XCTAssertEqual(evaluation.predictions.count, 360)
+        let correct = zip(evaluation.predictions, session.dataset.testLabels).filter { $0.0 == $0.1 }.count
+        XCTAssertEqual(Double(correct) / 360, evaluation.accuracy, accuracy: 1e-12)
     }
 }

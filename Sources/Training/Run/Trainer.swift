@@ -235,6 +235,8 @@ private struct RunLoop {
             testAccuracy: lastEvaluation?.accuracy,
             testLoss: lastEvaluation?.loss,
             evaluationStep: lastEvaluationStep,
+            testPredictions: lastEvaluation?.predictions ?? [],
+            testLabels: session.dataset.testLabels,
             activationZeros: lastEvaluation?.activationZeros ?? [],
             learningRate: session.learningRate,
             baseLearningRate: session.baseLearningRate,

@@ -30,6 +30,8 @@ public final class TrainingSession {
         public var loss: Double
         /// Exact zeros of each ReLU's outputs over the test set.
         public var activationZeros: [ActivationZeroCount]
+        /// The predicted class of every test sample, in test-set order.
+        public var predictions: [UInt8]
     }
 
     public init(config: RunConfig, dataset: ImageDataset) throws {
@@ -118,6 +120,8 @@ public final class TrainingSession {
         var start = 0
         let relus = model.layers.compactMap { $0 as? ReLU }
         var zeros = relus.map { ActivationZeroCount(layer: $0.name, elements: 0, zeros: 0) }
+        var predictions: [UInt8] = []
+        predictions.reserveCapacity(dataset.testCount)
         while start < dataset.testCount {
             let end = min(start + chunk, dataset.testCount)
             let (images, labels) = sampler.testBatch(start..<end)
@@ -125,6 +129,11 @@ public final class TrainingSession {
             let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
             correct += result.correct
             loss += result.loss * Double(end - start)
+            let classes = logits.sampleSize
+            for row in 0..<(end - start) {
+                let scores = logits.storage[(row * classes)..<((row + 1) * classes)]
+                predictions.append(UInt8(scores.indices.max { scores[$0] < scores[$1] }! - row * classes))
+            }
             for (i, relu) in relus.enumerated() {
                 zeros[i].elements += relu.lastEvaluationElements
                 zeros[i].zeros += relu.lastEvaluationZeros
@@ -132,7 +141,8 @@ public final class TrainingSession {
             start = end
         }
         let count = Double(max(dataset.testCount, 1))
-        return Evaluation(accuracy: Double(correct) / count, loss: loss / count, activationZeros: zeros)
+        return Evaluation(accuracy: Double(correct) / count, loss: loss / count, activationZeros: zeros,
+                          predictions: predictions)
     }
 
     /// Dense gradients of the loss on `count` training samples drawn with `seed`, at the

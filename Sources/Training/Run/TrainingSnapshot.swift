@@ -79,6 +79,10 @@ public struct TrainingSnapshot: Sendable {
     public var testLoss: Double?
     /// The step at which `testAccuracy` and `testLoss` were measured.
     public var evaluationStep: Int?
+    /// The predicted class of every test sample at that evaluation, and the true labels
+    /// (for per-class accuracy); empty before the first evaluation.
+    public var testPredictions: [UInt8]
+    public var testLabels: [UInt8]
     /// ReLU output zeros at the last evaluation (activation sparsity); empty before one.
     public var activationZeros: [ActivationZeroCount]
     public var learningRate: Float
