@@ -27,6 +27,12 @@ public enum MaskSelection {
     /// The k-th largest value (k >= 1), by quickselect on a copy. NaN scores count as lowest.
     public static func kthLargest(_ values: [Float], k: Int) -> Float {
         var a = values.contains(where: \.isNaN) ? values.map { $0.isNaN ? -Float.infinity : $0 } : values
+        return a.withUnsafeMutableBufferPointer { kthLargest(inPlace: $0, k: k) }
+    }
+
+    /// The k-th largest of `a` (k >= 1; no NaNs), reordering it in place: Hoare
+    /// quickselect with a fixed pseudo-random pivot sequence, O(n) on average.
+    public static func kthLargest(inPlace a: UnsafeMutableBufferPointer<Float>, k: Int) -> Float {
         var low = 0, high = a.count - 1
         let target = k - 1  // position in descending order
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15

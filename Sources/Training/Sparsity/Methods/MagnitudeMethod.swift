@@ -1,7 +1,7 @@
 /// Keep the largest |w| (Han et al.; Zhu & Gupta when gradual), layer-wise or global
 /// per the budget, on whatever schedule is set: gradual/AGP by default, one-shot +
 /// fine-tune, or iterative rounds. Pruned weights are removed (held at zero).
-public final class MagnitudeMethod: SparsityMethod {
+public final class MagnitudeMethod: ScheduledPruning {
     public static let descriptor = MethodDescriptor(
         name: "magnitude",
         summary: "keep the largest |w|; gradual (AGP, cubic) by default",
@@ -15,13 +15,8 @@ public final class MagnitudeMethod: SparsityMethod {
 
     public let name = "magnitude"
 
-    public func begin(_ engine: SparsityEngine) {
-        let sparsity = engine.scheduledSparsity(at: engine.step)
-        if sparsity > 0 || engine.measuredSparsity > 0 { engine.prune(byScores: engine.magnitudes, to: sparsity) }
+    public func prune(_ engine: SparsityEngine, to sparsity: Double) {
+        engine.prune(byScores: engine.magnitudes, to: sparsity)
     }
 
-    public func afterStep(_ engine: SparsityEngine) {
-        guard engine.consumeUpdateDue() else { return }
-        engine.prune(byScores: engine.magnitudes, to: engine.scheduledSparsity(at: engine.step))
-    }
 }

@@ -15,7 +15,7 @@
 ///   (target, budget, granularity) or a user-set schedule's update step, the scores are
 ///   taken at the current weights. A rising target only removes kept weights; a falling
 ///   one revives the pruned weights with the largest |g| (they restart at zero).
-public final class SNIPMethod: SparsityMethod {
+public final class SNIPMethod: ScheduledPruning {
     public static let descriptor = MethodDescriptor(
         name: "snip",
         summary: "prune once at init by |g·w| on a class-sized batch (Lee et al. 2019)",
@@ -41,22 +41,13 @@ public final class SNIPMethod: SparsityMethod {
         self.batches = max(batches, 1)
     }
 
-    public func begin(_ engine: SparsityEngine) {
-        let sparsity = engine.scheduledSparsity(at: engine.step)
-        if sparsity > 0 || engine.measuredSparsity > 0 { prune(engine, to: sparsity) }
-    }
-
-    public func afterStep(_ engine: SparsityEngine) {
-        guard engine.consumeUpdateDue() else { return }
-        prune(engine, to: engine.scheduledSparsity(at: engine.step))
-    }
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("scoring samples", Double(scoredSamples)), MethodStatistic("batches", Double(batches)),
          MethodStatistic("scored at step", Double(scoredAtStep ?? 0))]
     }
 
-    private func prune(_ engine: SparsityEngine, to sparsity: Double) {
+    public func prune(_ engine: SparsityEngine, to sparsity: Double) {
         let weights = PruningScoreTiers.effectiveWeights(engine)
         let count = batch == 0 ? engine.services.classCount : batch
         var sensitivity = weights.map { [Float](repeating: 0, count: $0.count) }

@@ -413,31 +413,9 @@ fileprivate func swatKthLargestMagnitude(_ values: UnsafeBufferPointer<Float>, k
         if bits >> 16 == prefix { scratch.candidates.append(Float(bitPattern: bits)) }
     }
     // The k-th largest overall is the (k − above)-th largest of the bucket.
-    let value = scratch.candidates.withUnsafeMutableBufferPointer { quickselectLargest($0, k: k - above) }
+    let value = scratch.candidates.withUnsafeMutableBufferPointer { MaskSelection.kthLargest(inPlace: $0, k: k - above) }
     var greater = above
     for candidate in scratch.candidates where candidate > value { greater += 1 }
     return (value, greater)
 }
 
-/// The k-th largest of `a` (reordered in place), by Hoare quickselect with a fixed pivot sequence.
-private func quickselectLargest(_ a: UnsafeMutableBufferPointer<Float>, k: Int) -> Float {
-    var low = 0, high = a.count - 1
-    let target = k - 1
-    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    while low < high {
-        state = CounterRandom.mix(state)
-        let pivot = a[low + Int(state % UInt64(high - low + 1))]
-        var i = low, j = high
-        while i <= j {
-            while a[i] > pivot { i += 1 }
-            while a[j] < pivot { j -= 1 }
-            if i <= j {
-                a.swapAt(i, j)
-                i += 1
-                j -= 1
-            }
-        }
-        if target <= j { high = j } else if target >= i { low = i } else { return a[target] }
-    }
-    return a[target]
-}

@@ -18,7 +18,7 @@
 /// layer (foldable at export), so the function and the rows' sparsity are those of the
 /// neuron removed. The overall sparsity is a little below the target because the output
 /// layer is kept whole (lenet300 at 50%: 49.8%; lenet5: 49.3%).
-public final class StructuredMethod: SparsityMethod {
+public final class StructuredMethod: ScheduledPruning {
     public static let descriptor = MethodDescriptor(
         name: "structured",
         summary: "remove whole neurons/filters with the lowest L1 (or L2) norm; gradual",
@@ -38,17 +38,8 @@ public final class StructuredMethod: SparsityMethod {
 
     init(norm: Int) { self.norm = norm == 2 ? 2 : 1 }
 
-    public func begin(_ engine: SparsityEngine) {
-        let sparsity = engine.scheduledSparsity(at: engine.step)
-        if sparsity > 0 || engine.measuredSparsity > 0 { prune(engine, to: sparsity) }
-    }
 
-    public func afterStep(_ engine: SparsityEngine) {
-        guard engine.consumeUpdateDue() else { return }
-        prune(engine, to: engine.scheduledSparsity(at: engine.step))
-    }
-
-    private func prune(_ engine: SparsityEngine, to sparsity: Double) {
+    public func prune(_ engine: SparsityEngine, to sparsity: Double) {
         engine.prune(byScores: Self.scores(engine.prunable.map(\.value), norm: norm), to: sparsity)
         removedGroups = zip(engine.masks, engine.shapes).reduce(0) { total, pair in
             let (mask, shape) = pair

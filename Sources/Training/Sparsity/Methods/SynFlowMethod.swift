@@ -18,7 +18,7 @@ import Foundation
 ///   current sparsity s0 to the new target s1: density after round k is
 ///   (1 - s0)·((1 - s1)/(1 - s0))^(k/rounds), scored at the current weights. A lowered
 ///   target revives, in one step, the pruned weights with the largest dR/dw (at zero).
-public final class SynFlowMethod: SparsityMethod {
+public final class SynFlowMethod: ScheduledPruning {
     public static let descriptor = MethodDescriptor(
         name: "synflow",
         summary: "data-free iterative synaptic-flow pruning at init (Tanaka et al. 2020)",
@@ -33,15 +33,6 @@ public final class SynFlowMethod: SparsityMethod {
 
     public init(rounds: Int) { self.rounds = max(rounds, 1) }
 
-    public func begin(_ engine: SparsityEngine) {
-        let sparsity = engine.scheduledSparsity(at: engine.step)
-        if sparsity > 0 || engine.measuredSparsity > 0 { prune(engine, to: sparsity) }
-    }
-
-    public func afterStep(_ engine: SparsityEngine) {
-        guard engine.consumeUpdateDue() else { return }
-        prune(engine, to: engine.scheduledSparsity(at: engine.step))
-    }
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("rounds", Double(rounds)), MethodStatistic("rounds done", Double(roundSparsities.count))]
@@ -54,7 +45,7 @@ public final class SynFlowMethod: SparsityMethod {
         return (PruningScoreTiers.absoluteProducts(flow, PruningScoreTiers.effectiveWeights(engine)), flow)
     }
 
-    private func prune(_ engine: SparsityEngine, to target: Double) {
+    public func prune(_ engine: SparsityEngine, to target: Double) {
         roundSparsities = []
         let start = engine.measuredSparsity
         guard target > start else {
