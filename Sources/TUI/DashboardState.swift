@@ -1,0 +1,37 @@
+/// The dashboard's own state (what the user has selected and toggled), separate from the
+/// run's data. A value: the app changes it on input, and views draw from it.
+public struct DashboardState: Sendable, Equatable {
+    public enum PanelID: String, Sendable, CaseIterable {
+        case sparsity = "Sparsity", weights = "Weights", occamsHill = "Occam's hill", speedup = "Speedup"
+        case loss = "Loss", knobs = "Knobs"
+    }
+
+    public var focusedPanel: PanelID = .sparsity
+    /// Index into `Knob.allCases`.
+    public var selectedKnob = 0
+    /// Index into the prunable layers.
+    public var selectedLayer = 0
+    /// Occam's hill and curves show test error instead of accuracy.
+    public var showsError = false
+    /// Weight histogram counts on a log scale.
+    public var logHistogram = false
+    /// Heatmaps coloured by mean |w| instead of density.
+    public var heatmapShowsMagnitude = false
+    public var showsHelp = false
+    /// The last thing worth telling the user, shown on the message line.
+    public var message: String?
+
+    public init() {}
+}
+
+/// The settings the Knobs panel lists, in order.
+public enum Knob: String, Sendable, CaseIterable {
+    case method = "method"
+    case target = "target sparsity"
+    case scheduleBegin = "schedule begin"
+    case scheduleEnd = "schedule end"
+    case frequency = "frequency"
+    case exponent = "exponent"
+    case budget = "budget"
+    case learningRate = "learning rate"
+}
