@@ -54,6 +54,10 @@ public struct SparsitySnapshot: Sendable {
     public var schedule: String
     public var budget: String
     public var granularity: String
+    /// The settings in force (method defaults filled in), for knobs that edit them.
+    public var activeSchedule: SparsitySchedule
+    public var activeBudget: LayerBudget
+    public var activeGranularity: Granularity
     /// "dense", "pruning", "fine-tune", or the method's own phase ("sparse", "rewind"...).
     public var phase: String
     public var lastUpdateStep: Int?

@@ -224,7 +224,8 @@ public final class SparsityEngine {
     public var snapshot: SparsitySnapshot {
         SparsitySnapshot(method: method.name, target: target, scheduledTarget: scheduledSparsity(at: step),
                          measured: measuredSparsity, schedule: schedule.name, budget: budget.name,
-                         granularity: granularity.name, phase: phase, lastUpdateStep: lastUpdateStep,
+                         granularity: granularity.name, activeSchedule: schedule, activeBudget: budget,
+                         activeGranularity: granularity, phase: phase, lastUpdateStep: lastUpdateStep,
                          lastMaskChurn: lastMaskChurn, statistics: method.statistics)
     }
 
