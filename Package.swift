@@ -31,7 +31,7 @@ let package = Package(
             ]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Metrics", "Training"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Training"]),
     ]
 )

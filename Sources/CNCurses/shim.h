@@ -18,6 +18,22 @@ static inline attr_t prunetop_attr_normal(void) { return A_NORMAL; }
 static inline int prunetop_max_y(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)x; return y; }
 static inline int prunetop_max_x(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)y; return x; }
 
+static inline mmask_t prunetop_mouse_mask(void) {
+    return BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED;
+}
+static inline int prunetop_is_click(mmask_t state) { return (state & (BUTTON1_PRESSED | BUTTON1_CLICKED)) != 0; }
+static inline int prunetop_is_wheel_up(mmask_t state) { return (state & BUTTON4_PRESSED) != 0; }
+static inline int prunetop_is_wheel_down(mmask_t state) { return (state & BUTTON5_PRESSED) != 0; }
+
+/// Writes one wide character at (y, x) with attributes and an extended colour pair
+/// (passed through setcchar's opts pointer, since COLOR_PAIR() only holds 8 bits).
+static inline int prunetop_put_cell(int y, int x, wchar_t character, attr_t attrs, int pair) {
+    wchar_t text[2] = { character, 0 };
+    cchar_t cell;
+    if (setcchar(&cell, text, attrs, 0, &pair) != OK) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
 /// Reads the terminfo entry for `term` without opening a screen.
 /// Returns the number of colours it declares, or -1 when there is no entry.
 static inline int prunetop_terminfo_colors(const char *term) {

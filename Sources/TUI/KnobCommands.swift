@@ -1,0 +1,94 @@
+import Training
+
+/// What turning or typing a knob asks of the trainer, given the run as the latest
+/// snapshot shows it. Pure: the app sends the command, the trainer validates it again.
+public enum KnobCommands {
+    public struct Refusal: Error, Equatable, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// The command for one step of `knob` up (+1) or down (-1).
+    public static func step(_ knob: Knob, by direction: Int, snapshot: TrainingSnapshot) -> Result<TrainerCommand, Refusal> {
+        let sparsity = snapshot.sparsity
+        let total = snapshot.totalSteps
+        switch knob {
+        case .method:
+            let names = MethodRegistry.names
+            let index = names.firstIndex(of: sparsity.method) ?? 0
+            return .success(.setMethod(names[(index + direction + names.count) % names.count]))
+        case .target:
+            let value = ((sparsity.target + 0.05 * Double(direction)) * 100).rounded() / 100
+            return .success(.setTargetSparsity(min(max(value, 0), 0.99)))
+        case .learningRate:
+            let factor: Float = direction > 0 ? 1.25 : 0.8
+            return .success(.setLearningRate(snapshot.baseLearningRate * factor))
+        case .budget:
+            let names = LayerBudget.Distribution.names
+            let index = names.firstIndex(of: sparsity.activeBudget.name) ?? 0
+            var budget = sparsity.activeBudget
+            budget.distribution = (try? LayerBudget.Distribution.parse(names[(index + direction + names.count) % names.count])) ?? .global
+            return .success(.setLayerBudget(budget))
+        case .scheduleBegin, .scheduleEnd, .frequency, .exponent:
+            let stride = max(total / 20, 1)
+            return schedule(sparsity.activeSchedule, knob: knob, change: { value, isSteps in
+                isSteps ? value + Double(direction * stride) : value + Double(direction)
+            }).map(TrainerCommand.setSparsitySchedule)
+        }
+    }
+
+    /// The command for a typed value.
+    public static func typed(_ text: String, for knob: Knob, snapshot: TrainingSnapshot) -> Result<TrainerCommand, Refusal> {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        switch knob {
+        case .method:
+            return .success(.setMethod(text))
+        case .target:
+            guard let value = Double(text) else { return .failure(Refusal(description: "target sparsity: expected a number in [0, 1), found '\(text)'")) }
+            return .success(.setTargetSparsity(value))
+        case .learningRate:
+            guard let value = Float(text) else { return .failure(Refusal(description: "learning rate: expected a positive number, found '\(text)'")) }
+            return .success(.setLearningRate(value))
+        case .budget:
+            do {
+                var budget = snapshot.sparsity.activeBudget
+                budget.distribution = try LayerBudget.Distribution.parse(text)
+                return .success(.setLayerBudget(budget))
+            } catch {
+                return .failure(Refusal(description: "\(error)"))
+            }
+        case .scheduleBegin, .scheduleEnd, .frequency, .exponent:
+            guard let value = Double(text) else { return .failure(Refusal(description: "\(knob.rawValue): expected a number, found '\(text)'")) }
+            return schedule(snapshot.sparsity.activeSchedule, knob: knob, change: { _, _ in value })
+                .map(TrainerCommand.setSparsitySchedule)
+        }
+    }
+
+    /// The schedule with one parameter changed; `change` gets the old value and whether it
+    /// counts steps (begin, end) or not (frequency, exponent).
+    static func schedule(_ schedule: SparsitySchedule, knob: Knob,
+                         change: (Double, Bool) -> Double) -> Result<SparsitySchedule, Refusal> {
+        switch (schedule, knob) {
+        case let (.polynomial(initial, begin, end, frequency, exponent), _):
+            switch knob {
+            case .scheduleBegin:
+                return .success(.polynomial(initial: initial, beginStep: max(Int(change(Double(begin), true)), 0), endStep: end,
+                                            frequency: frequency, exponent: exponent))
+            case .scheduleEnd:
+                return .success(.polynomial(initial: initial, beginStep: begin, endStep: max(Int(change(Double(end), true)), begin),
+                                            frequency: frequency, exponent: exponent))
+            case .frequency:
+                return .success(.polynomial(initial: initial, beginStep: begin, endStep: end,
+                                            frequency: max(Int(change(Double(frequency), false)), 1), exponent: exponent))
+            default:
+                return .success(.polynomial(initial: initial, beginStep: begin, endStep: end, frequency: frequency,
+                                            exponent: max(change(exponent, false), 1)))
+            }
+        case let (.oneShot(atStep), .scheduleBegin), let (.oneShot(atStep), .scheduleEnd):
+            return .success(.oneShot(atStep: max(Int(change(Double(atStep), true)), 0)))
+        case let (.iterative(rounds, stepsPerRound), .frequency):
+            return .success(.iterative(rounds: rounds, stepsPerRound: max(Int(change(Double(stepsPerRound), true)), 1)))
+        default:
+            return .failure(Refusal(description: "the \(schedule.name) schedule has no \(knob.rawValue)"))
+        }
+    }
+}

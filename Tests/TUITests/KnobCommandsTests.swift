@@ -1,0 +1,65 @@
+import TUI
+import Training
+import XCTest
+
+final class KnobCommandsTests: XCTestCase {
+    /// A real snapshot: a paused run of gradual magnitude pruning on the embedded digits.
+    private func snapshot(method: String = "magnitude", schedule: SparsitySchedule? = nil) throws -> TrainingSnapshot {
+        var config = RunConfig()
+        config.epochs = 10
+        config.startPaused = true
+        config.sparsity = SparsityConfig(method: method, target: 0.9, schedule: schedule)
+        let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
+        trainer.start()
+        defer {
+            trainer.send(.stop)
+            _ = trainer.waitUntilFinished(timeout: 10)
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let s = trainer.latestSnapshot, s.state == .paused { return s }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        throw XCTSkip("no snapshot")
+    }
+
+    private func command(_ result: Result<TrainerCommand, KnobCommands.Refusal>) throws -> TrainerCommand {
+        try result.get()
+    }
+
+    func testStepsTurnEachKnobByASensibleAmount() throws {
+        let s = try snapshot()  // 10 epochs x 11 steps = 110; magnitude's default AGP runs 11 -> 66, every 2 steps
+        XCTAssertEqual(try command(KnobCommands.step(.target, by: 1, snapshot: s)), .setTargetSparsity(0.95))
+        XCTAssertEqual(try command(KnobCommands.step(.target, by: -1, snapshot: s)), .setTargetSparsity(0.85))
+        XCTAssertEqual(try command(KnobCommands.step(.method, by: 1, snapshot: s)), .setMethod("random"))
+        XCTAssertEqual(try command(KnobCommands.step(.method, by: -1, snapshot: s)), .setMethod("dense"))
+        XCTAssertEqual(try command(KnobCommands.step(.learningRate, by: 1, snapshot: s)), .setLearningRate(0.0625))
+        XCTAssertEqual(try command(KnobCommands.step(.scheduleEnd, by: 1, snapshot: s)),
+                       .setSparsitySchedule(.polynomial(initial: 0, beginStep: 11, endStep: 71, frequency: 2, exponent: 3)))
+        XCTAssertEqual(try command(KnobCommands.step(.exponent, by: -1, snapshot: s)),
+                       .setSparsitySchedule(.polynomial(initial: 0, beginStep: 11, endStep: 66, frequency: 2, exponent: 2)))
+        guard case let .setLayerBudget(budget) = try command(KnobCommands.step(.budget, by: 1, snapshot: s)) else {
+            return XCTFail("expected a budget")
+        }
+        XCTAssertEqual(budget.name, "uniform", "global -> uniform")
+    }
+
+    func testTargetStaysInRangeAndTypedValuesAreParsed() throws {
+        let s = try snapshot()
+        XCTAssertEqual(try command(KnobCommands.typed("0.97", for: .target, snapshot: s)), .setTargetSparsity(0.97))
+        XCTAssertEqual(try command(KnobCommands.typed(" rigl ", for: .method, snapshot: s)), .setMethod("rigl"))
+        XCTAssertEqual(try command(KnobCommands.typed("40", for: .scheduleBegin, snapshot: s)),
+                       .setSparsitySchedule(.polynomial(initial: 0, beginStep: 40, endStep: 66, frequency: 2, exponent: 3)))
+        XCTAssertThrowsError(try command(KnobCommands.typed("lots", for: .target, snapshot: s))) {
+            XCTAssertEqual("\($0)", "target sparsity: expected a number in [0, 1), found 'lots'")
+        }
+        XCTAssertThrowsError(try command(KnobCommands.typed("erk2", for: .budget, snapshot: s)))
+    }
+
+    func testKnobsThatDoNotApplyToTheScheduleAreRefused() throws {
+        let s = try snapshot(method: "rigl")
+        XCTAssertThrowsError(try command(KnobCommands.step(.scheduleBegin, by: 1, snapshot: s))) {
+            XCTAssertEqual("\($0)", "the constant schedule has no schedule begin")
+        }
+    }
+}
