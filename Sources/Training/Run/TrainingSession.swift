@@ -60,6 +60,7 @@ public final class TrainingSession {
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
             classCount: dataset.classCount,
+            otherParameters: model.parameters.filter { !$0.isPrunable },
             initialValue: { [seed = config.seed] l, i in
                 ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])
             },

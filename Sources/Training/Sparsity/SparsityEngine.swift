@@ -286,6 +286,8 @@ public struct SparsityServices {
     public var sampleGradients: (_ count: Int, _ seed: UInt64) -> [[Float]]
     /// Number of classes (SNIP's default batch size).
     public var classCount: Int
+    /// The parameters that are not pruned (biases), in network order; they start at zero.
+    public var otherParameters: [Parameter]
     /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
     public var initialValue: (_ l: Int, _ i: Int) -> Float
     /// Runs the model forward/backward on an all-ones input with |weights| and no data

@@ -157,4 +157,24 @@ final class LotteryMethodTests: XCTestCase {
         XCTAssertEqual(PAITest.errors("lottery", ["rewind_step": -1]).count, 1)
         XCTAssertEqual(PAITest.errors("lottery", ["rounds": 3]).count, 1)
     }
+
+    func testBiasesAreRewoundWithTheWeights() throws {
+        // Rounds every 4 steps; after the first round's rewind, biases are back at their initial zeros.
+        let toInit = try SparsityTestSupport.session(SparsityConfig(method: "lottery", target: 0.9,
+                                                                    schedule: .iterative(rounds: 3, stepsPerRound: 4)))
+        for _ in 0..<3 { toInit.trainStep() }
+        let biases = toInit.model.parameters.filter { !$0.isPrunable }
+        XCTAssertTrue(biases.contains { $0.value.contains { $0 != 0 } }, "training moved the biases")
+        toInit.trainStep()
+        for bias in biases { XCTAssertTrue(bias.value.allSatisfy { $0 == 0 }, bias.name) }
+
+        // Weight rewinding to step 2 restores the biases of step 2.
+        let toStep = try SparsityTestSupport.session(SparsityConfig(method: "lottery", target: 0.9,
+                                                                    schedule: .iterative(rounds: 3, stepsPerRound: 4),
+                                                                    options: ["rewind": 1, "rewind_step": 2]))
+        for _ in 0..<2 { toStep.trainStep() }
+        let atStep2 = toStep.model.parameters.filter { !$0.isPrunable }.map(\.value)
+        for _ in 0..<2 { toStep.trainStep() }
+        XCTAssertEqual(toStep.model.parameters.filter { !$0.isPrunable }.map(\.value), atStep2)
+    }
 }

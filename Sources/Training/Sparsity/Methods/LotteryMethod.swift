@@ -22,9 +22,9 @@ import Foundation
 /// - All rounds happen within one run of the configured length (the papers retrain each
 ///   round for a full run). The learning-rate schedule is shifted back to r, not
 ///   compressed, so a round shorter than the whole run does not reach the schedule's end.
-/// - Only the prunable weights are rewound; biases keep their trained values (the engine
-///   does not expose them). The optimizer state (momentum) of the prunable weights is
-///   cleared on every rewind, as at the start of a fresh training run; in mode 2 too.
+/// - Biases are rewound with the weights (to their initial zeros, or to step r). The
+///   optimizer state (momentum) of every parameter is cleared on every rewind, as at the
+///   start of a fresh training run; in mode 2 too.
 /// - A knob change (target, budget, granularity) re-prunes by magnitude without a rewind;
 ///   rewinds happen only at the schedule's rounds and on the `rewind` knob. Pruned
 ///   weights rank below every kept one; a lowered target revives those with the largest
@@ -55,6 +55,8 @@ public final class LotteryMethod: SparsityMethod {
     public let rewindStep: Int
     /// The prunable weights after `rewindStep` steps, once that step has been reached.
     public private(set) var rewindWeights: [[Float]]?
+    /// The biases after `rewindStep` steps, stored with `rewindWeights`.
+    public private(set) var rewindBiases: [[Float]]?
     /// Pruning rounds done (rewinds at the schedule's rounds), and rewinds of any kind.
     public private(set) var roundsDone = 0
     public private(set) var rewinds = 0
@@ -69,14 +71,14 @@ public final class LotteryMethod: SparsityMethod {
     public func begin(_ engine: SparsityEngine) {
         planRounds(engine)
         roundsDone = Self.roundsBefore(step: engine.step, in: engine.schedule)
-        if engine.step == rewindStep { rewindWeights = engine.prunable.map(\.value) }
+        if engine.step == rewindStep { storeRewindPoint(engine) }
         let sparsity = engine.scheduledSparsity(at: engine.step)
         if sparsity > 0 || engine.measuredSparsity > 0 { prune(engine, to: sparsity) }
     }
 
     public func afterStep(_ engine: SparsityEngine) {
         planRounds(engine)
-        if engine.step == rewindStep { rewindWeights = engine.prunable.map(\.value) }
+        if engine.step == rewindStep { storeRewindPoint(engine) }
         let round = engine.schedule.isUpdateStep(engine.step)
         guard engine.consumeUpdateDue() else { return }
         prune(engine, to: engine.scheduledSparsity(at: engine.step))
@@ -126,9 +128,23 @@ public final class LotteryMethod: SparsityMethod {
                      to: sparsity)
     }
 
+    private func storeRewindPoint(_ engine: SparsityEngine) {
+        rewindWeights = engine.prunable.map(\.value)
+        rewindBiases = engine.services.otherParameters.map(\.value)
+    }
+
     private func rewindNow(_ engine: SparsityEngine) {
         rewinds += 1
         let target = effectiveRewindStep(engine)
+        // Biases go back with the weights: to their initial zeros, or to step r.
+        for (b, bias) in engine.services.otherParameters.enumerated() {
+            switch mode {
+            case .initialWeights, .randomReinit: bias.value = [Float](repeating: 0, count: bias.count)
+            case .stepWeights: bias.value = target > 0 ? rewindBiases?[b] ?? bias.value.map { _ in 0 } : bias.value.map { _ in 0 }
+            case .learningRateOnly: break
+            }
+            engine.services.maskOptimizerState(bias.index, [Float](repeating: 0, count: bias.count))
+        }
         for (l, parameter) in engine.prunable.enumerated() {
             let mask = engine.masks[l]
             switch mode {
