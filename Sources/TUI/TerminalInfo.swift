@@ -16,6 +16,17 @@ public struct TerminalInfo: Sendable, Equatable {
     public var colors: ColorSupport
     public var noColorRequested: Bool
 
+    public init(term: String?, isTerminal: Bool, columns: Int?, rows: Int?, characterEncoding: String,
+                colors: ColorSupport, noColorRequested: Bool) {
+        self.term = term
+        self.isTerminal = isTerminal
+        self.columns = columns
+        self.rows = rows
+        self.characterEncoding = characterEncoding
+        self.colors = colors
+        self.noColorRequested = noColorRequested
+    }
+
     public var supportsUnicode: Bool { characterEncoding.uppercased() == "UTF-8" }
 
     /// Inspects the process environment. Calls `setlocale`, as the dashboard will.

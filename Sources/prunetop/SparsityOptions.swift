@@ -3,11 +3,11 @@ import Training
 
 /// The sparsity flags of `run`: method, target, and overrides of the method's defaults.
 struct SparsityOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Sparsification method (see `prunetop methods`).", valueName: "name"))
-    var method = "dense"
+    @Option(help: ArgumentHelp("Sparsification method (see `prunetop methods`). Default: dense for run, magnitude for tui.", valueName: "name"))
+    var method: String?
 
-    @Option(help: "Final target sparsity over the prunable weights, in [0, 1).")
-    var sparsity = 0.0
+    @Option(help: "Final target sparsity over the prunable weights, in [0, 1). Default: 0 for run, 0.9 for tui.")
+    var sparsity: Double?
 
     @Option(help: ArgumentHelp("Sparsity schedule: \(SparsitySchedule.syntax). Default: the method's.", valueName: "schedule"))
     var schedule: String?
@@ -30,7 +30,9 @@ struct SparsityOptions: ParsableArguments {
     @Option(name: .customLong("option"), help: ArgumentHelp("A method option, KEY=VALUE (repeatable; see `prunetop methods`).", valueName: "key=value"))
     var options: [String] = []
 
-    func makeConfig() throws -> SparsityConfig {
+    func makeConfig(defaultMethod: String = "dense", defaultTarget: Double = 0) throws -> SparsityConfig {
+        let method = self.method ?? defaultMethod
+        let sparsity = self.sparsity ?? (self.method == nil ? defaultTarget : 0)
         do {
             var config = SparsityConfig(method: method, target: sparsity)
             config.schedule = try schedule.map(SparsitySchedule.parse)
