@@ -1,0 +1,81 @@
+/// The help box: every key and mouse action, centred over the dashboard. Any key closes
+/// it (nvitop's habit). One column when the screen is tall enough, else two.
+public enum HelpOverlay {
+    public struct Entry: Sendable, Equatable {
+        public var keys: String
+        public var action: String
+
+        public init(_ keys: String, _ action: String) {
+            self.keys = keys
+            self.action = action
+        }
+    }
+
+    public static let title = "Help"
+
+    /// Every binding, in the order the README lists them.
+    public static func entries(_ glyphs: Glyphs) -> [Entry] {
+        let arrows = glyphs.isUnicode ? "←/→" : "left/right"
+        let upDown = glyphs.isUnicode ? "↑/↓" : "up/down"
+        return [
+            Entry("q", "quit (asks if running)"),
+            Entry("? h", "this help"),
+            Entry("space", "pause / resume"),
+            Entry("s", "single step"),
+            Entry("Tab S-Tab", "next / previous panel"),
+            Entry("arrows", "move between panels"),
+            Entry(upDown, "select knob (in Knobs)"),
+            Entry("+ - \(arrows)", "change the selected knob"),
+            Entry("Enter", "type a knob's value"),
+            Entry("m", "cycle method"),
+            Entry("l", "select next layer"),
+            Entry("1-9", "jump to layer 1-9"),
+            Entry("e", "error / accuracy"),
+            Entry("g", "log histogram"),
+            Entry("d", "heatmap density / |w|"),
+            Entry("r", "rewind (lottery)"),
+            Entry("t", "cycle theme"),
+            Entry("S", "save checkpoint (not yet)"),
+            Entry("click", "focus panel, pick knob"),
+            Entry("wheel", "change knob under it"),
+        ]
+    }
+
+    /// The key column: the longest keys and two spaces.
+    static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
+    static let footer = "any key closes"
+
+    /// The box for a screen area: centred, clamped to the area.
+    public static func frame(in area: Rect, glyphs: Glyphs) -> Rect {
+        let entries = entries(glyphs)
+        let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
+        let singleHeight = entries.count + 4  // frame, a blank row, the footer
+        let columns = singleHeight <= area.height ? 1 : 2
+        let rows = (entries.count + columns - 1) / columns
+        let width = min(columns * entryWidth + (columns - 1) * 2 + 4, area.width)
+        let height = min(rows + 4, area.height)
+        return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
+    }
+
+    public static func draw(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
+        let box = frame(in: area, glyphs: glyphs)
+        let inner = Panel.draw(into: &screen, rect: box, title: title, focused: true, theme: theme, glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        let entries = entries(glyphs)
+        let listRows = max(inner.height - 2, 1)
+        let columns = (entries.count + listRows - 1) / listRows
+        let keyWidth = keyWidth(entries)
+        let columnWidth = columns > 1 ? (inner.width - 2 - (columns - 1) * 2) / columns : inner.width - 2
+        for (i, entry) in entries.enumerated() {
+            let column = i / listRows, row = i % listRows
+            let x = inner.x + 1 + column * (columnWidth + 2), y = inner.y + row
+            let clip = Rect(x: x, y: y, width: columnWidth, height: 1).intersection(inner)
+            screen.put(entry.keys, x: x, y: y, style: theme.style(.highlight, bold: true), clip: clip)
+            screen.put(entry.action, x: x + keyWidth, y: y, style: theme.style(.foreground), clip: clip)
+        }
+        if inner.height >= 3 {
+            screen.put(footer, x: inner.x + (inner.width - footer.count) / 2, y: inner.maxY - 1,
+                       style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
+        }
+    }
+}

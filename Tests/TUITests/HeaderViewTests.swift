@@ -1,0 +1,59 @@
+import TUI
+import XCTest
+
+final class HeaderViewTests: XCTestCase {
+    private func status(_ state: HeaderStatus.State = .running, loss: Double = 0.3412, variant: String? = nil) -> HeaderStatus {
+        HeaderStatus(method: "magnitude", variant: variant, phase: "pruning", epoch: 3, totalEpochs: 10, step: 1234, totalSteps: 4680,
+                     targetSparsity: 0.9, actualSparsity: 0.853, loss: loss, testAccuracy: 0.8812, samplesPerSecond: 12345.4,
+                     secondsRemaining: 201, state: state)
+    }
+
+    func testEveryFieldAtTwoHundredColumns() {
+        var screen = Screen(width: 200, height: 1)
+        HeaderView.draw(status(), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        let expected = " magnitude  pruning  epoch 3/10  step 1,234/4,680  sparsity 0.853 of 0.900  6.8x  loss 0.3412"
+            + "  test acc 88.12%  12,345 samples/s  ETA 3:21"
+        XCTAssertEqual(screen.text(row: 0), expected + String(repeating: " ", count: 191 - expected.count) + " RUNNING ")
+        let badge = screen[192, 0].style
+        XCTAssertTrue(badge.reverse)
+        XCTAssertEqual(badge.foreground, Theme.fallback.color(.accuracy))
+        XCTAssertTrue(screen[1, 0].style.bold, "the method stands out")
+        XCTAssertFalse(screen[12, 0].style.bold)
+    }
+
+    func testNarrowHeaderDropsTheLeastImportantFieldsFirst() {
+        var screen = Screen(width: 80, height: 1)
+        HeaderView.draw(status(.paused), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.text(row: 0), " magnitude  step 1,234/4,680  sparsity 0.853 of 0.900  test acc 88.12%   PAUSED ")
+        XCTAssertEqual(screen[75, 0].style.foreground, Theme.fallback.color(.regionB))
+        XCTAssertEqual(HeaderView.fittedText(status(), width: 20), "magnitude")
+        XCTAssertEqual(HeaderView.fittedText(status(), width: 120),
+                       "magnitude  pruning  epoch 3/10  step 1,234/4,680  sparsity 0.853 of 0.900  6.8x  loss 0.3412  test acc 88.12%")
+    }
+
+    func testVariantDivergedAndMonochrome() {
+        let mono = Theme(name: "mono", isMonochrome: true, colors: Theme.fallback.colors, gradients: [:])
+        var screen = Screen(width: 80, height: 1)
+        HeaderView.draw(status(.diverged, loss: .nan, variant: "variant 1"), into: &screen, rect: screen.bounds, theme: mono, glyphs: .ascii)
+        XCTAssertTrue(screen.text(row: 0).hasPrefix(" magnitude (variant 1)  step 1,234/4,680"))
+        XCTAssertTrue(screen.text(row: 0).hasSuffix(" DIVERGED "))
+        XCTAssertTrue(screen[75, 0].style.reverse, "monochrome states are reverse video")
+        XCTAssertNil(screen[75, 0].style.foreground)
+        XCTAssertTrue(HeaderView.fittedText(status(loss: .nan), width: 200).contains("loss nan"))
+    }
+
+    func testSecondRowIsAProgressBar() {
+        var screen = Screen(width: 84, height: 2)
+        HeaderView.draw(status(), fractionComplete: 0.25, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .ascii)
+        XCTAssertEqual(screen.text(row: 1), " " + String(repeating: "#", count: 19) + String(repeating: ".", count: 58) + "  25% ")
+        XCTAssertEqual(screen[1, 1].style.foreground, Theme.fallback.color(.highlight))
+    }
+
+    func testCompressionComesFromSparsityUnlessGiven() {
+        XCTAssertEqual(status().compression, 1 / 0.147, accuracy: 1e-9)
+        let given = HeaderStatus(method: "dense", phase: "dense", epoch: 1, totalEpochs: 1, step: 0, totalSteps: 1, targetSparsity: 0,
+                                 actualSparsity: 0.9, compression: 12.5, loss: 2.3, samplesPerSecond: 0, state: .finished)
+        XCTAssertTrue(HeaderView.fittedText(given, width: 200).contains("12.5x"))
+        XCTAssertFalse(HeaderView.fittedText(given, width: 200).contains("ETA"))
+    }
+}

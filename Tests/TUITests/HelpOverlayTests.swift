@@ -1,0 +1,55 @@
+import TUI
+import XCTest
+
+final class HelpOverlayTests: XCTestCase {
+    private func render(width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode) -> Screen {
+        var screen = Screen(width: width, height: height)
+        screen.fill(screen.bounds, with: Cell("~"))
+        HelpOverlay.draw(into: &screen, area: screen.bounds, theme: .fallback, glyphs: glyphs)
+        return screen
+    }
+
+    func testEveryKeyOfTheIssueIsListed() {
+        let keys = HelpOverlay.entries(.unicode).map(\.keys)
+        XCTAssertEqual(keys, ["q", "? h", "space", "s", "Tab S-Tab", "arrows", "↑/↓", "+ - ←/→", "Enter", "m", "l", "1-9",
+                              "e", "g", "d", "r", "t", "S", "click", "wheel"])
+        let screen = render()
+        let text = screen.lines.joined(separator: "\n")
+        for entry in HelpOverlay.entries(.unicode) {
+            XCTAssertTrue(screen.lines.contains { $0.contains(entry.keys) && $0.contains(entry.action) }, "\(entry.keys) \(entry.action)")
+        }
+        for phrase in ["quit", "help", "pause / resume", "single step", "cycle method", "jump to layer", "error / accuracy",
+                       "log histogram", "rewind", "cycle theme", "save checkpoint", "focus panel", "change knob"] {
+            XCTAssertTrue(text.contains(phrase), phrase)
+        }
+    }
+
+    func testCentredFramedBoxFitsEightyByTwentyFour() {
+        let screen = render()
+        let box = HelpOverlay.frame(in: screen.bounds, glyphs: .unicode)
+        XCTAssertEqual(box, Rect(x: 20, y: 0, width: 40, height: 24))
+        XCTAssertEqual(screen.text(row: 0), String(repeating: "~", count: 20) + "╭─ Help " + String(repeating: "─", count: 31) + "╮" + String(repeating: "~", count: 20))
+        XCTAssertEqual(screen.text(row: 1), String(repeating: "~", count: 20) + "│ q          quit (asks if running)    │" + String(repeating: "~", count: 20))
+        XCTAssertEqual(screen.text(row: 22), String(repeating: "~", count: 20) + "│            any key closes            │" + String(repeating: "~", count: 20))
+        XCTAssertEqual(screen.text(row: 23).filter { $0 != "~" }.first, "╰")
+        XCTAssertEqual(screen[22, 1].style.foreground, Theme.fallback.color(.highlight), "keys are highlighted")
+        XCTAssertTrue(screen[22, 1].style.bold)
+    }
+
+    func testBiggerScreensCentreAndShortOnesUseTwoColumns() {
+        let big = HelpOverlay.frame(in: Rect(x: 0, y: 0, width: 200, height: 60), glyphs: .unicode)
+        XCTAssertEqual(big, Rect(x: 80, y: 18, width: 40, height: 24))
+        let short = render(width: 100, height: 16, glyphs: .ascii)
+        let box = HelpOverlay.frame(in: short.bounds, glyphs: .ascii)
+        XCTAssertEqual(box.height, 14)
+        XCTAssertTrue(short.lines.contains { $0.contains("| q               quit") && $0.contains(" l               select next layer") })
+        XCTAssertTrue(short.lines.contains { $0.contains("| + - left/right  change the selected knob") })
+    }
+
+    func testTinyAreasDoNotCrashOrSpill() {
+        for size in [(1, 1), (5, 3), (20, 6)] {
+            let screen = render(width: size.0, height: size.1, glyphs: .ascii)
+            XCTAssertEqual(screen.width, size.0)
+        }
+    }
+}
