@@ -15,6 +15,11 @@ static inline attr_t prunetop_attr_reverse(void) { return A_REVERSE; }
 static inline attr_t prunetop_attr_underline(void) { return A_UNDERLINE; }
 static inline attr_t prunetop_attr_normal(void) { return A_NORMAL; }
 
+// ncurses' globals, read through functions (Swift 6 refuses shared mutable C globals).
+static inline WINDOW *prunetop_stdscr(void) { return stdscr; }
+static inline int prunetop_colors(void) { return COLORS; }
+static inline int prunetop_color_pairs(void) { return COLOR_PAIRS; }
+
 static inline int prunetop_max_y(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)x; return y; }
 static inline int prunetop_max_x(WINDOW *w) { int y, x; getmaxyx(w, y, x); (void)y; return x; }
 
