@@ -1,5 +1,5 @@
 # The two commands of the README: `make demo` and `make test`.
-.PHONY: deps build demo test bench doctor clean
+.PHONY: deps build demo demo-headless test bench doctor clean
 
 deps:
 	@scripts/install-deps.sh
@@ -7,12 +7,18 @@ deps:
 build: deps
 	swift build -c release
 
-# The main job: train LeNet-300-100 on Fashion-MNIST for 5 epochs, events in runs/demo.jsonl.
+# The main job: the live dashboard on LeNet-300-100 and Fashion-MNIST, gradual magnitude pruning to 90%.
 demo: build
+	.build/release/prunetop
+
+# The same engine without the dashboard: 5 epochs, events in runs/demo.jsonl.
+demo-headless: build
 	@mkdir -p runs
 	.build/release/prunetop run --headless --epochs 5 --jsonl runs/demo.jsonl
 
+# The release binary first: the end-to-end dashboard test drives it in tmux.
 test: deps
+	swift build -c release --product prunetop
 	swift test --disable-swift-testing
 
 bench: build

@@ -7,8 +7,8 @@ public struct DashboardState: Sendable, Equatable {
     }
 
     public var focusedPanel: PanelID = .sparsity
-    /// Index into `Knob.allCases`.
-    public var selectedKnob = 0
+    /// Index into `Knob.allCases`; target sparsity, the knob turned most, to start with.
+    public var selectedKnob = Knob.allCases.firstIndex(of: .target)!
     /// Index into the prunable layers.
     public var selectedLayer = 0
     /// Occam's hill and curves show test error instead of accuracy.

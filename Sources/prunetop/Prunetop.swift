@@ -4,5 +4,6 @@ struct Prunetop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prunetop",
         abstract: "Watch and steer pruning and sparse training of small networks, live.",
-        subcommands: [RunCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self])
+        subcommands: [TUICommand.self, RunCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self],
+        defaultSubcommand: TUICommand.self)
 }

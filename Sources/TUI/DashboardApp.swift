@@ -1,0 +1,330 @@
+import CNCurses
+import Dispatch
+import Foundation
+import Metrics
+import Synchronization
+import Training
+
+/// The interactive dashboard: owns the terminal (main thread only), reads keys and the
+/// mouse, sends commands to the trainer and redraws from its snapshots.
+public final class DashboardApp {
+    public struct Options {
+        public var colorChoice: ColorDepth.Choice = .auto
+        public var ascii = false
+        public var themeName = "default"
+        public var framesPerSecond = 5.0
+        /// Shown on the message line at start (e.g. that Fashion-MNIST is missing).
+        public var initialMessage: String?
+
+        public init() {}
+    }
+
+    /// Why the dashboard ended, and the exit code to use.
+    public enum Outcome: Int32 {
+        case quit = 0, hangup = 129, interrupted = 130, terminated = 143
+    }
+
+    private let trainer: Trainer
+    private let options: Options
+    private let library: ThemeLibrary
+    private var themeName: String
+    private var theme: Theme
+    private var glyphs: Glyphs
+    private var depth: ColorDepth
+    private var frameState: DashboardFrameState
+    private var state = DashboardState()
+    private var history = RunHistory()
+    private var snapshot: TrainingSnapshot?
+    private var frame: DashboardFrame?
+    private var editing: String?
+    private var confirmingQuit = false
+    private var lastSnapshotMessage: String?
+    private let signals = SignalWatch()
+    private let speedup = SpeedupMeasurement()
+
+    public init(trainer: Trainer, model: Model, options: Options) throws {
+        self.trainer = trainer
+        self.options = options
+        library = ThemeLibrary()
+        let file = try library.load(named: options.themeName)
+        themeName = file.theme.name
+        let terminal = TerminalInfo.current()
+        depth = ColorDepth.resolve(options.colorChoice, terminal: terminal)
+        theme = depth.adapting(file.theme)
+        glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
+        frameState = DashboardFrameState(model: model)
+        state.message = options.initialMessage
+        if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
+    }
+
+    /// Runs until the user quits or a signal ends it; the terminal is restored either way.
+    public func run() -> Outcome {
+        CrashGuard.install()
+        signals.start()
+        let depth = self.depth
+        let backend = TerminalBackend(palette: { colors, direct in
+            switch depth {
+            case .none: return .none
+            case .truecolor where direct: return .direct
+            default:
+                return .indexed { color in
+                    switch depth.terminalColor(for: color) {
+                    case let .indexed(index): return Int32(index < colors ? index : 7)
+                    case let .rgb(rgb): return Int32(colors >= 256 ? ColorDepth.nearestPalette256(rgb) : ColorDepth.nearestBasic16(rgb))
+                    case nil: return -1
+                    }
+                }
+            }
+        })
+        defer { backend.close() }
+        trainer.start()
+        let frameInterval = 1 / options.framesPerSecond
+        var nextFrame = Date()
+        var outcome: Outcome?
+        while outcome == nil {
+            if let signalled = signals.take() {
+                outcome = signalled
+                break
+            }
+            let wait = max(0, Int32(nextFrame.timeIntervalSinceNow * 1000))
+            if let key = backend.readKey(timeoutMilliseconds: min(wait, 50)) {
+                if key == .resize { backend.invalidate() }
+                // Act on the run as it is now, so quick repeated keys build on each other.
+                refreshFromTrainer(size: backend.size)
+                if handle(key, size: backend.size) { outcome = .quit }
+                render(backend)
+                continue
+            }
+            if Date() >= nextFrame {
+                refreshFromTrainer(size: backend.size)
+                render(backend)
+                nextFrame = Date().addingTimeInterval(frameInterval)
+            }
+        }
+        trainer.send(.stop)
+        _ = trainer.waitUntilFinished(timeout: 5)
+        return outcome ?? .quit
+    }
+
+    // MARK: Data
+
+    private func refreshFromTrainer(size: (width: Int, height: Int)) {
+        guard let latest = trainer.latestSnapshot else { return }
+        if let message = latest.message, message != lastSnapshotMessage {
+            state.message = message
+            lastSnapshotMessage = message
+        }
+        if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil { return }
+        snapshot = latest
+        history.record(latest)
+        sizeHeatmaps(for: size, layers: latest.layers.filter(\.isPrunable).count)
+        frame = DashboardFrame.make(latest, state: &frameState)
+        speedup.requestIfMasksChanged(latest)
+    }
+
+    /// Asks the frame for heatmap grids that fill the Sparsity panel (two pixel rows per cell).
+    private func sizeHeatmaps(for size: (width: Int, height: Int), layers: Int) {
+        guard let layout = DashboardLayout(width: size.width, height: size.height) else { return }
+        let inner = layout[.sparsity].inset(by: 1)
+        let shown = layout.sparsityShowsEveryLayer ? max(layers, 1) : 1
+        frameState.heatmapRows = max((inner.height - 1) * 2, 2)
+        frameState.heatmapColumns = max(inner.width / shown - 1, 4)
+    }
+
+    private func render(_ backend: TerminalBackend) {
+        let size = backend.size
+        var screen = Screen(width: size.width, height: size.height)
+        let model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
+                                   editing: editing, measuredCPUSpeedup: speedup.latest,
+                                   paused: snapshot?.state == .paused)
+        DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
+        backend.draw(screen)
+    }
+
+    // MARK: Input
+
+    /// Applies one key; true when the app should quit.
+    private func handle(_ key: KeyEvent, size: (width: Int, height: Int)) -> Bool {
+        if editing != nil { return editValue(key) }
+        if confirmingQuit {
+            confirmingQuit = false
+            if key == .character("q") || key == .character("y") { return true }
+            state.message = "quit cancelled"
+            return false
+        }
+        guard let action = KeyBindings.action(for: key, state: state) else { return false }
+        let layout = DashboardLayout(width: size.width, height: size.height)
+        switch action {
+        case .quit:
+            if let current = snapshot?.state, !current.isTerminal {
+                confirmingQuit = true
+                state.message = "the run is in progress: press q again to quit, any other key to go on"
+                return false
+            }
+            return true
+        case .toggleHelp: state.showsHelp.toggle()
+        case .closeHelp: state.showsHelp = false
+        case .togglePause: trainer.send(snapshot?.state == .running ? .pause : .resume)
+        case .step: trainer.send(.step(count: 1))
+        case .focusNext: cycleFocus(by: 1)
+        case .focusPrevious: cycleFocus(by: -1)
+        case let .moveFocus(direction):
+            if let layout { state.focusedPanel = layout.neighbour(of: state.focusedPanel, toward: direction) }
+        case .selectNextKnob: state.selectedKnob = (state.selectedKnob + 1) % Knob.allCases.count
+        case .selectPreviousKnob: state.selectedKnob = (state.selectedKnob + Knob.allCases.count - 1) % Knob.allCases.count
+        case .increaseKnob: turn(Knob.allCases[state.selectedKnob], by: 1)
+        case .decreaseKnob: turn(Knob.allCases[state.selectedKnob], by: -1)
+        case .editKnob: editing = ""
+        case .cycleMethod: turn(.method, by: 1)
+        case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
+        case let .selectLayer(index):
+            if index < layerCount { state.selectedLayer = index } else { state.message = "there are \(layerCount) prunable layers" }
+        case .toggleError: state.showsError.toggle()
+        case .toggleLogHistogram: state.logHistogram.toggle()
+        case .toggleHeatmapMode: state.heatmapShowsMagnitude.toggle()
+        case .rewind: trainer.send(.rewind)
+        case .cycleTheme: cycleTheme()
+        case .saveCheckpoint: state.message = "checkpoints arrive with recipes and resume (a later version)"
+        case .redraw: break
+        case let .click(x, y):
+            if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
+                state.focusedPanel = hit.panel
+                if let knob = hit.knob { state.selectedKnob = knob }
+            }
+        case let .wheel(x, y, delta):
+            if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob), hit.panel == .knobs {
+                if let knob = hit.knob { state.selectedKnob = knob }
+                turn(Knob.allCases[state.selectedKnob], by: delta)
+            }
+        }
+        return false
+    }
+
+    private var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
+
+    private func cycleFocus(by offset: Int) {
+        let panels = DashboardState.PanelID.allCases
+        let index = panels.firstIndex(of: state.focusedPanel) ?? 0
+        state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
+    }
+
+    private func turn(_ knob: Knob, by direction: Int) {
+        guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }
+        send(KnobCommands.step(knob, by: direction, snapshot: snapshot))
+    }
+
+    private func send(_ result: Result<TrainerCommand, KnobCommands.Refusal>) {
+        switch result {
+        case let .success(command): sendAndAwaitAnnouncement(command)
+        case let .failure(refusal): state.message = "refused: \(refusal)"
+        }
+    }
+
+    /// Sends a knob command and waits (at most 100 ms) until the trainer announces it
+    /// applied or refused it, so the next key press builds on the new value.
+    private func sendAndAwaitAnnouncement(_ command: TrainerCommand) {
+        let before = trainer.latestSnapshot?.message
+        trainer.send(command)
+        let deadline = Date().addingTimeInterval(0.1)
+        while Date() < deadline, trainer.latestSnapshot?.message == before {
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        if let latest = trainer.latestSnapshot { snapshot = latest }
+    }
+
+    /// Line editing of a typed knob value; true never (typing cannot quit).
+    private func editValue(_ key: KeyEvent) -> Bool {
+        switch key {
+        case .escape:
+            editing = nil
+        case .enter:
+            if let text = editing, let snapshot {
+                send(KnobCommands.typed(text, for: Knob.allCases[state.selectedKnob], snapshot: snapshot))
+            }
+            editing = nil
+        case .character("\u{7F}"):
+            if editing?.isEmpty == false { editing?.removeLast() }
+        case let .character(character) where editing!.count < 40:
+            editing?.append(character)
+        default:
+            break
+        }
+        return false
+    }
+
+    private func cycleTheme() {
+        let next = library.name(after: themeName)
+        do {
+            let file = try library.load(named: next)
+            themeName = file.theme.name
+            theme = depth.adapting(file.theme)
+            state.message = "theme \(themeName)"
+        } catch {
+            state.message = "theme \(next): \(error)"
+        }
+    }
+}
+
+/// SIGINT, SIGTERM and SIGHUP end the dashboard cleanly (terminal restored, trainer
+/// stopped) instead of killing the process mid-draw.
+private final class SignalWatch: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: DashboardApp.Outcome?
+    private var sources: [DispatchSourceSignal] = []
+
+    func start() {
+        for (number, outcome) in [(SIGINT, DashboardApp.Outcome.interrupted), (SIGTERM, .terminated), (SIGHUP, .hangup)] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [self] in
+                lock.withLock { if received == nil { received = outcome } }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    func take() -> DashboardApp.Outcome? { lock.withLock { received } }
+}
+
+/// On a crash, put the terminal back before the process dies.
+private enum CrashGuard {
+    static func install() {
+        for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(number) { number in
+                endwin()
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+    }
+}
+
+/// Measures sparse-vs-dense inference on the current masks in the background when they
+/// change (at most every 10 s; about 60 ms of one core each), for the Speedup panel.
+private final class SpeedupMeasurement: Sendable {
+    private let state = Mutex<(latest: Double?, lastUpdate: Int?, lastRun: Date, running: Bool)>((nil, nil, .distantPast, false))
+    private let queue = DispatchQueue(label: "prunetop.speedup", qos: .utility)
+
+    var latest: Double? { state.withLock { $0.latest } }
+
+    func requestIfMasksChanged(_ snapshot: TrainingSnapshot) {
+        let update = snapshot.sparsity.lastUpdateStep
+        let due = state.withLock { s -> Bool in
+            guard !s.running, s.lastUpdate != update || s.latest == nil, Date().timeIntervalSince(s.lastRun) > 10 else { return false }
+            s.running = true
+            s.lastUpdate = update
+            s.lastRun = Date()
+            return true
+        }
+        guard due else { return }
+        let layers = snapshot.layers.filter(\.isPrunable)
+        queue.async { [self] in
+            let measured = try? SparseInferenceBenchmark.measure(layers: layers, batch: 1)
+            state.withLock {
+                $0.latest = measured?.speedup ?? $0.latest
+                $0.running = false
+            }
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Metrics
+import Training
+
+/// Everything one frame of the dashboard shows.
+public struct DashboardModel {
+    public var snapshot: TrainingSnapshot?
+    public var frame: DashboardFrame?
+    public var hill: OccamsHill
+    public var history: RunHistory
+    public var state: DashboardState
+    /// The value being typed for the selected knob, when Enter was pressed.
+    public var editing: String?
+    /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
+    public var measuredCPUSpeedup: Double?
+    public var paused: Bool
+
+    public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
+                state: DashboardState, editing: String? = nil, measuredCPUSpeedup: Double? = nil, paused: Bool = false) {
+        self.snapshot = snapshot
+        self.frame = frame
+        self.hill = hill
+        self.history = history
+        self.state = state
+        self.editing = editing
+        self.measuredCPUSpeedup = measuredCPUSpeedup
+        self.paused = paused
+    }
+}
+
+/// Draws the whole dashboard into a screen: a pure function of the model, theme and glyphs.
+public enum DashboardView {
+    public static func draw(_ model: DashboardModel, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
+        screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
+        guard let layout = DashboardLayout(width: screen.width, height: screen.height) else {
+            TooSmallView.draw(into: &screen, theme: theme)
+            return
+        }
+        if let snapshot = model.snapshot {
+            HeaderView.draw(HeaderStatus(snapshot: snapshot, paused: model.paused), fractionComplete: snapshot.fractionComplete,
+                            into: &screen, rect: layout.header, theme: theme, glyphs: glyphs)
+        } else {
+            screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
+        }
+        for panel in DashboardState.PanelID.allCases {
+            let inner = Panel.draw(into: &screen, rect: layout[panel], title: panel.rawValue,
+                                   focused: model.state.focusedPanel == panel, theme: theme, glyphs: glyphs)
+            drawContent(of: panel, model: model, layout: layout, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
+        }
+        MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)
+        if model.state.showsHelp { HelpOverlay.draw(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs) }
+    }
+
+    static func messageText(_ model: DashboardModel) -> String? {
+        if let editing = model.editing {
+            let knob = Knob.allCases[model.state.selectedKnob]
+            return "\(knob.rawValue) = \(editing)_   (Enter applies, Esc cancels)"
+        }
+        if model.snapshot?.state == .diverged { return model.snapshot?.message }
+        return model.state.message
+    }
+
+    /// The prunable layers of the latest snapshot.
+    static func prunable(_ model: DashboardModel) -> [LayerSnapshot] { model.snapshot?.layers.filter(\.isPrunable) ?? [] }
+
+    static func drawContent(of panel: DashboardState.PanelID, model: DashboardModel, layout: DashboardLayout,
+                            into screen: inout Screen, rect: Rect, theme: Theme, glyphs: Glyphs) {
+        guard let frame = model.frame, let snapshot = model.snapshot else {
+            screen.put("waiting for the first snapshot…", x: rect.x, y: rect.y, style: theme.style(.inactive), clip: rect)
+            return
+        }
+        let layers = prunable(model)
+        let selected = layers.isEmpty ? nil : layers[min(model.state.selectedLayer, layers.count - 1)]
+        switch panel {
+        case .sparsity:
+            let shown = layout.sparsityShowsEveryLayer ? layers : selected.map { [$0] } ?? []
+            guard !shown.isEmpty else { return }
+            let width = rect.width / shown.count
+            for (i, layer) in shown.enumerated() {
+                guard let grid = frame.heatmaps[layer.name] else { continue }
+                let cell = Rect(x: rect.x + i * width, y: rect.y, width: i == shown.count - 1 ? rect.width - i * width : width - 1,
+                                height: rect.height)
+                HeatmapView.draw(into: &screen, rect: cell, name: layer.name, shape: layer.shape, grid: grid,
+                                 showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
+            }
+        case .weights:
+            guard let layer = selected, let histogram = frame.histograms[layer.name] else { return }
+            HistogramView.draw(into: &screen, rect: rect, layerName: layer.name, histogram: histogram,
+                               logScale: model.state.logHistogram, theme: theme, glyphs: glyphs)
+        case .occamsHill:
+            OccamsHillView.draw(into: &screen, rect: rect, hill: model.hill, showsError: model.state.showsError,
+                                theme: theme, glyphs: glyphs)
+        case .speedup:
+            SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
+                             measuredCPUSpeedup: model.measuredCPUSpeedup, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
+        case .loss:
+            let accuracy = model.state.showsError
+                ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy
+            LinePlotView.draw(into: &screen, rect: rect,
+                              series: [PlotSeries(label: "loss", role: .loss, points: model.history.loss),
+                                       PlotSeries(label: model.state.showsError ? "test error" : "test acc", role: .accuracy,
+                                                  points: accuracy)],
+                              markers: model.history.maskUpdates, theme: theme, glyphs: glyphs)
+        case .knobs:
+            KnobsView.draw(KnobValues(snapshot: snapshot), selectedKnob: model.state.selectedKnob, into: &screen, rect: rect,
+                           theme: theme, glyphs: glyphs)
+        }
+    }
+}

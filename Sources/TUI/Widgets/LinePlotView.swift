@@ -1,0 +1,130 @@
+/// One value of a series at a training step.
+public struct PlotPoint: Sendable, Equatable {
+    public var step: Int
+    public var value: Double
+
+    public init(step: Int, value: Double) {
+        self.step = step
+        self.value = value
+    }
+}
+
+/// A named series drawn in its theme role's colour (`.loss`, `.accuracy`, ...).
+public struct PlotSeries: Sendable, Equatable {
+    public var label: String
+    public var role: Theme.Role
+    public var points: [PlotPoint]
+
+    public init(label: String, role: Theme.Role, points: [PlotPoint]) {
+        self.label = label
+        self.role = role
+        self.points = points
+    }
+}
+
+/// Series over steps as braille lines (the Loss panel: loss and accuracy).
+///
+/// Layout, top to bottom: a legend line ("━ loss 0.312  ━ accuracy 0.881", each in its
+/// series' colour, with its latest value), the plot, and (from 5 rows) the first and last
+/// step. Every series is scaled to its own y range, so loss and accuracy both fill the
+/// height: the first series' range is labelled on the left, the second's on the right,
+/// each label in its series' colour. Non-finite values break a line. Markers (pruning
+/// events) are vertical lines at their steps in the `.warning` colour, under the curves.
+public enum LinePlotView {
+    public static func draw(into screen: inout Screen, rect: Rect, series: [PlotSeries], markers: [Int] = [],
+                            theme: Theme, glyphs: Glyphs) {
+        let area = rect.intersection(screen.bounds)
+        guard !area.isEmpty else { return }
+        drawLegend(into: &screen, rect: area, series: series, theme: theme, glyphs: glyphs)
+        let stepLabelRows = area.height >= 5 ? 1 : 0
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
+        guard !body.isEmpty else { return }
+
+        let ranges = series.map { valueRange($0.points) }
+        let steps = series.flatMap(\.points).map(\.step)
+        guard let firstStep = steps.min(), let lastStep = steps.max() else { return }
+
+        let leftWidth = ranges.first.flatMap { $0 }.map { labelWidth($0) } ?? 0
+        let rightWidth = ranges.count > 1 ? ranges[1].map { labelWidth($0) } ?? 0 : 0
+        let showsLabels = body.width >= leftWidth + rightWidth + 6 && body.height >= 2
+        var plot = body
+        if showsLabels {
+            plot = Rect(x: body.x + leftWidth + (leftWidth > 0 ? 1 : 0), y: body.y,
+                        width: body.width - leftWidth - rightWidth - (leftWidth > 0 ? 1 : 0) - (rightWidth > 0 ? 1 : 0),
+                        height: body.height)
+            if let range = ranges.first.flatMap({ $0 }) {
+                let style = theme.style(series[0].role)
+                putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
+                putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
+            }
+            if ranges.count > 1, let range = ranges[1] {
+                let style = theme.style(series[1].role)
+                screen.put(WidgetNumberFormat.axis(range.upperBound), x: plot.maxX + 1, y: plot.y, style: style, clip: body)
+                screen.put(WidgetNumberFormat.axis(range.lowerBound), x: plot.maxX + 1, y: plot.maxY - 1, style: style, clip: body)
+            }
+        }
+        guard !plot.isEmpty else { return }
+
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        let span = Double(lastStep - firstStep)
+        func pixelX(_ step: Int) -> Int {
+            span == 0 ? 0 : Int((Double(step - firstStep) / span * Double(canvas.pixelWidth - 1)).rounded())
+        }
+        let markerStyle = CellStyle(foreground: theme.color(.warning), dim: theme.isMonochrome)
+        for step in markers where step >= firstStep && step <= lastStep {
+            let x = plot.x + pixelX(step) / 2
+            for y in plot.y..<plot.maxY { screen[x, y] = Cell(glyphs.vertical, style: markerStyle) }
+        }
+        for (index, line) in series.enumerated() {
+            guard let range = ranges[index] else { continue }
+            let color = theme.color(line.role)
+            func pixelY(_ value: Double) -> Int {
+                Int(((range.upperBound - value) / (range.upperBound - range.lowerBound) * Double(canvas.pixelHeight - 1)).rounded())
+            }
+            var previous: (x: Int, y: Int)?
+            for point in line.points {
+                guard point.value.isFinite else { previous = nil; continue }
+                let pixel = (x: pixelX(point.step), y: pixelY(point.value))
+                if let previous { canvas.line(from: previous, to: pixel, color: color) } else { canvas.set(x: pixel.x, y: pixel.y, color: color) }
+                previous = pixel
+            }
+        }
+        canvas.draw(into: &screen, x: plot.x, y: plot.y, clip: plot, glyphs: glyphs)
+
+        if stepLabelRows == 1 {
+            let y = area.maxY - 1, style = theme.style(.inactive)
+            screen.put(WidgetNumberFormat.count(firstStep), x: plot.x, y: y, style: style, clip: area)
+            let last = WidgetNumberFormat.count(lastStep)
+            if plot.width >= WidgetNumberFormat.count(firstStep).count + last.count + 1 {
+                putRight(&screen, last, rightEdge: plot.maxX, y: y, style: style, clip: area)
+            }
+        }
+    }
+
+    /// The y range a series is scaled to: its finite values, widened when flat; nil when empty.
+    public static func valueRange(_ points: [PlotPoint]) -> ClosedRange<Double>? {
+        let values = points.map(\.value).filter(\.isFinite)
+        guard let low = values.min(), let high = values.max() else { return nil }
+        if high > low { return low...high }
+        let pad = low == 0 ? 1 : abs(low) * 0.1
+        return (low - pad)...(high + pad)
+    }
+
+    private static func labelWidth(_ range: ClosedRange<Double>) -> Int {
+        max(WidgetNumberFormat.axis(range.lowerBound).count, WidgetNumberFormat.axis(range.upperBound).count)
+    }
+
+    private static func drawLegend(into screen: inout Screen, rect: Rect, series: [PlotSeries], theme: Theme, glyphs: Glyphs) {
+        let line = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
+        var x = rect.x
+        for (index, item) in series.enumerated() {
+            let latest = item.points.last(where: { $0.value.isFinite }).map { " " + WidgetNumberFormat.axis($0.value) } ?? ""
+            let style = theme.style(item.role, bold: theme.isMonochrome && index == 0)
+            x = screen.put((glyphs.isUnicode ? "━ " : "- ") + item.label + latest, x: x, y: rect.y, style: style, clip: line) + 2
+        }
+    }
+
+    private static func putRight(_ screen: inout Screen, _ text: String, rightEdge: Int, y: Int, style: CellStyle, clip: Rect) {
+        screen.put(text, x: rightEdge - text.count, y: y, style: style, clip: clip)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import Metrics
+
+/// Test accuracy (or error) against sparsity: Occam's hill.
+///
+/// X axis: logarithmic in density, x = log10(1 / (1 - sparsity)) over `decades` decades,
+/// so 0%, 90%, 99% (and 99.9% when a point needs it) are evenly spaced: the interesting
+/// part of a pruning curve, 90% to 99%, gets as much room as 0% to 90%. Two decades by
+/// default, up to four when points go beyond 99%; ticks are labelled at each decade.
+///
+/// Y axis: accuracy (error with `showsError`), fitted to the points, the dense baseline
+/// and the region boundaries, labelled top and bottom on the left.
+///
+/// Regions depend on accuracy only, so they are horizontal bands: each plot row gets the
+/// region of the accuracy at its centre, shown as a band of letters A/B/C (in the
+/// `.regionA/B/C` colours) left of the plot and, in colour themes, a faint tint of that
+/// colour behind the row. The dense baseline is a horizontal line in `.baseline`; this
+/// run's points ("live") are `●` joined by a braille line in `.accuracy`; other runs'
+/// points (sweeps, earlier runs) are `◆` in `.highlight`; the knee is `◉` in `.warning`,
+/// bold. ASCII: `o`, `+`, `@`. The caption gives the baseline and the knee's sparsity.
+public enum OccamsHillView {
+    public static let liveRunID = "live"
+
+    public static func draw(into screen: inout Screen, rect: Rect, hill: OccamsHill, showsError: Bool = false,
+                            theme: Theme, glyphs: Glyphs) {
+        let area = rect.intersection(screen.bounds)
+        guard !area.isEmpty else { return }
+        screen.put(caption(hill: hill, showsError: showsError), x: area.x, y: area.y, style: theme.style(.title), clip: area)
+        let tickRows = area.height >= 4 ? 1 : 0
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - tickRows)
+        guard !body.isEmpty else { return }
+
+        func shown(_ accuracy: Double) -> Double { showsError ? 1 - accuracy : accuracy }
+        let range = valueRange(hill: hill, showsError: showsError)
+        let top = WidgetNumberFormat.percent(range.upperBound), bottom = WidgetNumberFormat.percent(range.lowerBound)
+        let labelWidth = max(top.count, bottom.count)
+        let showsLabels = body.width >= labelWidth + 7 && body.height >= 2
+        let bandX = showsLabels ? body.x + labelWidth + 1 : body.x
+        let plot = Rect(x: bandX + 1, y: body.y, width: body.maxX - bandX - 1, height: body.height)
+        if showsLabels {
+            let style = theme.style(.inactive)
+            screen.put(top, x: bandX - 1 - top.count, y: body.y, style: style, clip: body)
+            if body.height >= 2 { screen.put(bottom, x: bandX - 1 - bottom.count, y: body.maxY - 1, style: style, clip: body) }
+        }
+
+        // Region bands.
+        let span = range.upperBound - range.lowerBound
+        func value(atRow row: Int) -> Double { range.upperBound - (Double(row) + 0.5) / Double(body.height) * span }
+        for row in 0..<body.height {
+            guard let region = hill.region(ofAccuracy: shown(value(atRow: row))) else { continue }
+            let role = regionRole(region)
+            screen[bandX, body.y + row] = Cell(Character(region.rawValue), style: theme.style(role, bold: true))
+            if let tint = theme.color(role), !plot.isEmpty {
+                let background = (theme.color(.background) ?? Color(0, 0, 0)).mixed(with: tint, 0.15)
+                screen.style(Rect(x: plot.x, y: body.y + row, width: plot.width, height: 1)) { $0.background = background }
+            }
+        }
+        guard !plot.isEmpty else { return }
+
+        let decades = decadeCount(hill.points.map(\.sparsity))
+        if tickRows == 1 { drawTicks(into: &screen, y: area.maxY - 1, plot: plot, clip: area, decades: decades, theme: theme) }
+
+        var canvas = BrailleCanvas(width: plot.width, height: plot.height)
+        func pixel(_ point: HillPoint) -> (x: Int, y: Int) {
+            (Int((axisPosition(sparsity: point.sparsity, decades: decades) * Double(canvas.pixelWidth - 1)).rounded()),
+             Int(((range.upperBound - shown(point.accuracy)) / span * Double(canvas.pixelHeight - 1)).rounded()))
+        }
+        if let baseline = hill.denseBaseline {
+            let y = plot.y + Int(((range.upperBound - shown(baseline)) / span * Double(canvas.pixelHeight - 1)).rounded()) / 4
+            for x in plot.x..<plot.maxX {
+                var style = screen[x, y].style
+                style.foreground = theme.color(.baseline)
+                style.dim = theme.isMonochrome
+                screen[x, y] = Cell(glyphs.horizontal, style: style)
+            }
+        }
+        let live = hill.curve(run: liveRunID)
+        for (from, to) in zip(live, live.dropFirst()) { canvas.line(from: pixel(from), to: pixel(to), color: theme.color(.accuracy)) }
+        canvas.draw(into: &screen, x: plot.x, y: plot.y, clip: plot, glyphs: glyphs)
+
+        func mark(_ point: HillPoint, _ symbol: Character, _ role: Theme.Role, bold: Bool = false) {
+            let p = pixel(point), (x, y) = (plot.x + p.x / 2, plot.y + p.y / 4)
+            guard plot.contains(x: x, y: y) else { return }
+            var style = screen[x, y].style
+            style.foreground = theme.color(role)
+            style.bold = bold
+            screen[x, y] = Cell(symbol, style: style)
+        }
+        for point in hill.points where point.runID != liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
+        for point in live { mark(point, glyphs.isUnicode ? "●" : "o", .accuracy) }
+        if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
+    }
+
+    /// Where `sparsity` sits on the x axis, 0...1: log10(1 / density) / decades, clamped.
+    public static func axisPosition(sparsity: Double, decades: Int) -> Double {
+        let density = max(1 - min(max(sparsity, 0), 1), pow(10, -Double(decades)))
+        return min(-log10(density) / Double(decades), 1)
+    }
+
+    /// Decades the axis spans: 2 (to 99%), more when points go further, at most 4.
+    public static func decadeCount(_ sparsities: [Double]) -> Int {
+        let densest = sparsities.filter { $0 < 1 && $0.isFinite }.max() ?? 0
+        let needed = densest > 0 ? Int((-log10(1 - densest) - 1e-9).rounded(.up)) : 0
+        return min(max(needed, 2), 4)
+    }
+
+    /// "accuracy  base 89.1%  knee 93.2%" (or "error ..."; "no dense baseline yet").
+    public static func caption(hill: OccamsHill, showsError: Bool) -> String {
+        var text = showsError ? "error" : "accuracy"
+        guard let baseline = hill.denseBaseline else { return text + "  no dense baseline yet" }
+        text += "  base " + WidgetNumberFormat.percent(showsError ? 1 - baseline : baseline)
+        if let knee = hill.knee { text += "  knee " + WidgetNumberFormat.percent(knee.sparsity) }
+        return text
+    }
+
+    /// The y range: every point, the baseline and the region boundaries, padded by a tenth.
+    static func valueRange(hill: OccamsHill, showsError: Bool) -> ClosedRange<Double> {
+        var values = hill.points.map(\.accuracy).filter(\.isFinite)
+        if let baseline = hill.denseBaseline {
+            values += [baseline, baseline + hill.noiseMargin, baseline * (1 - hill.budget)]
+        }
+        if showsError { values = values.map { 1 - $0 } }
+        guard let low = values.min(), let high = values.max() else { return 0...1 }
+        let pad = max((high - low) * 0.1, 0.005)
+        return max(low - pad, 0)...min(high + pad, 1)
+    }
+
+    private static func regionRole(_ region: HillRegion) -> Theme.Role {
+        switch region {
+        case .a: .regionA
+        case .b: .regionB
+        case .c: .regionC
+        }
+    }
+
+    private static func drawTicks(into screen: inout Screen, y: Int, plot: Rect, clip: Rect, decades: Int, theme: Theme) {
+        let style = theme.style(.inactive)
+        var free = plot.x
+        for decade in 0...decades {
+            let label = decade == 0 ? "0" : WidgetNumberFormat.percent(1 - pow(10, -Double(decade)), digits: max(decade - 2, 0))
+            let at = plot.x + Int((Double(decade) / Double(decades) * Double(plot.width - 1)).rounded())
+            let start = min(max(at - label.count / 2, free), plot.maxX - label.count)
+            guard start >= free else { continue }
+            free = screen.put(label, x: start, y: y, style: style, clip: clip) + 1
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import XCTest
+
+/// The real dashboard in a real terminal: tmux runs prunetop, send-keys types, and
+/// capture-pane reads the screen. Every wait polls with a timeout; no fixed sleeps.
+final class DashboardTmuxTests: XCTestCase {
+    private let socket = "prunetop-e2e-\(ProcessInfo.processInfo.processIdentifier)"
+    private let session = "dash"
+
+    /// Runs a tmux client command; its output goes through a file, never a pipe (the
+    /// server that new-session starts would inherit a pipe and keep it open).
+    @discardableResult
+    private func tmux(_ arguments: [String], capturing: Bool = false) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-L", socket] + arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let path = PrunetopProcess.temporaryPath("tmux-out")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.standardOutput = capturing ? output : FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
+        if process.isRunning { process.terminate() }
+        try output.close()
+        return capturing ? try String(contentsOfFile: path, encoding: .utf8) : ""
+    }
+
+    private func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session], capturing: true) }
+
+    /// Polls the screen until `condition` holds; fails with the last screen after `timeout`.
+    @discardableResult
+    private func waitForScreen(_ what: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line,
+                               _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTFail("timed out waiting for \(what); screen:\n\(last)", file: file, line: line)
+        throw XCTSkip("stopped after a failed wait")
+    }
+
+    /// The release binary when it is built (make test builds it: the dashboard's timing is
+    /// a release property), else the debug one next to the tests.
+    private var binary: String {
+        let debug = PrunetopProcess.executable
+        let release = debug.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
+        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : debug.path
+    }
+
+    override func tearDown() {
+        _ = try? tmux(["kill-server"])
+    }
+
+    func testTheDashboardStartsSteersResizesAndQuitsCleanly() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let exitFile = PrunetopProcess.temporaryPath("exit")
+        let command = "TERM=xterm-256color \(binary) --data embedded --epochs 5000; echo EXIT=$? > \(exitFile); sleep 30"
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        let titles = ["Sparsity", "Weights", "Occam's hill", "Speedup", "Loss", "Knobs"]
+        try waitForScreen("the six panels and a running status line") { screen in
+            titles.allSatisfy(screen.contains) && screen.contains("RUNNING") && screen.contains("of 0.900")
+        }
+
+        try tmux(["send-keys", "-t", session, "+"])
+        try waitForScreen("the target sparsity knob to reach the trainer") { screen in
+            screen.contains("of 0.950") && screen.contains("target sparsity 0.90 → 0.95")
+        }
+        try tmux(["send-keys", "-t", session, "m"])
+        try waitForScreen("the method to change") { screen in
+            screen.contains("method magnitude → random") && screen.split(separator: "\n").first?.contains("random") == true
+        }
+
+        try tmux(["send-keys", "-t", session, "?"])
+        try waitForScreen("the help overlay") { $0.contains("cycle method") && $0.contains("rewind") }
+        try tmux(["send-keys", "-t", session, "x"])
+        try waitForScreen("the help overlay to close") { !$0.contains("cycle method") }
+
+        try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
+        try waitForScreen("the compact layout at 80x24") { screen in
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            return titles.allSatisfy(screen.contains) && lines.count >= 24 && lines.allSatisfy { $0.count <= 80 }
+        }
+        try tmux(["resize-window", "-t", session, "-x", "60", "-y", "20"])
+        try waitForScreen("the too-small message") { $0.contains("80x24") && !$0.contains("Knobs") }
+        try tmux(["resize-window", "-t", session, "-x", "120", "-y", "40"])
+        try waitForScreen("the full layout again") { screen in titles.allSatisfy(screen.contains) }
+
+        try tmux(["send-keys", "-t", session, "q"])
+        try waitForScreen("the quit confirmation") { $0.contains("press q again") }
+        try tmux(["send-keys", "-t", session, "q"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "EXIT=0")
+        XCTAssertEqual(try tmux(["display-message", "-p", "-t", session, "#{alternate_on}"], capturing: true).trimmingCharacters(in: .whitespacesAndNewlines),
+                       "0", "the terminal is back on the normal screen")
+    }
+}

@@ -1,0 +1,65 @@
+import TUI
+import XCTest
+
+final class LinePlotViewTests: XCTestCase {
+    func testASeriesIsABrailleLineInItsColour() {
+        var screen = Screen(width: 2, height: 2)
+        let loss = PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 0), PlotPoint(step: 3, value: 1)])
+        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [loss], theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines, ["━ ", "⡠⠊"])
+        XCTAssertEqual(screen[1, 1].style.foreground, Theme.fallback.colors[.loss])
+        var ascii = Screen(width: 2, height: 2)
+        LinePlotView.draw(into: &ascii, rect: ascii.bounds, series: [loss], theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        XCTAssertEqual(ascii.lines, ["- ", ".'"])
+        XCTAssertNil(ascii[1, 1].style.foreground)
+    }
+
+    func testNonFiniteValuesBreakTheLine() {
+        var screen = Screen(width: 2, height: 2)
+        let loss = PlotSeries(label: "loss", role: .loss, points: [
+            PlotPoint(step: 0, value: 0), PlotPoint(step: 1, value: .nan), PlotPoint(step: 3, value: 1),
+        ])
+        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [loss], theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[1], "⡀⠈")
+        XCTAssertEqual(LinePlotView.valueRange([PlotPoint(step: 0, value: 2), PlotPoint(step: 1, value: .infinity)]), 1.8...2.2)
+        XCTAssertNil(LinePlotView.valueRange([PlotPoint(step: 0, value: .nan)]))
+    }
+
+    func testTwoSeriesOwnAxesLegendStepsAndMarkers() {
+        var screen = Screen(width: 20, height: 6)
+        let series = [
+            PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 2), PlotPoint(step: 100, value: 1)]),
+            PlotSeries(label: "acc", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 100, value: 0.9)]),
+        ]
+        LinePlotView.draw(into: &screen, rect: screen.bounds, series: series, markers: [50, 500], theme: .fallback, glyphs: .unicode)
+        let colors = Theme.fallback.colors
+        XCTAssertEqual(screen.lines[0], "━ loss 1  ━ acc 0.9 ")
+        XCTAssertEqual(screen.lines[5], "  0          100    ")
+        XCTAssertEqual(screen[0, 0].style.foreground, colors[.loss])
+        XCTAssertEqual(screen[10, 0].style.foreground, colors[.accuracy])
+        XCTAssertEqual(screen.lines[1].first, "2")
+        XCTAssertEqual(screen.lines[4].first, "1")
+        XCTAssertTrue(screen.lines[1].hasSuffix("0.9"))
+        XCTAssertTrue(screen.lines[4].hasSuffix("0.5"))
+        XCTAssertEqual(screen[17, 1].style.foreground, colors[.accuracy])
+        XCTAssertEqual(screen[2, 1].style.foreground, colors[.loss], "loss starts top left")
+        XCTAssertEqual(screen[2, 4].style.foreground, colors[.accuracy], "accuracy starts bottom left")
+        let markerCells = (1...4).filter { screen[9, $0].character == "│" }
+        XCTAssertFalse(markerCells.isEmpty, "the pruning event at step 50 is marked")
+        XCTAssertTrue(markerCells.allSatisfy { screen[9, $0].style.foreground == colors[.warning] })
+        XCTAssertEqual((0..<6).filter { screen.lines[$0].contains("│") }.count, markerCells.count, "step 500 is off the plot")
+    }
+
+    func testDrawsOnlyInsideItsRectAtAnySize() {
+        let series = [
+            PlotSeries(label: "loss", role: .loss, points: (0..<50).map { PlotPoint(step: $0 * 10, value: 2 / Double($0 + 1)) }),
+            PlotSeries(label: "accuracy", role: .accuracy, points: (0..<50).map { PlotPoint(step: $0 * 10, value: Double($0) / 50) }),
+        ]
+        WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
+            LinePlotView.draw(into: &screen, rect: rect, series: series, markers: [0, 120, 490], theme: theme, glyphs: glyphs)
+            LinePlotView.draw(into: &screen, rect: rect, series: [], theme: theme, glyphs: glyphs)
+            LinePlotView.draw(into: &screen, rect: rect, series: [PlotSeries(label: "x", role: .loss, points: [PlotPoint(step: 5, value: 1)])],
+                              theme: theme, glyphs: glyphs)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Metrics
+import TUI
+import XCTest
+
+final class OccamsHillViewTests: XCTestCase {
+    /// Baseline 90%: A above 90.5%, C below 89.1% (1% budget); the knee at 90% sparsity.
+    var hill: OccamsHill {
+        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005)
+        hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "live"))
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.90, phase: .afterPruning, runID: "live"))
+        hill.record(HillPoint(sparsity: 0.99, accuracy: 0.80, phase: .afterPruning, runID: "live"))
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.85, phase: .afterFineTuning, runID: "sweep"))
+        return hill
+    }
+
+    func testLayoutRegionsBaselinePointsKneeAndTicks() {
+        var screen = Screen(width: 30, height: 10)
+        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        let colors = Theme.fallback.colors
+        XCTAssertEqual(screen.lines[0], "accuracy  base 90.0%  knee 90.")
+        XCTAssertEqual((1...8).map { screen[6, $0].character }, ["A", "B", "C", "C", "C", "C", "C", "C"])
+        XCTAssertEqual(screen[6, 1].style.foreground, colors[.regionA])
+        XCTAssertEqual(screen[6, 3].style.foreground, colors[.regionC])
+        XCTAssertEqual(screen[10, 1].style.background, colors[.background]!.mixed(with: colors[.regionA]!, 0.15), "region A tint")
+        XCTAssertEqual(screen[25, 2].character, "─", "the dense baseline, right of the knee")
+        XCTAssertEqual(screen[10, 2].style.foreground, colors[.accuracy], "the live curve runs along it up to the knee")
+        XCTAssertEqual(screen[25, 2].style.foreground, colors[.baseline])
+        XCTAssertEqual(screen[7, 2].character, "●", "the dense point of this run")
+        XCTAssertEqual(screen[18, 2].character, "◉", "the knee at 90%")
+        XCTAssertEqual(screen[18, 2].style.foreground, colors[.warning])
+        XCTAssertEqual(screen[29, 8].character, "●")
+        XCTAssertEqual(screen[29, 8].style.foreground, colors[.accuracy])
+        XCTAssertEqual(screen[18, 5].character, "◆", "another run's point")
+        XCTAssertEqual(screen[18, 5].style.foreground, colors[.highlight])
+        XCTAssertEqual(screen.lines[9], "       0         90%       99%")
+        XCTAssertTrue(screen.lines[1].hasPrefix("91."), "y labelled at the top")
+    }
+
+    func testErrorModeFlipsTheAxisAndMonochromeASCIIStillMarksEverything() {
+        var screen = Screen(width: 30, height: 10)
+        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, showsError: true,
+                            theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        XCTAssertEqual(screen.lines[0], "error  base 10.0%  knee 90.0% ")
+        XCTAssertEqual((1...8).map { screen[6, $0].character }, ["C", "C", "C", "C", "C", "C", "B", "A"])
+        XCTAssertEqual(screen[29, 1].character, "o", "the 99% point, now the highest error")
+        XCTAssertEqual(screen[18, 7].character, "@")
+        XCTAssertTrue(screen[18, 7].style.bold)
+        XCTAssertNil(screen[10, 8].style.background, "no tint without colour")
+        XCTAssertTrue(screen.lines[7].contains("-"), "the baseline in ASCII")
+    }
+
+    func testLogDensityAxis() {
+        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0, decades: 2), 0)
+        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.9, decades: 2), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.99, decades: 2), 1, accuracy: 1e-12)
+        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.9999, decades: 2), 1)
+        XCTAssertEqual(OccamsHillView.decadeCount([0.5, 0.9]), 2)
+        XCTAssertEqual(OccamsHillView.decadeCount([0.995]), 3)
+        XCTAssertEqual(OccamsHillView.decadeCount([0.999999, 1]), 4)
+    }
+
+    func testWithoutABaselineThereAreNoRegions() {
+        var pruned = OccamsHill()
+        pruned.record(HillPoint(sparsity: 0.5, accuracy: 0.8, phase: .afterPruning, runID: "live"))
+        var screen = Screen(width: 40, height: 5)
+        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: pruned, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[0], "accuracy  no dense baseline yet         ")
+        XCTAssertFalse(screen.lines.joined().contains { "ABC".contains($0) })
+        XCTAssertTrue(screen.lines.joined().contains("●"))
+    }
+
+    func testDrawsOnlyInsideItsRectAtAnySize() {
+        WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
+            OccamsHillView.draw(into: &screen, rect: rect, hill: hill, theme: theme, glyphs: glyphs)
+            OccamsHillView.draw(into: &screen, rect: rect, hill: hill, showsError: true, theme: theme, glyphs: glyphs)
+            OccamsHillView.draw(into: &screen, rect: rect, hill: OccamsHill(), theme: theme, glyphs: glyphs)
+        }
+    }
+}

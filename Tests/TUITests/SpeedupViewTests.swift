@@ -1,0 +1,57 @@
+import Metrics
+import TUI
+import XCTest
+
+final class SpeedupViewTests: XCTestCase {
+    /// One 10x10 layer at 10% weight density: training MACs 200 -> 110, forward 100 -> 10.
+    let flops = FLOPModel.network([.linear("fc1", inputs: 10, outputs: 10)], densities: [LayerDensity(weight: 0.1, activation: 1)])
+    /// 1,000 of 10,000 kept, gaps at most 20: delta coding wins at 37,000 bits.
+    let storage = StorageFormats.cheapest(StorageFormats.costs(
+        SparseTensorExtent(rows: 100, columns: 100, nonzeroCount: 1000, maxGap: 20), valueBits: 32))
+    let estimate = SpeedupEstimate(forward: 5.6, backward: 6.3, training: 5.93)
+
+    func draw(width: Int, height: Int, measured: Double? = 1.8, theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
+        var screen = Screen(width: width, height: height)
+        SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate, flops: flops, measuredCPUSpeedup: measured,
+                         storage: storage, theme: theme, glyphs: glyphs)
+        return screen
+    }
+
+    func testEveryLineWhenThereIsRoom() {
+        let screen = draw(width: 40, height: 7)
+        XCTAssertEqual(screen.lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, [
+            "ESTIMATE accelerator: training 5.9×",
+            "  forward 5.6×  backward 6.3×",
+            "  ideal FLOP bound 1.8×",
+            "measured here (CPU): 1.8×",
+            "FLOPs −45.0% training, −90.0% inference",
+            "storage delta 4.6 kB, 8.6× smaller",
+            "",
+        ])
+        XCTAssertEqual(screen[0, 0].style.foreground, Theme.fallback.colors[.estimate])
+        XCTAssertTrue(screen[0, 0].style.bold)
+        XCTAssertEqual(screen[0, 3].style.foreground, Theme.fallback.colors[.measured])
+    }
+
+    func testSmallRectsDropLinesByImportanceAndUseShortForms() {
+        XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
+        XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])
+        XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8×          ", "delta 4.6 kB 8.6× "])
+        XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
+    }
+
+    func testASCIIAndMonochrome() {
+        let screen = draw(width: 40, height: 6, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        XCTAssertEqual(screen.lines[0], "ESTIMATE accelerator: training 5.9x     ")
+        XCTAssertEqual(screen.lines[4], "FLOPs -45.0% training, -90.0% inference ")
+        XCTAssertNil(screen[0, 0].style.foreground)
+        XCTAssertTrue(screen[0, 0].style.bold, "the estimate stands out without colour")
+    }
+
+    func testDrawsOnlyInsideItsRectAtAnySize() {
+        WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
+            SpeedupView.draw(into: &screen, rect: rect, estimate: estimate, flops: flops, measuredCPUSpeedup: nil,
+                             storage: storage, theme: theme, glyphs: glyphs)
+        }
+    }
+}
