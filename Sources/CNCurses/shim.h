@@ -39,6 +39,14 @@ static inline int prunetop_put_cell(int y, int x, wchar_t character, attr_t attr
     return mvadd_wch(y, x, &cell);
 }
 
+/// A curses screen that writes to /dev/null (benchmarks): `height` rows, `width` columns.
+static inline int prunetop_open_null_screen(const char *term, int height, int width) {
+    FILE *out = fopen("/dev/null", "w"), *in = fopen("/dev/null", "r");
+    if (!out || !in) return ERR;
+    if (newterm(term, out, in) == NULL) return ERR;
+    return resizeterm(height, width);
+}
+
 /// Reads the terminfo entry for `term` without opening a screen.
 /// Returns the number of colours it declares, or -1 when there is no entry.
 static inline int prunetop_terminfo_colors(const char *term) {

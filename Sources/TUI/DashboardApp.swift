@@ -115,6 +115,11 @@ public final class DashboardApp {
             lastSnapshotMessage = message
         }
         if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil { return }
+        if latest.state == .finished && snapshot?.state != .finished {
+            let rate = latest.trainingSeconds > 0 ? Double(latest.samplesSeen) / latest.trainingSeconds : 0
+            let accuracy = latest.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
+            state.message = "finished: test accuracy \(accuracy), \(Format.grouped(Int(rate))) samples/s of training; q quits"
+        }
         snapshot = latest
         history.record(latest)
         sizeHeatmaps(for: size, layers: latest.layers.filter(\.isPrunable).count)

@@ -24,10 +24,16 @@ public final class TerminalBackend {
         var background: Int32
     }
 
-    /// Opens the terminal: locale, screen, raw keys, no echo, hidden cursor, mouse.
-    public init(palette: (_ colors: Int, _ hasDirectColor: Bool) -> Palette, mouse: Bool = true) {
+    /// Opens the terminal: locale, screen, raw keys, no echo, hidden cursor, mouse. With
+    /// `nullScreen`, a curses screen of that size writing to /dev/null (for benchmarks).
+    public init(palette: (_ colors: Int, _ hasDirectColor: Bool) -> Palette, mouse: Bool = true,
+                nullScreen: (term: String, width: Int, height: Int)? = nil) {
         setlocale(LC_ALL, "")
-        initscr()
+        if let nullScreen {
+            prunetop_open_null_screen(nullScreen.term, Int32(nullScreen.height), Int32(nullScreen.width))
+        } else {
+            initscr()
+        }
         cbreak()
         noecho()
         nonl()

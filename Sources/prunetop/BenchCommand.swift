@@ -34,6 +34,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time whole training runs headless and with the dashboard's metrics computed at 5 frames/s (magnitude pruning to 90%, 3 epochs, 3 rounds each).")
     var metrics = false
 
+    @Flag(help: "Also time one dashboard frame (compose every panel and flush it through ncurses) at 80x24 and 200x60, median of 30 x repeats frames.")
+    var frame = false
+
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
         guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
@@ -69,6 +72,7 @@ struct BenchCommand: ParsableCommand {
         let metricsCost = metrics
             ? try MetricsCostBenchmark(dataset: dataset, model: model, batch: batch, threads: threads)
             : nil
+        let frameTiming = frame ? try FrameBenchmark(dataset: dataset, frames: max(repeats * 30, 3)) : nil
         if json {
             print(JSONValue.object([
                 ("model", .string(model)), ("batch", .int(batch)), ("threads", .int(threads)),
@@ -76,7 +80,8 @@ struct BenchCommand: ParsableCommand {
                 ("blas_core", .string(BLASRuntime.coreName)),
                 ("dataset", .string(dataset.name)), ("steps", .int(steps)), ("repeats", .int(repeats)),
                 ("samples_per_s_runs", .array(rates.map { .number($0.rounded()) })),
-            ] + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])).rendered)
+            ] + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])
+                + (frameTiming?.json ?? [])).rendered)
         } else {
             print("\(model), batch \(batch), \(threads) thread(s), \(dataset.name), OpenBLAS core \(BLASRuntime.coreName)")
             print("  training: \(Format.grouped(Int(median))) samples/s (median of \(repeats) x \(steps) steps; "
@@ -85,6 +90,7 @@ struct BenchCommand: ParsableCommand {
                          gflops, 2 * Double(session.model.trainingMACsPerSample) / 1e6))
             for line in sparseSweep?.text ?? [] { print(line) }
             for line in metricsCost?.text ?? [] { print(line) }
+            for line in frameTiming?.text ?? [] { print(line) }
         }
     }
 }

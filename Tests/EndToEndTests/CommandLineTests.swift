@@ -128,6 +128,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual((cost["headless_runs"] as? [Double])?.count, 3)
     }
 
+    func testBenchFrameRowTimesComposeAndFlushAtBothSizes() throws {
+        let result = try PrunetopProcess.run(["bench", "--json", "--data", "embedded", "--steps", "3", "--repeats", "1", "--frame"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let frames = try XCTUnwrap(object["frame_ms"] as? [[String: Any]])
+        XCTAssertEqual(frames.map { $0["width"] as? Int }, [80, 200])
+        XCTAssertEqual(frames.map { $0["height"] as? Int }, [24, 60])
+        for frame in frames {
+            XCTAssertGreaterThan(try XCTUnwrap(frame["draw"] as? Double), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(frame["flush"] as? Double), 0)
+        }
+    }
+
     func testDoctorPicksTheFastKernelAndRespectsTheUsersChoice() throws {
         let result = try PrunetopProcess.run(["doctor", "--json"])
         XCTAssertEqual(result.status, 0, result.standardError)
