@@ -14,9 +14,13 @@ public struct DashboardFrameState {
     public var heatmapRows = 16
     public var heatmapColumns = 48
     public var histogramBins = 41
+    /// Each prunable tensor's initial weights w0, for DropBack's |w - w0| histogram
+    /// (taken from a freshly initialised model of the run's seed).
+    public let initialWeights: [String: [Float]]
 
     public init(model: Model) {
         shapes = LayerShape.shapes(of: model)
+        initialWeights = Dictionary(model.prunableParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
         var feeding: [String: String] = [:]
         var lastReLU: String?
         for layer in model.layers {
@@ -32,6 +36,8 @@ public struct DashboardFrameState {
 public struct DashboardFrame {
     public var analysis: NetworkAnalysis?
     public var histograms: [String: WeightHistogram]
+    /// The histograms bin DropBack's distance from initialisation |w - w0|, not w.
+    public var histogramsShowDistance: Bool
     public var heatmaps: [String: HeatmapGrid]
     public var inputMap: InputConnectionMap?
     public var churn: MaskChurn?
@@ -49,10 +55,19 @@ public struct DashboardFrame {
         let prunable = snapshot.layers.filter(\.isPrunable)
         var histograms: [String: WeightHistogram] = [:]
         var heatmaps: [String: HeatmapGrid] = [:]
+        let showsDistance = snapshot.sparsity.method == "dropback"
         for layer in prunable {
-            var range = state.histogramRanges[layer.name] ?? StableHistogramRange()
-            histograms[layer.name] = WeightHistogram.weights(of: layer, binCount: state.histogramBins, range: &range)
-            state.histogramRanges[layer.name] = range
+            if showsDistance, let initial = state.initialWeights[layer.name], initial.count == layer.weights.count {
+                let key = layer.name + " |w-w0|"
+                var range = state.histogramRanges[key] ?? StableHistogramRange(layout: .nonNegative)
+                histograms[layer.name] = WeightHistogram.distanceFromInitialisation(
+                    of: layer, initial: initial, binCount: state.histogramBins, range: &range)
+                state.histogramRanges[key] = range
+            } else {
+                var range = state.histogramRanges[layer.name] ?? StableHistogramRange()
+                histograms[layer.name] = WeightHistogram.weights(of: layer, binCount: state.histogramBins, range: &range)
+                state.histogramRanges[layer.name] = range
+            }
             heatmaps[layer.name] = HeatmapGrid(layer: layer, rows: state.heatmapRows, columns: state.heatmapColumns)
         }
         let activations = snapshot.activationZeros.map {
@@ -75,6 +90,7 @@ public struct DashboardFrame {
         return DashboardFrame(
             analysis: try? NetworkAnalysis(layers: prunable),
             histograms: histograms,
+            histogramsShowDistance: showsDistance,
             heatmaps: heatmaps,
             inputMap: prunable.first.flatMap { InputConnectionMap(firstLayer: $0, imageShape: state.imageShape) },
             churn: churn,

@@ -127,13 +127,15 @@ public final class DashboardApp {
         speedup.requestIfMasksChanged(latest)
     }
 
-    /// Asks the frame for heatmap grids that fill the Sparsity panel (two pixel rows per cell).
+    /// Asks the frame for heatmap grids that fill their part of the Sparsity panel (two
+    /// pixel rows per cell).
     private func sizeHeatmaps(for size: (width: Int, height: Int), layers: Int) {
         guard let layout = DashboardLayout(width: size.width, height: size.height) else { return }
-        let inner = layout[.sparsity].inset(by: 1)
-        let shown = layout.sparsityShowsEveryLayer ? max(layers, 1) : 1
-        frameState.heatmapRows = max((inner.height - 1) * 2, 2)
-        frameState.heatmapColumns = max(inner.width / shown - 1, 4)
+        let areas = SparsityPanelLayout(rect: layout[.sparsity].inset(by: 1), layers: layout.sparsityShowsEveryLayer ? max(layers, 1) : 1,
+                                        hasInputMap: frame?.inputMap != nil, inputMapToggled: state.inputMapToggled)
+        guard let area = areas.heatmaps.first else { return }
+        frameState.heatmapRows = max((area.height - 1) * 2, 2)
+        frameState.heatmapColumns = max(area.width, 4)
     }
 
     private func render(_ backend: TerminalBackend) {
@@ -187,6 +189,7 @@ public final class DashboardApp {
         case .toggleError: state.showsError.toggle()
         case .toggleLogHistogram: state.logHistogram.toggle()
         case .toggleHeatmapMode: state.heatmapShowsMagnitude.toggle()
+        case .toggleInputMap: state.inputMapToggled.toggle()
         case .rewind: trainer.send(.rewind)
         case .cycleTheme: cycleTheme()
         case .saveCheckpoint: state.message = "checkpoints arrive with recipes and resume (a later version)"

@@ -17,6 +17,9 @@ public struct DashboardState: Sendable, Equatable {
     public var logHistogram = false
     /// Heatmaps coloured by mean |w| instead of density.
     public var heatmapShowsMagnitude = false
+    /// The `i` key: flips whether the Sparsity panel shows the input-pixel map
+    /// (see `SparsityPanelLayout`).
+    public var inputMapToggled = false
     public var showsHelp = false
     /// The last thing worth telling the user, shown on the message line.
     public var message: String?

@@ -73,19 +73,21 @@ public enum DashboardView {
         switch panel {
         case .sparsity:
             let shown = layout.sparsityShowsEveryLayer ? layers : selected.map { [$0] } ?? []
-            guard !shown.isEmpty else { return }
-            let width = rect.width / shown.count
-            for (i, layer) in shown.enumerated() {
+            let areas = SparsityPanelLayout(rect: rect, layers: shown.count, hasInputMap: frame.inputMap != nil,
+                                            inputMapToggled: model.state.inputMapToggled)
+            if let area = areas.inputMap, let inputMap = frame.inputMap {
+                HeatmapView.drawInputMap(into: &screen, rect: area, map: inputMap, theme: theme, glyphs: glyphs)
+            }
+            for (layer, area) in zip(shown, areas.heatmaps) {
                 guard let grid = frame.heatmaps[layer.name] else { continue }
-                let cell = Rect(x: rect.x + i * width, y: rect.y, width: i == shown.count - 1 ? rect.width - i * width : width - 1,
-                                height: rect.height)
-                HeatmapView.draw(into: &screen, rect: cell, name: layer.name, shape: layer.shape, grid: grid,
+                HeatmapView.draw(into: &screen, rect: area, name: layer.name, shape: layer.shape, grid: grid,
                                  showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
             }
         case .weights:
             guard let layer = selected, let histogram = frame.histograms[layer.name] else { return }
             HistogramView.draw(into: &screen, rect: rect, layerName: layer.name, histogram: histogram,
-                               logScale: model.state.logHistogram, theme: theme, glyphs: glyphs)
+                               logScale: model.state.logHistogram, showsDistanceFromInitialisation: frame.histogramsShowDistance,
+                               theme: theme, glyphs: glyphs)
         case .occamsHill:
             OccamsHillView.draw(into: &screen, rect: rect, hill: model.hill, showsError: model.state.showsError,
                                 theme: theme, glyphs: glyphs)

@@ -27,6 +27,7 @@ public enum DashboardAction: Sendable, Equatable {
     case toggleError
     case toggleLogHistogram
     case toggleHeatmapMode
+    case toggleInputMap
     case rewind
     case cycleTheme
     case saveCheckpoint
@@ -45,7 +46,8 @@ public enum DashboardAction: Sendable, Equatable {
 /// - Arrows outside Knobs move the focus to the neighbouring panel in that direction.
 ///   With Knobs focused, up/down select the knob and left/right change it (as `-`/`+`).
 /// - `+`/`=` and `-`/`_` change the selected knob wherever the focus is; `Enter` types a
-///   value for it. `d` toggles the heatmaps between density and |w|.
+///   value for it. `d` toggles the heatmaps between density and |w|; `i` shows or hides
+///   the input-pixel map.
 /// - Letters are case-sensitive: `s` steps, `S` saves a checkpoint.
 public enum KeyBindings {
     public static func action(for event: KeyEvent, focusedPanel: DashboardState.PanelID, helpShown: Bool = false) -> DashboardAction? {
@@ -94,6 +96,7 @@ public enum KeyBindings {
         case "e": .toggleError
         case "g": .toggleLogHistogram
         case "d": .toggleHeatmapMode
+        case "i": .toggleInputMap
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint

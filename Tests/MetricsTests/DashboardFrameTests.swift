@@ -48,4 +48,40 @@ final class DashboardFrameTests: XCTestCase {
         trainer.send(.stop)
         _ = trainer.waitUntilFinished(timeout: 30)
     }
+
+    func testDropBackHistogramsShowTheDistanceFromTheRegeneratedInitialWeights() throws {
+        var config = RunConfig()
+        config.epochs = 1
+        config.startPaused = true
+        config.sparsity = SparsityConfig(method: "dropback", target: 0.9, schedule: .constant)
+        let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
+        let fresh = try TrainingSession(config: config, dataset: DatasetLoader.embeddedDigits())
+        var state = DashboardFrameState(model: fresh.model)
+        trainer.start()
+        trainer.send(.step(count: 5))
+        let deadline = Date().addingTimeInterval(30)
+        var snapshot: TrainingSnapshot?
+        while Date() < deadline, snapshot == nil {
+            if let s = trainer.latestSnapshot, s.step == 5, s.state == .paused { snapshot = s }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        trainer.send(.stop)
+        _ = trainer.waitUntilFinished(timeout: 30)
+        let at5 = try XCTUnwrap(snapshot)
+        let frame = DashboardFrame.make(at5, state: &state)
+        XCTAssertTrue(frame.histogramsShowDistance)
+        let fc1 = try XCTUnwrap(frame.histograms["fc1.weight"])
+        let layer = at5.layers[0]
+        XCTAssertEqual(fc1.lowerBound, 0, "distances are non-negative")
+        XCTAssertEqual(fc1.total.reduce(0, +), layer.weights.count)
+        let untracked = layer.mask!.filter { $0 == 0 }.count
+        XCTAssertGreaterThan(untracked, layer.weights.count / 2)
+        XCTAssertEqual(fc1.pruned[0], untracked, "untracked weights sit exactly at w0: distance 0, first bin")
+        XCTAssertGreaterThan(fc1.kept.dropFirst().reduce(0, +), 0, "tracked weights moved away from w0")
+
+        var relabelled = at5
+        relabelled.sparsity.method = "magnitude"
+        XCTAssertFalse(DashboardFrame.make(relabelled, state: &state).histogramsShowDistance)
+        XCTAssertLessThan(DashboardFrame.make(relabelled, state: &state).histograms["fc1.weight"]!.lowerBound, 0)
+    }
 }

@@ -13,7 +13,7 @@ final class HeatmapViewTests: XCTestCase {
         let theme = Theme.fallback, gradient = theme.gradients[.density]!
         XCTAssertEqual(HeatmapView.gridSize(for: screen.bounds, theme: theme, glyphs: .unicode).rows, 2)
         HeatmapView.draw(into: &screen, rect: screen.bounds, name: "w", shape: [2, 4], grid: grid, theme: theme, glyphs: .unicode)
-        XCTAssertEqual(screen.lines, ["w 2×", "▀▀▀▀"])
+        XCTAssertEqual(screen.lines, ["w 37", "▀▀▀▀"], "the shortest caption, clipped")
         XCTAssertEqual(screen[0, 1].style.foreground, gradient.end, "upper pixel kept")
         XCTAssertEqual(screen[0, 1].style.background, gradient.start, "lower pixel pruned")
         XCTAssertEqual(screen[1, 1].style.foreground, gradient.start)
@@ -25,6 +25,10 @@ final class HeatmapViewTests: XCTestCase {
                        "fc1.weight 2×4  37.5% sparse")
         XCTAssertEqual(HeatmapView.caption(name: "fc1.weight", shape: [2, 4], grid: grid, glyphs: .ascii),
                        "fc1.weight 2x4  37.5% sparse")
+        XCTAssertEqual(HeatmapView.caption(name: "fc1.weight", shape: [300, 784], grid: grid, glyphs: .unicode, width: 29),
+                       "fc1 300×784 37.5%", "narrow: short name, no 'sparse'")
+        XCTAssertEqual(HeatmapView.caption(name: "fc1.weight", shape: [300, 784], grid: grid, glyphs: .unicode, width: 12),
+                       "fc1 37.5%")
     }
 
     func testMonochromeAndASCIIUseShadesOnePixelPerCell() {

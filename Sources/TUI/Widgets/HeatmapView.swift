@@ -29,7 +29,7 @@ public enum HeatmapView {
                             showsMagnitude: Bool = false, relativeDensity: Bool = true, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        screen.put(caption(name: name, shape: shape, grid: grid, glyphs: glyphs), x: area.x, y: area.y,
+        screen.put(caption(name: name, shape: shape, grid: grid, glyphs: glyphs, width: area.width), x: area.x, y: area.y,
                    style: theme.style(.title), clip: area)
         let map = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard !map.isEmpty, grid.rows > 0, grid.columns > 0 else { return }
@@ -103,12 +103,16 @@ public enum HeatmapView {
               gradient: theme.gradient(.density), glyphs: glyphs)
     }
 
-    /// "fc1.weight 300×784  90.0% sparse" (ASCII: "300x784").
-    public static func caption(name: String, shape: [Int], grid: HeatmapGrid, glyphs: Glyphs) -> String {
+    /// "fc1.weight 300×784  90.0% sparse" (ASCII: "300x784"); narrower forms when that
+    /// does not fit `width` ("fc1 300×784 90.0%", then "fc1 90.0%"), so the sparsity
+    /// always shows.
+    public static func caption(name: String, shape: [Int], grid: HeatmapGrid, glyphs: Glyphs, width: Int = .max) -> String {
         let weights = grid.weightCount.reduce(0, +), kept = grid.keptCount.reduce(0, +)
         let sparsity = weights == 0 ? "n/a" : WidgetNumberFormat.percent(1 - Double(kept) / Double(weights))
         let dimensions = shape.map(String.init).joined(separator: glyphs.isUnicode ? "×" : "x")
-        return "\(name) \(dimensions)  \(sparsity) sparse"
+        let short = name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name
+        let forms = ["\(name) \(dimensions)  \(sparsity) sparse", "\(short) \(dimensions) \(sparsity)", "\(short) \(sparsity)"]
+        return forms.first { $0.count <= width } ?? forms.last!
     }
 
     static func pixelsPerCell(theme: Theme, glyphs: Glyphs) -> Int {
