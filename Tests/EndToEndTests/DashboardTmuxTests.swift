@@ -101,4 +101,63 @@ final class DashboardTmuxTests: XCTestCase {
         XCTAssertEqual(try tmux(["display-message", "-p", "-t", session, "#{alternate_on}"], capturing: true).trimmingCharacters(in: .whitespacesAndNewlines),
                        "0", "the terminal is back on the normal screen")
     }
+
+    /// In an interactive shell, as a user runs it: a diverging run pauses itself and says
+    /// so while the keys still work; Ctrl-Z hands the terminal back to the shell and `fg`
+    /// redraws the dashboard; SIGTERM ends it with 143 and a crash (SIGSEGV) with 139, the
+    /// terminal restored each time.
+    func testDivergenceSuspendAndSIGTERMLeaveTheTerminalUsable() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "env PS1='$ ' bash --norc --noprofile -i"])
+        try waitForScreen("the shell prompt") { $0.contains("$") }
+        let marker = "--epochs 4321"
+        try tmux(["send-keys", "-t", session, "TERM=xterm-256color \(binary) --data embedded \(marker) --lr 100", "Enter"])
+        try waitForScreen("the run to diverge, pause and say why") { screen in
+            screen.contains("DIVERGED") && screen.contains("training diverged at step") && screen.contains("lower the learning rate")
+        }
+        try tmux(["send-keys", "-t", session, "?"])
+        try waitForScreen("the help overlay on a diverged run") { $0.contains("cycle method") }
+        try tmux(["send-keys", "-t", session, "x"])
+        try waitForScreen("the help overlay to close") { !$0.contains("cycle method") && $0.contains("DIVERGED") }
+
+        try tmux(["send-keys", "-t", session, "C-z"])
+        try waitForScreen("the shell's job-stopped notice on the normal screen") { $0.contains("Stopped") }
+        XCTAssertEqual(try alternateScreen(), "0", "Ctrl-Z leaves the dashboard's screen")
+        try tmux(["send-keys", "-t", session, "fg", "Enter"])
+        try waitForScreen("the dashboard to come back") { $0.contains("Occam's hill") && $0.contains("DIVERGED") }
+        XCTAssertEqual(try alternateScreen(), "1")
+
+        let pid = try XCTUnwrap(Int32(try processID(matching: marker)))
+        XCTAssertEqual(kill(pid, SIGTERM), 0)
+        try waitForScreen("the shell prompt after SIGTERM") { !$0.contains("Occam's hill") }
+        try tmux(["send-keys", "-t", session, "echo EXIT=$?", "Enter"])
+        try waitForScreen("the exit status") { $0.contains("EXIT=143") }
+        XCTAssertEqual(try alternateScreen(), "0", "the terminal is back on the normal screen")
+
+        // The crash path: a fatal signal still puts the terminal back before the process dies.
+        try tmux(["send-keys", "-t", session, "clear; TERM=xterm-256color \(binary) --data embedded \(marker)", "Enter"])
+        try waitForScreen("the dashboard again") { $0.contains("Occam's hill") && $0.contains("RUNNING") }
+        XCTAssertEqual(kill(try XCTUnwrap(Int32(try processID(matching: marker))), SIGSEGV), 0)
+        try waitForScreen("the shell after the crash") { !$0.contains("Occam's hill") }
+        try tmux(["send-keys", "-t", session, "echo EXIT=$?", "Enter"])
+        try waitForScreen("the crash's exit status") { $0.contains("EXIT=139") }
+        XCTAssertEqual(try alternateScreen(), "0", "the crash guard restored the terminal")
+    }
+
+    private func alternateScreen() throws -> String {
+        try tmux(["display-message", "-p", "-t", session, "#{alternate_on}"], capturing: true)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The pid of the one prunetop whose command line contains `marker`.
+    private func processID(matching marker: String) throws -> String {
+        let processes = try FileManager.default.contentsOfDirectory(atPath: "/proc").filter { Int($0) != nil }
+        let matches = processes.filter { pid in
+            guard let line = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { return false }
+            let arguments = line.split(separator: "\0").map(String.init)
+            return arguments.first?.hasSuffix("prunetop") == true && arguments.joined(separator: " ").contains(marker)
+        }
+        guard matches.count == 1 else { throw XCTSkip("expected one prunetop with \(marker), found \(matches)") }
+        return matches[0]
+    }
 }
