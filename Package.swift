@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .executable(name: "prunetop", targets: ["prunetop"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Recipes", targets: ["Recipes"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "TUI", targets: ["TUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw",
@@ -21,15 +23,17 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Training", dependencies: ["COpenBLAS", "CZlib"]),
+        .target(name: "Recipes", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "Metrics", dependencies: ["Training"]),
         .target(name: "TUI", dependencies: ["CNCurses", "Metrics", "Training"]),
         .executableTarget(
             name: "prunetop",
             dependencies: [
-                "Training", "Metrics", "TUI", "COpenBLAS",
+                "Training", "Recipes", "Metrics", "TUI", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
+        .testTarget(name: "RecipesTests", dependencies: ["Recipes", "Training"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Metrics", "Training"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Training"]),

@@ -9,11 +9,20 @@ enum DataChoice {
         + "(default: Fashion-MNIST if installed, else the embedded digits)."
 
     static func load(directory: String?) throws -> ImageDataset {
-        if directory == "embedded" { return DatasetLoader.embeddedDigits() }
-        if let directory { return try DatasetLoader.load(directory: directory) }
-        let (dataset, notice) = try DatasetLoader.loadDefault()
+        let (dataset, notice) = try loadWithNotice(directory: directory)
         if let notice { Terminal.standardError("note: \(notice)\n") }
         return dataset
+    }
+
+    /// The data set, and what to tell the user when the default fell back to the embedded one.
+    static func loadWithNotice(directory: String?) throws -> (dataset: ImageDataset, notice: String?) {
+        if directory == "embedded" { return (DatasetLoader.embeddedDigits(), nil) }
+        if directory == DatasetLoader.fashionMNISTDirectory, !FileManager.default.fileExists(atPath: directory!) {
+            throw ValidationError("data: Fashion-MNIST is not installed at \(directory!) (apt install dataset-fashion-mnist, "
+                                  + "or --data embedded / --set data=embedded for the built-in digits)")
+        }
+        if let directory { return (try DatasetLoader.load(directory: directory), nil) }
+        return try DatasetLoader.loadDefault()
     }
 }
 

@@ -14,14 +14,20 @@ struct RunCommand: ParsableCommand {
     var jsonl: String?
 
     @OptionGroup
+    var recipe: RunSetup.RecipeOptions
+
+    @OptionGroup
     var training: TrainingOptions
 
-    func validate() throws { _ = try training.makeConfig() }
+    func validate() throws {
+        try recipe.validate()
+        if recipe.recipe == nil { _ = try training.makeConfig() }
+    }
 
     func run() throws {
-        let config = try training.makeConfig()
-        let dataset = try DataChoice.load(directory: training.data)
-        let outcome = try HeadlessRun(config: config, dataset: dataset, jsonlPath: jsonl).run()
+        let setup = try RunSetup.make(recipe, training: training, defaults: ("dense", 0))
+        if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
+        let outcome = try HeadlessRun(config: setup.config, dataset: setup.dataset, jsonlPath: jsonl).run()
         if outcome != .finished { throw ExitCode(outcome == .diverged ? 3 : 1) }
     }
 }

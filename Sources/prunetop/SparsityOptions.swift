@@ -30,16 +30,22 @@ struct SparsityOptions: ParsableArguments {
     @Option(name: .customLong("option"), help: ArgumentHelp("A method option, KEY=VALUE (repeatable; see `prunetop methods`).", valueName: "key=value"))
     var options: [String] = []
 
-    func makeConfig(defaultMethod: String = "dense", defaultTarget: Double = 0) throws -> SparsityConfig {
-        let method = self.method ?? defaultMethod
-        let sparsity = self.sparsity ?? (self.method == nil ? defaultTarget : 0)
+    /// `base` with the sparsity flags given applied over it. A new `--method` drops the old
+    /// method's options. With `defaults` (no recipe), `--method` alone means target 0
+    /// unless `--sparsity` is given (so `--method rigl` does not silently prune to 90%).
+    func apply(to base: SparsityConfig, defaults: (method: String, target: Double)? = nil) throws -> SparsityConfig {
         do {
-            var config = SparsityConfig(method: method, target: sparsity)
-            config.schedule = try schedule.map(SparsitySchedule.parse)
-            config.granularity = try granularity.map(Granularity.parse)
-            let descriptor = MethodRegistry.descriptor(named: method)
+            var config = base
+            if let method, method != base.method {
+                config.method = method
+                config.options = [:]
+                if defaults != nil { config.target = 0 }
+            }
+            if let sparsity { config.target = sparsity }
+            if let schedule { config.schedule = try SparsitySchedule.parse(schedule) }
+            if let granularity { config.granularity = try Granularity.parse(granularity) }
             if budget != nil || keepFirstDense || keepLastDense || minDensity != nil {
-                var layerBudget = descriptor?.defaultBudget ?? LayerBudget(.global)
+                var layerBudget = config.budget ?? MethodRegistry.descriptor(named: config.method)?.defaultBudget ?? LayerBudget(.global)
                 if let budget { layerBudget.distribution = try LayerBudget.Distribution.parse(budget) }
                 layerBudget.keepFirstDense = layerBudget.keepFirstDense || keepFirstDense
                 layerBudget.keepLastDense = layerBudget.keepLastDense || keepLastDense

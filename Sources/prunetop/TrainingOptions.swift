@@ -4,41 +4,41 @@ import Training
 
 /// The options that define a training run, shared by `run` and `tui`.
 struct TrainingOptions: ParsableArguments {
-    @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")).")
-    var model = "lenet300"
+    @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")) (default: lenet300).")
+    var model: String?
 
     @Option(help: ArgumentHelp(DataChoice.help))
     var data: String?
 
-    @Option(help: "Epochs to train.")
-    var epochs = 5
+    @Option(help: "Epochs to train (default: 5).")
+    var epochs: Int?
 
-    @Option(help: "Samples per step.")
-    var batch = 128
+    @Option(help: "Samples per step (default: 128).")
+    var batch: Int?
 
-    @Option(help: "Base learning rate.")
-    var lr: Float = 0.05
+    @Option(help: "Base learning rate (default: 0.05).")
+    var lr: Float?
 
-    @Option(help: "Learning-rate schedule: constant, cosine, or step:EVERY:GAMMA (steps).")
-    var lrSchedule = "cosine"
+    @Option(help: "Learning-rate schedule: constant, cosine, or step:EVERY:GAMMA (steps) (default: cosine).")
+    var lrSchedule: String?
 
-    @Option(help: "Linear learning-rate warm-up, in steps.")
-    var warmupSteps = 0
+    @Option(help: "Linear learning-rate warm-up, in steps (default: 0).")
+    var warmupSteps: Int?
 
-    @Option(help: "Optimizer: sgd (Nesterov momentum 0.9) or adam.")
-    var optimizer = "sgd"
+    @Option(help: "Optimizer: sgd (Nesterov momentum 0.9) or adam (default: sgd).")
+    var optimizer: String?
 
-    @Option(help: "SGD momentum.")
-    var momentum: Float = 0.9
+    @Option(help: "SGD momentum (default: 0.9).")
+    var momentum: Float?
 
-    @Option(help: "L2 weight decay.")
-    var weightDecay: Float = 5e-4
+    @Option(help: "L2 weight decay (default: 0.0005).")
+    var weightDecay: Float?
 
-    @Option(help: "Random seed (weights, data order).")
-    var seed: UInt64 = 0
+    @Option(help: "Random seed (weights, data order) (default: 0).")
+    var seed: UInt64?
 
-    @Option(help: "BLAS threads.")
-    var threads = 1
+    @Option(help: "BLAS threads (default: 1).")
+    var threads: Int?
 
     @Option(help: "Evaluate on the test set every N steps (default: every epoch).")
     var evalEvery: Int?
@@ -46,29 +46,53 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup(title: "Sparsity")
     var sparsityOptions: SparsityOptions
 
+    /// The run the flags describe, from the defaults (no recipe).
     func makeConfig(defaultMethod: String = "dense", defaultTarget: Double = 0) throws -> RunConfig {
         var config = RunConfig()
-        config.model = model
+        config.sparsity = SparsityConfig(method: defaultMethod, target: defaultTarget)
         config.dataDirectory = data
-        config.epochs = epochs
-        config.batchSize = batch
-        config.learningRate = lr
-        config.learningRateSchedule = try Self.parseSchedule(lrSchedule, warmupSteps: warmupSteps)
-        switch optimizer {
-        case "sgd": config.optimizer = .sgd(momentum: momentum, nesterov: momentum > 0, weightDecay: weightDecay)
-        case "adam": config.optimizer = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: weightDecay)
-        default: throw ValidationError("--optimizer: expected sgd or adam, found '\(optimizer)'")
+        return try apply(to: config, sparsityDefaults: (defaultMethod, defaultTarget))
+    }
+
+    /// `config` with the flags given on the command line applied over it (a recipe's
+    /// values, or the defaults), validated.
+    func apply(to base: RunConfig, sparsityDefaults: (method: String, target: Double)? = nil) throws -> RunConfig {
+        var config = base
+        if let model { config.model = model }
+        if let data { config.dataDirectory = data }
+        if let epochs { config.epochs = epochs }
+        if let batch { config.batchSize = batch }
+        if let lr { config.learningRate = lr }
+        if lrSchedule != nil || warmupSteps != nil {
+            config.learningRateSchedule = try Self.parseSchedule(lrSchedule ?? "cosine", warmupSteps: warmupSteps ?? 0)
         }
-        guard momentum >= 0 && momentum < 1 else {
+        if let optimizer, !["sgd", "adam"].contains(optimizer) {
+            throw ValidationError("--optimizer: expected sgd or adam, found '\(optimizer)'")
+        }
+        if let momentum, !(momentum >= 0 && momentum < 1) {
             throw ValidationError("--momentum: expected a number in [0, 1), found \(momentum)")
         }
-        guard weightDecay >= 0 && weightDecay.isFinite else {
+        if let weightDecay, !(weightDecay >= 0 && weightDecay.isFinite) {
             throw ValidationError("--weight-decay: expected a number >= 0, found \(weightDecay)")
         }
-        config.seed = seed
-        config.threads = threads
-        config.evaluateEverySteps = evalEvery
-        config.sparsity = try sparsityOptions.makeConfig(defaultMethod: defaultMethod, defaultTarget: defaultTarget)
+        if optimizer != nil || momentum != nil || weightDecay != nil {
+            switch (optimizer ?? config.optimizer.name, config.optimizer) {
+            case let ("sgd", .sgd(oldMomentum, _, oldDecay)):
+                let m = momentum ?? oldMomentum
+                config.optimizer = .sgd(momentum: m, nesterov: m > 0, weightDecay: weightDecay ?? oldDecay)
+            case ("sgd", _):
+                let m = momentum ?? 0.9
+                config.optimizer = .sgd(momentum: m, nesterov: m > 0, weightDecay: weightDecay ?? 5e-4)
+            case let (_, .adam(beta1, beta2, epsilon, oldDecay)):
+                config.optimizer = .adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay ?? oldDecay)
+            default:
+                config.optimizer = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: weightDecay ?? 5e-4)
+            }
+        }
+        if let seed { config.seed = seed }
+        if let threads { config.threads = threads }
+        if let evalEvery { config.evaluateEverySteps = evalEvery }
+        config.sparsity = try sparsityOptions.apply(to: config.sparsity, defaults: sparsityDefaults)
         do { try config.validate() } catch let error as RunConfigError { throw ValidationError("--\(error)") }
         return config
     }

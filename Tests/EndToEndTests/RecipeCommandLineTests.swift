@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+/// Recipes through the real binary: a recipe runs with its overrides applied, and a bad
+/// one is refused before anything runs, every problem on its own line.
+final class RecipeCommandLineTests: XCTestCase {
+    private func write(_ yaml: String) throws -> String {
+        let path = PrunetopProcess.temporaryPath("recipe.yaml")
+        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func testARecipeRunsWithItsOverridesAndFlagsOnTop() throws {
+        let recipe = try write("""
+        # gradual magnitude on the embedded digits
+        data: embedded
+        epochs: 3
+        batch: 64
+        method: magnitude
+        schedule:
+          final: 0.8
+          kind: polynomial
+          begin: 0.5
+          end: 2
+          every: 5 steps
+        """)
+        let log = PrunetopProcess.temporaryPath("recipe.jsonl")
+        let result = try PrunetopProcess.run(["run", recipe, "--set", "schedule.final=0.9", "--set", "seed=4",
+                                              "--epochs", "2", "--jsonl", log])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let events = try PrunetopProcess.jsonLines(log)
+        let config = try XCTUnwrap(events.first?["config"] as? [String: Any])
+        XCTAssertEqual(config["epochs"] as? Int, 2, "a flag applies over the recipe")
+        XCTAssertEqual(config["seed"] as? String, "4")
+        XCTAssertEqual(config["batch"] as? Int, 64)
+        let sparsity = try XCTUnwrap(config["sparsity"] as? [String: Any])
+        XCTAssertEqual(sparsity["target"] as? Double, 0.9, "--set applies over the recipe")
+        XCTAssertEqual(sparsity["method"] as? String, "magnitude")
+        let done = try XCTUnwrap(events.last)
+        XCTAssertEqual(done["event"] as? String, "done")
+        XCTAssertEqual(try XCTUnwrap(done["sparsity"] as? Double), 0.9, accuracy: 0.001, "the schedule ends inside the run")
+    }
+
+    func testABadRecipeIsRefusedWithEveryProblemAndNothingRuns() throws {
+        let recipe = try write("""
+        data: embedded
+        epcohs: 3
+        method: rigl2
+        schedule:
+          final: 1.5
+        """)
+        let log = PrunetopProcess.temporaryPath("never.jsonl")
+        let result = try PrunetopProcess.run(["run", recipe, "--jsonl", log])
+        XCTAssertEqual(result.status, 65)
+        let lines = result.standardError.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 4, result.standardError)
+        XCTAssertTrue(lines[0].hasPrefix("\(recipe):2:1: unknown key 'epcohs'; did you mean 'epochs'?"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("\(recipe):3:9: method: unknown method 'rigl2'; did you mean 'rigl'?"), lines[1])
+        XCTAssertEqual(lines[2], "\(recipe):5:10: schedule.final: expected a number in [0, 1), found 1.5")
+        XCTAssertEqual(lines[3], "error: the recipe has 3 problems; nothing was run")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: log), "nothing ran")
+
+        let missing = try PrunetopProcess.run(["run", "/nonexistent/recipe.yaml"])
+        XCTAssertEqual(missing.status, 65)
+        XCTAssertTrue(missing.standardError.hasPrefix("/nonexistent/recipe.yaml:1:1: cannot read the recipe: no such file"))
+        let orphan = try PrunetopProcess.run(["run", "--set", "epochs=2"])
+        XCTAssertEqual(orphan.status, 64)
+        XCTAssertTrue(orphan.standardError.contains("--set: needs a recipe file to override"), orphan.standardError)
+    }
+}
