@@ -18,6 +18,8 @@ final class TrainerTests: XCTestCase {
         case .finished: "finished"
         case .stopped: "stopped"
         case .commandApplied: "command"
+        case .checkpointSaved: "checkpoint saved"
+        case .checkpointFailed: "checkpoint failed"
         }
     }
 

@@ -26,6 +26,14 @@ final class BatchPrefetcher: Sendable {
         }
     }
 
+    /// Waits for the batch being gathered, if any, and drops it: the session is about to
+    /// jump to another step, and a stale batch must not be taken for the new one's.
+    func discard() {
+        guard pending.withLock({ $0 != nil }) else { return }
+        ready.wait()
+        pending.withLock { $0 = nil }
+    }
+
     /// The prefetched batch of `step`, waiting for it if it is still being gathered; nil
     /// when no prefetch was started for that step.
     func take(step: Int) -> Batch? {

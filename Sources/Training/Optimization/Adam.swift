@@ -49,3 +49,22 @@ public final class Adam: Optimizer {
         }
     }
 }
+
+// MARK: Checkpoints
+
+extension Adam {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("firstMoments", firstMoments)
+        state.set("secondMoments", secondMoments)
+        state.set("stepCount", stepCount)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState) throws {
+        let counts = parameters.map(\.count)
+        firstMoments = try state.tensors("firstMoments", counts: counts)
+        secondMoments = try state.tensors("secondMoments", counts: counts)
+        stepCount = try state.integer("stepCount")
+    }
+}

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Learning rate as a function of the step: an optional linear warm-up followed by a decay.
-public struct LearningRateSchedule: Sendable, Equatable {
-    public enum Decay: Sendable, Equatable {
+public struct LearningRateSchedule: Sendable, Equatable, Codable {
+    public enum Decay: Sendable, Equatable, Codable {
         case constant
         /// Multiply by `gamma` every `every` steps (counted after warm-up).
         case step(every: Int, gamma: Float)

@@ -1,6 +1,6 @@
 /// Which optimizer to use and its hyper-parameters (the learning rate is separate: it
 /// follows the schedule and the live knob).
-public enum OptimizerConfig: Sendable, Equatable {
+public enum OptimizerConfig: Sendable, Equatable, Codable {
     /// PyTorch's SGD: g += wd·w; v = μ·v + g; step = nesterov ? g + μ·v : v.
     case sgd(momentum: Float, nesterov: Bool, weightDecay: Float)
     /// PyTorch's Adam with L2 weight decay added to the gradient.
@@ -33,4 +33,8 @@ public protocol Optimizer: AnyObject {
     /// Zeroes the per-weight state (momentum, moments) of parameter `index` where `mask`
     /// is 0, so a pruned or regrown weight does not inherit a stale velocity.
     func maskState(ofParameter index: Int, by mask: [Float])
+    /// The per-weight state (velocities, moments) and counters, for a checkpoint.
+    func saveState() -> SavedState
+    /// Puts back what `saveState` returned; throws when it does not fit the parameters.
+    func restoreState(_ state: SavedState) throws
 }

@@ -43,3 +43,17 @@ public final class SGD: Optimizer {
         for i in velocities[index].indices where mask[i] == 0 { velocities[index][i] = 0 }
     }
 }
+
+// MARK: Checkpoints
+
+extension SGD {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("velocities", velocities)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState) throws {
+        velocities = try state.tensors("velocities", counts: parameters.map(\.count))
+    }
+}

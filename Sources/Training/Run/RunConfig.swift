@@ -1,6 +1,6 @@
 /// Everything that defines a training run. The same config and seed give bitwise the
-/// same run on the same machine and thread count.
-public struct RunConfig: Sendable, Equatable {
+/// same run on the same machine and thread count. Checkpoints store it as JSON.
+public struct RunConfig: Sendable, Equatable, Codable {
     public var model = "lenet300"
     /// An MNIST-format IDX directory; nil means Fashion-MNIST when installed, else the embedded digits.
     public var dataDirectory: String?
@@ -19,6 +19,13 @@ public struct RunConfig: Sendable, Equatable {
     public var startPaused = false
     /// The sparsification method, target and schedule.
     public var sparsity = SparsityConfig()
+    /// Save a checkpoint every this many steps, as `checkpointDirectory`/step-000123.ckpt.
+    public var checkpointEverySteps: Int?
+    /// Where periodic checkpoints go (created when missing); needed by `checkpointEverySteps`.
+    public var checkpointDirectory: String?
+    /// End the run (stopped, not finished) once this many steps are done, even if epochs
+    /// remain. A run restored from a checkpoint at or past this step stops at once.
+    public var stopAfterSteps: Int?
 
     public init() {}
 
@@ -33,6 +40,12 @@ public struct RunConfig: Sendable, Equatable {
         try check((1...256).contains(threads), "threads", "an integer from 1 to 256", "\(threads)")
         if let every = evaluateEverySteps { try check(every >= 1, "eval-every", "an integer >= 1", "\(every)") }
         try check(snapshotIntervalSeconds > 0, "snapshot-interval", "a positive number of seconds", "\(snapshotIntervalSeconds)")
+        if let every = checkpointEverySteps {
+            try check(every >= 1, "checkpoint-every", "an integer >= 1", "\(every)")
+            try check(checkpointDirectory != nil, "checkpoint-dir", "a directory for the periodic checkpoints", "none")
+        }
+        if let directory = checkpointDirectory { try check(!directory.isEmpty, "checkpoint-dir", "a directory", "an empty path") }
+        if let stop = stopAfterSteps { try check(stop >= 1, "stop-after", "an integer >= 1", "\(stop)") }
         let sparsityErrors = sparsity.validationErrors()
         if !sparsityErrors.isEmpty { throw RunConfigError.sparsity(sparsityErrors.joined(separator: "; ")) }
     }

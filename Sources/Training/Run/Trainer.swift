@@ -6,6 +6,9 @@ import Synchronization
 /// threads is the command queue (in) and the latest-snapshot slot (out).
 public final class Trainer: Sendable {
     public let config: RunConfig
+    /// Provenance written into every checkpoint this trainer saves (see `Checkpoint`).
+    public let recipeText: String?
+    public let overrides: [String]
     private let confined: ConfinedSession
     private let queue = DispatchQueue(label: "prunetop.trainer", qos: .userInitiated)
     private let commands = Mutex<[TrainerCommand]>([])
@@ -13,9 +16,27 @@ public final class Trainer: Sendable {
     private let slot = Mutex<TrainingSnapshot?>(nil)
     private let done = DispatchGroup()
 
-    public init(config: RunConfig, dataset: ImageDataset) throws {
-        self.config = config
-        confined = ConfinedSession(try TrainingSession(config: config, dataset: dataset))
+    public convenience init(config: RunConfig, dataset: ImageDataset, recipeText: String? = nil,
+                            overrides: [String] = []) throws {
+        self.init(session: try TrainingSession(config: config, dataset: dataset), progress: TrainerProgress(),
+                  recipeText: recipeText, overrides: overrides, message: nil)
+    }
+
+    /// Continues the run saved in `checkpoint` at its step, with its provenance, on
+    /// `dataset` (the one it trained on). Its config's `startPaused` applies.
+    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset) throws {
+        let session = try TrainingSession(checkpoint: checkpoint, dataset: dataset)
+        self.init(session: session, progress: checkpoint.progress, recipeText: checkpoint.recipeText,
+                  overrides: checkpoint.overrides,
+                  message: "resumed from \(checkpoint.fileName) at step \(Format.grouped(checkpoint.step))")
+    }
+
+    private init(session: TrainingSession, progress: TrainerProgress, recipeText: String?, overrides: [String],
+                 message: String?) {
+        config = session.config
+        self.recipeText = recipeText
+        self.overrides = overrides
+        confined = ConfinedSession(session, progress: progress, message: message)
     }
 
     /// The newest snapshot, or nil before the run has started.
@@ -31,7 +52,8 @@ public final class Trainer: Sendable {
     public func start(onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }) {
         done.enter()
         queue.async { [self] in
-            var loop = RunLoop(trainer: self, session: confined.session, onEvent: onEvent)
+            var loop = RunLoop(trainer: self, session: confined.session, progress: confined.progress,
+                               message: confined.message, onEvent: onEvent)
             loop.run()
             done.leave()
         }
@@ -60,7 +82,15 @@ public final class Trainer: Sendable {
 /// The session is only ever touched on the trainer's queue, inside `RunLoop`.
 private final class ConfinedSession: @unchecked Sendable {
     let session: TrainingSession
-    init(_ session: TrainingSession) { self.session = session }
+    /// Where the run starts from: the totals and message of a resumed run.
+    let progress: TrainerProgress
+    let message: String?
+
+    init(_ session: TrainingSession, progress: TrainerProgress, message: String?) {
+        self.session = session
+        self.progress = progress
+        self.message = message
+    }
 }
 
 /// The body of a run, executed on the trainer's queue.
@@ -71,24 +101,30 @@ private struct RunLoop {
 
     private var state: RunState
     private var pendingSteps = 0
-    private var lastEvaluation: TrainingSession.Evaluation?
-    private var lastEvaluationStep: Int?
+    private var progress: TrainerProgress
     private var message: String?
     private let startTime = Date()
-    private var trainingSeconds = 0.0
-    private var samplesSeen = 0
-    // Running sums since the previous evaluation, and since the previous snapshot.
-    private var lossSinceEval = 0.0, correctSinceEval = 0, samplesSinceEval = 0, stepsSinceEval = 0
+    // Running sums since the previous snapshot.
     private var lossSinceSnapshot = 0.0, stepsSinceSnapshot = 0
+    /// The mean loss of the last snapshot that had steps behind it (kept when paused or finished).
+    private var recentLoss = Double.nan
     private var samplesSinceSnapshot = 0, secondsSinceSnapshot = 0.0
     private var lastRate = 0.0
     private var lastPublish = Date.distantPast
+    /// Where resuming a diverged run goes back to: the last evaluation with a finite test
+    /// loss, or where this run started. Kept in memory, taken once per evaluation.
+    private var rollbackPoint: Checkpoint
+    private var rollbackPointIsEvaluation = false
 
-    init(trainer: Trainer, session: TrainingSession, onEvent: @escaping @Sendable (TrainerEvent) -> Void) {
+    init(trainer: Trainer, session: TrainingSession, progress: TrainerProgress, message: String?,
+         onEvent: @escaping @Sendable (TrainerEvent) -> Void) {
         self.trainer = trainer
         self.session = session
+        self.progress = progress
+        self.message = message
         self.onEvent = onEvent
         state = session.config.startPaused ? .paused : .running
+        rollbackPoint = Checkpoint(session: session, progress: progress)
     }
 
     mutating func run() {
@@ -101,10 +137,15 @@ private struct RunLoop {
                 return
             }
             if session.isComplete {
-                if stepsSinceEval > 0 || lastEvaluation == nil { evaluate() }
+                if progress.stepsSinceEvaluation > 0 || progress.lastEvaluation == nil { evaluate() }
                 state = .finished
                 onEvent(.finished(publishSnapshot()))
                 return
+            }
+            if let last = session.config.stopAfterSteps, session.step >= last {
+                state = .stopped
+                message = "stopped after step \(Format.grouped(session.step)), as the config asks (stop after \(Format.grouped(last)))"
+                continue
             }
             let stepping = state == .running || (pendingSteps > 0 && state != .diverged)
             guard stepping else {
@@ -121,21 +162,19 @@ private struct RunLoop {
         let begin = DispatchTime.now().uptimeNanoseconds
         let result = session.trainStep()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
-        trainingSeconds += seconds
+        progress.trainingSeconds += seconds
         secondsSinceSnapshot += seconds
-        samplesSeen += result.samples
+        progress.samplesSeen += result.samples
         samplesSinceSnapshot += result.samples
         guard result.loss.isFinite else {
             state = .diverged
             pendingSteps = 0
-            message = "training diverged at step \(session.step): loss is \(result.loss); lower the learning rate, then resume"
+            message = "training diverged at step \(session.step): loss is \(result.loss); lower the learning rate, "
+                + "then resume: it rolls back to step \(Format.grouped(rollbackPoint.step)) (\(rollbackPointDescription))"
             onEvent(.diverged(publishSnapshot()))
             return
         }
-        lossSinceEval += result.loss
-        correctSinceEval += result.correct
-        samplesSinceEval += result.samples
-        stepsSinceEval += 1
+        progress.add(result)
         lossSinceSnapshot += result.loss
         stepsSinceSnapshot += 1
 
@@ -145,16 +184,52 @@ private struct RunLoop {
         } else if Date().timeIntervalSince(lastPublish) >= session.config.snapshotIntervalSeconds {
             publishSnapshot()
         }
+        if let every = session.config.checkpointEverySteps, let directory = session.config.checkpointDirectory,
+           session.step % every == 0 {
+            saveCheckpoint(to: "\(directory)/step-\(String(format: "%06d", session.step)).ckpt", creatingDirectory: true)
+        }
     }
 
     private mutating func evaluate() {
-        lastEvaluation = session.evaluate()
-        lastEvaluationStep = session.step
+        let evaluation = session.evaluate()
+        progress.record(evaluation, atStep: session.step)
         onEvent(.evaluated(publishSnapshot()))
-        lossSinceEval = 0
-        correctSinceEval = 0
-        samplesSinceEval = 0
-        stepsSinceEval = 0
+        progress.clearSinceEvaluation()
+        if evaluation.loss.isFinite {
+            rollbackPoint = Checkpoint(session: session, progress: progress)
+            rollbackPointIsEvaluation = true
+        }
+    }
+
+    private var rollbackPointDescription: String {
+        rollbackPointIsEvaluation ? "the last evaluation before the divergence" : "where the run started"
+    }
+
+    /// Back to the rollback point, with the learning rate set since; the run goes on.
+    private mutating func rollBack() {
+        let learningRate = session.baseLearningRate
+        do {
+            try session.restore(rollbackPoint)
+        } catch {
+            return refuse("cannot roll back: \(error)")
+        }
+        session.baseLearningRate = learningRate
+        progress = rollbackPoint.progress
+        state = .running
+        announce("rolled back to step \(Format.grouped(session.step)) (\(rollbackPointDescription))")
+    }
+
+    private mutating func saveCheckpoint(to path: String, creatingDirectory: Bool = false) {
+        do {
+            if creatingDirectory { try CheckpointFile.createDirectory(CheckpointFile.directoryName(path), for: path) }
+            try Checkpoint(session: session, progress: progress, recipeText: trainer.recipeText,
+                           overrides: trainer.overrides).write(to: path)
+            message = "checkpoint saved to \(path) at step \(Format.grouped(session.step))"
+            onEvent(.checkpointSaved(path: path, publishSnapshot()))
+        } catch {
+            message = "\(error)"
+            onEvent(.checkpointFailed(path: path, reason: "\(error)", publishSnapshot()))
+        }
     }
 
     private mutating func apply(_ command: TrainerCommand) {
@@ -162,7 +237,11 @@ private struct RunLoop {
         case .pause:
             if state == .running { state = .paused }
         case .resume:
-            if state == .paused || state == .diverged { state = .running }
+            if state == .diverged {
+                rollBack()
+            } else if state == .paused {
+                state = .running
+            }
         case let .step(count):
             guard count > 0 else { return refuse("step count must be positive, got \(count)") }
             if state == .running { state = .paused }
@@ -188,6 +267,10 @@ private struct RunLoop {
             changeSparsity("granularity \(engine.granularity.name) → \(granularity.name)") { try $0.setGranularity(granularity) }
         case .rewind:
             changeSparsity("rewound") { try $0.rewind() }
+        case let .saveCheckpoint(path):
+            // Its weights are not finite: such a checkpoint could only diverge again.
+            guard state != .diverged else { return refuse("the run has diverged; resume (it rolls back), then save") }
+            saveCheckpoint(to: path)
         }
     }
 
@@ -222,6 +305,7 @@ private struct RunLoop {
     @discardableResult
     private mutating func publishSnapshot() -> TrainingSnapshot {
         if secondsSinceSnapshot > 0 { lastRate = Double(samplesSinceSnapshot) / secondsSinceSnapshot }
+        if stepsSinceSnapshot > 0 { recentLoss = lossSinceSnapshot / Double(stepsSinceSnapshot) }
         let snapshot = TrainingSnapshot(
             state: state,
             model: session.model.name,
@@ -229,20 +313,20 @@ private struct RunLoop {
             step: session.step,
             totalSteps: session.totalSteps,
             stepsPerEpoch: session.stepsPerEpoch,
-            trainLoss: stepsSinceEval > 0 ? lossSinceEval / Double(stepsSinceEval) : .nan,
-            trainAccuracy: samplesSinceEval > 0 ? Double(correctSinceEval) / Double(samplesSinceEval) : .nan,
-            recentLoss: stepsSinceSnapshot > 0 ? lossSinceSnapshot / Double(stepsSinceSnapshot) : .nan,
-            testAccuracy: lastEvaluation?.accuracy,
-            testLoss: lastEvaluation?.loss,
-            evaluationStep: lastEvaluationStep,
-            testPredictions: lastEvaluation?.predictions ?? [],
+            trainLoss: progress.trainLoss,
+            trainAccuracy: progress.trainAccuracy,
+            recentLoss: recentLoss,
+            testAccuracy: progress.lastEvaluation?.accuracy,
+            testLoss: progress.lastEvaluation?.loss,
+            evaluationStep: progress.lastEvaluationStep,
+            testPredictions: progress.lastEvaluation?.predictions ?? [],
             testLabels: session.dataset.testLabels,
-            activationZeros: lastEvaluation?.activationZeros ?? [],
+            activationZeros: progress.lastEvaluation?.activationZeros ?? [],
             learningRate: session.learningRate,
             baseLearningRate: session.baseLearningRate,
             samplesPerSecond: lastRate,
-            samplesSeen: samplesSeen,
-            trainingSeconds: trainingSeconds,
+            samplesSeen: progress.samplesSeen,
+            trainingSeconds: progress.trainingSeconds,
             elapsedSeconds: Date().timeIntervalSince(startTime),
             layers: layerSnapshots(),
             sparsity: engine.snapshot,

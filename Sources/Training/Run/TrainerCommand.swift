@@ -1,6 +1,8 @@
 /// A request from the UI (or a script) to the running trainer, applied between steps.
 public enum TrainerCommand: Sendable, Equatable {
     case pause
+    /// Continue; a diverged run first rolls back to its last evaluation before the
+    /// divergence (or to where it started), keeping the learning rate set since.
     case resume
     /// Run this many steps, then pause again (from a paused state).
     case step(count: Int)
@@ -16,6 +18,8 @@ public enum TrainerCommand: Sendable, Equatable {
     case setGranularity(Granularity)
     /// Rewind weights (and the learning rate) as the active method defines it (lottery).
     case rewind
+    /// Write a checkpoint of the run as it is now to `path`.
+    case saveCheckpoint(path: String)
 }
 
 public enum RunState: String, Sendable {

@@ -9,4 +9,9 @@ public enum TrainerEvent: Sendable {
     case stopped(TrainingSnapshot)
     /// A command was applied or refused; the message says which.
     case commandApplied(String, TrainingSnapshot)
+    /// A checkpoint was written to `path` (on command or periodically).
+    case checkpointSaved(path: String, TrainingSnapshot)
+    /// Writing a checkpoint to `path` failed; `reason` says why. The run goes on, and a
+    /// previous checkpoint at `path` is intact.
+    case checkpointFailed(path: String, reason: String, TrainingSnapshot)
 }

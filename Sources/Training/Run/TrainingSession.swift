@@ -10,14 +10,14 @@ public final class TrainingSession {
     public let optimizer: any Optimizer
     /// The base learning rate the schedule scales; a live knob.
     public var baseLearningRate: Float
-    public private(set) var step = 0
+    public internal(set) var step = 0
     /// The learning-rate schedule reads step - offset (lottery rewinding moves it back).
-    public private(set) var learningRateStepOffset = 0
+    public internal(set) var learningRateStepOffset = 0
     /// Masks and the active sparsification method.
     public private(set) var sparsity: SparsityEngine!
     private var order: [Int32] = []
     private var orderEpoch = -1
-    private let prefetcher: BatchPrefetcher
+    let prefetcher: BatchPrefetcher
 
     public struct StepResult: Sendable {
         public var loss: Double
@@ -34,7 +34,14 @@ public final class TrainingSession {
         public var predictions: [UInt8]
     }
 
-    public init(config: RunConfig, dataset: ImageDataset) throws {
+    public convenience init(config: RunConfig, dataset: ImageDataset) throws {
+        try self.init(unstartedWith: config, dataset: dataset)
+        sparsity.begin()
+    }
+
+    /// Everything set up at step 0 but the sparsification method, which has not begun:
+    /// a new run begins it, a restored one restores it.
+    init(unstartedWith config: RunConfig, dataset: ImageDataset) throws {
         try config.validate()
         guard config.batchSize <= dataset.trainCount else {
             throw RunConfigError.batchLargerThanData(batch: config.batchSize, trainCount: dataset.trainCount)
@@ -50,7 +57,6 @@ public final class TrainingSession {
         sparsity = try SparsityEngine(config: config.sparsity, prunable: model.prunableParameters,
                                       totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch, seed: config.seed,
                                       services: makeSparsityServices())
-        sparsity.begin()
     }
 
     private func makeSparsityServices() -> SparsityServices {
@@ -76,6 +82,15 @@ public final class TrainingSession {
     public var epoch: Int { step / stepsPerEpoch }
     public var learningRate: Float {
         config.learningRateSchedule.rate(base: baseLearningRate, step: step - learningRateStepOffset, totalSteps: totalSteps)
+    }
+
+    /// The run's config as it stands now: the sparsity settings and the base learning
+    /// rate as the live knobs (and the methods themselves) have left them.
+    public var currentConfig: RunConfig {
+        var current = config
+        current.sparsity = sparsity.config
+        current.learningRate = baseLearningRate
+        return current
     }
 
     /// Forward, loss, backward and update on the next training batch.

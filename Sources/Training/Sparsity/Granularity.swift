@@ -1,5 +1,5 @@
 /// What is pruned as a unit.
-public enum Granularity: Sendable, Equatable {
+public enum Granularity: Sendable, Equatable, Codable {
     /// Single weights (unstructured).
     case weights
     /// Whole neurons of Dense layers (rows of the [out, in] weight) and whole filters of

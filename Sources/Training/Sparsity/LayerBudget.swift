@@ -1,8 +1,8 @@
 import Foundation
 
 /// How an overall target sparsity is shared among the prunable tensors.
-public struct LayerBudget: Sendable, Equatable {
-    public enum Distribution: Sendable, Equatable {
+public struct LayerBudget: Sendable, Equatable, Codable {
+    public enum Distribution: Sendable, Equatable, Codable {
         /// One threshold over all prunable tensors together.
         case global
         /// The same sparsity in every layer.

@@ -1,6 +1,6 @@
 /// What to sparsify and how. Unset schedule, budget and granularity take the method's
 /// defaults; `options` holds the method's own parameters by name (see MethodRegistry).
-public struct SparsityConfig: Sendable, Equatable {
+public struct SparsityConfig: Sendable, Equatable, Codable {
     public var method = "dense"
     /// Final target sparsity over the prunable weights, in [0, 1).
     public var target = 0.0

@@ -310,3 +310,39 @@ public enum SparsityError: Error, CustomStringConvertible, Equatable {
         }
     }
 }
+
+// MARK: Checkpoints
+
+extension SparsityEngine {
+    /// The engine and its method now. Call between steps.
+    public func savedState() -> SparsityEngineState {
+        precondition(denseShadow == nil, "a checkpoint is taken between steps")
+        return SparsityEngineState(step: step, masks: masks, generatorState: generator.state,
+                                   updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
+                                   lastMaskChurn: lastMaskChurn, method: method.saveState())
+    }
+
+    /// Continues from `state` under `config` (the settings in force when it was saved):
+    /// a new method instance takes over from the saved state, without `begin`. The
+    /// weights must be restored already. Throws, before changing anything, when the
+    /// settings are invalid or the masks do not fit the tensors; a method state that
+    /// does not fit throws after the engine's own state is in place.
+    public func restore(_ state: SparsityEngineState, config: SparsityConfig) throws {
+        let errors = config.validationErrors()
+        guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
+        guard state.masks.map(\.count) == prunable.map(\.count) else {
+            throw SavedStateError(key: "masks", problem: "hold \(state.masks.map(\.count)) values, expected \(prunable.map(\.count))")
+        }
+        self.config = config
+        descriptor = MethodRegistry.descriptor(named: config.method)!
+        method = descriptor.make(options)
+        masks = state.masks
+        step = state.step
+        generator = SeededGenerator(seed: state.generatorState)  // a SplitMix64 state is its seed
+        updateRequested = state.updateRequested
+        lastUpdateStep = state.lastUpdateStep
+        lastMaskChurn = state.lastMaskChurn
+        denseShadow = nil
+        try method.restoreState(state.method, engine: self)
+    }
+}

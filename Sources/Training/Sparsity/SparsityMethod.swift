@@ -27,6 +27,16 @@ public protocol SparsityMethod: AnyObject {
     var phase: String? { get }
     /// The `rewind` knob; methods without a rewind throw a message saying so.
     func rewind(_ engine: SparsityEngine) throws
+    /// Everything the method keeps from one step to the next (counters, scores, flags),
+    /// for a checkpoint. Called between steps. Methods that keep nothing return it empty
+    /// (the default); `BitwiseResumeTests` catches a method that keeps more than it saves.
+    func saveState() -> SavedState
+    /// Puts back what `saveState` returned, instead of `begin`, on a new instance made
+    /// with the same options. The engine (config, masks, step, generator) and the weights
+    /// are already restored; the method must not change them, only itself (and what it
+    /// derives from the engine, such as SWAT's activation hooks). Throws when the state
+    /// does not fit the engine's tensors.
+    func restoreState(_ state: SavedState, engine: SparsityEngine) throws
 }
 
 extension SparsityMethod {
@@ -41,6 +51,8 @@ extension SparsityMethod {
     public func rewind(_ engine: SparsityEngine) throws {
         throw SparsityError.unsupported("rewind applies to the lottery method; \(name) has nothing to rewind to")
     }
+    public func saveState() -> SavedState { SavedState() }
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {}
 }
 
 public struct MethodStatistic: Sendable, Equatable {

@@ -2,7 +2,7 @@ import Foundation
 
 /// The target sparsity as a function of the training step, and the steps at which
 /// masks are recomputed.
-public enum SparsitySchedule: Sendable, Equatable {
+public enum SparsitySchedule: Sendable, Equatable, Codable {
     /// The final target from the first step on (pruning at initialisation, static masks,
     /// or methods that manage their own timing such as RigL or SWAT).
     case constant

@@ -30,7 +30,7 @@ public final class DSDMethod: SparsityMethod {
         defaultSchedule: { total, _ in .oneShot(atStep: PhasedMethodSupport.step(at: 0.3, of: total)) },
         make: { DSDMethod(options: $0) })
 
-    public enum Phase: String, Sendable { case dense, sparse, redense = "re-dense" }
+    public enum Phase: String, Sendable, CaseIterable { case dense, sparse, redense = "re-dense" }
 
     public let name = "dsd"
     private let fractions: (dense: Double, sparse: Double, redense: Double)
@@ -80,5 +80,27 @@ public final class DSDMethod: SparsityMethod {
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("sparse from", Double(sparseStart)), MethodStatistic("re-dense from", Double(redenseStart))]
+    }
+}
+
+// MARK: Checkpoints
+
+extension DSDMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("sparseStart", sparseStart)
+        state.set("redenseStart", redenseStart)
+        state.set("current", Phase.allCases.firstIndex(of: current)!)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        sparseStart = try state.integer("sparseStart")
+        redenseStart = try state.integer("redenseStart")
+        let phase = try state.integer("current")
+        guard Phase.allCases.indices.contains(phase) else {
+            throw SavedStateError(key: "current", problem: "is \(phase), not a phase (0 to \(Phase.allCases.count - 1))")
+        }
+        current = Phase.allCases[phase]
     }
 }

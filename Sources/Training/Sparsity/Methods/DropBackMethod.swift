@@ -99,6 +99,19 @@ public final class DropBackMethod: SparsityMethod {
     }
 
     public func begin(_ engine: SparsityEngine) {
+        prepareInitialValues(engine)
+        isFrozen = false
+        lastThreshold = 0
+        let fresh = engine.step == 0 && engine.masks.allSatisfy { $0.allSatisfy { $0 != 0 } }
+        if fresh {
+            tracked = total
+        } else {
+            select(engine, carriedOver: true)
+        }
+    }
+
+    /// Counts the prunable weights and picks how to regenerate their initial values.
+    private func prepareInitialValues(_ engine: SparsityEngine) {
         total = engine.prunable.reduce(0) { $0 + $1.count }
         let fast = InitialValues(
             seed: engine.seed, streams: engine.prunable.map { UInt64($0.index) },
@@ -110,14 +123,6 @@ public final class DropBackMethod: SparsityMethod {
         }
         usesServiceForInitialValues = !agrees
         initialValues = agrees ? fast : InitialValues(service: engine.services.initialValue)
-        isFrozen = false
-        lastThreshold = 0
-        let fresh = engine.step == 0 && engine.masks.allSatisfy { $0.allSatisfy { $0 != 0 } }
-        if fresh {
-            tracked = total
-        } else {
-            select(engine, carriedOver: true)
-        }
     }
 
     public func afterStep(_ engine: SparsityEngine) {
@@ -359,4 +364,27 @@ public final class DropBackMethod: SparsityMethod {
     }
 
     public var phase: String? { isFrozen ? "frozen" : nil }
+}
+
+// MARK: Checkpoints
+
+extension DropBackMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("tracked", tracked)
+        state.set("entered", entered)
+        state.set("isFrozen", isFrozen)
+        state.set("lastThreshold", Double(lastThreshold))
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        prepareInitialValues(engine)
+        tracked = try state.integer("tracked")
+        entered = try state.integer("entered")
+        isFrozen = try state.flag("isFrozen")
+        lastThreshold = try state.float("lastThreshold")
+        // `selectInOnePass` (taken when lastThreshold > 0) writes into it without a size check.
+        scratch = [Float](repeating: 0, count: total)
+    }
 }

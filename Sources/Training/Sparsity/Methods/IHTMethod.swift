@@ -107,3 +107,25 @@ public final class IHTMethod: SparsityMethod {
          MethodStatistic("cycle", Double(sparsePhasesBegun(by: step))), MethodStatistic("cycles", Double(cycles))]
     }
 }
+
+// MARK: Checkpoints
+
+extension IHTMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("sparseSteps", sparseSteps)
+        state.set("denseSteps", denseSteps)
+        state.set("totalSteps", totalSteps)
+        state.set("isSparse", isSparse)
+        state.set("step", step)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        sparseSteps = try state.integer("sparseSteps")
+        denseSteps = try state.integer("denseSteps")
+        totalSteps = try state.integer("totalSteps")
+        isSparse = try state.flag("isSparse")
+        step = try state.integer("step")
+    }
+}

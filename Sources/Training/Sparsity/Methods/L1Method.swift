@@ -106,3 +106,25 @@ public final class L1Method: SparsityMethod {
          MethodStatistic("prune at", Double(pruneStep))]
     }
 }
+
+// MARK: Checkpoints
+
+extension L1Method {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("pruneStep", pruneStep)
+        state.set("zeroedByPenalty", zeroedByPenalty)
+        state.set("lastShrink", Double(lastShrink))
+        state.set("learningRate", Double(learningRate))
+        state.set("pruned", pruned)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        pruneStep = try state.integer("pruneStep")
+        zeroedByPenalty = try state.double("zeroedByPenalty")
+        lastShrink = try state.float("lastShrink")
+        learningRate = try state.float("learningRate")
+        pruned = try state.flag("pruned")
+    }
+}

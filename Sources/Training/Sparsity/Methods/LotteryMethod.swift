@@ -191,3 +191,30 @@ public final class LotteryMethod: SparsityMethod {
         return (1...step).filter { schedule.isUpdateStep($0) }.count
     }
 }
+
+// MARK: Checkpoints
+
+extension LotteryMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        if let rewindWeights { state.set("rewindWeights", rewindWeights) }
+        if let rewindBiases { state.set("rewindBiases", rewindBiases) }
+        state.set("roundsDone", roundsDone)
+        state.set("rewinds", rewinds)
+        state.set("plannedRounds", plannedRounds)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        rewindWeights = state.contains("rewindWeights")
+            ? try state.tensors("rewindWeights", counts: engine.prunable.map(\.count)) : nil
+        rewindBiases = state.contains("rewindBiases")
+            ? try state.tensors("rewindBiases", counts: engine.services.otherParameters.map(\.count)) : nil
+        roundsDone = try state.integer("roundsDone")
+        rewinds = try state.integer("rewinds")
+        plannedRounds = try state.integer("plannedRounds")
+        // `planRounds` recomputes the count from the schedule in force at the next step,
+        // which gives what it would have given without the checkpoint.
+        plannedFor = nil
+    }
+}

@@ -90,3 +90,23 @@ public final class MovementMethod: SparsityMethod {
         [MethodStatistic("updates", Double(updates)), MethodStatistic("revived", Double(revived))]
     }
 }
+
+// MARK: Checkpoints
+
+extension MovementMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("scores", scores)
+        state.set("installedTarget", scheduleTracker.installed)
+        state.set("revived", revived)
+        state.set("updates", updates)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
+        scheduleTracker.installed = try state.double("installedTarget")
+        revived = try state.integer("revived")
+        updates = try state.integer("updates")
+    }
+}

@@ -147,3 +147,21 @@ public final class NMMethod: SparsityMethod {
         [MethodStatistic("N", Double(n)), MethodStatistic("M", Double(m)), MethodStatistic("N:M groups ok", compliance)]
     }
 }
+
+// MARK: Checkpoints
+
+extension NMMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("n", n)
+        state.set("m", m)
+        state.set("compliance", compliance)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        n = try state.integer("n")
+        m = try state.integer("m")
+        compliance = try state.double("compliance")
+    }
+}

@@ -149,3 +149,31 @@ public final class RigLMethod: SparsityMethod {
     /// After T_end the mask no longer changes.
     public var phase: String? { isAfterEnd ? "fine-tune" : nil }
 }
+
+// MARK: Checkpoints
+
+extension RigLMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        // Only held within an update step, from afterBackward to afterStep; kept anyway.
+        if let gradientMagnitudes { state.set("gradientMagnitudes", gradientMagnitudes) }
+        state.set("dropped", dropped)
+        state.set("grown", grown)
+        state.set("regrown", regrown)
+        state.set("lastDropFraction", lastDropFraction)
+        state.set("updates", updates)
+        state.set("isAfterEnd", isAfterEnd)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        gradientMagnitudes = state.contains("gradientMagnitudes")
+            ? try state.tensors("gradientMagnitudes", counts: engine.prunable.map(\.count)) : nil
+        dropped = try state.integer("dropped")
+        grown = try state.integer("grown")
+        regrown = try state.integer("regrown")
+        lastDropFraction = try state.double("lastDropFraction")
+        updates = try state.integer("updates")
+        isAfterEnd = try state.flag("isAfterEnd")
+    }
+}

@@ -113,3 +113,21 @@ public final class SETMethod: SparsityMethod {
          MethodStatistic("updates", Double(updates))]
     }
 }
+
+// MARK: Checkpoints
+
+extension SETMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("dropped", dropped)
+        state.set("grown", grown)
+        state.set("updates", updates)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        dropped = try state.integer("dropped")
+        grown = try state.integer("grown")
+        updates = try state.integer("updates")
+    }
+}

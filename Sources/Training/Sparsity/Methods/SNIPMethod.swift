@@ -72,3 +72,23 @@ public final class SNIPMethod: ScheduledPruning {
                      to: sparsity)
     }
 }
+
+// MARK: Checkpoints
+
+extension SNIPMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("seeds", seeds.map { Int(truncatingIfNeeded: $0) })
+        if !scores.isEmpty { state.set("scores", scores) }
+        state.set("scoredSamples", scoredSamples)
+        if let scoredAtStep { state.set("scoredAtStep", scoredAtStep) }
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        seeds = try state.integers("seeds").map { UInt64(truncatingIfNeeded: $0) }
+        scores = state.contains("scores") ? try state.tensors("scores", counts: engine.prunable.map(\.count)) : []
+        scoredSamples = try state.integer("scoredSamples")
+        scoredAtStep = state.contains("scoredAtStep") ? try state.integer("scoredAtStep") : nil
+    }
+}

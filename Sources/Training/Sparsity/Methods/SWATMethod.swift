@@ -96,8 +96,7 @@ public final class SWATMethod: SparsityMethod {
 
     public func begin(_ engine: SparsityEngine) {
         step = engine.step
-        shapes = engine.shapes
-        names = engine.names.map { $0.hasSuffix(".weight") ? String($0.dropLast(7)) : $0 }
+        findLayers(engine)
         if engine.config.budget == nil {
             switch variant {
             case 1: setBudget(LayerBudget(.erdosRenyiKernel), engine)
@@ -106,10 +105,16 @@ public final class SWATMethod: SparsityMethod {
             }
         }
         if variant == 2 { momentum = engine.prunable.map { [Float](repeating: 0, count: $0.count) } }
+        recompute(engine)
+    }
+
+    /// The engine's tensors by name and shape, their layers and one activation Top-K per layer.
+    private func findLayers(_ engine: SparsityEngine) {
+        shapes = engine.shapes
+        names = engine.names.map { $0.hasSuffix(".weight") ? String($0.dropLast(7)) : $0 }
         // The layers hold their sparsifier weakly: it lives as long as this method.
         layers = engine.prunable.map { SparsifiableLayers.layer(owning: $0) }
         activationSparsifiers = layers.map { $0 == nil ? nil : TopKActivationSparsifier(sparsity: 0) }
-        recompute(engine)
     }
 
     public func beforeForward(_ engine: SparsityEngine) {
@@ -163,13 +168,18 @@ public final class SWATMethod: SparsityMethod {
             weightThresholds.append(threshold)
         }
         engine.setMasks(masks)
+        attachActivationSparsifiers()
+        activationsStale = true
+        lastRecomputeStep = engine.step
+    }
+
+    /// Gives every sparsified layer its activation Top-K at the layer's sparsity.
+    private func attachActivationSparsifiers() {
         for (l, sparsifier) in activationSparsifiers.enumerated() {
             sparsifier?.sparsity = layerSparsities[l]
             // Dense layers keep dense activations and cost nothing: no hook.
             if let layer = layers[l] { layer.activationSparsifier = layerSparsities[l] > 0 ? sparsifier : nil }
         }
-        activationsStale = true
-        lastRecomputeStep = engine.step
     }
 
     /// Masks from the stored thresholds on the current dense weights.
@@ -368,6 +378,58 @@ public final class TopKActivationSparsifier: ActivationSparsifier {
             }
         }
         measuredSparsity = count == 0 ? 0 : Double(zeros) / Double(count)
+    }
+}
+
+// MARK: Checkpoints
+
+extension SWATMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("step", step)
+        state.set("layerSparsities", layerSparsities)
+        state.set("weightThresholds", weightThresholds.map(Double.init))
+        state.set("lastRecomputeStep", lastRecomputeStep)
+        state.set("activationsStale", activationsStale)
+        if variant == 2 { state.set("momentum", momentum) }
+        for (l, sparsifier) in activationSparsifiers.enumerated() {
+            sparsifier?.save(into: &state, prefix: "activations.\(l).")
+        }
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        findLayers(engine)
+        step = try state.integer("step")
+        layerSparsities = try state.doubles("layerSparsities")
+        weightThresholds = try state.doubles("weightThresholds").map { Float($0) }
+        for (key, values) in [("layerSparsities", layerSparsities.count), ("weightThresholds", weightThresholds.count)]
+        where values != engine.prunable.count {
+            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(engine.prunable.count)")
+        }
+        lastRecomputeStep = try state.integer("lastRecomputeStep")
+        activationsStale = try state.flag("activationsStale")
+        if variant == 2 { momentum = try state.tensors("momentum", counts: engine.prunable.map(\.count)) }
+        for (l, sparsifier) in activationSparsifiers.enumerated() {
+            try sparsifier?.restore(from: state, prefix: "activations.\(l).")
+        }
+        attachActivationSparsifiers()
+    }
+}
+
+extension TopKActivationSparsifier {
+    /// The stored threshold (reused between recomputations) and the last measurement;
+    /// the sparsity comes from the method and `recomputeNext` is set before every use.
+    func save(into state: inout SavedState, prefix: String) {
+        if let threshold { state.set(prefix + "threshold", Double(threshold)) }
+        state.set(prefix + "measuredSparsity", measuredSparsity)
+        state.set(prefix + "elementCount", elementCount)
+    }
+
+    func restore(from state: SavedState, prefix: String) throws {
+        threshold = state.contains(prefix + "threshold") ? try state.float(prefix + "threshold") : nil
+        measuredSparsity = try state.double(prefix + "measuredSparsity")
+        elementCount = try state.integer(prefix + "elementCount")
     }
 }
 

@@ -58,3 +58,17 @@ public final class StructuredMethod: ScheduledPruning {
         [MethodStatistic("norm", Double(norm)), MethodStatistic("groups removed", Double(removedGroups))]
     }
 }
+
+// MARK: Checkpoints
+
+extension StructuredMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("removedGroups", removedGroups)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        removedGroups = try state.integer("removedGroups")
+    }
+}

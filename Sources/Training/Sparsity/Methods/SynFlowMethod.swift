@@ -64,3 +64,17 @@ public final class SynFlowMethod: ScheduledPruning {
         }
     }
 }
+
+// MARK: Checkpoints
+
+extension SynFlowMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("roundSparsities", roundSparsities)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        roundSparsities = try state.doubles("roundSparsities")
+    }
+}

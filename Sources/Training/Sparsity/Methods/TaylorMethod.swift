@@ -81,7 +81,8 @@ public final class TaylorMethod: SparsityMethod {
 /// differs from the one last installed (a constant schedule, or taking over mid-run),
 /// since such methods cannot prune in `begin` before they have seen a gradient.
 struct ScheduledPruningTracker {
-    private var installed = 0.0
+    /// The target last pruned to (kept in checkpoints).
+    var installed = 0.0
 
     mutating func begin(_ engine: SparsityEngine) { installed = engine.measuredSparsity }
 
@@ -93,5 +94,23 @@ struct ScheduledPruningTracker {
         guard due || abs(target - installed) > 1 / Double(max(total, 1)) else { return nil }
         installed = target
         return target
+    }
+}
+
+// MARK: Checkpoints
+
+extension TaylorMethod {
+    public func saveState() -> SavedState {
+        var state = SavedState()
+        state.set("scores", scores)
+        state.set("installedTarget", scheduleTracker.installed)
+        state.set("updates", updates)
+        return state
+    }
+
+    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
+        scheduleTracker.installed = try state.double("installedTarget")
+        updates = try state.integer("updates")
     }
 }

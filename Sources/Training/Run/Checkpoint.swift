@@ -1,0 +1,409 @@
+import Foundation
+
+/// Everything needed to continue a run exactly where it was, taken between two steps: a
+/// run restored from it ends with bitwise the same weights and masks as the uninterrupted
+/// run (same machine and BLAS thread count), and its trainer reports the same numbers.
+///
+/// The data order needs nothing of its own: every epoch's permutation is a function of
+/// the seed and the epoch, and the batch of a step a function of the step.
+///
+/// On disk: the magic "PRUNETOPCKPT", the format version (UInt32), the payload's length
+/// (UInt64) and CRC-32 (UInt32), then the payload, a fixed sequence of tagged sections
+/// (see `encoded`). Everything is little-endian; the run's config is JSON.
+public struct Checkpoint: Sendable {
+    public static let magic = Array("PRUNETOPCKPT".utf8)
+    /// Bumped whenever the layout changes; other versions are refused.
+    public static let formatVersion: UInt32 = 1
+    static let headerSize = magic.count + 4 + 8 + 4
+
+    /// The run's settings as they are now, knob changes included (method, target,
+    /// schedule, budget, granularity, base learning rate). Restoring uses them as they
+    /// are; settings that only steer the run (startPaused, stopAfterSteps, the checkpoint
+    /// settings, threads) may be changed before restoring.
+    public var config: RunConfig
+    /// Where the run came from, as the caller gave it (a YAML recipe and `--set key=value`
+    /// overrides); stored and returned, never interpreted.
+    public var recipeText: String?
+    public var overrides: [String]
+    public var dataset: Dataset
+    public var step: Int
+    /// The learning-rate schedule reads step - offset (lottery rewinding moves it).
+    public var learningRateStepOffset: Int
+    /// Every parameter of the model, in network order.
+    public var parameters: [SavedParameter]
+    public var sparsity: SparsityEngineState
+    public var optimizer: SavedState
+    public var progress: TrainerProgress
+    /// The file it was read from, for error messages; nil for one made in memory.
+    public var file: String?
+
+    public struct SavedParameter: Sendable, Equatable {
+        public var name: String
+        public var shape: [Int]
+        public var values: [Float]
+    }
+
+    /// The data set a run trains on: resuming on another would change every batch.
+    public struct Dataset: Sendable, Equatable, CustomStringConvertible {
+        public var name: String
+        public var trainCount: Int
+        public var testCount: Int
+
+        public init(_ dataset: ImageDataset) {
+            self.init(name: dataset.name, trainCount: dataset.trainCount, testCount: dataset.testCount)
+        }
+
+        init(name: String, trainCount: Int, testCount: Int) {
+            self.name = name
+            self.trainCount = trainCount
+            self.testCount = testCount
+        }
+
+        public var description: String { "\(name) (\(trainCount) training and \(testCount) test images)" }
+    }
+
+    /// The state of `session` now, with the trainer's running totals and the provenance
+    /// to store. Call between steps.
+    public init(session: TrainingSession, progress: TrainerProgress = TrainerProgress(),
+                recipeText: String? = nil, overrides: [String] = []) {
+        config = session.currentConfig
+        self.recipeText = recipeText
+        self.overrides = overrides
+        dataset = Dataset(session.dataset)
+        step = session.step
+        learningRateStepOffset = session.learningRateStepOffset
+        parameters = session.model.parameters.map { SavedParameter(name: $0.name, shape: $0.shape, values: $0.value) }
+        sparsity = session.sparsity.savedState()
+        optimizer = session.optimizer.saveState()
+        self.progress = progress
+    }
+
+    /// The name used in error messages.
+    var fileName: String { file ?? "checkpoint" }
+
+    // MARK: Files
+
+    /// Reads and checks a checkpoint file; throws a `CheckpointError` saying what is wrong.
+    public static func read(from path: String) throws -> Checkpoint {
+        try Checkpoint(decoding: CheckpointFile.read(path), file: path)
+    }
+
+    /// Writes atomically: a failed write throws `CheckpointError.writeFailed` and leaves
+    /// any previous file at `path` as it was.
+    public func write(to path: String) throws {
+        let bytes: [UInt8]
+        do {
+            bytes = try encoded()
+        } catch {
+            throw CheckpointError.writeFailed(file: path, reason: "cannot encode the run config: \(error)")
+        }
+        try CheckpointFile.write(bytes, to: path)
+    }
+
+    // MARK: Encoding
+
+    /// The file's bytes.
+    public func encoded() throws -> [UInt8] {
+        var payload = BinaryWriter()
+        payload.section("config")
+        payload.string(String(decoding: try Self.jsonEncoder().encode(config), as: UTF8.self))
+
+        payload.section("provenance")
+        payload.bool(recipeText != nil)
+        if let recipeText { payload.string(recipeText) }
+        payload.count(overrides.count)
+        for override in overrides { payload.string(override) }
+
+        payload.section("dataset")
+        payload.string(dataset.name)
+        payload.int(dataset.trainCount)
+        payload.int(dataset.testCount)
+
+        payload.section("session")
+        payload.int(step)
+        payload.int(learningRateStepOffset)
+
+        payload.section("parameters")
+        payload.count(parameters.count)
+        for parameter in parameters {
+            payload.string(parameter.name)
+            payload.count(parameter.shape.count)
+            for dimension in parameter.shape { payload.int(dimension) }
+            payload.floats(parameter.values)
+        }
+
+        payload.section("sparsity")
+        payload.int(sparsity.step)
+        payload.uint64(sparsity.generatorState)
+        payload.bool(sparsity.updateRequested)
+        payload.bool(sparsity.lastUpdateStep != nil)
+        if let lastUpdateStep = sparsity.lastUpdateStep { payload.int(lastUpdateStep) }
+        payload.int(sparsity.lastMaskChurn)
+        payload.count(sparsity.masks.count)
+        for mask in sparsity.masks { payload.floats(mask) }
+
+        payload.section("method state")
+        payload.savedState(sparsity.method)
+
+        payload.section("optimizer state")
+        payload.savedState(optimizer)
+
+        payload.section("progress")
+        payload.progress(progress)
+
+        payload.section("end")
+
+        var file = BinaryWriter()
+        file.raw(Self.magic)
+        file.uint32(Self.formatVersion)
+        file.uint64(UInt64(payload.bytes.count))
+        file.uint32(CRC32.checksum(payload.bytes[...]))
+        file.raw(payload.bytes)
+        return file.bytes
+    }
+
+    // MARK: Decoding
+
+    /// Checks and decodes a checkpoint file's bytes; `file` names it in errors.
+    public init(decoding bytes: [UInt8], file: String = "checkpoint") throws {
+        let magic = Self.magic
+        guard bytes.count >= magic.count ? bytes.starts(with: magic) : magic.starts(with: bytes) else {
+            throw CheckpointError.notACheckpoint(file: file)
+        }
+        var reader = BinaryReader(bytes, file: file)
+        _ = try reader.raw(magic.count)
+        let version = try reader.uint32()
+        guard version == Self.formatVersion else {
+            throw CheckpointError.unsupportedVersion(file: file, found: version, supported: Self.formatVersion)
+        }
+        let declaredLength = Int(clamping: try reader.uint64())
+        let storedChecksum = try reader.uint32()
+        let present = bytes.count - Self.headerSize
+        if present < declaredLength {
+            // Say where the data runs out: decoding what there is stops there.
+            _ = try Self.decodePayload(&reader)
+            throw CheckpointError.truncated(file: file, section: "end", byte: bytes.count,
+                                            needed: declaredLength - present, available: 0)
+        }
+        guard present == declaredLength else {
+            throw CheckpointError.malformed(file: file, section: "header", problem:
+                "the header declares \(Format.grouped(declaredLength)) bytes of payload, but \(Format.grouped(present)) follow it")
+        }
+        let computedChecksum = CRC32.checksum(bytes[Self.headerSize...])
+        guard computedChecksum == storedChecksum else {
+            throw CheckpointError.checksumMismatch(file: file, stored: storedChecksum, computed: computedChecksum)
+        }
+        self = try Self.decodePayload(&reader)
+        self.file = file
+    }
+
+    private static func decodePayload(_ reader: inout BinaryReader) throws -> Checkpoint {
+        try reader.section("config")
+        let json = try reader.string()
+        let config: RunConfig
+        do {
+            config = try jsonDecoder().decode(RunConfig.self, from: Data(json.utf8))
+        } catch {
+            throw reader.malformed("the run config does not decode: \(error)")
+        }
+
+        try reader.section("provenance")
+        let recipeText = try reader.bool() ? try reader.string() : nil
+        var overrides: [String] = []
+        for _ in 0..<(try reader.count(elementSize: 8)) { overrides.append(try reader.string()) }
+
+        try reader.section("dataset")
+        let dataset = Dataset(name: try reader.string(), trainCount: try reader.natural("the training-set size"),
+                              testCount: try reader.natural("the test-set size"))
+
+        try reader.section("session")
+        let step = try reader.natural("the step")
+        let learningRateStepOffset = try reader.natural("the learning-rate step offset")
+
+        try reader.section("parameters")
+        var parameters: [SavedParameter] = []
+        for _ in 0..<(try reader.count(elementSize: 24)) {
+            let name = try reader.string()
+            var shape: [Int] = []
+            for _ in 0..<(try reader.count(elementSize: 8)) { shape.append(try reader.natural("a dimension of \(name)")) }
+            let values = try reader.floats()
+            guard elementCount(shape) == values.count else { throw reader.malformed("\(name) has shape \(shape) but \(values.count) values") }
+            parameters.append(SavedParameter(name: name, shape: shape, values: values))
+        }
+
+        try reader.section("sparsity")
+        let sparsityStep = try reader.natural("the sparsity engine's step")
+        let generatorState = try reader.uint64()
+        let updateRequested = try reader.bool()
+        let lastUpdateStep = try reader.bool() ? try reader.natural("the last mask update's step") : nil
+        let lastMaskChurn = try reader.natural("the last mask churn")
+        var masks: [[Float]] = []
+        for _ in 0..<(try reader.count(elementSize: 8)) { masks.append(try reader.floats()) }
+
+        try reader.section("method state")
+        let methodState = try reader.savedState()
+
+        try reader.section("optimizer state")
+        let optimizer = try reader.savedState()
+
+        try reader.section("progress")
+        let progress = try reader.progress()
+
+        try reader.section("end")
+        guard reader.isAtEnd else { throw reader.malformed("\(reader.remaining) bytes follow the last section") }
+
+        var checkpoint = Checkpoint(
+            config: config, recipeText: recipeText, overrides: overrides, dataset: dataset, step: step,
+            learningRateStepOffset: learningRateStepOffset, parameters: parameters,
+            sparsity: SparsityEngineState(step: sparsityStep, masks: masks, generatorState: generatorState,
+                                          updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
+                                          lastMaskChurn: lastMaskChurn, method: methodState),
+            optimizer: optimizer, progress: progress)
+        checkpoint.file = reader.file
+        return checkpoint
+    }
+
+    private init(config: RunConfig, recipeText: String?, overrides: [String], dataset: Dataset, step: Int,
+                 learningRateStepOffset: Int, parameters: [SavedParameter], sparsity: SparsityEngineState,
+                 optimizer: SavedState, progress: TrainerProgress) {
+        self.config = config
+        self.recipeText = recipeText
+        self.overrides = overrides
+        self.dataset = dataset
+        self.step = step
+        self.learningRateStepOffset = learningRateStepOffset
+        self.parameters = parameters
+        self.sparsity = sparsity
+        self.optimizer = optimizer
+        self.progress = progress
+    }
+
+    /// The number of elements of a tensor of this shape; nil when it overflows.
+    private static func elementCount(_ shape: [Int]) -> Int? {
+        var product = 1
+        for dimension in shape {
+            let (result, overflow) = product.multipliedReportingOverflow(by: dimension)
+            if overflow { return nil }
+            product = result
+        }
+        return product
+    }
+
+    private static func jsonEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return encoder
+    }
+
+    private static func jsonDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return decoder
+    }
+}
+
+// MARK: Sections made of several values
+
+private enum StateKind: UInt8 {
+    case tensors = 0, integers = 1, doubles = 2, flag = 3
+}
+
+private extension BinaryWriter {
+    mutating func savedState(_ state: SavedState) {
+        count(state.values.count)
+        for key in state.values.keys.sorted() {
+            string(key)
+            switch state.values[key]! {
+            case let .tensors(tensors):
+                uint8(StateKind.tensors.rawValue)
+                count(tensors.count)
+                for tensor in tensors { floats(tensor) }
+            case let .integers(integers):
+                uint8(StateKind.integers.rawValue)
+                count(integers.count)
+                for integer in integers { int(integer) }
+            case let .doubles(doubles):
+                uint8(StateKind.doubles.rawValue)
+                count(doubles.count)
+                for double in doubles { self.double(double) }
+            case let .flag(flag):
+                uint8(StateKind.flag.rawValue)
+                bool(flag)
+            }
+        }
+    }
+
+    mutating func progress(_ progress: TrainerProgress) {
+        double(progress.lossSinceEvaluation)
+        int(progress.correctSinceEvaluation)
+        int(progress.samplesSinceEvaluation)
+        int(progress.stepsSinceEvaluation)
+        int(progress.samplesSeen)
+        double(progress.trainingSeconds)
+        guard let evaluation = progress.lastEvaluation, let step = progress.lastEvaluationStep else { return bool(false) }
+        bool(true)
+        int(step)
+        double(evaluation.accuracy)
+        double(evaluation.loss)
+        byteArray(evaluation.predictions)
+        count(evaluation.activationZeros.count)
+        for zeros in evaluation.activationZeros {
+            string(zeros.layer)
+            int(zeros.elements)
+            int(zeros.zeros)
+        }
+    }
+}
+
+private extension BinaryReader {
+    mutating func savedState() throws -> SavedState {
+        var values: [String: SavedState.Value] = [:]
+        for _ in 0..<(try count(elementSize: 9)) {
+            let key = try string()
+            guard values[key] == nil else { throw malformed("'\(key)' appears twice") }
+            let kind = try uint8()
+            switch StateKind(rawValue: kind) {
+            case .tensors:
+                var tensors: [[Float]] = []
+                for _ in 0..<(try count(elementSize: 8)) { tensors.append(try floats()) }
+                values[key] = .tensors(tensors)
+            case .integers:
+                var integers: [Int] = []
+                for _ in 0..<(try count(elementSize: 8)) { integers.append(try int()) }
+                values[key] = .integers(integers)
+            case .doubles:
+                var doubles: [Double] = []
+                for _ in 0..<(try count(elementSize: 8)) { doubles.append(try double()) }
+                values[key] = .doubles(doubles)
+            case .flag:
+                values[key] = .flag(try bool())
+            case nil:
+                throw malformed("'\(key)' has an unknown kind of value (\(kind))")
+            }
+        }
+        return SavedState(values: values)
+    }
+
+    mutating func progress() throws -> TrainerProgress {
+        var progress = TrainerProgress()
+        progress.lossSinceEvaluation = try double()
+        progress.correctSinceEvaluation = try natural("the correct count since the last evaluation")
+        progress.samplesSinceEvaluation = try natural("the sample count since the last evaluation")
+        progress.stepsSinceEvaluation = try natural("the step count since the last evaluation")
+        progress.samplesSeen = try natural("the samples seen")
+        progress.trainingSeconds = try double()
+        guard try bool() else { return progress }
+        let step = try natural("the last evaluation's step")
+        let accuracy = try double(), loss = try double()
+        let predictions = try byteArray()
+        var zeros: [ActivationZeroCount] = []
+        for _ in 0..<(try count(elementSize: 24)) {
+            zeros.append(ActivationZeroCount(layer: try string(), elements: try natural("an activation count"),
+                                             zeros: try natural("an activation zero count")))
+        }
+        progress.record(TrainingSession.Evaluation(accuracy: accuracy, loss: loss, activationZeros: zeros,
+                                                   predictions: predictions), atStep: step)
+        return progress
+    }
+}

@@ -1,0 +1,60 @@
+extension TrainingSession {
+    /// Continues the run saved in `checkpoint`, on `dataset` (which must be the one it
+    /// trained on), at the step it was saved at.
+    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset) throws {
+        try self.init(unstartedWith: checkpoint.config, dataset: dataset)
+        try restore(checkpoint)
+    }
+
+    /// Puts this session back to `checkpoint`: weights, masks, optimizer and method state,
+    /// step, learning-rate offset and base rate. `config` stays as it is (the checkpoint's
+    /// sparsity settings go to the engine). Throws a `CheckpointError` without changing
+    /// anything when the checkpoint is for another model or data set; one whose saved
+    /// state does not fit (possible only for a damaged or hand-made checkpoint) throws
+    /// with the session partly restored.
+    public func restore(_ checkpoint: Checkpoint) throws {
+        try checkFits(checkpoint)
+        let file = checkpoint.fileName
+        prefetcher.discard()
+        do {
+            try optimizer.restoreState(checkpoint.optimizer)
+        } catch {
+            throw CheckpointError.malformed(file: file, section: "optimizer state", problem: "\(error)")
+        }
+        for (parameter, saved) in zip(model.parameters, checkpoint.parameters) { parameter.value = saved.values }
+        do {
+            try sparsity.restore(checkpoint.sparsity, config: checkpoint.config.sparsity)
+        } catch {
+            throw CheckpointError.malformed(file: file, section: "method state",
+                                            problem: "\(checkpoint.config.sparsity.method): \(error)")
+        }
+        step = checkpoint.step
+        learningRateStepOffset = checkpoint.learningRateStepOffset
+        baseLearningRate = checkpoint.config.learningRate
+    }
+
+    /// The checkpoint's parameters must be this model's, by name and shape, in order, and
+    /// its data set this session's.
+    private func checkFits(_ checkpoint: Checkpoint) throws {
+        let file = checkpoint.fileName
+        let saved = checkpoint.parameters, current = model.parameters
+        for index in 0..<max(saved.count, current.count) {
+            let problem: String? = if index >= saved.count {
+                "it has no \(current[index].name) (\(model.name) has \(current.count) parameters, the checkpoint \(saved.count))"
+            } else if index >= current.count {
+                "\(model.name) has no \(saved[index].name) (it has \(current.count) parameters, the checkpoint \(saved.count))"
+            } else if saved[index].name != current[index].name {
+                "parameter \(index + 1) is \(saved[index].name) in the checkpoint, \(current[index].name) in \(model.name)"
+            } else if saved[index].shape != current[index].shape {
+                "\(current[index].name) is \(saved[index].shape) in the checkpoint, \(current[index].shape) in \(model.name)"
+            } else {
+                nil
+            }
+            if let problem { throw CheckpointError.modelMismatch(file: file, problem: problem) }
+        }
+        let given = Checkpoint.Dataset(dataset)
+        guard checkpoint.dataset == given else {
+            throw CheckpointError.datasetMismatch(file: file, checkpoint: checkpoint.dataset.description, given: given.description)
+        }
+    }
+}
