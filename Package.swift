@@ -36,6 +36,6 @@ let package = Package(
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "Training"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "Metrics", "Training"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Training"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "TUI"]),
     ]
 )

@@ -2,7 +2,7 @@ import Foundation
 
 /// Estimated speedups of one iteration over dense execution. Estimates, never
 /// measurements: see `AcceleratorEstimate` for where each number comes from.
-public struct SpeedupEstimate: Sendable, Equatable {
+public struct SpeedupEstimate: Sendable, Equatable, Codable {
     public var forward: Double
     public var backward: Double
     /// Forward plus backward.

@@ -11,6 +11,7 @@ public struct DashboardFrameState {
     public var histogramRanges: [String: StableHistogramRange] = [:]
     public var hill = OccamsHill()
     public var previous: TrainingSnapshot?
+    private var lastHillStep: Int?
     public var heatmapRows = 16
     public var heatmapColumns = 48
     public var histogramBins = 41
@@ -29,6 +30,16 @@ public struct DashboardFrameState {
         }
         inputActivations = feeding
         imageShape = model.inputShape
+    }
+
+    /// Puts a new evaluation of `snapshot` on the hill (the live run), at the `sparsity` measured.
+    public mutating func recordHillPoint(_ snapshot: TrainingSnapshot, sparsity: Double) {
+        guard let accuracy = snapshot.testAccuracy, snapshot.evaluationStep != previous?.evaluationStep,
+              snapshot.evaluationStep != lastHillStep else { return }
+        lastHillStep = snapshot.evaluationStep
+        hill.record(HillPoint(sparsity: sparsity, accuracy: accuracy,
+                              phase: EvaluationPhase(snapshotPhase: snapshot.sparsity.phase, measuredSparsity: sparsity),
+                              runID: "live", step: snapshot.step))
     }
 }
 
@@ -79,12 +90,7 @@ public struct DashboardFrame {
         let flops = FLOPModel.network(state.shapes, densities: FLOPModel.measuredDensities(state.shapes, snapshots: prunable,
                                                                                             activationDensities: inputDensities))
         let storage = StorageFormats.modelCosts(prunable.map(SparseTensorExtent.init), valueBits: 32)
-        if let accuracy = snapshot.testAccuracy, snapshot.evaluationStep != state.previous?.evaluationStep {
-            let measured = SparsityStatistics.overallSparsity(SparsityStatistics.prunableLayers(of: snapshot.layers))
-            state.hill.record(HillPoint(sparsity: measured, accuracy: accuracy,
-                                        phase: EvaluationPhase(snapshotPhase: snapshot.sparsity.phase, measuredSparsity: measured),
-                                        runID: "live", step: snapshot.step))
-        }
+        state.recordHillPoint(snapshot, sparsity: SparsityStatistics.overallSparsity(SparsityStatistics.prunableLayers(of: snapshot.layers)))
         let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
         state.previous = snapshot
         return DashboardFrame(

@@ -15,7 +15,7 @@ public struct LayerDensity: Sendable, Equatable {
 }
 
 /// Multiply-accumulates of the three GEMMs of one layer for one sample.
-public struct MACBreakdown: Sendable, Equatable {
+public struct MACBreakdown: Sendable, Equatable, Codable {
     /// Eq. 1, a_l = f(a_{l-1}, w_l).
     public var forward: Double
     /// Eq. 2, the gradient with respect to the layer's input.
@@ -72,14 +72,14 @@ public struct FLOPCountingRules: Sendable, Equatable {
 }
 
 /// Dense and sparse MACs of one layer.
-public struct LayerFLOPs: Sendable, Equatable {
+public struct LayerFLOPs: Sendable, Equatable, Codable {
     public var name: String
     public var dense: MACBreakdown
     public var sparse: MACBreakdown
 }
 
 /// Training and inference cost of a network, dense and at given densities.
-public struct NetworkFLOPs: Sendable, Equatable {
+public struct NetworkFLOPs: Sendable, Equatable, Codable {
     public var layers: [LayerFLOPs]
     public var dense: MACBreakdown
     public var sparse: MACBreakdown

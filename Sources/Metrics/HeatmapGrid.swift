@@ -10,7 +10,7 @@ import Training
 /// differ by at most one and every weight lies in exactly one cell. A grid larger than the
 /// matrix is clamped to the matrix (one row or column per cell): the view scales it, and
 /// no cell is empty or counted twice.
-public struct HeatmapGrid: Sendable, Equatable {
+public struct HeatmapGrid: Sendable, Equatable, Codable {
     public var rows: Int
     public var columns: Int
     /// Per cell, row-major: weights in the cell.

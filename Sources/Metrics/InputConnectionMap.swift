@@ -4,7 +4,7 @@ import Training
 /// outgoing weights (kept and non-zero) of each input pixel, laid out as the image: which
 /// pixels the pruned network still reads. Pruning tends to cut the corners first, pixels
 /// that "play a very small role" (survey L395, noted at survey-methods-metrics.md L542).
-public struct InputConnectionMap: Sendable, Equatable {
+public struct InputConnectionMap: Sendable, Equatable, Codable {
     public var rows: Int
     public var columns: Int
     /// Row-major [rows, columns]: active weights leaving the pixel, summed over channels.

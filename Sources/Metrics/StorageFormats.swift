@@ -1,7 +1,7 @@
 import Training
 
 /// Ways to store a sparse weight tensor (survey-methods-metrics.md §F.3, L452–L492).
-public enum StorageFormat: String, Sendable, CaseIterable {
+public enum StorageFormat: String, Sendable, CaseIterable, Codable {
     case dense
     case bitmap
     case coordinate
@@ -55,7 +55,7 @@ public struct SparseTensorExtent: Sendable, Equatable {
 }
 
 /// Bits of one tensor in one format.
-public struct StorageCost: Sendable, Equatable {
+public struct StorageCost: Sendable, Equatable, Codable {
     public var format: StorageFormat
     public var bits: Int
     /// Dense bits over this format's bits.

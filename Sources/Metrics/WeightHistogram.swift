@@ -9,7 +9,7 @@ import Training
 /// Used for the weight distribution before/after pruning and after retraining (survey
 /// notes survey-methods-metrics.md L533, Fig. 11) and for DropBack's total weight change
 /// |w - w0| (swat-dropback.md L439).
-public struct WeightHistogram: Sendable, Equatable {
+public struct WeightHistogram: Sendable, Equatable, Codable {
     public enum CountScale: Sendable, Equatable {
         case linear
         /// log10(1 + count): zero stays zero, one weight shows, 10^5 weights do not flatten the rest.

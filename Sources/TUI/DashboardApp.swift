@@ -15,6 +15,14 @@ public final class DashboardApp {
         public var framesPerSecond = 5.0
         /// Shown on the message line at start (e.g. that Fashion-MNIST is missing).
         public var initialMessage: String?
+        /// Points of a sweep or an earlier run, drawn under the live run on Occam's hill.
+        public var overlay: [HillPoint] = []
+        /// A live run's events, as the trainer sends them (on its thread), e.g. to a log.
+        public var onEvent: (@Sendable (TrainerEvent) -> Void)?
+        /// Where the S key saves checkpoints.
+        public var checkpointDirectory = "runs/checkpoints"
+        /// Each new snapshot the dashboard draws (main thread).
+        public var onSnapshot: ((TrainingSnapshot) -> Void)?
 
         public init() {}
     }
@@ -24,7 +32,7 @@ public final class DashboardApp {
         case quit = 0, hangup = 129, interrupted = 130, terminated = 143
     }
 
-    private let trainer: Trainer
+    private let trainer: any DashboardSource
     private let options: Options
     private let library: ThemeLibrary
     private var themeName: String
@@ -42,7 +50,7 @@ public final class DashboardApp {
     private let signals = SignalWatch()
     private let speedup = SpeedupMeasurement()
 
-    public init(trainer: Trainer, model: Model, options: Options) throws {
+    public init(trainer: any DashboardSource, model: Model, options: Options) throws {
         self.trainer = trainer
         self.options = options
         library = ThemeLibrary()
@@ -53,6 +61,7 @@ public final class DashboardApp {
         theme = depth.adapting(file.theme)
         glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
         frameState = DashboardFrameState(model: model)
+        for point in options.overlay { frameState.hill.record(point) }
         state.message = options.initialMessage
         if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
     }
@@ -77,7 +86,7 @@ public final class DashboardApp {
             }
         })
         defer { backend.close() }
-        trainer.start()
+        if let live = trainer as? Trainer, let onEvent = options.onEvent { live.start(onEvent: onEvent) } else { trainer.start() }
         let frameInterval = 1 / options.framesPerSecond
         var nextFrame = Date()
         var outcome: Outcome?
@@ -121,10 +130,16 @@ public final class DashboardApp {
             state.message = "finished: test accuracy \(accuracy), \(Format.grouped(Int(rate))) samples/s of training; q quits"
         }
         snapshot = latest
+        options.onSnapshot?(latest)
         history.record(latest)
         sizeHeatmaps(for: size, layers: latest.layers.filter(\.isPrunable).count)
-        frame = DashboardFrame.make(latest, state: &frameState)
-        speedup.requestIfMasksChanged(latest)
+        if let recorded = trainer.recordedFrame(for: latest) {
+            frame = recorded.dashboardFrame
+            frameState.recordHillPoint(latest, sparsity: latest.sparsity.measured)
+        } else if trainer.playback == nil {
+            frame = DashboardFrame.make(latest, state: &frameState)
+            speedup.requestIfMasksChanged(latest)
+        }
     }
 
     /// Asks the frame for heatmap grids that fill their part of the Sparsity panel (two
@@ -163,6 +178,7 @@ public final class DashboardApp {
         let layout = DashboardLayout(width: size.width, height: size.height)
         switch action {
         case .quit:
+            if trainer.playback != nil { return true }
             if let current = snapshot?.state, !current.isTerminal {
                 confirmingQuit = true
                 state.message = "the run is in progress: press q again to quit, any other key to go on"
@@ -171,7 +187,9 @@ public final class DashboardApp {
             return true
         case .toggleHelp: state.showsHelp.toggle()
         case .closeHelp: state.showsHelp = false
-        case .togglePause: trainer.send(snapshot?.state == .running ? .pause : .resume)
+        case .togglePause:
+            if let replay = trainer.playback { replay.send(replay.isPaused ? .resume : .pause) }
+            else { trainer.send(snapshot?.state == .running ? .pause : .resume) }
         case .step: trainer.send(.step(count: 1))
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
@@ -192,7 +210,7 @@ public final class DashboardApp {
         case .toggleInputMap: state.inputMapToggled.toggle()
         case .rewind: trainer.send(.rewind)
         case .cycleTheme: cycleTheme()
-        case .saveCheckpoint: state.message = "checkpoints arrive with recipes and resume (a later version)"
+        case .saveCheckpoint: saveCheckpoint()
         case .redraw: break
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
@@ -217,6 +235,10 @@ public final class DashboardApp {
     }
 
     private func turn(_ knob: Knob, by direction: Int) {
+        if let replay = trainer.playback {
+            replay.changeSpeed(by: direction)
+            return
+        }
         guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }
         send(KnobCommands.step(knob, by: direction, snapshot: snapshot))
     }
@@ -258,6 +280,23 @@ public final class DashboardApp {
             break
         }
         return false
+    }
+
+    /// Asks the trainer to save between steps; it says where (or why not) on the message line.
+    private func saveCheckpoint() {
+        guard trainer.playback == nil else {
+            state.message = "a replay has no checkpoints to save"
+            return
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: options.checkpointDirectory, withIntermediateDirectories: true)
+        } catch {
+            state.message = "cannot create \(options.checkpointDirectory): \(error.localizedDescription)"
+            return
+        }
+        let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.omitted))
+        let path = (options.checkpointDirectory as NSString).appendingPathComponent("dashboard-\(stamp).ckpt")
+        sendAndAwaitAnnouncement(.saveCheckpoint(path: path))
     }
 
     private func cycleTheme() {

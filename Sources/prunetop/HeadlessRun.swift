@@ -4,32 +4,31 @@ import Training
 /// Runs the trainer on its queue while the main thread shows progress on stderr (when
 /// it is a terminal) and the trainer's events go to the JSONL log.
 struct HeadlessRun {
-    let config: RunConfig
-    let dataset: ImageDataset
+    let setup: RunSetup
     let jsonlPath: String?
+
+    var config: RunConfig { setup.config }
+    var dataset: ImageDataset { setup.dataset }
 
     enum Outcome { case finished, stopped, diverged }
 
     func run() throws -> Outcome {
-        let trainer = try Trainer(config: config, dataset: dataset)
-        let log = try jsonlPath.map(RunLogWriter.init(path:))
+        let trainer = try setup.makeTrainer()
+        let recorder = try jsonlPath.map { try RunRecorder(path: $0, config: config, dataset: dataset) }
         let outcome = OutcomeBox()
-        let (config, dataset) = (config, dataset)
         trainer.start { event in
-            switch event {
-            case let .started(snapshot): log?.write(RunEventJSON.start(config: config, dataset: dataset, snapshot: snapshot))
-            case let .evaluated(snapshot): log?.write(RunEventJSON.evaluation(snapshot))
-            case let .finished(snapshot): log?.write(RunEventJSON.end("done", snapshot))
-            case let .stopped(snapshot): log?.write(RunEventJSON.end(outcome.value == .diverged ? "diverged" : "stopped", snapshot))
-            case .diverged:
+            if case .diverged = event {
                 outcome.set(.diverged)
                 trainer.send(.stop)
-            case .commandApplied: break
             }
+            if case let .checkpointFailed(_, reason, _) = event { Terminal.standardError("warning: \(reason); training goes on\n") }
+            recorder?.record(event, diverged: outcome.value == .diverged)
         }
         let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
         while !trainer.waitUntilFinished(timeout: 0.2) {
-            if let snapshot = trainer.latestSnapshot { progress?.draw(snapshot) }
+            guard let snapshot = trainer.latestSnapshot else { continue }
+            progress?.draw(snapshot)
+            recorder?.progress(snapshot)
         }
         progress?.clear()
         guard let final = trainer.latestSnapshot else { return .stopped }

@@ -10,6 +10,8 @@ enum JSONValue {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// Already-encoded JSON (e.g. from JSONEncoder), written as is.
+    case raw(String)
 
     /// A Float written as its shortest decimal form (0.05, not 0.05000000074505806).
     static func number(_ value: Float) -> JSONValue {
@@ -26,6 +28,7 @@ enum JSONValue {
     private func render(into out: inout String) {
         switch self {
         case .null: out += "null"
+        case let .raw(json): out += json
         case let .bool(value): out += value ? "true" : "false"
         case let .int(value): out += String(value)
         case let .number(value):

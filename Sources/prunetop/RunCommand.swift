@@ -19,15 +19,18 @@ struct RunCommand: ParsableCommand {
     @OptionGroup
     var training: TrainingOptions
 
+    @OptionGroup(title: "Checkpoints")
+    var control: RunSetup.ControlOptions
+
     func validate() throws {
         try recipe.validate()
-        if recipe.recipe == nil { _ = try training.makeConfig() }
+        if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig() }
     }
 
     func run() throws {
-        let setup = try RunSetup.make(recipe, training: training, defaults: ("dense", 0))
+        let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("dense", 0))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
-        let outcome = try HeadlessRun(config: setup.config, dataset: setup.dataset, jsonlPath: jsonl).run()
+        let outcome = try HeadlessRun(setup: setup, jsonlPath: jsonl).run()
         if outcome != .finished { throw ExitCode(outcome == .diverged ? 3 : 1) }
     }
 }

@@ -7,6 +7,7 @@ import Training
 /// the line being written.
 final class RunLogWriter: Sendable {
     private let handle: FileHandle
+    private let lock = NSLock()
     let path: String
 
     init(path: String) throws {
@@ -22,8 +23,10 @@ final class RunLogWriter: Sendable {
 
     deinit { try? handle.close() }
 
+    /// One line; safe from any thread (the trainer's events and the progress poll both write).
     func write(_ value: JSONValue) {
-        handle.write(Data((value.rendered + "\n").utf8))
+        let line = Data((value.rendered + "\n").utf8)
+        lock.withLock { handle.write(line) }
     }
 }
 
@@ -96,7 +99,23 @@ enum RunEventJSON {
                 ("compression", .number(SparsityStatistics.compression(prunable)))]
     }
 
-    static func evaluation(_ snapshot: TrainingSnapshot) -> JSONValue {
+    /// Between evaluations: enough for the live curves when the run is replayed.
+    static func progress(_ snapshot: TrainingSnapshot) -> JSONValue {
+        .object([
+            ("event", .string("progress")),
+            ("step", .int(snapshot.step)),
+            ("state", .string(snapshot.state.rawValue)),
+            ("loss", .number(snapshot.recentLoss)),
+            ("lr", .number(snapshot.learningRate)),
+            ("samples_per_s", .number(snapshot.samplesPerSecond)),
+        ] + sparsityFields(snapshot) + [
+            ("last_update_step", snapshot.sparsity.lastUpdateStep.map(JSONValue.int) ?? .null),
+            ("message", snapshot.message.map(JSONValue.string) ?? .null),
+            ("seconds", .number(snapshot.elapsedSeconds)),
+        ])
+    }
+
+    static func evaluation(_ snapshot: TrainingSnapshot, frame: RecordedFrame? = nil) -> JSONValue {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
         return .object([
             ("event", .string("eval")),
@@ -109,8 +128,10 @@ enum RunEventJSON {
             ("lr", .number(snapshot.learningRate)),
         ] + sparsityFields(snapshot) + [
             ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).map { stats, layer in
-                .object([("name", .string(stats.name)), ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
-                         ("target", layer.targetSparsity.map(JSONValue.number) ?? .null)])
+                .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
+                         ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
+                         ("target", layer.targetSparsity.map(JSONValue.number) ?? .null),
+                         ("histogram", histogramJSON(layer))])
             })),
             ("method_stats", .object(snapshot.sparsity.statistics.map { ($0.name, .number($0.value)) })),
             ("activation_sparsity", .number(ActivationSparsity.networkAverage(snapshot.activationZeros.map {
@@ -118,7 +139,16 @@ enum RunEventJSON {
             }))),
             ("samples_per_s", .number(snapshot.samplesPerSecond)),
             ("seconds", .number(snapshot.elapsedSeconds)),
+            ("frame", frame.map { .raw($0.json) } ?? .null),
         ])
+    }
+
+    /// The layer's weights in 41 bins over a symmetric range (kept and pruned counted apart).
+    static func histogramJSON(_ layer: LayerSnapshot) -> JSONValue {
+        var range = StableHistogramRange()
+        let histogram = WeightHistogram.weights(of: layer, binCount: 41, range: &range)
+        return .object([("lower", .number(histogram.lowerBound)), ("upper", .number(histogram.upperBound)),
+                        ("kept", .array(histogram.kept.map(JSONValue.int))), ("pruned", .array(histogram.pruned.map(JSONValue.int)))])
     }
 
     static func end(_ event: String, _ snapshot: TrainingSnapshot) -> JSONValue {

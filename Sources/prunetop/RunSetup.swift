@@ -29,12 +29,72 @@ struct RunSetup {
         }
     }
 
-    static func make(_ recipeOptions: RecipeOptions, training: TrainingOptions,
+    /// Checkpoints and run length, shared by `run` and `tui`.
+    struct ControlOptions: ParsableArguments {
+        @Option(help: ArgumentHelp("Continue the run saved in this checkpoint (its recipe, overrides and flags come with it).",
+                                   valueName: "checkpoint"))
+        var resume: String?
+
+        @Option(help: "Save a checkpoint every N steps (into --checkpoint-dir).")
+        var checkpointEvery: Int?
+
+        @Option(help: "Where checkpoints go: periodic ones, and the dashboard's S key (default: runs/checkpoints).")
+        var checkpointDir: String?
+
+        @Option(help: "End the run after this step, on purpose (tests, demos).")
+        var stopAfterSteps: Int?
+
+        var directory: String { checkpointDir ?? "runs/checkpoints" }
+
+        func apply(to config: inout RunConfig) {
+            config.checkpointEverySteps = checkpointEvery
+            config.checkpointDirectory = checkpointEvery == nil ? nil : directory
+            config.stopAfterSteps = stopAfterSteps
+        }
+
+        func validate() throws {
+            if let checkpointEvery, checkpointEvery < 1 {
+                throw ValidationError("--checkpoint-every: expected an integer >= 1, found \(checkpointEvery)")
+            }
+            if let stopAfterSteps, stopAfterSteps < 1 {
+                throw ValidationError("--stop-after-steps: expected an integer >= 1, found \(stopAfterSteps)")
+            }
+        }
+    }
+
+    /// The trainer for this setup: a fresh run, or the checkpoint's run continued.
+    var checkpoint: Checkpoint?
+
+    func makeTrainer() throws -> Trainer {
+        if let checkpoint { return try Trainer(checkpoint: checkpoint, dataset: dataset) }
+        return try Trainer(config: config, dataset: dataset, recipeText: recipeText, overrides: overrides)
+    }
+
+    static func make(_ recipeOptions: RecipeOptions, training: TrainingOptions, control: ControlOptions,
                      defaults: (method: String, target: Double)) throws -> RunSetup {
+        if let resume = control.resume {
+            guard recipeOptions.recipe == nil, recipeOptions.overrides.isEmpty, training.isEmpty else {
+                throw ValidationError("--resume: continues the checkpoint's own run; give no recipe, --set or training flags with it")
+            }
+            var checkpoint: Checkpoint
+            do { checkpoint = try Checkpoint.read(from: resume) } catch { throw ValidationError("--resume: \(error)") }
+            control.apply(to: &checkpoint.config)
+            let (dataset, notice) = try DataChoice.loadWithNotice(directory: checkpoint.config.dataDirectory)
+            return RunSetup(config: checkpoint.config, dataset: dataset, notice: notice, recipeText: checkpoint.recipeText,
+                            overrides: checkpoint.overrides, checkpoint: checkpoint)
+        }
+        var setup = try make(recipeOptions, training: training, defaults: defaults)
+        control.apply(to: &setup.config)
+        do { try setup.config.validate() } catch { throw ValidationError("--\(error)") }
+        return setup
+    }
+
+    private static func make(_ recipeOptions: RecipeOptions, training: TrainingOptions,
+                             defaults: (method: String, target: Double)) throws -> RunSetup {
         guard let path = recipeOptions.recipe else {
             let config = try training.makeConfig(defaultMethod: defaults.method, defaultTarget: defaults.target)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: config.dataDirectory)
-            return RunSetup(config: config, dataset: dataset, notice: notice, recipeText: nil, overrides: [])
+            return RunSetup(config: config, dataset: dataset, notice: notice, recipeText: nil, overrides: [], checkpoint: nil)
         }
         let recipe = try RecipeFailure.load(path: path, overrides: recipeOptions.overrides)
         let dataDirectory = training.data ?? recipe.dataDirectory
@@ -44,7 +104,8 @@ struct RunSetup {
         config.dataDirectory = dataDirectory
         config = try training.apply(to: config)
         let text = try? String(contentsOfFile: path, encoding: .utf8)
-        return RunSetup(config: config, dataset: dataset, notice: nil, recipeText: text, overrides: recipeOptions.overrides)
+        return RunSetup(config: config, dataset: dataset, notice: nil, recipeText: text, overrides: recipeOptions.overrides,
+                        checkpoint: nil)
     }
 }
 

@@ -30,6 +30,11 @@ struct SparsityOptions: ParsableArguments {
     @Option(name: .customLong("option"), help: ArgumentHelp("A method option, KEY=VALUE (repeatable; see `prunetop methods`).", valueName: "key=value"))
     var options: [String] = []
 
+    var isEmpty: Bool {
+        method == nil && sparsity == nil && schedule == nil && budget == nil && !keepFirstDense && !keepLastDense
+            && minDensity == nil && granularity == nil && options.isEmpty
+    }
+
     /// `base` with the sparsity flags given applied over it. A new `--method` drops the old
     /// method's options. With `defaults` (no recipe), `--method` alone means target 0
     /// unless `--sparsity` is given (so `--method rigl` does not silently prune to 90%).

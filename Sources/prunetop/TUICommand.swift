@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Training
 import TUI
 
@@ -16,32 +17,51 @@ struct TUICommand: ParsableCommand {
     @OptionGroup
     var training: TrainingOptions
 
+    @OptionGroup(title: "Checkpoints")
+    var control: RunSetup.ControlOptions
+
     @Option(help: "Colours: auto, truecolor, 256, 16 or none (NO_COLOR is honoured by auto).")
     var color: ColorDepth.Choice = .auto
 
     @Flag(help: "ASCII glyphs only (no braille, blocks or box drawing).")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Draw a sweep's table (sweep.jsonl) or an earlier run's log under the live run on Occam's hill (repeatable).",
+                               valueName: "jsonl"))
+    var overlay: [String] = []
+
+    @Option(help: "Record the run's events to this JSONL file (replay it with `prunetop replay`).")
+    var jsonl: String?
+
     @Option(help: "Theme: default, light, colorblind, monochrome, or a file name in $XDG_CONFIG_HOME/prunetop/themes.")
     var theme = "default"
 
     func validate() throws {
         try recipe.validate()
-        if recipe.recipe == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
+        if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
     }
 
     func run() throws {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("the dashboard needs a terminal; for scripts use `prunetop run --headless`")
         }
-        let setup = try RunSetup.make(recipe, training: training, defaults: ("magnitude", 0.9))
+        let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("magnitude", 0.9))
         let (config, dataset) = (setup.config, setup.dataset)
         var options = DashboardApp.Options()
         options.colorChoice = color
         options.ascii = ascii
         options.themeName = theme
         options.initialMessage = setup.notice
-        let trainer = try Trainer(config: config, dataset: dataset)
+        for path in overlay {
+            do { options.overlay += try HillOverlay.points(fromFile: path) } catch { throw ValidationError("--overlay: \(error)") }
+        }
+        options.checkpointDirectory = control.directory
+        let trainer = try setup.makeTrainer()
+        if let jsonl {
+            let recorder = try RunRecorder(path: jsonl, config: config, dataset: dataset)
+            options.onEvent = { recorder.record($0) }
+            options.onSnapshot = { recorder.progress($0) }
+        }
         let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
                                           classCount: dataset.classCount, seed: config.seed)
         let outcome = try DashboardApp(trainer: trainer, model: model, options: options).run()

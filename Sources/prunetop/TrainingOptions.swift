@@ -46,6 +46,12 @@ struct TrainingOptions: ParsableArguments {
     @OptionGroup(title: "Sparsity")
     var sparsityOptions: SparsityOptions
 
+    /// No training flag was given (a resumed run takes none).
+    var isEmpty: Bool {
+        [model, data, lrSchedule, optimizer].allSatisfy { $0 == nil } && [epochs, batch, warmupSteps, threads, evalEvery].allSatisfy { $0 == nil }
+            && lr == nil && momentum == nil && weightDecay == nil && seed == nil && sparsityOptions.isEmpty
+    }
+
     /// The run the flags describe, from the defaults (no recipe).
     func makeConfig(defaultMethod: String = "dense", defaultTarget: Double = 0) throws -> RunConfig {
         var config = RunConfig()

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 import XCTest
 
 /// The real dashboard in a real terminal: tmux runs prunetop, send-keys types, and
@@ -60,8 +61,9 @@ final class DashboardTmuxTests: XCTestCase {
 
     func testTheDashboardStartsSteersResizesAndQuitsCleanly() throws {
         guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
-        let exitFile = PrunetopProcess.temporaryPath("exit")
-        let command = "TERM=xterm-256color \(binary) --data embedded --epochs 5000; echo EXIT=$? > \(exitFile); sleep 30"
+        let exitFile = PrunetopProcess.temporaryPath("exit"), checkpoints = PrunetopProcess.temporaryPath("checkpoints")
+        let command = "TERM=xterm-256color \(binary) --data embedded --epochs 5000 --checkpoint-dir \(checkpoints); "
+            + "echo EXIT=$? > \(exitFile); sleep 30"
         try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
         let titles = ["Sparsity", "Weights", "Occam's hill", "Speedup", "Loss", "Knobs"]
         try waitForScreen("the six panels and a running status line") { screen in
@@ -76,6 +78,13 @@ final class DashboardTmuxTests: XCTestCase {
         try waitForScreen("the method to change") { screen in
             screen.contains("method magnitude → random") && screen.split(separator: "\n").first?.contains("random") == true
         }
+
+        try tmux(["send-keys", "-t", session, "S"])
+        try waitForScreen("the checkpoint the S key saved") { $0.contains("checkpoint saved to \(checkpoints)/dashboard-") }
+        let saved = try FileManager.default.contentsOfDirectory(atPath: checkpoints)
+        XCTAssertEqual(saved.count, 1)
+        XCTAssertEqual(try Checkpoint.read(from: checkpoints + "/" + saved[0]).config.sparsity.method, "random",
+                       "the checkpoint has the method the knob set")
 
         try tmux(["send-keys", "-t", session, "?"])
         try waitForScreen("the help overlay") { $0.contains("cycle method") && $0.contains("rewind") }

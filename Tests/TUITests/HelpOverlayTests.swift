@@ -27,10 +27,10 @@ final class HelpOverlayTests: XCTestCase {
     func testCentredFramedBoxFitsEightyByTwentyFour() {
         let screen = render()
         let box = HelpOverlay.frame(in: screen.bounds, glyphs: .unicode)
-        XCTAssertEqual(box, Rect(x: 20, y: 0, width: 40, height: 24))
-        XCTAssertEqual(screen.text(row: 0), String(repeating: "~", count: 20) + "╭─ Help " + String(repeating: "─", count: 31) + "╮" + String(repeating: "~", count: 20))
-        XCTAssertEqual(screen.text(row: 1), String(repeating: "~", count: 20) + "│ q          quit (asks if running)    │" + String(repeating: "~", count: 20))
-        XCTAssertEqual(screen.text(row: 22), String(repeating: "~", count: 20) + "│            any key closes            │" + String(repeating: "~", count: 20))
+        XCTAssertEqual(box, Rect(x: 20, y: 0, width: 39, height: 24))
+        XCTAssertEqual(screen.text(row: 0), String(repeating: "~", count: 20) + "╭─ Help " + String(repeating: "─", count: 30) + "╮" + String(repeating: "~", count: 21))
+        XCTAssertEqual(screen.text(row: 1), String(repeating: "~", count: 20) + "│ q          quit (asks if running)   │" + String(repeating: "~", count: 21))
+        XCTAssertEqual(screen.text(row: 22), String(repeating: "~", count: 20) + "│           any key closes            │" + String(repeating: "~", count: 21))
         XCTAssertEqual(screen.text(row: 23).filter { $0 != "~" }.first, "╰")
         XCTAssertEqual(screen[22, 1].style.foreground, Theme.fallback.color(.highlight), "keys are highlighted")
         XCTAssertTrue(screen[22, 1].style.bold)
@@ -38,7 +38,7 @@ final class HelpOverlayTests: XCTestCase {
 
     func testBiggerScreensCentreAndShortOnesUseTwoColumns() {
         let big = HelpOverlay.frame(in: Rect(x: 0, y: 0, width: 200, height: 60), glyphs: .unicode)
-        XCTAssertEqual(big, Rect(x: 80, y: 18, width: 40, height: 24))
+        XCTAssertEqual(big, Rect(x: 80, y: 18, width: 39, height: 24))
         let short = render(width: 100, height: 16, glyphs: .ascii)
         let box = HelpOverlay.frame(in: short.bounds, glyphs: .ascii)
         XCTAssertEqual(box.height, 14)

@@ -50,13 +50,13 @@ final class OccamsHillViewTests: XCTestCase {
     }
 
     func testLogDensityAxis() {
-        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0, decades: 2), 0)
-        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.9, decades: 2), 0.5, accuracy: 1e-12)
-        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.99, decades: 2), 1, accuracy: 1e-12)
-        XCTAssertEqual(OccamsHillView.axisPosition(sparsity: 0.9999, decades: 2), 1)
-        XCTAssertEqual(OccamsHillView.decadeCount([0.5, 0.9]), 2)
-        XCTAssertEqual(OccamsHillView.decadeCount([0.995]), 3)
-        XCTAssertEqual(OccamsHillView.decadeCount([0.999999, 1]), 4)
+        XCTAssertEqual(SparsityAxis.position(sparsity: 0, decades: 2), 0)
+        XCTAssertEqual(SparsityAxis.position(sparsity: 0.9, decades: 2), 0.5, accuracy: 1e-12)
+        XCTAssertEqual(SparsityAxis.position(sparsity: 0.99, decades: 2), 1, accuracy: 1e-12)
+        XCTAssertEqual(SparsityAxis.position(sparsity: 0.9999, decades: 2), 1)
+        XCTAssertEqual(SparsityAxis.decades(for: [0.5, 0.9]), 2)
+        XCTAssertEqual(SparsityAxis.decades(for: [0.995]), 3)
+        XCTAssertEqual(SparsityAxis.decades(for: [0.999999, 1]), 4)
     }
 
     func testWithoutABaselineThereAreNoRegions() {

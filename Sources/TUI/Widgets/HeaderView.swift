@@ -64,7 +64,7 @@ public struct HeaderStatus: Sendable, Equatable {
         self.init(method: sparsity.method, variant: variant, phase: sparsity.phase, epoch: snapshot.epoch,
                   totalEpochs: snapshot.totalSteps / max(snapshot.stepsPerEpoch, 1), step: snapshot.step, totalSteps: snapshot.totalSteps,
                   targetSparsity: sparsity.target, actualSparsity: sparsity.measured,
-                  compression: kept > 0 ? Double(total) / Double(kept) : nil, loss: snapshot.recentLoss,
+                  compression: kept > 0 && total > 0 ? Double(total) / Double(kept) : nil, loss: snapshot.recentLoss,
                   testAccuracy: snapshot.testAccuracy, samplesPerSecond: snapshot.samplesPerSecond,
                   secondsRemaining: snapshot.state == .running && !paused ? snapshot.estimatedSecondsRemaining : nil,
                   state: state)

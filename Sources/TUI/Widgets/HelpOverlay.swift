@@ -35,7 +35,7 @@ public enum HelpOverlay {
             Entry("i", "input-pixel map on / off"),
             Entry("r", "rewind (lottery)"),
             Entry("t", "cycle theme"),
-            Entry("S", "save checkpoint (not yet)"),
+            Entry("S", "save checkpoint"),
             Entry("click", "focus panel, pick knob"),
             Entry("wheel", "change knob under it"),
         ]

@@ -57,12 +57,12 @@ public enum OccamsHillView {
         }
         guard !plot.isEmpty else { return }
 
-        let decades = decadeCount(hill.points.map(\.sparsity))
+        let decades = SparsityAxis.decades(for: hill.points.map(\.sparsity))
         if tickRows == 1 { drawTicks(into: &screen, y: area.maxY - 1, plot: plot, clip: area, decades: decades, theme: theme) }
 
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         func pixel(_ point: HillPoint) -> (x: Int, y: Int) {
-            (Int((axisPosition(sparsity: point.sparsity, decades: decades) * Double(canvas.pixelWidth - 1)).rounded()),
+            (Int((SparsityAxis.position(sparsity: point.sparsity, decades: decades) * Double(canvas.pixelWidth - 1)).rounded()),
              Int(((range.upperBound - shown(point.accuracy)) / span * Double(canvas.pixelHeight - 1)).rounded()))
         }
         if let baseline = hill.denseBaseline {
@@ -89,19 +89,6 @@ public enum OccamsHillView {
         for point in hill.points where point.runID != liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
         for point in live { mark(point, glyphs.isUnicode ? "●" : "o", .accuracy) }
         if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
-    }
-
-    /// Where `sparsity` sits on the x axis, 0...1: log10(1 / density) / decades, clamped.
-    public static func axisPosition(sparsity: Double, decades: Int) -> Double {
-        let density = max(1 - min(max(sparsity, 0), 1), pow(10, -Double(decades)))
-        return min(-log10(density) / Double(decades), 1)
-    }
-
-    /// Decades the axis spans: 2 (to 99%), more when points go further, at most 4.
-    public static func decadeCount(_ sparsities: [Double]) -> Int {
-        let densest = sparsities.filter { $0 < 1 && $0.isFinite }.max() ?? 0
-        let needed = densest > 0 ? Int((-log10(1 - densest) - 1e-9).rounded(.up)) : 0
-        return min(max(needed, 2), 4)
     }
 
     /// "accuracy  base 89.1%  knee 93.2%" (or "error ..."; "no dense baseline yet").

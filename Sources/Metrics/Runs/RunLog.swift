@@ -1,0 +1,128 @@
+import Foundation
+
+/// A run's JSONL log as written by `prunetop run --jsonl` (and the dashboard): its start,
+/// evaluations and end, for sweeps, overlays and export. Unknown events are skipped, so
+/// logs from newer versions still read.
+public struct RunLog: Sendable {
+    public struct Evaluation: Sendable, Equatable {
+        public var step: Int
+        public var epoch: Double
+        /// Measured over the prunable weights, and the schedule's target at that step.
+        public var sparsity: Double
+        public var target: Double
+        /// The engine's phase name ("dense", "pruning", "fine-tune", ...).
+        public var phase: String
+        public var testAccuracy: Double?
+        public var testLoss: Double?
+        public var trainLoss: Double
+        public var learningRate: Double
+        public var layers: [Layer]
+    }
+
+    public struct Layer: Sendable, Equatable {
+        public var name: String
+        /// The weight tensor's dimensions ([out, in] for Dense); empty in older logs.
+        public var shape: [Int] = []
+        public var parameters: Int
+        public var nonzero: Int
+        /// The layer's own target sparsity under the layer budget; nil when it has none.
+        public var target: Double?
+        /// Absent from older logs.
+        public var histogram: Histogram?
+        public var sparsity: Double { parameters == 0 ? 0 : 1 - Double(nonzero) / Double(parameters) }
+    }
+
+    /// A layer's weights in equal bins over [lower, upper], kept and pruned counted apart.
+    public struct Histogram: Sendable, Equatable {
+        public var lower: Double
+        public var upper: Double
+        public var kept: [Int]
+        public var pruned: [Int]
+
+        init?(_ object: [String: Any]?) {
+            guard let object, let lower = object["lower"] as? Double, let upper = object["upper"] as? Double,
+                  let kept = object["kept"] as? [Int], let pruned = object["pruned"] as? [Int], kept.count == pruned.count
+            else { return nil }
+            (self.lower, self.upper, self.kept, self.pruned) = (lower, upper, kept, pruned)
+        }
+    }
+
+    public var path: String
+    public var method: String?
+    /// The final target sparsity the run was configured with.
+    public var finalTarget: Double?
+    public var evaluations: [Evaluation] = []
+    /// "done", "stopped" or "diverged", when the run ended.
+    public var outcome: String?
+    public var finalAccuracy: Double?
+    public var finalSparsity: Double?
+
+    public init(path: String) throws {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw RunLogError(path: path, line: nil, problem: "cannot read the file")
+        }
+        try self.init(text: text, path: path)
+    }
+
+    public init(text: String, path: String) throws {
+        self.path = path
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
+            }
+            let fields = JSONFields(object: object, path: path, line: index + 1)
+            switch object["event"] as? String {
+            case "start":
+                let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
+                method = sparsity?["method"] as? String
+                finalTarget = sparsity?["target"] as? Double
+            case "eval":
+                let layers = (object["layers"] as? [[String: Any]] ?? []).map {
+                    Layer(name: $0["name"] as? String ?? "?", shape: $0["shape"] as? [Int] ?? [], parameters: $0["params"] as? Int ?? 0,
+                          nonzero: $0["nonzero"] as? Int ?? 0, target: $0["target"] as? Double,
+                          histogram: Histogram($0["histogram"] as? [String: Any]))
+                }
+                evaluations.append(Evaluation(
+                    step: try fields.int("step"), epoch: try fields.number("epoch"), sparsity: try fields.number("sparsity"),
+                    target: try fields.number("target"), phase: object["phase"] as? String ?? "?",
+                    testAccuracy: object["test_acc"] as? Double, testLoss: object["test_loss"] as? Double,
+                    trainLoss: object["train_loss"] as? Double ?? .nan, learningRate: object["lr"] as? Double ?? .nan, layers: layers))
+            case "done", "stopped", "diverged":
+                outcome = object["event"] as? String
+                finalAccuracy = object["test_acc"] as? Double
+                finalSparsity = object["sparsity"] as? Double
+            default:
+                continue
+            }
+        }
+    }
+}
+
+public struct RunLogError: Error, CustomStringConvertible, Equatable {
+    public var path: String
+    public var line: Int?
+    public var problem: String
+
+    public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(problem)" }
+}
+
+/// Typed reads of one JSON object, with errors that name the file, line and key.
+struct JSONFields {
+    let object: [String: Any]
+    let path: String
+    let line: Int
+
+    func number(_ key: String) throws -> Double {
+        guard let value = object[key] as? Double else {
+            throw RunLogError(path: path, line: line, problem: "\(key): expected a number")
+        }
+        return value
+    }
+
+    func int(_ key: String) throws -> Int {
+        guard let value = object[key] as? Int else {
+            throw RunLogError(path: path, line: line, problem: "\(key): expected an integer")
+        }
+        return value
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+
+/// The whole Occam's hill from a sweep: one run per final sparsity, each summarised as the
+/// accuracy right after pruning and after fine-tuning, placed in the A/B/C regions
+/// against the dense baseline, with the knee and the parameter slack.
+public struct SweepTable: Sendable, Equatable {
+    public struct Row: Sendable, Equatable {
+        /// The final sparsity asked for, and the one measured at the end.
+        public var target: Double
+        public var sparsity: Double
+        /// At the first evaluation where the measured sparsity reached the run's final
+        /// value (before fine-tuning); nil when no evaluation fell there.
+        public var accuracyAfterPruning: Double?
+        /// At the end of the run.
+        public var accuracyAfterFineTuning: Double
+        public var region: HillRegion?
+        public var isKnee: Bool
+        /// The run's log, relative to the table.
+        public var log: String
+    }
+
+    public var rows: [Row]
+    public var denseBaseline: Double?
+    /// Parameter slack at 0%, 1% and 5% relative accuracy loss.
+    public var slack: (zero: Double?, onePercent: Double?, fivePercent: Double?)
+    public var knee: Double?
+
+    public static func == (a: SweepTable, b: SweepTable) -> Bool {
+        a.rows == b.rows && a.denseBaseline == b.denseBaseline && a.knee == b.knee && a.slack.zero == b.slack.zero
+            && a.slack.onePercent == b.slack.onePercent && a.slack.fivePercent == b.slack.fivePercent
+    }
+
+    /// Builds the table from finished runs (target, log). The dense baseline is the final
+    /// accuracy of the target-0 run when there is one, else of the runs' last dense-phase
+    /// evaluations.
+    public init(runs: [(target: Double, log: RunLog, logName: String)]) {
+        var hill = OccamsHill()
+        for (_, log, name) in runs {
+            for evaluation in log.evaluations where evaluation.phase == "dense" && evaluation.sparsity == 0 {
+                if let accuracy = evaluation.testAccuracy {
+                    hill.record(HillPoint(sparsity: 0, accuracy: accuracy, phase: .dense, runID: name, step: evaluation.step))
+                }
+            }
+        }
+        if let dense = runs.first(where: { $0.target == 0 }), let accuracy = dense.log.finalAccuracy {
+            hill.baselineOverride = accuracy
+        }
+        var rows: [Row] = []
+        for (target, log, name) in runs.sorted(by: { $0.target < $1.target }) {
+            guard let final = log.finalAccuracy else { continue }
+            let sparsity = log.finalSparsity ?? log.evaluations.last?.sparsity ?? 0
+            let afterPruning = target == 0 ? nil : log.evaluations.first { abs($0.sparsity - sparsity) <= 0.005 }?.testAccuracy
+            hill.record(HillPoint(sparsity: sparsity, accuracy: final, phase: target == 0 ? .dense : .afterFineTuning, runID: name))
+            rows.append(Row(target: target, sparsity: sparsity, accuracyAfterPruning: afterPruning,
+                            accuracyAfterFineTuning: final, region: nil, isKnee: false, log: name))
+        }
+        let knee = hill.knee
+        for i in rows.indices {
+            rows[i].region = hill.region(ofAccuracy: rows[i].accuracyAfterFineTuning)
+            rows[i].isKnee = knee.map { $0.runID == rows[i].log } ?? false
+        }
+        self.rows = rows
+        denseBaseline = hill.denseBaseline
+        slack = hill.standardSlack
+        self.knee = knee?.sparsity
+    }
+
+    /// Reads back the table `prunetop sweep` wrote as JSONL; nil when the text has no
+    /// `sweep_point` line (it is not a sweep).
+    public init?(jsonLines text: String, path: String) throws {
+        self.init(runs: [])
+        var isSweep = false
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
+            }
+            let fields = JSONFields(object: object, path: path, line: index + 1)
+            switch object["event"] as? String {
+            case "sweep_point":
+                isSweep = true
+                rows.append(Row(target: try fields.number("target"), sparsity: try fields.number("sparsity"),
+                                accuracyAfterPruning: object["accuracy_after_pruning"] as? Double,
+                                accuracyAfterFineTuning: try fields.number("accuracy_after_fine_tuning"),
+                                region: (object["region"] as? String).flatMap(HillRegion.init(rawValue:)),
+                                isKnee: object["knee"] as? Bool ?? false, log: object["log"] as? String ?? ""))
+                denseBaseline = object["dense_baseline"] as? Double
+            case "sweep_summary":
+                denseBaseline = object["dense_baseline"] as? Double
+                knee = object["knee"] as? Double
+                slack = (object["parameter_slack_0"] as? Double, object["parameter_slack_1pct"] as? Double,
+                         object["parameter_slack_5pct"] as? Double)
+            default:
+                continue
+            }
+        }
+        if !isSweep { return nil }
+    }
+
+    public static let csvHeader = "target,sparsity,accuracy_after_pruning,accuracy_after_fine_tuning,dense_baseline,region,knee,"
+        + "parameter_slack_0,parameter_slack_1pct,parameter_slack_5pct,log"
+
+    public var csv: String {
+        func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }
+        let lines = rows.map { row in
+            [number(row.target), number(row.sparsity), number(row.accuracyAfterPruning), number(row.accuracyAfterFineTuning),
+             number(denseBaseline), row.region?.rawValue ?? "", row.isKnee ? "yes" : "no",
+             number(slack.zero), number(slack.onePercent), number(slack.fivePercent), RunExport.field(row.log)].joined(separator: ",")
+        }
+        return ([Self.csvHeader] + lines).joined(separator: "\n") + "\n"
+    }
+
+    /// One JSON object per row ("event": "sweep_point"), then a summary line.
+    public var jsonLines: String {
+        func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "null" }
+        var lines = rows.map { row in
+            "{\"event\":\"sweep_point\",\"target\":\(number(row.target)),\"sparsity\":\(number(row.sparsity)),"
+                + "\"accuracy_after_pruning\":\(number(row.accuracyAfterPruning)),"
+                + "\"accuracy_after_fine_tuning\":\(number(row.accuracyAfterFineTuning)),"
+                + "\"dense_baseline\":\(number(denseBaseline)),\"region\":\(row.region.map { "\"\($0.rawValue)\"" } ?? "null"),"
+                + "\"knee\":\(row.isKnee),\"log\":\(Self.quoted(row.log))}"
+        }
+        lines.append("{\"event\":\"sweep_summary\",\"dense_baseline\":\(number(denseBaseline)),\"knee\":\(number(knee)),"
+                     + "\"parameter_slack_0\":\(number(slack.zero)),\"parameter_slack_1pct\":\(number(slack.onePercent)),"
+                     + "\"parameter_slack_5pct\":\(number(slack.fivePercent))}")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
+        return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
+    }
+}

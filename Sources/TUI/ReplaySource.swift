@@ -1,0 +1,90 @@
+import Foundation
+import Metrics
+import Training
+
+/// Plays a recorded run (`ReplayTimeline`) through the dashboard at an adjustable speed:
+/// recorded time advances with the wall clock times `speed`; pause, single-step to the
+/// next recorded moment, faster and slower.
+public final class ReplaySource: DashboardSource {
+    public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64]
+
+    private let timeline: ReplayTimeline
+    private var position: Double
+    private var resumedAt = Date()
+    private var positionAtResume: Double
+    public private(set) var isPaused = false
+    public private(set) var speed: Double
+
+    public init(timeline: ReplayTimeline, speed: Double = 4) {
+        self.timeline = timeline
+        position = timeline.moments.first?.seconds ?? 0
+        positionAtResume = position
+        self.speed = speed
+    }
+
+    public var playback: ReplaySource? { self }
+
+    /// Recorded seconds reached now.
+    private var now: Double {
+        isPaused ? position : positionAtResume + Date().timeIntervalSince(resumedAt) * speed
+    }
+
+    private var index: Int {
+        let reached = now
+        return max((timeline.moments.lastIndex { $0.seconds <= reached } ?? 0), 0)
+    }
+
+    public var isAtEnd: Bool { index == timeline.moments.count - 1 }
+
+    public var latestSnapshot: TrainingSnapshot? {
+        var snapshot = timeline.moments[index].snapshot
+        if isPaused && !snapshot.state.isTerminal { snapshot.state = .paused }
+        snapshot.message = "replay \(Self.format(speed))x \(isPaused ? "paused" : "playing"): space pause, s step, + / - speed, q quit"
+        return snapshot
+    }
+
+    public func recordedFrame(for snapshot: TrainingSnapshot) -> RecordedFrame? {
+        timeline.moments[...index].last { $0.frame != nil && $0.snapshot.step <= snapshot.step }?.frame
+    }
+
+    public func start() { resumedAt = Date() }
+
+    public func send(_ command: TrainerCommand) {
+        switch command {
+        case .pause: pause()
+        case .resume: resume()
+        case .step:
+            let next = min(index + 1, timeline.moments.count - 1)
+            pause()
+            position = timeline.moments[next].seconds
+        default: break
+        }
+    }
+
+    public func waitUntilFinished(timeout seconds: Double) -> Bool { true }
+
+    /// One step along `speeds` (+1 faster, -1 slower), keeping the current position.
+    public func changeSpeed(by steps: Int) {
+        let current = Self.speeds.firstIndex(of: speed) ?? 2
+        let next = Self.speeds[min(max(current + steps, 0), Self.speeds.count - 1)]
+        positionAtResume = now
+        resumedAt = Date()
+        position = positionAtResume
+        speed = next
+    }
+
+    private func pause() {
+        guard !isPaused else { return }
+        position = now
+        isPaused = true
+    }
+
+    private func resume() {
+        guard isPaused else { return }
+        positionAtResume = position
+        resumedAt = Date()
+        isPaused = false
+    }
+
+    static func format(_ speed: Double) -> String { speed == speed.rounded() ? String(Int(speed)) : String(speed) }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Metrics
+
+/// `prunetop export LOG`: a run log or a sweep table as CSV files and an SVG of Occam's hill.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a run log or a sweep table as CSV (pandas, spreadsheets) and Occam's hill as SVG.",
+        discussion: """
+        From a run log (prunetop run --jsonl): evaluations.csv, layers.csv and histograms.csv, \
+        and the run's evaluations on the hill. From a sweep (DIR/sweep.jsonl): sweep.csv, and \
+        the points after fine-tuning and after pruning on the hill.
+        """)
+
+    @Argument(help: ArgumentHelp("A run's JSONL log, or a sweep's sweep.jsonl.", valueName: "log"))
+    var log: String
+
+    @Option(help: ArgumentHelp("Directory for the CSV files (created when missing).", valueName: "dir"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp("SVG file of Occam's hill.", valueName: "file"))
+    var svg: String?
+
+    func validate() throws {
+        guard csv != nil || svg != nil else { throw ValidationError("give --csv DIR, --svg FILE or both") }
+    }
+
+    func run() throws {
+        let input: RunExport.Input
+        do { input = try RunExport.read(path: log) } catch { throw ValidationError("\(error)") }
+        if let csv {
+            try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
+            for file in RunExport.csvFiles(input) {
+                let path = (csv as NSString).appendingPathComponent(file.name)
+                try file.contents.write(toFile: path, atomically: true, encoding: .utf8)
+                print("wrote \(path)")
+            }
+        }
+        if let svg {
+            let chart = switch input {
+            case let .run(runLog): HillSVG.run(runLog)
+            case let .sweep(table, path, method): HillSVG.sweep(table, name: Self.sweepName(path), method: method)
+            }
+            try chart.document.write(toFile: svg, atomically: true, encoding: .utf8)
+            print("wrote \(svg)")
+        }
+    }
+
+    /// "sweep-lenet/sweep.jsonl": the file name alone says nothing about which sweep it is.
+    private static func sweepName(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Metrics
+import Training
+
+/// Writes a run's JSONL log as it goes (flushed line by line): the trainer's events, with
+/// each evaluation's panels (`RecordedFrame`), and progress lines between evaluations, so
+/// `prunetop replay` can show the run again and `export` can tabulate it.
+final class RunRecorder: @unchecked Sendable {
+    private let log: RunLogWriter
+    private let config: RunConfig
+    private let dataset: ImageDataset
+    private let lock = NSLock()
+    private var frameState: DashboardFrameState
+    private var lastProgressStep = -1
+
+    init(path: String, config: RunConfig, dataset: ImageDataset) throws {
+        log = try RunLogWriter(path: path)
+        self.config = config
+        self.dataset = dataset
+        let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
+                                          classCount: dataset.classCount, seed: config.seed)
+        frameState = DashboardFrameState(model: model)
+    }
+
+    var path: String { log.path }
+
+    /// Call from the trainer's event callback. `diverged` tells a stop after divergence apart.
+    func record(_ event: TrainerEvent, diverged: Bool = false) {
+        switch event {
+        case let .started(snapshot): log.write(RunEventJSON.start(config: config, dataset: dataset, snapshot: snapshot))
+        case let .evaluated(snapshot):
+            let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
+            log.write(RunEventJSON.evaluation(snapshot, frame: frame))
+        case let .finished(snapshot): log.write(RunEventJSON.end("done", snapshot))
+        case let .stopped(snapshot): log.write(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot))
+        case let .diverged(snapshot): log.write(RunEventJSON.progress(snapshot))
+        case let .checkpointSaved(path, snapshot):
+            log.write(.object([("event", .string("checkpoint")), ("step", .int(snapshot.step)), ("path", .string(path))]))
+        case let .checkpointFailed(path, reason, snapshot):
+            log.write(.object([("event", .string("checkpoint_failed")), ("step", .int(snapshot.step)), ("path", .string(path)),
+                               ("reason", .string(reason))]))
+        case let .commandApplied(description, snapshot):
+            log.write(.object([("event", .string("command")), ("step", .int(snapshot.step)), ("message", .string(description))]))
+        }
+    }
+
+    /// Call a few times a second with the latest snapshot; writes when the step moved.
+    func progress(_ snapshot: TrainingSnapshot) {
+        let due = lock.withLock {
+            guard snapshot.step != lastProgressStep else { return false }
+            lastProgressStep = snapshot.step
+            return true
+        }
+        if due { log.write(RunEventJSON.progress(snapshot)) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import Metrics
+import Training
+import TUI
+import XCTest
+
+/// A run recorded by the real binary, played back: the timeline has every evaluation with
+/// its panels, the replay source steps, pauses and changes speed, and the dashboard draws
+/// the recorded run's panels from it.
+final class ReplayTests: XCTestCase {
+    func testARecordedRunDrivesTheDashboardsState() throws {
+        let log = PrunetopProcess.temporaryPath("replay.jsonl")
+        let result = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "3", "--batch", "64", "--method", "magnitude",
+                                              "--sparsity", "0.9", "--schedule", "oneshot:22", "--eval-every", "11", "--jsonl", log])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let timeline = try ReplayTimeline(path: log)
+        XCTAssertEqual(timeline.model, "lenet300")
+        let evaluations = timeline.moments.filter { $0.frame != nil }
+        XCTAssertEqual(evaluations.map(\.snapshot.step), [11, 22, 33, 44, 55, 66])
+        XCTAssertEqual(evaluations.first?.snapshot.sparsity.measured, 0)
+        XCTAssertEqual(try XCTUnwrap(evaluations.last?.snapshot.sparsity.measured), 0.9, accuracy: 0.001)
+        let lastFrame = try XCTUnwrap(evaluations.last?.frame)
+        XCTAssertEqual(lastFrame.heatmaps.keys.sorted(), ["fc1.weight", "fc2.weight", "fc3.weight"])
+        XCTAssertEqual(lastFrame.heatmaps["fc1.weight"]?.rows, RecordedFrame.heatmapRows)
+        XCTAssertEqual(lastFrame.histograms["fc1.weight"]?.total.reduce(0, +), 235_200)
+        XCTAssertEqual(lastFrame.inputMap?.rows, 28)
+        XCTAssertEqual(timeline.moments.last?.snapshot.state, .finished)
+        XCTAssertEqual(timeline.moments.map(\.seconds), timeline.moments.map(\.seconds).sorted(), "in recorded order")
+
+        let replay = ReplaySource(timeline: timeline, speed: 1)
+        replay.start()
+        replay.send(.step(count: 1))
+        XCTAssertTrue(replay.isPaused)
+        XCTAssertEqual(replay.latestSnapshot?.state, .paused)
+        var stepped: [Int] = []
+        while !replay.isAtEnd {
+            replay.send(.step(count: 1))
+            stepped.append(try XCTUnwrap(replay.latestSnapshot?.step))
+        }
+        XCTAssertEqual(stepped, stepped.sorted(), "steps move forward")
+        XCTAssertEqual(stepped.last, 66)
+        XCTAssertEqual(replay.latestSnapshot?.state, .finished)
+        replay.changeSpeed(by: 1)
+        XCTAssertEqual(replay.speed, 2)
+        XCTAssertTrue(replay.latestSnapshot?.message?.hasPrefix("replay 2x paused") == true)
+
+        // The panels of the last evaluation, drawn as the dashboard draws them.
+        let snapshot = try XCTUnwrap(replay.latestSnapshot)
+        let frame = try XCTUnwrap(replay.recordedFrame(for: snapshot))
+        var hillState = DashboardFrameState(model: try ModelCatalog.make("lenet300", inputShape: timeline.imageShape,
+                                                                         classCount: timeline.classCount, seed: 0))
+        var history = RunHistory()
+        for moment in timeline.moments {
+            history.record(moment.snapshot)
+            hillState.recordHillPoint(moment.snapshot, sparsity: moment.snapshot.sparsity.measured)
+        }
+        XCTAssertEqual(hillState.hill.points.count, 6, "one hill point per evaluation")
+        var screen = Screen(width: 120, height: 40)
+        DashboardView.draw(DashboardModel(snapshot: snapshot, frame: frame.dashboardFrame, hill: hillState.hill, history: history,
+                                          state: DashboardState()),
+                           into: &screen, theme: .fallback, glyphs: .unicode)
+        let text = screen.lines.joined(separator: "\n")
+        for expected in ["FINISHED", "fc1.weight 300×784  ", "sparsity 0.900 of 0.900", "10.0x", "est. train"] {
+            XCTAssertTrue(text.contains(expected), "\(expected) missing; header: \(screen.lines.first ?? "")")
+        }
+    }
+
+    func testALogWithoutRecordedMomentsIsRefused() throws {
+        let path = PrunetopProcess.temporaryPath("empty.jsonl")
+        try "{\"event\":\"start\",\"total_steps\":10,\"steps_per_epoch\":5}\nnot json\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ReplayTimeline(path: path)) { error in
+            XCTAssertEqual("\(error)", "\(path):2: expected one JSON object per line")
+        }
+    }
+}
