@@ -8,13 +8,15 @@ public enum EvaluationPhase: String, Sendable, Equatable, CaseIterable {
     /// After the fine-tuning phase (or a frozen mask) has had its turn.
     case afterFineTuning = "after fine-tuning"
 
-    /// Reads the engine's phase name (SparsitySnapshot.phase): "dense" with no measured
-    /// sparsity is dense; "fine-tune" and "frozen" are after fine-tuning; anything else
+    /// Reads the engine's phase name (SparsitySnapshot.phase): "dense" (or lottery's
+    /// "round 1/R") with no measured sparsity is dense; "fine-tune" and "frozen" are after fine-tuning; anything else
     /// ("pruning", "sparse", "rewind", a re-densified IHT/DSD phase with sparsity left...)
     /// counts as after pruning.
     public init(snapshotPhase: String, measuredSparsity: Double) {
         switch snapshotPhase {
         case "dense" where measuredSparsity == 0: self = .dense
+        // Lottery's first round trains the dense network towards its first prune.
+        case _ where measuredSparsity == 0 && snapshotPhase.hasPrefix("round 1/"): self = .dense
         case "fine-tune", "frozen": self = .afterFineTuning
         default: self = .afterPruning
         }

@@ -15,6 +15,8 @@ public struct Recipe: Sendable, Equatable {
     public var learningRateStepGamma: Float
     /// The sparsity schedule; nil takes the method's default.
     public var schedule: ScheduleSpec?
+    /// Where the schedule is written, for problems found once positions are in steps.
+    public var scheduleLocation: RecipeLocation?
 
     /// A sparsity schedule with its positions as written.
     public enum ScheduleSpec: Sendable, Equatable {
@@ -32,6 +34,7 @@ public struct Recipe: Sendable, Equatable {
         learningRateStepEvery = nil
         learningRateStepGamma = 0.1
         schedule = nil
+        scheduleLocation = nil
     }
 
     /// `RunConfig.dataDirectory`: "embedded", or an IDX directory (Fashion-MNIST's for

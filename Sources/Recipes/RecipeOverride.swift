@@ -2,7 +2,8 @@
 /// is validated, so an override is checked exactly like the file. Under
 /// `budget.layers` the rest of the path is one tensor name (`budget.layers.fc1.weight=0.95`).
 /// A `method` or `budget` written as a single name becomes a mapping when an override
-/// sets one of its keys (`--set method.alpha=0.5`).
+/// sets one of its keys (`--set method.alpha=0.5`). A value of `~` or `null` removes the key
+/// (its default applies), e.g. `--set optimizer.momentum=~` before switching to Adam.
 public struct RecipeOverride: Sendable, Equatable {
     public var path: [String]
     public var value: String
@@ -33,6 +34,7 @@ public struct RecipeOverride: Sendable, Equatable {
 
     private func set(_ path: ArraySlice<String>, in node: RecipeNode, parent: String) throws(RecipeErrors) -> RecipeNode {
         guard let key = path.first else { return .scalar(value, .override(text)) }
+        let removes = path.count == 1 && ["~", "null"].contains(value)
         let here = parent.isEmpty ? key : parent + "." + key
         var entries: [RecipeNode.Entry]
         var location = node.location
@@ -48,8 +50,8 @@ public struct RecipeOverride: Sendable, Equatable {
                                                  "cannot set '\(key)' inside it: it is a single value, not a mapping")])
         }
         if let index = entries.firstIndex(where: { $0.key == key }) {
-            entries[index].value = try set(path.dropFirst(), in: entries[index].value, parent: here)
-        } else {
+            if removes { entries.remove(at: index) } else { entries[index].value = try set(path.dropFirst(), in: entries[index].value, parent: here) }
+        } else if !removes {
             let fresh = RecipeNode.mapping([], .override(text))
             entries.append(RecipeNode.Entry(key: key, keyLocation: .override(text),
                                             value: try set(path.dropFirst(), in: fresh, parent: here)))

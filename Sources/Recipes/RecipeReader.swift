@@ -28,8 +28,11 @@ struct RecipeReader {
             methodNode = node
             readMethod(node, into: &config.sparsity)
         }
-        if let node = value(top, "schedule") { recipe.schedule = readSchedule(node, into: &config.sparsity) }
-        if let node = value(top, "budget") { config.sparsity.budget = readBudget(node, method: config.sparsity.method) }
+        if let node = value(top, "schedule") {
+            recipe.schedule = readSchedule(node, into: &config.sparsity)
+            recipe.scheduleLocation = node.location
+        }
+        if let node = value(top, "budget") { config.sparsity.budget = readBudget(node, method: config.sparsity.method, model: config.model) }
         if let node = value(top, "granularity"), let text = string(node, "granularity") {
             do { config.sparsity.granularity = try Granularity.parse(text) } catch {
                 report(node, "granularity", "expected \(Granularity.syntax), found '\(text)'")
@@ -61,6 +64,8 @@ struct RecipeReader {
         }
         if let node = value(section, "lr") {
             config.learningRate = Float(self.number(node, "optimizer.lr", 0...1e6, positive: true) ?? 0.05)
+        } else if name == "adam" {
+            config.learningRate = RunConfig.defaultAdamLearningRate
         }
         switch name {
         case "adam":
@@ -192,7 +197,7 @@ struct RecipeReader {
         }
     }
 
-    private mutating func readBudget(_ node: RecipeNode, method: String) -> LayerBudget? {
+    private mutating func readBudget(_ node: RecipeNode, method: String, model: String) -> LayerBudget? {
         var budget = MethodRegistry.descriptor(named: method)?.defaultBudget ?? LayerBudget(.global)
         let distributions = LayerBudget.Distribution.names + ["manual"]
         if case .scalar = node {
@@ -213,7 +218,14 @@ struct RecipeReader {
                 return nil
             }
             var sparsities: [String: Double] = [:]
+            let tensors = (try? ModelCatalog.make(model, inputShape: [1, 28, 28], classCount: 10, seed: 0))?.prunableParameters.map(\.name) ?? []
             for entry in mapping(layersNode, key: "budget.layers") ?? [] {
+                if !tensors.isEmpty && !tensors.contains(entry.key) {
+                    var message = "unknown tensor '\(entry.key)' of \(model)"
+                    if let suggestion = RecipeSchema.suggestion(for: entry.key, among: tensors) { message += "; did you mean '\(suggestion)'?" }
+                    report(entry.keyLocation, "budget.layers", message + " (tensors: \(tensors.joined(separator: ", ")))")
+                    continue
+                }
                 if let value = number(entry.value, "budget.layers.\(entry.key)", 0...1, openUpper: true) { sparsities[entry.key] = value }
             }
             budget.distribution = .manual(sparsities)

@@ -38,9 +38,11 @@ struct HeadlessRun {
         }
         let accuracy = final.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
         let rate = final.trainingSeconds > 0 ? Double(final.samplesSeen) / final.trainingSeconds : 0
-        print("\(config.model) on \(dataset.name): test accuracy \(accuracy) after \(config.epochs) epochs, "
+        let stoppedAsAsked = final.state == .stopped && config.stopAfterSteps.map { final.step >= $0 } == true
+        let length = stoppedAsAsked ? "\(Format.grouped(final.step)) steps (stopped as asked)" : "\(config.epochs) epochs"
+        print("\(config.model) on \(dataset.name): test accuracy \(accuracy) after \(length), "
               + "\(Format.grouped(Int(rate))) samples/s, \(String(format: "%.1f", final.elapsedSeconds)) s")
-        return final.state == .finished ? .finished : .stopped
+        return final.state == .finished || stoppedAsAsked ? .finished : .stopped
     }
 }
 

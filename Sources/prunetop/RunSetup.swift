@@ -96,11 +96,19 @@ struct RunSetup {
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: config.dataDirectory)
             return RunSetup(config: config, dataset: dataset, notice: notice, recipeText: nil, overrides: [], checkpoint: nil)
         }
-        let recipe = try RecipeFailure.load(path: path, overrides: recipeOptions.overrides)
+        var recipe = try RecipeFailure.load(path: path, overrides: recipeOptions.overrides)
+        // Positions in epochs resolve against the run's length: the flag comes first.
+        if let epochs = training.epochs { recipe.config.epochs = epochs }
         let dataDirectory = training.data ?? recipe.dataDirectory
         let dataset = try DataChoice.load(directory: dataDirectory)
         let batch = training.batch ?? recipe.config.batchSize
-        var config = recipe.runConfig(stepsPerEpoch: dataset.trainCount / max(batch, 1))
+        let stepsPerEpoch = dataset.trainCount / max(batch, 1)
+        var config = recipe.runConfig(stepsPerEpoch: stepsPerEpoch)
+        if let problem = config.sparsity.schedule?.validationError {
+            throw RecipeFailure.report(RecipeErrors([RecipeDiagnostic(
+                recipe.scheduleLocation ?? .file(path: path, line: 1, column: 1), key: "schedule",
+                "\(problem) (in steps, at \(stepsPerEpoch) steps an epoch)")]))
+        }
         config.dataDirectory = dataDirectory
         config = try training.apply(to: config)
         let text = try? String(contentsOfFile: path, encoding: .utf8)
@@ -117,11 +125,14 @@ struct RecipeFailure: Error, CustomStringConvertible {
     var description: String { errors.description }
 
     static func load(path: String, overrides: [String]) throws -> Recipe {
-        do { return try RecipeLoader.load(path: path, overrides: overrides) } catch {
-            let count = error.diagnostics.count
-            Terminal.standardError(error.description + "\n"
-                                   + "error: the recipe has \(count) problem\(count == 1 ? "" : "s"); nothing was run\n")
-            throw ExitCode(65)
-        }
+        do { return try RecipeLoader.load(path: path, overrides: overrides) } catch { throw report(error) }
+    }
+
+    /// Prints the problems; the error to throw.
+    static func report(_ errors: RecipeErrors) -> ExitCode {
+        let count = errors.diagnostics.count
+        Terminal.standardError(errors.description + "\n"
+                               + "error: the recipe has \(count) problem\(count == 1 ? "" : "s"); nothing was run\n")
+        return ExitCode(65)
     }
 }

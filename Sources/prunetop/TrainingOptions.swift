@@ -16,7 +16,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Samples per step (default: 128).")
     var batch: Int?
 
-    @Option(help: "Base learning rate (default: 0.05).")
+    @Option(help: "Base learning rate (default: 0.05 for sgd, 0.001 for adam).")
     var lr: Float?
 
     @Option(help: "Learning-rate schedule: constant, cosine, or step:EVERY:GAMMA (steps) (default: cosine).")
@@ -93,6 +93,7 @@ struct TrainingOptions: ParsableArguments {
                 config.optimizer = .adam(beta1: beta1, beta2: beta2, epsilon: epsilon, weightDecay: weightDecay ?? oldDecay)
             default:
                 config.optimizer = .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: weightDecay ?? 5e-4)
+                if lr == nil { config.learningRate = RunConfig.defaultAdamLearningRate }
             }
         }
         if let seed { config.seed = seed }

@@ -67,4 +67,21 @@ final class RecipeCommandLineTests: XCTestCase {
         XCTAssertEqual(orphan.status, 64)
         XCTAssertTrue(orphan.standardError.contains("--set: needs a recipe file to override"), orphan.standardError)
     }
+
+    func testTheEpochsFlagResizesEpochPositionsAndStepProblemsAreLocated() throws {
+        let recipe = try write("data: embedded\nepochs: 10\nbatch: 64\nmethod: magnitude\nschedule:\n  final: 0.9\n  kind: polynomial\n")
+        let log = PrunetopProcess.temporaryPath("short.jsonl")
+        let short = try PrunetopProcess.run(["run", recipe, "--epochs", "2", "--jsonl", log])
+        XCTAssertEqual(short.status, 0, short.standardError)
+        let done = try XCTUnwrap(try PrunetopProcess.jsonLines(log).last)
+        XCTAssertEqual(try XCTUnwrap(done["sparsity"] as? Double), 0.9, accuracy: 0.001,
+                       "the default schedule (10% to 60% of the run) fits the 2 epochs asked for")
+
+        let crossed = try write("data: embedded\nepochs: 2\nbatch: 64\nmethod: magnitude\nschedule:\n  final: 0.9\n"
+                                + "  kind: polynomial\n  begin: 1\n  end: 10 steps\n")
+        let result = try PrunetopProcess.run(["run", crossed])
+        XCTAssertEqual(result.status, 65)
+        XCTAssertEqual(result.standardError.split(separator: "\n").first.map(String.init),
+                       "\(crossed):6:3: schedule: need 0 <= begin <= end, got begin 22, end 10 (in steps, at 22 steps an epoch)")
+    }
 }

@@ -69,6 +69,8 @@ final class OccamsHillTests: XCTestCase {
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "dense", measuredSparsity: 0), .dense)
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "dense", measuredSparsity: 0.3), .afterPruning)
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "pruning", measuredSparsity: 0.3), .afterPruning)
+        XCTAssertEqual(EvaluationPhase(snapshotPhase: "round 1/5", measuredSparsity: 0), .dense, "lottery trains dense first")
+        XCTAssertEqual(EvaluationPhase(snapshotPhase: "round 2/5", measuredSparsity: 0.2), .afterPruning)
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "fine-tune", measuredSparsity: 0.9), .afterFineTuning)
         // 2 * sqrt(0.88 * 0.12 / 10,000)
         XCTAssertEqual(OccamsHill.binomialNoiseMargin(accuracy: 0.88, sampleCount: 10_000), 0.0064992307, accuracy: 1e-9)

@@ -22,6 +22,15 @@ final class RecipeOverrideTests: XCTestCase {
         XCTAssertEqual(try config(["schedule.kind=oneshot", "schedule.at=25 steps"]).sparsity.schedule, .oneShot(atStep: 25))
     }
 
+    func testATildeRemovesAKeySoItsDefaultApplies() throws {
+        let yaml = "optimizer:\n  name: sgd\n  momentum: 0.5\n"
+        let removed = try RecipeLoader.parse(yaml: yaml, path: "r.yaml", overrides: ["optimizer.momentum=~", "optimizer.name=adam"])
+        XCTAssertEqual(removed.config.optimizer, .adam(beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0))
+        XCTAssertThrowsError(try RecipeLoader.parse(yaml: yaml, path: "r.yaml", overrides: ["optimizer.name=adam"]),
+                             "momentum does not apply to adam")
+        XCTAssertEqual(try RecipeLoader.parse(yaml: yaml, path: "r.yaml", overrides: ["seed=null"]).config.seed, 0, "absent stays absent")
+    }
+
     func testOverridesAreValidatedLikeTheFileAndNamedInErrors() {
         func errors(_ overrides: [String]) -> [String] {
             do {

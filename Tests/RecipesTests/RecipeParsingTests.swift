@@ -116,7 +116,7 @@ final class RecipeParsingTests: XCTestCase {
             "r.yaml:3:3: method.delta: unknown option of rigl; did you mean 'delta_t'? (rigl takes alpha, delta_t, t_end_fraction)",
         ])
         XCTAssertEqual(errors("method:\n  name: rigl\n  alpha: 3\n"),
-                       ["r.yaml:3:10: method.alpha: expected a number in [0.0, 1.0], found 3"])
+                       ["r.yaml:3:10: method.alpha: expected a number in [0, 1], found 3"])
     }
 
     func testBadYAMLSyntaxPointsAtTheProblem() {
@@ -144,5 +144,16 @@ final class RecipeParsingTests: XCTestCase {
         XCTAssertTrue(found[0].hasPrefix("r.yaml:2:3: nm."), found[0])
         let granularity = errors("method: rigl\ngranularity: neurons\n")
         XCTAssertEqual(granularity, ["r.yaml:1:9: granularity: rigl chooses single weights itself; neurons does not apply"])
+    }
+
+    func testManualBudgetsNameRealTensorsAndAdamGetsItsOwnDefaultRate() throws {
+        XCTAssertEqual(errors("method: magnitude\nbudget:\n  distribution: manual\n  layers:\n    fc1.weight: 0.95\n    fc9.weight: 0.5\n"), [
+            "r.yaml:6:5: budget.layers: unknown tensor 'fc9.weight' of lenet300; did you mean 'fc1.weight'? "
+                + "(tensors: fc1.weight, fc2.weight, fc3.weight)",
+        ])
+        let adam = try RecipeLoader.parse(yaml: "optimizer:\n  name: adam\n", path: "r.yaml").config
+        XCTAssertEqual(adam.learningRate, RunConfig.defaultAdamLearningRate)
+        let given = try RecipeLoader.parse(yaml: "optimizer:\n  name: adam\n  lr: 0.003\n", path: "r.yaml").config
+        XCTAssertEqual(given.learningRate, 0.003)
     }
 }

@@ -7,6 +7,8 @@ public struct RunConfig: Sendable, Equatable, Codable {
     public var epochs = 5
     public var batchSize = 128
     public var learningRate: Float = 0.05
+    /// The base rate when Adam is chosen without one (0.05 suits SGD, not Adam).
+    public static let defaultAdamLearningRate: Float = 0.001
     public var learningRateSchedule = LearningRateSchedule.cosine
     public var optimizer = OptimizerConfig.defaultSGD
     public var seed: UInt64 = 0

@@ -111,7 +111,7 @@ final class RigLMethodTests: XCTestCase {
     }
 
     func testBadOptionsAreRefused() {
-        XCTAssertEqual(DSTTest.errors("rigl", ["alpha": 1.5]), ["rigl.alpha: expected a number in [0.0, 1.0], found 1.5"])
+        XCTAssertEqual(DSTTest.errors("rigl", ["alpha": 1.5]), ["rigl.alpha: expected a number in [0, 1], found 1.5"])
         XCTAssertEqual(DSTTest.errors("rigl", ["delta_t": 0]).count, 1)
         XCTAssertEqual(DSTTest.errors("rigl", ["t_end_fraction": 2]).count, 1)
         XCTAssertEqual(DSTTest.errors("rigl", ["zeta": 0.3]).count, 1)

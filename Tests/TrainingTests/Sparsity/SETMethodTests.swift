@@ -135,7 +135,7 @@ final class SETMethodTests: XCTestCase {
     }
 
     func testBadOptionsAreRefused() {
-        XCTAssertEqual(DSTTest.errors("set", ["zeta": 1.5]), ["set.zeta: expected a number in [0.0, 1.0], found 1.5"])
+        XCTAssertEqual(DSTTest.errors("set", ["zeta": 1.5]), ["set.zeta: expected a number in [0, 1], found 1.5"])
         XCTAssertEqual(DSTTest.errors("set", ["delta_t": -1]).count, 1)
         XCTAssertEqual(DSTTest.errors("set", ["init": 2]).count, 1)
         XCTAssertEqual(DSTTest.errors("set", ["alpha": 0.3]).count, 1)
