@@ -29,11 +29,7 @@ public struct ReplayTimeline: Sendable {
         var dataset = "?", method = "?", finalTarget = 0.0, totalSteps = 0, stepsPerEpoch = 1
         var layers: [LayerSnapshot] = []
         var current: TrainingSnapshot?
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
-            }
-            let fields = JSONFields(object: object, path: path, line: index + 1)
+        for (object, fields) in try JSONFields.lines(of: text, path: path) {
             let event = object["event"] as? String
             if event == "start" {
                 let config = object["config"] as? [String: Any]
@@ -60,7 +56,7 @@ public struct ReplayTimeline: Sendable {
                 if let recorded = object["frame"], !(recorded is NSNull) {
                     let data = try JSONSerialization.data(withJSONObject: recorded)
                     do { frame = try JSONDecoder().decode(RecordedFrame.self, from: data) } catch {
-                        throw RunLogError(path: path, line: index + 1, problem: "frame: \(error)")
+                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(error)")
                     }
                 }
             }

@@ -66,11 +66,7 @@ public struct RunLog: Sendable {
 
     public init(text: String, path: String) throws {
         self.path = path
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
-            }
-            let fields = JSONFields(object: object, path: path, line: index + 1)
+        for (object, fields) in try JSONFields.lines(of: text, path: path) {
             switch object["event"] as? String {
             case "start":
                 let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
@@ -111,6 +107,18 @@ struct JSONFields {
     let object: [String: Any]
     let path: String
     let line: Int
+
+    /// Each non-empty line of a JSONL text as an object; anything else is an error at its line.
+    static func lines(of text: String, path: String) throws -> [(object: [String: Any], fields: JSONFields)] {
+        var result: [(object: [String: Any], fields: JSONFields)] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
+            }
+            result.append((object, JSONFields(object: object, path: path, line: index + 1)))
+        }
+        return result
+    }
 
     func number(_ key: String) throws -> Double {
         guard let value = object[key] as? Double else {

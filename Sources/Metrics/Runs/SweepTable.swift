@@ -70,11 +70,7 @@ public struct SweepTable: Sendable, Equatable {
     public init?(jsonLines text: String, path: String) throws {
         self.init(runs: [])
         var isSweep = false
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
-            }
-            let fields = JSONFields(object: object, path: path, line: index + 1)
+        for (object, fields) in try JSONFields.lines(of: text, path: path) {
             switch object["event"] as? String {
             case "sweep_point":
                 isSweep = true
