@@ -140,7 +140,7 @@ struct RecipeReader {
             if option.accepts(value) {
                 sparsity.options[entry.key] = value
             } else {
-                report(entry.value, "method.\(entry.key)", "expected \(option.rangeDescription), found \(value.formatted)")
+                report(entry.value, "method.\(entry.key)", "expected \(option.rangeDescription), found \(Format.plain(value))")
             }
         }
     }
@@ -180,7 +180,7 @@ struct RecipeReader {
             let begin = value(section, "begin").flatMap { length($0, "schedule.begin") }
             let end = value(section, "end").flatMap { length($0, "schedule.end") }
             if case let .epochs(b)? = begin, case let .epochs(e)? = end, e < b, let endNode = value(section, "end") {
-                report(endNode, "schedule.end", "expected at or after begin (\(b.formatted) epochs), found \(e.formatted) epochs")
+                report(endNode, "schedule.end", "expected at or after begin (\(Format.plain(b)) epochs), found \(Format.plain(e)) epochs")
             }
             if case let .steps(b)? = begin, case let .steps(e)? = end, e < b, let endNode = value(section, "end") {
                 report(endNode, "schedule.end", "expected at or after begin (\(b) steps), found \(e) steps")
@@ -300,15 +300,15 @@ struct RecipeReader {
     private mutating func number(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Double>, openUpper: Bool = false,
                                  positive: Bool = false) -> Double? {
         var expected = "a number"
-        if positive { expected += " > 0" + (range.upperBound < 1e6 ? " and <= \(range.upperBound.formatted)" : "") }
-        else if range.lowerBound > -1e300 { expected += " in [\(range.lowerBound.formatted), \(range.upperBound.formatted)\(openUpper ? ")" : "]")" }
+        if positive { expected += " > 0" + (range.upperBound < 1e6 ? " and <= \(Format.plain(range.upperBound))" : "") }
+        else if range.lowerBound > -1e300 { expected += " in [\(Format.plain(range.lowerBound)), \(Format.plain(range.upperBound))\(openUpper ? ")" : "]")" }
         guard case let .scalar(text, _) = node, let value = Double(text), value.isFinite else {
             report(node, key, "expected \(expected), found \(Self.found(node))")
             return nil
         }
         let inside = range.contains(value) && !(openUpper && value == range.upperBound) && !(positive && value <= 0)
         guard inside else {
-            report(node, key, "expected \(expected), found \(value.formatted)")
+            report(node, key, "expected \(expected), found \(Format.plain(value))")
             return nil
         }
         return value

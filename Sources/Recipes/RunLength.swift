@@ -1,3 +1,5 @@
+import Training
+
 /// A position or interval in a run, as a recipe writes it: a number of epochs (fractions
 /// allowed: `1.5`) or a number of steps (`"1200 steps"`).
 public enum RunLength: Sendable, Equatable, CustomStringConvertible {
@@ -15,7 +17,7 @@ public enum RunLength: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .epochs(epochs): "\(epochs.formatted) epochs"
+        case let .epochs(epochs): "\(Format.plain(epochs)) epochs"
         case let .steps(steps): "\(steps) steps"
         }
     }
@@ -38,9 +40,4 @@ public enum RunLength: Sendable, Equatable, CustomStringConvertible {
             return nil
         }
     }
-}
-
-extension Double {
-    /// 0.5 -> "0.5", 2.0 -> "2".
-    var formatted: String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

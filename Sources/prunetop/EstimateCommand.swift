@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Training
 
 /// `prunetop estimate`: what a sparsity level would save on a known network, from the
 /// FLOP model and the accelerator estimate, without training anything.
@@ -50,7 +51,7 @@ struct EstimateCommand: ParsableCommand {
             throw ValidationError("--network: expected one of \(NetworkCatalog.names.joined(separator: ", ")), found \(network)")
         }
         guard sparsity.isFinite, sparsity >= 0, sparsity < 1 else {
-            let hint = sparsity >= 1 && sparsity < 100 ? " (for \(sparsity.formatted())% write \((sparsity / 100).formatted()))" : ""
+            let hint = sparsity >= 1 && sparsity < 100 ? " (for \(Format.plain(sparsity))% write \(Format.plain(sparsity / 100)))" : ""
             throw ValidationError("--sparsity: expected a fraction in [0, 1), found \(sparsity)\(hint)")
         }
         guard Method(rawValue: method) != nil else {

@@ -85,13 +85,8 @@ struct MethodsCommand: ParsableCommand {
                   + (descriptor.defaultBudget.keepFirstDense ? " (first layer dense)" : "")
                   + ", granularity \(descriptor.defaultGranularity.name), schedule \(schedule.name)")
             for option in descriptor.options {
-                print("    --option \(option.name)=\(option.defaultValue.formatted())  \(option.help) (\(option.rangeDescription))")
+                print("    --option \(option.name)=\(Format.plain(option.defaultValue))  \(option.help) (\(option.rangeDescription))")
             }
         }
     }
-}
-
-extension Double {
-    /// 0.3 -> "0.3", 100.0 -> "100".
-    func formatted() -> String { self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self) }
 }

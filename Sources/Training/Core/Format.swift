@@ -10,4 +10,9 @@ public enum Format {
         }
         return value < 0 ? "-" + out : out
     }
+
+    /// A number as a person writes it: 1.0 -> "1", 0.5 -> "0.5", 1e-8 -> "1e-08".
+    public static func plain(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
 }

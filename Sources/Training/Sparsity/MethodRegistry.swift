@@ -18,12 +18,7 @@ public struct MethodOption: Sendable, Equatable {
 
     public var rangeDescription: String {
         isInteger ? "an integer from \(Int(range.lowerBound)) to \(Int(range.upperBound))"
-            : "a number in [\(Self.plain(range.lowerBound)), \(Self.plain(range.upperBound))]"
-    }
-
-    /// 1.0 -> "1", 0.5 -> "0.5".
-    private static func plain(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+            : "a number in [\(Format.plain(range.lowerBound)), \(Format.plain(range.upperBound))]"
     }
 
     public func accepts(_ value: Double) -> Bool {

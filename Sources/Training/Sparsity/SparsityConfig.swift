@@ -38,7 +38,7 @@ public struct SparsityConfig: Sendable, Equatable, Codable {
         }
         for option in descriptor.options {
             if let value = options[option.name], !option.accepts(value) {
-                errors.append("\(method).\(option.name): expected \(option.rangeDescription), found \(value)")
+                errors.append("\(method).\(option.name): expected \(option.rangeDescription), found \(Format.plain(value))")
             }
         }
         if let granularity, granularity != .weights, !descriptor.honorsGranularity {

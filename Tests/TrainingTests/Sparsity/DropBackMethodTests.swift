@@ -122,7 +122,7 @@ final class DropBackMethodTests: XCTestCase {
 
     func testBadOptionsAreRefused() {
         XCTAssertEqual(DSTTest.errors("dropback", ["freeze_step": -1]),
-                       ["dropback.freeze_step: expected an integer from 0 to 1000000000, found -1.0"])
+                       ["dropback.freeze_step: expected an integer from 0 to 1000000000, found -1"])
         XCTAssertEqual(DSTTest.errors("dropback", ["zeta": 0.3]).count, 1)
         XCTAssertEqual(DSTTest.errors("dropback", ["freeze_step": 100]), [])
     }

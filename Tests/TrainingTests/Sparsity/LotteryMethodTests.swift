@@ -153,7 +153,7 @@ final class LotteryMethodTests: XCTestCase {
 
     func testBadOptionsAreRefused() {
         XCTAssertEqual(PAITest.errors("lottery", ["rewind": 3, "rewind_step": 100]), [])
-        XCTAssertEqual(PAITest.errors("lottery", ["rewind": 4]), ["lottery.rewind: expected an integer from 0 to 3, found 4.0"])
+        XCTAssertEqual(PAITest.errors("lottery", ["rewind": 4]), ["lottery.rewind: expected an integer from 0 to 3, found 4"])
         XCTAssertEqual(PAITest.errors("lottery", ["rewind_step": -1]).count, 1)
         XCTAssertEqual(PAITest.errors("lottery", ["rounds": 3]).count, 1)
     }

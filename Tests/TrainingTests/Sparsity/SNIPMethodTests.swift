@@ -70,8 +70,8 @@ final class SNIPMethodTests: XCTestCase {
 
     func testBadOptionsAreRefused() {
         XCTAssertEqual(PAITest.errors("snip", ["batch": 0, "batches": 1]), [])
-        XCTAssertEqual(PAITest.errors("snip", ["batch": -1]), ["snip.batch: expected an integer from 0 to 8192, found -1.0"])
-        XCTAssertEqual(PAITest.errors("snip", ["batches": 0]), ["snip.batches: expected an integer from 1 to 100, found 0.0"])
+        XCTAssertEqual(PAITest.errors("snip", ["batch": -1]), ["snip.batch: expected an integer from 0 to 8192, found -1"])
+        XCTAssertEqual(PAITest.errors("snip", ["batches": 0]), ["snip.batches: expected an integer from 1 to 100, found 0"])
         XCTAssertEqual(PAITest.errors("snip", ["rounds": 2]).count, 1)
     }
 }

@@ -70,7 +70,7 @@ final class SynFlowMethodTests: XCTestCase {
 
     func testBadOptionsAreRefused() {
         XCTAssertEqual(PAITest.errors("synflow", ["rounds": 100]), [])
-        XCTAssertEqual(PAITest.errors("synflow", ["rounds": 0]), ["synflow.rounds: expected an integer from 1 to 10000, found 0.0"])
+        XCTAssertEqual(PAITest.errors("synflow", ["rounds": 0]), ["synflow.rounds: expected an integer from 1 to 10000, found 0"])
         XCTAssertEqual(PAITest.errors("synflow", ["batch": 1]).count, 1)
     }
 }
