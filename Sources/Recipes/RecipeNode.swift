@@ -48,21 +48,33 @@ public indirect enum RecipeNode: Sendable, Equatable {
                                                  "the recipe is empty; expected a mapping such as 'model: lenet300'")])
         }
         var diagnostics: [RecipeDiagnostic] = []
-        let tree = convert(node, path: path, diagnostics: &diagnostics)
+        var budget = maximumValues
+        let tree = convert(node, path: path, budget: &budget, diagnostics: &diagnostics)
+        if budget < 0 {
+            throw RecipeErrors([RecipeDiagnostic(.file(path: path, line: 1, column: 1), key: nil,
+                                                 "expected at most \(maximumValues) values, found more (aliases expanding?); a recipe is small")])
+        }
         if !diagnostics.isEmpty { throw RecipeErrors(diagnostics) }
         return tree
     }
+
+    /// Values (scalars, lists, mappings) a recipe may expand to. YAML aliases share a node
+    /// that would be copied at each use, so nine nested aliases make 9^9 values ("billion
+    /// laughs"): the count stops the copy long before memory runs out.
+    public static let maximumValues = 10_000
 
     private static func location(_ mark: Mark?, _ path: String) -> RecipeLocation {
         .file(path: path, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
-    private static func convert(_ node: Node, path: String, diagnostics: inout [RecipeDiagnostic]) -> RecipeNode {
+    private static func convert(_ node: Node, path: String, budget: inout Int, diagnostics: inout [RecipeDiagnostic]) -> RecipeNode {
+        budget -= 1
+        guard budget >= 0 else { return .scalar("", location(nil, path)) }
         switch node {
         case let .scalar(scalar):
             return .scalar(scalar.string, location(scalar.mark, path))
         case let .sequence(sequence):
-            return .sequence(sequence.map { convert($0, path: path, diagnostics: &diagnostics) }, location(sequence.mark, path))
+            return .sequence(sequence.map { convert($0, path: path, budget: &budget, diagnostics: &diagnostics) }, location(sequence.mark, path))
         case let .mapping(mapping):
             var entries: [Entry] = []
             for (key, value) in mapping {
@@ -76,7 +88,7 @@ public indirect enum RecipeNode: Sendable, Equatable {
                     continue
                 }
                 entries.append(Entry(key: keyScalar.string, keyLocation: keyLocation,
-                                     value: convert(value, path: path, diagnostics: &diagnostics)))
+                                     value: convert(value, path: path, budget: &budget, diagnostics: &diagnostics)))
             }
             return .mapping(entries, location(mapping.mark, path))
         case let .alias(alias):

@@ -156,4 +156,13 @@ final class RecipeParsingTests: XCTestCase {
         let given = try RecipeLoader.parse(yaml: "optimizer:\n  name: adam\n  lr: 0.003\n", path: "r.yaml").config
         XCTAssertEqual(given.learningRate, 0.003)
     }
+
+    func testAliasesThatExpandExponentiallyAreRefusedQuickly() {
+        let levels = "abcdefghi".map(String.init)
+        var yaml = "a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for (previous, level) in zip(levels, levels.dropFirst()) {
+            yaml += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        XCTAssertEqual(errors(yaml), ["r.yaml:1:1: expected at most 10000 values, found more (aliases expanding?); a recipe is small"])
+    }
 }
