@@ -169,4 +169,34 @@ final class DashboardTmuxTests: XCTestCase {
         guard matches.count == 1 else { throw XCTSkip("expected one prunetop with \(marker), found \(matches)") }
         return matches[0]
     }
+
+    /// A recorded run replayed in the real dashboard: it plays, + speeds it up, space pauses,
+    /// s steps, and q quits at once (nothing to lose); an overlay draws under a live run.
+    func testReplayPlaysARecordedRunAndTheOverlayShowsOnTheHill() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let log = PrunetopProcess.temporaryPath("replayed.jsonl")
+        let recorded = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "4", "--method", "magnitude", "--sparsity", "0.9",
+                                                "--eval-every", "5", "--jsonl", log])
+        XCTAssertEqual(recorded.status, 0, recorded.standardError)
+        let exitFile = PrunetopProcess.temporaryPath("exit")
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                  "TERM=xterm-256color \(binary) replay \(log) --speed 0.25; echo EXIT=$? > \(exitFile); sleep 30"])
+        try waitForScreen("the replay playing") { $0.contains("replay 0.25x playing") && $0.contains("Occam's hill") }
+        try tmux(["send-keys", "-t", session, "+"])
+        try waitForScreen("a faster replay") { $0.contains("replay 0.5x playing") }
+        try tmux(["send-keys", "-t", session, " "])
+        try waitForScreen("the replay paused") { $0.contains("replay 0.5x paused") && $0.contains("PAUSED") }
+        let before = try screen().split(separator: "\n").first.map(String.init) ?? ""
+        try tmux(["send-keys", "-t", session, "s"])
+        try waitForScreen("a step to the next recorded moment") { ($0.split(separator: "\n").first.map(String.init) ?? "") != before }
+        try tmux(["send-keys", "-t", session, "q"])
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline && !FileManager.default.fileExists(atPath: exitFile) { Thread.sleep(forTimeInterval: 0.05) }
+        XCTAssertEqual(try String(contentsOfFile: exitFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines), "EXIT=0")
+        try tmux(["kill-server"])
+
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40",
+                  "TERM=xterm-256color \(binary) --data embedded --epochs 5000 --overlay \(log); sleep 30"])
+        try waitForScreen("the earlier run's points on Occam's hill") { $0.contains("◆") && $0.contains("RUNNING") }
+    }
 }
