@@ -3,30 +3,51 @@ import Foundation
 import Metrics
 import Training
 
-/// Writes a run's events as JSON lines, flushed line by line so a crash loses at most
-/// the line being written.
-final class RunLogWriter: Sendable {
-    private let handle: FileHandle
+/// Writes a run's events as JSON lines, each line with one write(2) so a crash loses at
+/// most the line being written. A failed write (disk full, file gone) does not stop the
+/// run: `onFailure` hears about the first one, and later lines are still tried.
+/// (POSIX calls rather than FileHandle: Foundation's write(contentsOf:) on Linux does not
+/// report ENOSPC.)
+final class RunLogWriter: @unchecked Sendable {
+    private let descriptor: Int32
     private let lock = NSLock()
+    private var failed = false
     let path: String
+    var onFailure: @Sendable (String) -> Void = { Terminal.standardError("warning: \($0); training goes on\n") }
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw ValidationError("--jsonl: cannot create '\(path)' (does the directory exist, is it writable?)")
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw ValidationError("--jsonl: cannot create '\(path)': \(String(cString: strerror(errno)))")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw ValidationError("--jsonl: cannot open '\(path)' for writing")
-        }
-        self.handle = handle
         self.path = path
     }
 
-    deinit { try? handle.close() }
+    deinit { close(descriptor) }
 
     /// One line; safe from any thread (the trainer's events and the progress poll both write).
     func write(_ value: JSONValue) {
-        let line = Data((value.rendered + "\n").utf8)
-        lock.withLock { handle.write(line) }
+        let line = Array((value.rendered + "\n").utf8)
+        let firstFailure: String? = lock.withLock {
+            guard let problem = writeAll(line) else { return nil }
+            defer { failed = true }
+            return failed ? nil : "cannot write the run log \(path): \(problem)"
+        }
+        if let firstFailure { onFailure(firstFailure) }
+    }
+
+    /// nil when every byte was written, else why not.
+    private func writeAll(_ bytes: [UInt8]) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            offset += written
+        }
+        return nil
     }
 }
 

@@ -26,6 +26,9 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "ASCII glyphs only (no braille, blocks or box drawing).")
     var ascii = false
 
+    @Option(help: "Frames per second the dashboard redraws at (1 to 60).")
+    var fps = 5.0
+
     @Option(help: ArgumentHelp("Draw a sweep's table (sweep.jsonl) or an earlier run's log under the live run on Occam's hill (repeatable).",
                                valueName: "jsonl"))
     var overlay: [String] = []
@@ -37,6 +40,7 @@ struct TUICommand: ParsableCommand {
     var theme = "default"
 
     func validate() throws {
+        guard (1...60).contains(fps) else { throw ValidationError("--fps: expected a number from 1 to 60, found \(fps)") }
         try recipe.validate()
         if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
     }
@@ -50,6 +54,7 @@ struct TUICommand: ParsableCommand {
         var options = DashboardApp.Options()
         options.colorChoice = color
         options.ascii = ascii
+        options.framesPerSecond = fps
         options.themeName = theme
         options.initialMessage = setup.notice
         for path in overlay {
