@@ -1,5 +1,6 @@
 import Foundation
 import Training
+import TUI
 
 /// Runs the trainer on its queue while the main thread shows progress on stderr (when
 /// it is a terminal) and the trainer's events go to the JSONL log.
@@ -10,7 +11,11 @@ struct HeadlessRun {
     var config: RunConfig { setup.config }
     var dataset: ImageDataset { setup.dataset }
 
-    enum Outcome { case finished, stopped, diverged }
+    enum Outcome: Equatable {
+        case finished, stopped, diverged
+        /// Ended by a signal: the log has its "stopped" event; exit with the signal's code.
+        case signalled(TerminationSignals.Signal)
+    }
 
     func run() throws -> Outcome {
         let trainer = try setup.makeTrainer()
@@ -24,6 +29,8 @@ struct HeadlessRun {
             if case let .checkpointFailed(_, reason, _) = event { Terminal.standardError("warning: \(reason); training goes on\n") }
             recorder?.record(event, diverged: outcome.value == .diverged)
         }
+        let signals = TerminationSignals()
+        signals.start { _ in trainer.send(.stop) }
         let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
         while !trainer.waitUntilFinished(timeout: 0.2) {
             guard let snapshot = trainer.latestSnapshot else { continue }
@@ -32,6 +39,10 @@ struct HeadlessRun {
         }
         progress?.clear()
         guard let final = trainer.latestSnapshot else { return .stopped }
+        if let signal = signals.received {
+            Terminal.standardError("stopped by \(signal.name) at step \(Format.grouped(final.step))\n")
+            return .signalled(signal)
+        }
         if outcome.value == .diverged {
             Terminal.standardError("error: \(final.message ?? "training diverged")\n")
             return .diverged

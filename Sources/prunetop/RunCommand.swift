@@ -31,6 +31,11 @@ struct RunCommand: ParsableCommand {
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("dense", 0))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
         let outcome = try HeadlessRun(setup: setup, jsonlPath: jsonl).run()
-        if outcome != .finished { throw ExitCode(outcome == .diverged ? 3 : 1) }
+        switch outcome {
+        case .finished: return
+        case .diverged: throw ExitCode(3)
+        case .stopped: throw ExitCode(1)
+        case let .signalled(signal): throw ExitCode(signal.exitCode)
+        }
     }
 }

@@ -1,0 +1,32 @@
+import Foundation
+import XCTest
+
+/// SIGTERM and SIGINT end a headless run cleanly: the trainer stops between steps, the
+/// log ends with its "stopped" event, and the exit code says which signal it was.
+final class HeadlessSignalTests: XCTestCase {
+    func testASignalStopsTheRunAndTheLogIsCompleteUpToItsLastEvent() throws {
+        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+            let log = PrunetopProcess.temporaryPath("signalled.jsonl"), errors = PrunetopProcess.temporaryPath("stderr")
+            _ = FileManager.default.createFile(atPath: errors, contents: nil)
+            let process = Process()
+            process.executableURL = PrunetopProcess.executable
+            process.arguments = ["run", "--data", "embedded", "--epochs", "100000", "--eval-every", "5", "--jsonl", log]
+            process.environment = PrunetopProcess.cleanEnvironment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errors))
+            try process.run()
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, (try? String(contentsOfFile: log, encoding: .utf8))?.contains("\"event\":\"eval\"") != true {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            kill(process.processIdentifier, signal)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+            XCTAssertFalse(process.isRunning, "ended after the signal")
+            XCTAssertEqual(process.terminationStatus, code)
+            XCTAssertEqual(process.terminationReason, .exit, "exited on its own, not killed by the signal")
+            let events = try PrunetopProcess.jsonLines(log)
+            XCTAssertEqual(events.last?["event"] as? String, "stopped")
+            XCTAssertTrue(try String(contentsOfFile: errors, encoding: .utf8).contains("stopped by SIG"))
+        }
+    }
+}
