@@ -7,7 +7,7 @@ public struct RunHistory: Sendable, Equatable {
     public private(set) var loss: [PlotPoint] = []
     public private(set) var accuracy: [PlotPoint] = []
     public private(set) var maskUpdates: [Int] = []
-    /// Older points are thinned (every other one dropped) beyond this many.
+    /// Each series is thinned (every other point dropped) beyond this many.
     public var capacity = 2000
     private var lastStep = -1
     private var lastEvaluationStep: Int?
@@ -18,16 +18,23 @@ public struct RunHistory: Sendable, Equatable {
     public mutating func record(_ snapshot: TrainingSnapshot) {
         if snapshot.step > lastStep, snapshot.recentLoss.isFinite {
             loss.append(PlotPoint(step: snapshot.step, value: snapshot.recentLoss))
-            if loss.count > capacity { loss = loss.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) }
+            Self.thin(&loss, capacity: capacity)
         }
         lastStep = max(lastStep, snapshot.step)
         if let step = snapshot.evaluationStep, step != lastEvaluationStep, let value = snapshot.testAccuracy {
             accuracy.append(PlotPoint(step: step, value: value))
+            Self.thin(&accuracy, capacity: capacity)
             lastEvaluationStep = step
         }
         if let step = snapshot.sparsity.lastUpdateStep, step != lastUpdateStep, snapshot.sparsity.lastMaskChurn > 0 {
             maskUpdates.append(step)
+            Self.thin(&maskUpdates, capacity: capacity)
             lastUpdateStep = step
         }
+    }
+
+    /// Keeps a series bounded on runs of any length: every other element goes once it is full.
+    private static func thin<Element>(_ series: inout [Element], capacity: Int) {
+        if series.count > capacity { series = series.enumerated().filter { $0.offset % 2 == 0 }.map(\.element) }
     }
 }
