@@ -47,7 +47,7 @@ public final class DashboardApp {
     private var editing: String?
     private var confirmingQuit = false
     private var lastSnapshotMessage: String?
-    private let signals = SignalWatch()
+    private let signals = TerminationSignals()
     private let speedup = SpeedupMeasurement()
 
     public init(trainer: any DashboardSource, model: Model, options: Options) throws {
@@ -91,8 +91,8 @@ public final class DashboardApp {
         var nextFrame = Date()
         var outcome: Outcome?
         while outcome == nil {
-            if let signalled = signals.take() {
-                outcome = signalled
+            if let signalled = signals.received {
+                outcome = Outcome(rawValue: signalled.exitCode) ?? .terminated
                 break
             }
             let wait = max(0, Int32(nextFrame.timeIntervalSinceNow * 1000))
@@ -103,6 +103,11 @@ public final class DashboardApp {
                 if handle(key, size: backend.size) { outcome = .quit }
                 render(backend)
                 continue
+            }
+            // The terminal went away without a SIGHUP: end as if it had come, not spin on EOF.
+            if backend.inputClosed {
+                outcome = .hangup
+                break
             }
             if Date() >= nextFrame {
                 refreshFromTrainer(size: backend.size)
@@ -156,9 +161,10 @@ public final class DashboardApp {
     private func render(_ backend: TerminalBackend) {
         let size = backend.size
         var screen = Screen(width: size.width, height: size.height)
-        let model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
+        var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
                                    editing: editing, measuredCPUSpeedup: speedup.latest,
                                    paused: snapshot?.state == .paused)
+        model.confirmingQuit = confirmingQuit
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
     }
@@ -310,28 +316,6 @@ public final class DashboardApp {
             state.message = "theme \(next): \(error)"
         }
     }
-}
-
-/// SIGINT, SIGTERM and SIGHUP end the dashboard cleanly (terminal restored, trainer
-/// stopped) instead of killing the process mid-draw.
-private final class SignalWatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var received: DashboardApp.Outcome?
-    private var sources: [DispatchSourceSignal] = []
-
-    func start() {
-        for (number, outcome) in [(SIGINT, DashboardApp.Outcome.interrupted), (SIGTERM, .terminated), (SIGHUP, .hangup)] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                lock.withLock { if received == nil { received = outcome } }
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    func take() -> DashboardApp.Outcome? { lock.withLock { received } }
 }
 
 /// On a crash, put the terminal back before the process dies.

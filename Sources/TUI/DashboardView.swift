@@ -13,6 +13,9 @@ public struct DashboardModel {
     /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
     public var measuredCPUSpeedup: Double?
     public var paused: Bool
+    /// q was pressed once during a run: the message line shows the question, even on a
+    /// diverged run (whose own message it shows otherwise).
+    public var confirmingQuit = false
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardState, editing: String? = nil, measuredCPUSpeedup: Double? = nil, paused: Bool = false) {
@@ -55,7 +58,7 @@ public enum DashboardView {
             let knob = Knob.allCases[model.state.selectedKnob]
             return "\(knob.rawValue) = \(editing)_   (Enter applies, Esc cancels)"
         }
-        if model.snapshot?.state == .diverged { return model.snapshot?.message }
+        if model.snapshot?.state == .diverged && !model.confirmingQuit { return model.snapshot?.message }
         return model.state.message
     }
 

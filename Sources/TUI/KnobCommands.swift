@@ -57,7 +57,9 @@ public enum KnobCommands {
                 return .failure(Refusal(description: "\(error)"))
             }
         case .scheduleBegin, .scheduleEnd, .frequency, .exponent:
-            guard let value = Double(text) else { return .failure(Refusal(description: "\(knob.rawValue): expected a number, found '\(text)'")) }
+            guard let value = Double(text), value.isFinite else {
+                return .failure(Refusal(description: "\(knob.rawValue): expected a number, found '\(text)'"))
+            }
             return schedule(snapshot.sparsity.activeSchedule, knob: knob, change: { _, _ in value })
                 .map(TrainerCommand.setSparsitySchedule)
         }
@@ -67,26 +69,28 @@ public enum KnobCommands {
     /// counts steps (begin, end) or not (frequency, exponent).
     static func schedule(_ schedule: SparsitySchedule, knob: Knob,
                          change: (Double, Bool) -> Double) -> Result<SparsitySchedule, Refusal> {
+        // Not Int(_:), which traps beyond Int's range (a typed "1e99"); the trainer refuses what is too big.
+        func steps(_ value: Double) -> Int { value.isFinite ? Int(min(max(value, -1e15), 1e15)) : 0 }
         switch (schedule, knob) {
         case let (.polynomial(initial, begin, end, frequency, exponent), _):
             switch knob {
             case .scheduleBegin:
-                return .success(.polynomial(initial: initial, beginStep: max(Int(change(Double(begin), true)), 0), endStep: end,
+                return .success(.polynomial(initial: initial, beginStep: max(steps(change(Double(begin), true)), 0), endStep: end,
                                             frequency: frequency, exponent: exponent))
             case .scheduleEnd:
-                return .success(.polynomial(initial: initial, beginStep: begin, endStep: max(Int(change(Double(end), true)), begin),
+                return .success(.polynomial(initial: initial, beginStep: begin, endStep: max(steps(change(Double(end), true)), begin),
                                             frequency: frequency, exponent: exponent))
             case .frequency:
                 return .success(.polynomial(initial: initial, beginStep: begin, endStep: end,
-                                            frequency: max(Int(change(Double(frequency), false)), 1), exponent: exponent))
+                                            frequency: max(steps(change(Double(frequency), false)), 1), exponent: exponent))
             default:
                 return .success(.polynomial(initial: initial, beginStep: begin, endStep: end, frequency: frequency,
                                             exponent: max(change(exponent, false), 1)))
             }
         case let (.oneShot(atStep), .scheduleBegin), let (.oneShot(atStep), .scheduleEnd):
-            return .success(.oneShot(atStep: max(Int(change(Double(atStep), true)), 0)))
+            return .success(.oneShot(atStep: max(steps(change(Double(atStep), true)), 0)))
         case let (.iterative(rounds, stepsPerRound), .frequency):
-            return .success(.iterative(rounds: rounds, stepsPerRound: max(Int(change(Double(stepsPerRound), true)), 1)))
+            return .success(.iterative(rounds: rounds, stepsPerRound: max(steps(change(Double(stepsPerRound), true)), 1)))
         default:
             return .failure(Refusal(description: "the \(schedule.name) schedule has no \(knob.rawValue)"))
         }

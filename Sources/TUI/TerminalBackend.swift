@@ -18,6 +18,9 @@ public final class TerminalBackend {
     private var pairs: [PairKey: Int32] = [:]
     private var nextPair: Int32 = 1
     private var isActive = false
+    /// True once the terminal has gone away (its pty hung up or closed without a SIGHUP
+    /// reaching us, e.g. in another session): reads then fail at once, forever.
+    public private(set) var inputClosed = false
 
     private struct PairKey: Hashable {
         var foreground: Int32
@@ -71,7 +74,10 @@ public final class TerminalBackend {
         wtimeout(prunetop_stdscr(), milliseconds)
         var character: wint_t = 0
         let result = wget_wch(prunetop_stdscr(), &character)
-        if result == ERR { return nil }
+        if result == ERR {
+            if !inputClosed && Self.inputHungUp() { inputClosed = true }
+            return nil
+        }
         if result == KEY_CODE_YES { return functionKey(Int32(character)) }
         switch character {
         case 9: return .tab
@@ -80,6 +86,13 @@ public final class TerminalBackend {
         case 8, 127: return .character("\u{7F}")  // backspace, for typed values
         default: return Unicode.Scalar(UInt32(character)).map { .character(Character($0)) }
         }
+    }
+
+    /// Whether stdin reports a hang-up or an error now (a timeout leaves it quiet).
+    private static func inputHungUp() -> Bool {
+        var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, 0) == 1 else { return false }
+        return Int32(descriptor.revents) & (POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     private func functionKey(_ code: Int32) -> KeyEvent? {
@@ -108,7 +121,12 @@ public final class TerminalBackend {
     /// after a resize or `invalidate()`).
     public func draw(_ screen: Screen) {
         let full = previous.map { $0.width != screen.width || $0.height != screen.height } ?? true
-        if full { clearok(prunetop_stdscr(), true) }
+        if full {
+            // Blank the window too: the bottom-right cell is never written, and would keep
+            // whatever an earlier frame of another size left there.
+            werase(prunetop_stdscr())
+            clearok(prunetop_stdscr(), true)
+        }
         for y in 0..<screen.height {
             for x in 0..<screen.width {
                 let cell = screen[x, y]

@@ -140,7 +140,9 @@ public enum HeatmapView {
                         background: lower < values.count ? gradient.color(at: values[lower]) : nil))
                 } else {
                     let last = glyphs.shades.count - 1
-                    let level = nonzero[upper] ? min(max(Int((values[upper] * Double(last)).rounded()), 1), last) : 0
+                    // A diverged run's |w| sums reach inf and NaN; Int(_:) would trap on them (as Gradient.color, 0).
+                    let value = values[upper].isFinite ? min(max(values[upper], 0), 1) : 0
+                    let level = nonzero[upper] ? min(max(Int((value * Double(last)).rounded()), 1), last) : 0
                     cell = Cell(glyphs.shades[level], style: CellStyle(foreground: gradient?.color(at: values[upper])))
                 }
                 screen[map.x + column, map.y + row] = cell
