@@ -7,11 +7,15 @@ public enum RunLength: Sendable, Equatable, CustomStringConvertible {
     case steps(Int)
 
     /// In steps, for a data set and batch giving `stepsPerEpoch` steps an epoch (rounded to
-    /// the nearest step).
+    /// the nearest step). Epochs too many for an Int of steps (`1e300`) saturate at `Int.max`
+    /// steps, past the end of any run, instead of trapping.
     public func steps(perEpoch stepsPerEpoch: Int) -> Int {
         switch self {
-        case let .epochs(epochs): Int((epochs * Double(stepsPerEpoch)).rounded())
-        case let .steps(steps): steps
+        case let .epochs(epochs):
+            let steps = (epochs * Double(stepsPerEpoch)).rounded()
+            if steps.isNaN { return 0 }
+            return steps >= Double(Int.max) ? Int.max : steps <= Double(Int.min) ? Int.min : Int(steps)
+        case let .steps(steps): return steps
         }
     }
 

@@ -38,27 +38,57 @@ public struct ReplayTimeline: Sendable {
                 dataset = data?["name"] as? String ?? "?"
                 imageShape = [1, data?["rows"] as? Int ?? 28, data?["columns"] as? Int ?? 28]
                 classCount = data?["classes"] as? Int ?? 10
+                // The replay builds the model for these shapes: images as a data set can
+                // hold them (at most 512x512 pixels here) and byte labels.
+                guard (1...Self.maximumImageSide).contains(imageShape[1]), (1...Self.maximumImageSide).contains(imageShape[2]),
+                      imageShape[1] * imageShape[2] <= Self.maximumImagePixels, (1...256).contains(classCount)
+                else {
+                    throw RunLogError(path: path, line: fields.line, problem: "dataset: expected images of 1 to \(Self.maximumImagePixels) "
+                        + "pixels and 1 to 256 classes, found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
+                }
                 method = (config?["sparsity"] as? [String: Any])?["method"] as? String ?? "?"
-                finalTarget = (config?["sparsity"] as? [String: Any])?["target"] as? Double ?? 0
-                totalSteps = try fields.int("total_steps")
+                finalTarget = try fields.fraction((config?["sparsity"] as? [String: Any])?["target"], "config.sparsity.target") ?? 0
+                totalSteps = try fields.step("total_steps")
                 stepsPerEpoch = try fields.int("steps_per_epoch")
+                guard stepsPerEpoch >= 1 else {
+                    throw RunLogError(path: path, line: fields.line, problem: "steps_per_epoch: expected an integer >= 1, found \(stepsPerEpoch)")
+                }
                 continue
             }
             guard ["progress", "eval", "done", "stopped", "diverged"].contains(event) else { continue }
             guard current != nil || event == "progress" || event == "eval" else { continue }
-            let step = try fields.int("step")
+            let step = try fields.step("step")
             var frame: RecordedFrame?
             if event == "eval" {
-                layers = (object["layers"] as? [[String: Any]] ?? []).map {
-                    LayerSnapshot(recordedName: $0["name"] as? String ?? "?", shape: $0["shape"] as? [Int] ?? [],
-                                  nonzeroCount: $0["nonzero"] as? Int ?? 0, targetSparsity: $0["target"] as? Double)
+                layers = try (object["layers"] as? [[String: Any]] ?? []).map { layer in
+                    let shape = layer["shape"] as? [Int] ?? [], nonzero = layer["nonzero"] as? Int ?? 0
+                    guard let elements = Self.elementCount(shape), (0...elements).contains(nonzero) else {
+                        throw RunLogError(path: path, line: fields.line, problem: "layers: expected a shape of sizes >= 0 "
+                            + "(at most 2^40 weights) and nonzero from 0 to its weights, found \(shape) and \(nonzero)")
+                    }
+                    return LayerSnapshot(recordedName: layer["name"] as? String ?? "?", shape: shape, nonzeroCount: nonzero,
+                                         targetSparsity: try fields.fraction(layer["target"], "layers.target"))
                 }
                 if let recorded = object["frame"], !(recorded is NSNull) {
                     let data = try JSONSerialization.data(withJSONObject: recorded)
                     do { frame = try JSONDecoder().decode(RecordedFrame.self, from: data) } catch {
                         throw RunLogError(path: path, line: fields.line, problem: "frame: \(error)")
                     }
+                    if let problem = frame?.consistencyProblem {
+                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(problem)")
+                    }
                 }
+            }
+            for key in ["loss", "lr", "samples_per_s", "seconds"] {
+                if let value = object[key] as? Double, !value.isFinite || (key != "loss" && value < 0) {
+                    throw RunLogError(path: path, line: fields.line, problem: "\(key): expected a finite number\(key == "loss" ? "" : " >= 0"), found \(value)")
+                }
+            }
+            let testAccuracy = try fields.fraction(object["test_acc"], "test_acc")
+            let scheduledTarget = try fields.fraction(object["target"], "target")
+            let measuredSparsity = try fields.fraction(object["sparsity"], "sparsity")
+            if let lastUpdate = object["last_update_step"] as? Int, lastUpdate < 0 {
+                throw RunLogError(path: path, line: fields.line, problem: "last_update_step: expected an integer >= 0, found \(lastUpdate)")
             }
             let previous = current
             let state: RunState = switch event {
@@ -67,11 +97,11 @@ public struct ReplayTimeline: Sendable {
             case "diverged": .diverged
             default: RunState(rawValue: object["state"] as? String ?? "") ?? .running
             }
-            let isEvaluation = event == "eval" || ((event == "done" || event == "stopped") && object["test_acc"] is Double)
+            let isEvaluation = event == "eval" || ((event == "done" || event == "stopped") && testAccuracy != nil)
             current = TrainingSnapshot(
                 recordedState: state, model: model, dataset: dataset, step: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
                 recentLoss: object["loss"] as? Double ?? previous?.recentLoss ?? .nan,
-                testAccuracy: isEvaluation ? object["test_acc"] as? Double : previous?.testAccuracy,
+                testAccuracy: isEvaluation ? testAccuracy : previous?.testAccuracy,
                 testLoss: isEvaluation ? object["test_loss"] as? Double : previous?.testLoss,
                 evaluationStep: event == "eval" ? step : previous?.evaluationStep,
                 learningRate: Float(object["lr"] as? Double ?? Double(previous?.learningRate ?? 0)),
@@ -79,13 +109,29 @@ public struct ReplayTimeline: Sendable {
                 elapsedSeconds: object["seconds"] as? Double ?? previous?.elapsedSeconds ?? 0,
                 layers: layers,
                 sparsity: SparsitySnapshot(recordedMethod: object["method"] as? String ?? method, target: finalTarget,
-                                           scheduledTarget: object["target"] as? Double ?? previous?.sparsity.scheduledTarget ?? 0,
-                                           measured: object["sparsity"] as? Double ?? previous?.sparsity.measured ?? 0,
+                                           scheduledTarget: scheduledTarget ?? previous?.sparsity.scheduledTarget ?? 0,
+                                           measured: measuredSparsity ?? previous?.sparsity.measured ?? 0,
                                            phase: object["phase"] as? String ?? previous?.sparsity.phase ?? "?",
                                            lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep),
                 message: object["message"] as? String ?? previous?.message)
             moments.append(Moment(seconds: current!.elapsedSeconds, snapshot: current!, frame: frame))
         }
         guard !moments.isEmpty else { throw RunLogError(path: path, line: nil, problem: "no recorded progress or evaluations to replay") }
+    }
+
+    /// The largest image side and size a replay accepts (the model is rebuilt for them).
+    public static let maximumImageSide = 4096
+    public static let maximumImagePixels = 512 * 512
+
+    /// Weights of a tensor of this shape; nil for a negative size or more than 2^40.
+    private static func elementCount(_ shape: [Int]) -> Int? {
+        var product = 1
+        for size in shape {
+            guard size >= 0 else { return nil }
+            let (result, overflow) = product.multipliedReportingOverflow(by: size)
+            guard !overflow, result <= 1 << 40 else { return nil }
+            product = result
+        }
+        return product
     }
 }

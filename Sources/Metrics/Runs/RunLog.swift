@@ -41,7 +41,8 @@ public struct RunLog: Sendable {
 
         init?(_ object: [String: Any]?) {
             guard let object, let lower = object["lower"] as? Double, let upper = object["upper"] as? Double,
-                  let kept = object["kept"] as? [Int], let pruned = object["pruned"] as? [Int], kept.count == pruned.count
+                  let kept = object["kept"] as? [Int], let pruned = object["pruned"] as? [Int], kept.count == pruned.count,
+                  lower.isFinite, upper.isFinite, lower < upper, (kept + pruned).allSatisfy({ $0 >= 0 })
             else { return nil }
             (self.lower, self.upper, self.kept, self.pruned) = (lower, upper, kept, pruned)
         }
@@ -71,22 +72,28 @@ public struct RunLog: Sendable {
             case "start":
                 let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
                 method = sparsity?["method"] as? String
-                finalTarget = sparsity?["target"] as? Double
+                finalTarget = try fields.fraction(sparsity?["target"], "config.sparsity.target")
             case "eval":
-                let layers = (object["layers"] as? [[String: Any]] ?? []).map {
-                    Layer(name: $0["name"] as? String ?? "?", shape: $0["shape"] as? [Int] ?? [], parameters: $0["params"] as? Int ?? 0,
-                          nonzero: $0["nonzero"] as? Int ?? 0, target: $0["target"] as? Double,
-                          histogram: Histogram($0["histogram"] as? [String: Any]))
+                let layers = try (object["layers"] as? [[String: Any]] ?? []).map { layer in
+                    let shape = layer["shape"] as? [Int] ?? [], parameters = layer["params"] as? Int ?? 0
+                    let nonzero = layer["nonzero"] as? Int ?? 0
+                    guard shape.allSatisfy({ $0 >= 0 }), parameters >= 0, (0...parameters).contains(nonzero) else {
+                        throw RunLogError(path: path, line: fields.line,
+                                          problem: "layers: expected sizes >= 0 and nonzero from 0 to params")
+                    }
+                    return Layer(name: layer["name"] as? String ?? "?", shape: shape, parameters: parameters, nonzero: nonzero,
+                                 target: try fields.fraction(layer["target"], "layers.target"),
+                                 histogram: Histogram(layer["histogram"] as? [String: Any]))
                 }
                 evaluations.append(Evaluation(
-                    step: try fields.int("step"), epoch: try fields.number("epoch"), sparsity: try fields.number("sparsity"),
-                    target: try fields.number("target"), phase: object["phase"] as? String ?? "?",
-                    testAccuracy: object["test_acc"] as? Double, testLoss: object["test_loss"] as? Double,
+                    step: try fields.step("step"), epoch: try fields.number("epoch"), sparsity: try fields.fraction("sparsity"),
+                    target: try fields.fraction("target"), phase: object["phase"] as? String ?? "?",
+                    testAccuracy: try fields.fraction(object["test_acc"], "test_acc"), testLoss: object["test_loss"] as? Double,
                     trainLoss: object["train_loss"] as? Double ?? .nan, learningRate: object["lr"] as? Double ?? .nan, layers: layers))
             case "done", "stopped", "diverged":
                 outcome = object["event"] as? String
-                finalAccuracy = object["test_acc"] as? Double
-                finalSparsity = object["sparsity"] as? Double
+                finalAccuracy = try fields.fraction(object["test_acc"], "test_acc")
+                finalSparsity = try fields.fraction(object["sparsity"], "sparsity")
             default:
                 continue
             }
@@ -130,6 +137,32 @@ struct JSONFields {
     func int(_ key: String) throws -> Int {
         guard let value = object[key] as? Int else {
             throw RunLogError(path: path, line: line, problem: "\(key): expected an integer")
+        }
+        return value
+    }
+
+    /// A step or a count: an integer >= 0.
+    func step(_ key: String) throws -> Int {
+        let value = try int(key)
+        guard value >= 0 else { throw RunLogError(path: path, line: line, problem: "\(key): expected an integer >= 0, found \(value)") }
+        return value
+    }
+
+    /// A sparsity or an accuracy: a number in [0, 1].
+    func fraction(_ key: String) throws -> Double {
+        let value = try number(key)
+        guard (0...1).contains(value) else {
+            throw RunLogError(path: path, line: line, problem: "\(key): expected a number in [0, 1], found \(value)")
+        }
+        return value
+    }
+
+    /// An optional sparsity or accuracy: nil when `value` is absent or not a number (as
+    /// logs have `null` for an accuracy not measured), else a number in [0, 1].
+    func fraction(_ value: Any?, _ key: String) throws -> Double? {
+        guard let value = value as? Double else { return nil }
+        guard (0...1).contains(value) else {
+            throw RunLogError(path: path, line: line, problem: "\(key): expected a number in [0, 1], found \(value)")
         }
         return value
     }

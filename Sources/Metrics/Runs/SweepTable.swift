@@ -74,17 +74,18 @@ public struct SweepTable: Sendable, Equatable {
             switch object["event"] as? String {
             case "sweep_point":
                 isSweep = true
-                rows.append(Row(target: try fields.number("target"), sparsity: try fields.number("sparsity"),
-                                accuracyAfterPruning: object["accuracy_after_pruning"] as? Double,
-                                accuracyAfterFineTuning: try fields.number("accuracy_after_fine_tuning"),
+                rows.append(Row(target: try fields.fraction("target"), sparsity: try fields.fraction("sparsity"),
+                                accuracyAfterPruning: try fields.fraction(object["accuracy_after_pruning"], "accuracy_after_pruning"),
+                                accuracyAfterFineTuning: try fields.fraction("accuracy_after_fine_tuning"),
                                 region: (object["region"] as? String).flatMap(HillRegion.init(rawValue:)),
                                 isKnee: object["knee"] as? Bool ?? false, log: object["log"] as? String ?? ""))
-                denseBaseline = object["dense_baseline"] as? Double
+                denseBaseline = try fields.fraction(object["dense_baseline"], "dense_baseline")
             case "sweep_summary":
-                denseBaseline = object["dense_baseline"] as? Double
-                knee = object["knee"] as? Double
-                slack = (object["parameter_slack_0"] as? Double, object["parameter_slack_1pct"] as? Double,
-                         object["parameter_slack_5pct"] as? Double)
+                denseBaseline = try fields.fraction(object["dense_baseline"], "dense_baseline")
+                knee = try fields.fraction(object["knee"], "knee")
+                slack = (try fields.fraction(object["parameter_slack_0"], "parameter_slack_0"),
+                         try fields.fraction(object["parameter_slack_1pct"], "parameter_slack_1pct"),
+                         try fields.fraction(object["parameter_slack_5pct"], "parameter_slack_5pct"))
             default:
                 continue
             }

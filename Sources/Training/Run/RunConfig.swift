@@ -31,14 +31,20 @@ public struct RunConfig: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The most epochs a run may have (as a recipe's `epochs` allows).
+    public static let maximumEpochs = 1_000_000
+
     public func validate() throws {
         func check(_ condition: Bool, _ key: String, _ expected: String, _ found: String) throws {
             if !condition { throw RunConfigError.invalid(key: key, expected: expected, found: found) }
         }
         try check(ModelCatalog.names.contains(model), "model", "one of \(ModelCatalog.names.joined(separator: ", "))", model)
         try check(epochs >= 1, "epochs", "an integer >= 1", "\(epochs)")
+        // Steps are counted in an Int: the run's length (steps an epoch x epochs) must fit.
+        try check(epochs <= Self.maximumEpochs, "epochs", "an integer <= \(Self.maximumEpochs)", "\(epochs)")
         try check(batchSize >= 1, "batch", "an integer >= 1", "\(batchSize)")
         try check(learningRate.isFinite && learningRate > 0, "lr", "a positive number", "\(learningRate)")
+        try check(learningRateSchedule.warmupSteps >= 0, "warmup-steps", "an integer >= 0", "\(learningRateSchedule.warmupSteps)")
         try check((1...256).contains(threads), "threads", "an integer from 1 to 256", "\(threads)")
         if let every = evaluateEverySteps { try check(every >= 1, "eval-every", "an integer >= 1", "\(every)") }
         try check(snapshotIntervalSeconds > 0, "snapshot-interval", "a positive number of seconds", "\(snapshotIntervalSeconds)")
