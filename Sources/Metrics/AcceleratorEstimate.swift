@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Estimated speedups of one iteration over dense execution. Estimates, never
 /// measurements: see `AcceleratorEstimate` for where each number comes from.
@@ -7,22 +8,33 @@ public struct SpeedupEstimate: Sendable, Equatable, Codable {
     public var backward: Double
     /// Forward plus backward.
     public var training: Double
+    /// What the estimate lets the accelerator skip: the method's sparsified operands
+    /// (nil for the profiles that do not depend on them; absent from older run logs).
+    public var operands: SparsifiedOperands?
+    /// True when the sparsity is beyond the last row of the data the estimate interpolates
+    /// (SWAT Table 6 stops at 90%): the figure is extrapolated.
+    public var extrapolated: Bool?
 
-    public init(forward: Double, backward: Double, training: Double) {
+    public init(forward: Double, backward: Double, training: Double, operands: SparsifiedOperands? = nil,
+                extrapolated: Bool? = nil) {
         self.forward = forward
         self.backward = backward
         self.training = training
+        self.operands = operands
+        self.extrapolated = extrapolated
     }
 
     public static let none = SpeedupEstimate(forward: 1, backward: 1, training: 1)
 }
 
+
 /// Hardware classes whose realisable speedup differs for the same FLOP count
 /// (survey-methods-metrics.md §G.3, L617–L631).
 public enum HardwareProfile: Sendable, Equatable {
     /// The SWAT paper's simulated sparse training accelerator, at the Top-K sparsity of
-    /// the sparsified layers (the abscissa of Table 6).
-    case sparseAccelerator(sparsity: Double)
+    /// the sparsified layers (the abscissa of Table 6), skipping only what the method
+    /// sparsifies: `operands` decides which GEMMs speed up (see `estimate`).
+    case sparseAccelerator(sparsity: Double, operands: SparsifiedOperands)
     /// Whole channels, filters or neurons removed: dense kernels on a smaller network run
     /// at the FLOP ratio (survey L622, from L935).
     case structured
@@ -81,13 +93,28 @@ public enum AcceleratorEstimate {
         let ideal = SpeedupEstimate(forward: flops.idealForwardSpeedup, backward: flops.idealBackwardSpeedup,
                                     training: flops.idealTrainingSpeedup)
         switch profile {
-        case let .sparseAccelerator(sparsity):
+        case let .sparseAccelerator(sparsity, operands):
             let table = simulatedSpeedupEstimate(sparsity: sparsity)
-            let forward = min(table.forward, ideal.forward), backward = min(table.backward, ideal.backward)
+            // Table 6 is SWAT-U: sparse weights forward (Eq. 1) and in the input gradient
+            // (Eq. 2), sparse activations in the weight gradient (Eq. 3). A method that
+            // sparsifies fewer operands gets the table's speedup on the GEMMs it does
+            // sparsify and none on the others: the input gradient multiplies the same sparse
+            // weights as the forward pass, so it takes the forward column; the weight
+            // gradient alone takes the backward column.
+            let (forwardGEMM, inputGradientGEMM, weightGradientGEMM): (Double, Double, Double) = switch operands {
+            case .weightsAndActivations: (table.forward, table.backward, table.backward)
+            case .weights: (table.forward, table.forward, 1)
+            case .activations: (1, 1, table.backward)
+            case .none: (1, 1, 1)
+            }
+            let backwardTime = flops.dense.backwardInput / inputGradientGEMM + flops.dense.backwardWeight / weightGradientGEMM
+            let forward = min(forwardGEMM, ideal.forward)
+            let backward = min(ratio(flops.dense.backward, backwardTime), ideal.backward)
             // The equal weighting can exceed the FLOP ideal when the backward pass (about
             // twice the forward's MACs) gains less than the forward, so cap it too.
             return SpeedupEstimate(forward: forward, backward: backward,
-                                   training: min(trainingSpeedup(forward: forward, backward: backward), ideal.training))
+                                   training: min(trainingSpeedup(forward: forward, backward: backward), ideal.training),
+                                   operands: operands, extrapolated: operands != .none && sparsity > table6.last!.sparsity)
         case .structured:
             return ideal
         case let .ampereTwoFour(everyLayerCompliant):

@@ -1,12 +1,10 @@
 import Training
 
 /// What persists from one dashboard frame to the next: the network's layer shapes,
-/// which ReLU feeds each layer, stable histogram ranges, the Occam's hill points, and the
-/// previous snapshot (for mask churn).
+/// stable histogram ranges, the Occam's hill points, and the previous snapshot (for mask
+/// churn).
 public struct DashboardFrameState {
     public let shapes: [LayerShape]
-    /// Weight tensor name -> the ReLU whose output is that layer's input (absent: the image).
-    public let inputActivations: [String: String]
     public let imageShape: [Int]
     public var histogramRanges: [String: StableHistogramRange] = [:]
     public var hill = OccamsHill()
@@ -22,13 +20,6 @@ public struct DashboardFrameState {
     public init(model: Model) {
         shapes = LayerShape.shapes(of: model)
         initialWeights = Dictionary(model.prunableParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        var feeding: [String: String] = [:]
-        var lastReLU: String?
-        for layer in model.layers {
-            if let relu = layer as? ReLU { lastReLU = relu.name }
-            if let weight = layer.parameters.first(where: \.isPrunable), let lastReLU { feeding[weight.name] = lastReLU }
-        }
-        inputActivations = feeding
         imageShape = model.inputShape
     }
 
@@ -55,8 +46,13 @@ public struct DashboardFrame {
     /// Whole-model storage cost of each format at 32-bit values, and the cheapest.
     public var storage: [StorageCost]
     public var cheapestStorage: StorageCost
+    /// Multiply-adds of one training step and one inference, per sample, as the network
+    /// computes them now (`FLOPModel.measuredDensities(_:snapshot:)`).
     public var flops: NetworkFLOPs
-    /// Labelled an estimate everywhere it is shown: SWAT's simulated accelerator (Table 6).
+    /// Training multiply-adds of the whole run so far, dense-equivalent and actual.
+    public var cumulativeFLOPs: NetworkFLOPs
+    /// Labelled an estimate everywhere it is shown: SWAT's simulated accelerator (Table 6),
+    /// skipping only the operands the method sparsifies.
     public var acceleratorEstimate: SpeedupEstimate
     public var activationSparsity: Double
     /// Per-class test accuracy at the last evaluation (empty before one).
@@ -84,11 +80,9 @@ public struct DashboardFrame {
         let activations = snapshot.activationZeros.map {
             ActivationSparsity(name: $0.layer, elementCount: $0.elements, zeroCount: $0.zeros)
         }
-        let activationDensity = Dictionary(activations.map { ($0.name, 1 - $0.sparsity) }, uniquingKeysWith: { a, _ in a })
-        var inputDensities: [String: Double] = [:]
-        for (weight, relu) in state.inputActivations { inputDensities[weight] = activationDensity[relu] }
-        let flops = FLOPModel.network(state.shapes, densities: FLOPModel.measuredDensities(state.shapes, snapshots: prunable,
-                                                                                            activationDensities: inputDensities))
+        let flops = FLOPModel.network(state.shapes, densities: FLOPModel.measuredDensities(state.shapes, snapshot: snapshot))
+        let computedWeights = prunable.reduce(0) { $0 + $1.computedNonzeroCount }, weightCount = prunable.reduce(0) { $0 + $1.parameterCount }
+        let computedSparsity = weightCount == 0 ? 0 : 1 - Double(computedWeights) / Double(weightCount)
         let storage = StorageFormats.modelCosts(prunable.map(SparseTensorExtent.init), valueBits: 32)
         state.recordHillPoint(snapshot, sparsity: SparsityStatistics.overallSparsity(SparsityStatistics.prunableLayers(of: snapshot.layers)))
         let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
@@ -103,7 +97,9 @@ public struct DashboardFrame {
             storage: storage,
             cheapestStorage: StorageFormats.cheapest(storage),
             flops: flops,
-            acceleratorEstimate: AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: snapshot.sparsity.measured), flops: flops),
+            cumulativeFLOPs: FLOPModel.cumulative(state.shapes, ledger: snapshot.compute, names: prunable.map(\.name)),
+            acceleratorEstimate: AcceleratorEstimate.estimate(
+                .sparseAccelerator(sparsity: computedSparsity, operands: snapshot.sparsity.operands), flops: flops),
             activationSparsity: ActivationSparsity.networkAverage(activations),
             classAccuracy: snapshot.testPredictions.isEmpty ? [] : ClassAccuracy.perClass(
                 labels: snapshot.testLabels.map(Int.init), predictions: snapshot.testPredictions.map(Int.init),

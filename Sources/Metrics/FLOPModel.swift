@@ -143,16 +143,57 @@ public enum FLOPModel {
     }
 
     /// Measured densities for a live run: each layer's weight density from the snapshot
-    /// tensor of the same name (active weights / weights), and its input-activation density
-    /// from `activationDensities` by the same name (1 where absent: dense activations, the
-    /// "current weight mask only" case). A layer without a snapshot counts as dense.
+    /// tensor of the same name, counting the weights the forward pass multiplies
+    /// (`computedNonzeroCount`: DropBack's untracked weights at w0 count, SWAT's masked
+    /// dense-shadow weights do not), and its weight gradient's input-activation density
+    /// from `activationDensities` by the same name (1 where absent: activations the method
+    /// leaves dense, as every method but SWAT does; natural ReLU zeros are not counted as
+    /// savings, since no kernel here skips them). A layer without a snapshot counts as dense.
     public static func measuredDensities(_ shapes: [LayerShape], snapshots: [LayerSnapshot],
                                          activationDensities: [String: Double] = [:]) -> [LayerDensity] {
         let byName = Dictionary(snapshots.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         return shapes.map { shape in
-            let weight = byName[shape.name].map { $0.parameterCount == 0 ? 1 : Double($0.nonzeroCount) / Double($0.parameterCount) } ?? 1
+            let weight = byName[shape.name].map { $0.parameterCount == 0 ? 1 : Double($0.computedNonzeroCount) / Double($0.parameterCount) } ?? 1
             return LayerDensity(weight: weight, activation: activationDensities[shape.name] ?? 1)
         }
+    }
+
+    /// The densities of `snapshot` as its network computes them: weights from the effective
+    /// weights, activations from the method's own activation sparsification (SWAT's Top-K).
+    public static func measuredDensities(_ shapes: [LayerShape], snapshot: TrainingSnapshot) -> [LayerDensity] {
+        let prunable = snapshot.layers.filter(\.isPrunable)
+        var activations: [String: Double] = [:]
+        if let densities = snapshot.sparsity.activationDensities, densities.count == prunable.count {
+            for (layer, density) in zip(prunable, densities) { activations[layer.name] = density }
+        }
+        return measuredDensities(shapes, snapshots: prunable, activationDensities: activations)
+    }
+
+    /// The training MACs of a whole run so far, dense-equivalent and actual, from its
+    /// `TrainingComputeLedger`: each layer's dense MACs per sample times the samples seen,
+    /// and times the sums of samples x operand density of its three GEMMs. `names` are the
+    /// ledger's tensors (the prunable weights, in engine order). A layer the ledger does
+    /// not name counts as dense. The weight gradient scales with its input activation's
+    /// density (the default rule, `.inputActivationDensity`), as every method here computes it.
+    public static func cumulative(_ shapes: [LayerShape], ledger: TrainingComputeLedger, names: [String],
+                                  rules: FLOPCountingRules = FLOPCountingRules()) -> NetworkFLOPs {
+        var index: [String: Int] = [:]
+        for (l, name) in names.enumerated() where l < ledger.weightSamples.count { index[name] = l }
+        let samples = ledger.samples
+        let layers = shapes.enumerated().map { position, shape in
+            let perSample = macs(of: shape, density: .dense, isFirst: position == 0, rules: rules)
+            let dense = MACBreakdown(forward: perSample.forward * samples, backwardInput: perSample.backwardInput * samples,
+                                     backwardWeight: perSample.backwardWeight * samples)
+            guard let l = index[shape.name] else { return LayerFLOPs(name: shape.name, dense: dense, sparse: dense) }
+            let work = Double(shape.forwardMACs)
+            let weights = ledger.weightSamples[l]
+            return LayerFLOPs(name: shape.name, dense: dense,
+                              sparse: MACBreakdown(forward: work * weights,
+                                                   backwardInput: perSample.backwardInput == 0 ? 0 : work * weights,
+                                                   backwardWeight: work * ledger.activationSamples[l]))
+        }
+        return NetworkFLOPs(layers: layers, dense: layers.reduce(.zero) { $0 + $1.dense },
+                            sparse: layers.reduce(.zero) { $0 + $1.sparse })
     }
 
     /// Per-layer densities of a network sparsified as the SWAT paper's tables do: every

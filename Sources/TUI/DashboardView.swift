@@ -96,7 +96,7 @@ public enum DashboardView {
                                 theme: theme, glyphs: glyphs)
         case .speedup:
             SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                             measuredCPUSpeedup: model.measuredCPUSpeedup, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
+                             cumulative: frame.cumulativeFLOPs, measuredCPUSpeedup: model.measuredCPUSpeedup, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
         case .loss:
             let accuracy = model.state.showsError
                 ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy

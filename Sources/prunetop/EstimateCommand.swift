@@ -24,6 +24,13 @@ struct EstimateCommand: ParsableCommand {
             }
         }
 
+        var operands: SparsifiedOperands {
+            switch self {
+            case .swatUniform, .swatStructured: .weightsAndActivations
+            case .uniform: .weights
+            }
+        }
+
         func densities(layerCount: Int, sparsity: Double) -> [LayerDensity] {
             switch self {
             case .swatUniform, .swatStructured:
@@ -63,7 +70,9 @@ struct EstimateCommand: ParsableCommand {
         let layers = NetworkCatalog.layers(network)!
         let method = Method(rawValue: method)!
         let flops = FLOPModel.network(layers, densities: method.densities(layerCount: layers.count, sparsity: sparsity))
-        let speedup = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: sparsity), flops: flops)
+        let speedup = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: sparsity, operands: method.operands), flops: flops)
+        let beyond = speedup.extrapolated == true
+            ? " EXTRAPOLATED: Table 6 stops at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))% sparsity" : ""
         if json {
             print(JSONValue.object([
                 ("network", .string(network)), ("method", .string(method.rawValue)), ("sparsity", .number(sparsity)),
@@ -77,6 +86,8 @@ struct EstimateCommand: ParsableCommand {
                 ("ideal_speedup_backward", .number(flops.idealBackwardSpeedup)),
                 ("dense_forward_macs", .number(flops.dense.forward)),
                 ("dense_training_macs", .number(flops.dense.training)),
+                ("sparsified", .string(method.operands.rawValue)),
+                ("extrapolated", .bool(speedup.extrapolated == true)),
                 ("estimate", .string("reconstructed SWAT FLOP model; speedups interpolated from SWAT Table 6 (simulated accelerator)")),
             ]).rendered)
             return
@@ -91,8 +102,8 @@ struct EstimateCommand: ParsableCommand {
               + " (SWAT's three-GEMM MAC model as reconstructed from its tables)")
         print("  ideal FLOP-bound speedup: forward \(times(flops.idealForwardSpeedup)), backward \(times(flops.idealBackwardSpeedup)),"
               + " training \(times(flops.idealTrainingSpeedup))")
-        print("  sparse accelerator estimate: forward \(times(speedup.forward)), backward \(times(speedup.backward)),"
-              + " training \(times(speedup.training))")
+        print("  sparse accelerator estimate (\(method.operands.rawValue) sparse): forward \(times(speedup.forward)),"
+              + " backward \(times(speedup.backward)), training \(times(speedup.training))\(beyond)")
         print("    (interpolated from SWAT Table 6: SWAT-U on ResNet-50/ImageNet in a simulated Bit-Tactical-based accelerator,"
               + " capped at the ideal; real hardware depends on format, structure and memory bandwidth)")
     }

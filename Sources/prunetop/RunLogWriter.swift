@@ -110,7 +110,8 @@ enum RunEventJSON {
         ])
     }
 
-    /// Measured over the prunable weights as the forward pass sees them.
+    /// `sparsity` and `compression` count the weights a sparse format stores (kept by the
+    /// mask and non-zero): for DropBack, its tracked weights.
     static func sparsityFields(_ snapshot: TrainingSnapshot) -> [(String, JSONValue)] {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
         return [("method", .string(snapshot.sparsity.method)),
@@ -118,6 +119,21 @@ enum RunEventJSON {
                 ("target", .number(snapshot.sparsity.scheduledTarget)),
                 ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
                 ("compression", .number(SparsityStatistics.compression(prunable)))]
+    }
+
+    /// What the network computes (`FLOPModel`): the reductions of one training step and
+    /// one inference now, and the run's training multiply-adds so far, actual and
+    /// dense-equivalent (comparable with SWAT's whole-run "Train FLOPs" columns).
+    static func flopFields(_ snapshot: TrainingSnapshot, shapes: [LayerShape]) -> [(String, JSONValue)] {
+        let step = FLOPModel.network(shapes, densities: FLOPModel.measuredDensities(shapes, snapshot: snapshot))
+        let run = FLOPModel.cumulative(shapes, ledger: snapshot.compute, names: snapshot.layers.filter(\.isPrunable).map(\.name))
+        return [("sparsified", .string(snapshot.sparsity.operands.rawValue)),
+                ("step_train_flops_reduction", .number(step.trainingReduction)),
+                ("inference_flops_reduction", .number(step.inferenceReduction)),
+                ("train_macs", .number(run.sparse.training)),
+                ("train_macs_dense", .number(run.dense.training)),
+                ("train_flops_reduction", .number(run.trainingReduction)),
+                ("train_macs_from_step", .int(snapshot.compute.fromStep))]
     }
 
     /// Between evaluations: enough for the live curves when the run is replayed.
@@ -136,7 +152,7 @@ enum RunEventJSON {
         ])
     }
 
-    static func evaluation(_ snapshot: TrainingSnapshot, frame: RecordedFrame? = nil) -> JSONValue {
+    static func evaluation(_ snapshot: TrainingSnapshot, shapes: [LayerShape], frame: RecordedFrame? = nil) -> JSONValue {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
         return .object([
             ("event", .string("eval")),
@@ -146,8 +162,9 @@ enum RunEventJSON {
             ("train_acc", .number(snapshot.trainAccuracy)),
             ("test_loss", .optional(snapshot.testLoss)),
             ("test_acc", .optional(snapshot.testAccuracy)),
+            ("test_acc_pruned", .optional(snapshot.prunedTestAccuracy)),
             ("lr", .number(snapshot.learningRate)),
-        ] + sparsityFields(snapshot) + [
+        ] + sparsityFields(snapshot) + flopFields(snapshot, shapes: shapes) + [
             ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).map { stats, layer in
                 .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
                          ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
@@ -172,15 +189,15 @@ enum RunEventJSON {
                         ("kept", .array(histogram.kept.map(JSONValue.int))), ("pruned", .array(histogram.pruned.map(JSONValue.int)))])
     }
 
-    static func end(_ event: String, _ snapshot: TrainingSnapshot) -> JSONValue {
-        let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
-        return .object([
+    static func end(_ event: String, _ snapshot: TrainingSnapshot, shapes: [LayerShape]) -> JSONValue {
+        .object([
             ("event", .string(event)),
             ("step", .int(snapshot.step)),
             ("epoch", .number(snapshot.epochProgress)),
             ("test_acc", .optional(snapshot.testAccuracy)),
+            ("test_acc_pruned", .optional(snapshot.prunedTestAccuracy)),
             ("test_loss", .optional(snapshot.testLoss)),
-        ] + sparsityFields(snapshot) + [
+        ] + sparsityFields(snapshot) + flopFields(snapshot, shapes: shapes) + [
             ("seconds", .number(snapshot.elapsedSeconds)),
             ("training_seconds", .number(snapshot.trainingSeconds)),
             ("samples_per_s", .number(snapshot.trainingSeconds > 0 ? Double(snapshot.samplesSeen) / snapshot.trainingSeconds : 0)),

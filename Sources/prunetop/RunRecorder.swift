@@ -30,9 +30,9 @@ final class RunRecorder: @unchecked Sendable {
         case let .started(snapshot): log.write(RunEventJSON.start(config: config, dataset: dataset, snapshot: snapshot))
         case let .evaluated(snapshot):
             let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
-            log.write(RunEventJSON.evaluation(snapshot, frame: frame))
-        case let .finished(snapshot): log.write(RunEventJSON.end("done", snapshot))
-        case let .stopped(snapshot): log.write(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot))
+            log.write(RunEventJSON.evaluation(snapshot, shapes: frameState.shapes, frame: frame))
+        case let .finished(snapshot): log.write(RunEventJSON.end("done", snapshot, shapes: frameState.shapes))
+        case let .stopped(snapshot): log.write(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot, shapes: frameState.shapes))
         case let .diverged(snapshot): log.write(RunEventJSON.progress(snapshot))
         case let .checkpointSaved(path, snapshot):
             log.write(.object([("event", .string("checkpoint")), ("step", .int(snapshot.step)), ("path", .string(path))]))

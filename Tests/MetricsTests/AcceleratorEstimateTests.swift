@@ -53,7 +53,7 @@ final class AcceleratorEstimateTests: XCTestCase {
         let layers = try XCTUnwrap(NetworkCatalog.layers("lenet300"))
         let flops = FLOPModel.network(layers, densities: FLOPModel.uniformDensities(
             layerCount: 3, sparsity: 0.9, firstLayerDense: true, sparsifiesActivations: true))
-        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9), flops: flops)
+        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .weightsAndActivations), flops: flops)
         XCTAssertEqual(estimate.forward, flops.idealForwardSpeedup)
         XCTAssertEqual(estimate.forward, 266_200.0 / (235_200.0 + 3_100.0), accuracy: 1e-12)
         XCTAssertEqual(estimate.backward, flops.idealBackwardSpeedup)
@@ -62,14 +62,39 @@ final class AcceleratorEstimateTests: XCTestCase {
 
     func testTheTrainingEstimateIsCappedWhenTheEqualWeightingOverstatesIt() {
         // One layer, 10% of weights kept, activations dense, its input gradient counted:
-        // ideal forward 10x, backward 2/1.1, training 3/1.2 = 2.5x; the harmonic mean of 5.6x
-        // and 1.82x would claim 2.74x.
+        // ideal forward 10x, backward 2/1.1, training 3/1.2 = 2.5x. Weight pruning speeds up
+        // the input gradient as the forward (5.6x) and leaves the weight gradient dense:
+        // backward 200 / (100/5.6 + 100) = 1.70x; their harmonic mean would claim 2.61x.
         let flops = FLOPModel.network([.linear("w", inputs: 10, outputs: 10)], densities: [LayerDensity(weight: 0.1, activation: 1)],
                                       rules: FLOPCountingRules(countsFirstLayerInputGradient: true))
-        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9), flops: flops)
+        let estimate = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .weights), flops: flops)
         XCTAssertEqual(estimate.forward, 5.6, accuracy: 1e-12)
-        XCTAssertEqual(estimate.backward, 2 / 1.1, accuracy: 1e-12)
+        XCTAssertEqual(estimate.backward, 200 / (100 / 5.6 + 100), accuracy: 1e-12)
         XCTAssertEqual(estimate.training, 2.5, accuracy: 1e-12)
+    }
+
+    func testTheEstimateSpeedsUpOnlyWhatTheMethodSparsifies() {
+        // One 100x100 layer, not the first: forward, input and weight gradient 10,000 MACs each.
+        let layers: [LayerShape] = [.linear("first", inputs: 1, outputs: 1), .linear("w", inputs: 100, outputs: 100)]
+        let swat = FLOPModel.network(layers, densities: [.dense, LayerDensity(weight: 0.1, activation: 0.1)])
+        let pruned = FLOPModel.network(layers, densities: [.dense, LayerDensity(weight: 0.1, activation: 1)])
+        let both = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .weightsAndActivations), flops: swat)
+        XCTAssertEqual(both.forward, 5.6, accuracy: 0.01)
+        XCTAssertEqual(both.backward, 6.3, accuracy: 0.01)
+        let weightsOnly = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .weights), flops: pruned)
+        XCTAssertEqual(weightsOnly.forward, 5.6, accuracy: 0.01, "the forward pass multiplies the sparse weights")
+        XCTAssertEqual(weightsOnly.backward, 20_002 / (10_001 / 5.6 + 10_001), accuracy: 0.01,
+                       "the input gradient at the forward's speed, the weight gradient dense (SWAT Table 1)")
+        XCTAssertEqual(weightsOnly.operands, .weights)
+        let activationsOnly = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .activations),
+                                                           flops: FLOPModel.network(layers, densities: [.dense, LayerDensity(weight: 1, activation: 0.1)]))
+        XCTAssertEqual(activationsOnly.forward, 1)
+        XCTAssertGreaterThan(activationsOnly.backward, 1.5)
+        let nothing = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.9, operands: .none), flops: FLOPModel.network(layers, densities: [.dense, .dense]))
+        XCTAssertEqual([nothing.forward, nothing.backward, nothing.training], [1, 1, 1], "DropBack multiplies every weight")
+        XCTAssertEqual(both.extrapolated, false)
+        XCTAssertEqual(AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: 0.95, operands: .weights), flops: pruned).extrapolated, true,
+                       "Table 6 stops at 90%")
     }
 
     // Dense F: 100 (first layer, kept dense) and 1000 (10% weights and activations).

@@ -12,7 +12,6 @@ final class DashboardFrameTests: XCTestCase {
         let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
         let session = try TrainingSession(config: config, dataset: DatasetLoader.embeddedDigits())
         var state = DashboardFrameState(model: session.model)
-        XCTAssertEqual(state.inputActivations, ["fc2.weight": "relu1", "fc3.weight": "relu2"])
         trainer.start()
         func snapshot(at step: Int) throws -> TrainingSnapshot {
             let deadline = Date().addingTimeInterval(30)

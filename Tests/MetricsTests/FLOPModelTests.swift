@@ -74,9 +74,13 @@ final class FLOPModelTests: XCTestCase {
         let fc1 = try XCTUnwrap(model.parameter(named: "fc1.weight"))
         var mask = [Float](repeating: 0, count: fc1.value.count)
         for index in 0..<(mask.count / 4) { mask[index] = 1 }
-        let snapshots = [LayerSnapshot(parameter: fc1, mask: mask)]
+        // As the engine leaves them: masked weights zero.
+        let snapshots = [LayerSnapshot(parameter: fc1, effectiveWeights: zip(fc1.value, mask).map { $0 * $1 }, mask: mask)]
         let densities = FLOPModel.measuredDensities(shapes, snapshots: snapshots, activationDensities: ["fc2.weight": 0.4])
         XCTAssertEqual(densities, [LayerDensity(weight: 0.25, activation: 1), LayerDensity(weight: 1, activation: 0.4), .dense])
+        // DropBack: masked (untracked) weights still multiplied at their initial values.
+        let held = FLOPModel.measuredDensities(shapes, snapshots: [LayerSnapshot(parameter: fc1, mask: mask)])
+        XCTAssertEqual(held[0].weight, 1, "the FLOPs count what the forward pass multiplies, not the mask")
     }
 
     // MARK: SWAT's printed reductions (swat-dropback.md §2.4 L210–L220, §3 Tables 2–5)

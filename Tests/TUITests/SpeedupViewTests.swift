@@ -1,5 +1,6 @@
 import Metrics
 import TUI
+import Training
 import XCTest
 
 final class SpeedupViewTests: XCTestCase {
@@ -9,22 +10,27 @@ final class SpeedupViewTests: XCTestCase {
     let storage = StorageFormats.cheapest(StorageFormats.costs(
         SparseTensorExtent(rows: 100, columns: 100, nonzeroCount: 1000, maxGap: 20), valueBits: 32))
     let estimate = SpeedupEstimate(forward: 5.6, backward: 6.3, training: 5.93)
+    /// 1,000 samples of the layer above, half of them dense: 200k dense, 155k actual MACs.
+    let cumulative = NetworkFLOPs(layers: [], dense: MACBreakdown(forward: 100_000, backwardInput: 0, backwardWeight: 100_000),
+                                  sparse: MACBreakdown(forward: 55_000, backwardInput: 0, backwardWeight: 100_000))
 
-    func draw(width: Int, height: Int, measured: Double? = 1.8, theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
+    func draw(width: Int, height: Int, measured: Double? = 1.8, estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
+              theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
-        SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate, flops: flops, measuredCPUSpeedup: measured,
-                         storage: storage, theme: theme, glyphs: glyphs)
+        SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate ?? self.estimate, flops: flops, cumulative: cumulative,
+                         measuredCPUSpeedup: measured, storage: storage, theme: theme, glyphs: glyphs)
         return screen
     }
 
     func testEveryLineWhenThereIsRoom() {
-        let screen = draw(width: 40, height: 7)
+        let screen = draw(width: 52, height: 8, cumulative: cumulative)
         XCTAssertEqual(screen.lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, [
             "ESTIMATE accelerator: training 5.9×",
             "  forward 5.6×  backward 6.3×",
             "  ideal FLOP bound 1.8×",
             "measured here (CPU): 1.8×",
-            "FLOPs −45.0% training, −90.0% inference",
+            "FLOPs per step −45.0% training, −90.0% inference",
+            "run so far −22.5%: 155k of 200k training MACs",
             "storage delta 4.6 kB, 8.6× smaller",
             "",
         ])
@@ -40,10 +46,23 @@ final class SpeedupViewTests: XCTestCase {
         XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
     }
 
+    func testTheEstimateNamesWhatItSkipsAndWhenItExtrapolates() {
+        let weights = SpeedupEstimate(forward: 5.6, backward: 1.7, training: 2.5, operands: .weights, extrapolated: false)
+        XCTAssertEqual(draw(width: 52, height: 1, estimate: weights).lines[0].trimmingCharacters(in: .whitespaces),
+                       "ESTIMATE accelerator (weights only): training 2.5×")
+        let beyond = SpeedupEstimate(forward: 9, backward: 11, training: 9.9, operands: .weightsAndActivations, extrapolated: true)
+        XCTAssertEqual(draw(width: 70, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces),
+                       "ESTIMATE accelerator (weights+activations): training 9.9×, past Table 6")
+        XCTAssertEqual(draw(width: 24, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces), "est. train 9.9× extrap.")
+        let dropBack = SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none, extrapolated: false)
+        XCTAssertEqual(draw(width: 60, height: 1, estimate: dropBack).lines[0].trimmingCharacters(in: .whitespaces),
+                       "ESTIMATE accelerator (nothing skipped): training 1.0×")
+    }
+
     func testASCIIAndMonochrome() {
-        let screen = draw(width: 40, height: 6, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
-        XCTAssertEqual(screen.lines[0], "ESTIMATE accelerator: training 5.9x     ")
-        XCTAssertEqual(screen.lines[4], "FLOPs -45.0% training, -90.0% inference ")
+        let screen = draw(width: 50, height: 6, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        XCTAssertEqual(screen.lines[0], "ESTIMATE accelerator: training 5.9x               ")
+        XCTAssertEqual(screen.lines[4], "FLOPs per step -45.0% training, -90.0% inference  ")
         XCTAssertNil(screen[0, 0].style.foreground)
         XCTAssertTrue(screen[0, 0].style.bold, "the estimate stands out without colour")
     }

@@ -11,6 +11,8 @@ public struct RecordedFrame: Sendable, Equatable, Codable {
     public var histogramsShowDistance: Bool
     public var inputMap: InputConnectionMap?
     public var flops: NetworkFLOPs
+    /// The run's training MACs so far (absent from logs written before it was recorded).
+    public var cumulativeFLOPs: NetworkFLOPs?
     public var cheapestStorage: StorageCost
     public var acceleratorEstimate: SpeedupEstimate
     public var activationSparsity: Double
@@ -25,6 +27,7 @@ public struct RecordedFrame: Sendable, Equatable, Codable {
         histogramsShowDistance = frame.histogramsShowDistance
         inputMap = frame.inputMap
         flops = frame.flops
+        cumulativeFLOPs = frame.cumulativeFLOPs
         cheapestStorage = frame.cheapestStorage
         acceleratorEstimate = frame.acceleratorEstimate
         activationSparsity = frame.activationSparsity
@@ -81,7 +84,7 @@ public struct RecordedFrame: Sendable, Equatable, Codable {
                   map.counts.allSatisfy(isCount), isCount(map.maximum)
             else { return "input map: \(map.rows)x\(map.columns) pixels do not match its counts" }
         }
-        let macs = [flops.dense, flops.sparse] + flops.layers.flatMap { [$0.dense, $0.sparse] }
+        let macs = [flops, cumulativeFLOPs].compactMap { $0 }.flatMap { [$0.dense, $0.sparse] + $0.layers.flatMap { [$0.dense, $0.sparse] } }
         guard macs.allSatisfy({ isAmount($0.forward) && isAmount($0.backwardInput) && isAmount($0.backwardWeight) }) else {
             return "flops: expected finite counts >= 0"
         }
@@ -98,6 +101,7 @@ public struct RecordedFrame: Sendable, Equatable, Codable {
     public var dashboardFrame: DashboardFrame {
         DashboardFrame(analysis: nil, histograms: histograms, histogramsShowDistance: histogramsShowDistance, heatmaps: heatmaps,
                        inputMap: inputMap, churn: nil, storage: [cheapestStorage], cheapestStorage: cheapestStorage, flops: flops,
+                       cumulativeFLOPs: cumulativeFLOPs ?? NetworkFLOPs(layers: [], dense: .zero, sparse: .zero),
                        acceleratorEstimate: acceleratorEstimate, activationSparsity: activationSparsity, classAccuracy: [])
     }
 }

@@ -1,27 +1,33 @@
 import Metrics
+import Training
 
 /// The Speedup panel: what sparsity would buy on an accelerator (an ESTIMATE, never a
 /// measurement), the FLOP-ideal bound, what was measured on this CPU, the FLOP reduction
-/// and the cheapest storage format.
+/// of a step and of the run so far, and the cheapest storage format.
 ///
 /// Lines, top to bottom (long form, or a short form when the long one does not fit):
 ///
-///     ESTIMATE accelerator: training 5.9×        est. train 5.9×
-///       forward 5.6×  backward 6.3×              fwd 5.6× bwd 6.3×
-///       ideal FLOP bound 10.0×                   ideal 10.0×
-///     measured here (CPU): 1.8×                  CPU 1.8×
-///     FLOPs −89.5% training, −90.0% inference    FLOPs -90%/-90%
-///     storage CSR 1.2 MB, 8.3× smaller           CSR 1.2 MB 8.3×
+///     ESTIMATE accelerator (weights only): training 1.9×   est. train 1.9×
+///       forward 5.6×  backward 1.4×                        fwd 5.6× bwd 1.4×
+///       ideal FLOP bound 1.5×                              ideal 1.5×
+///     measured here (CPU): 1.8×                            CPU 1.8×
+///     FLOPs per step −31.2% training, −90.0% inference     step -31%/-90%
+///     run so far −27.0%: 1.2 T of 1.6 T training MACs      run -27% of 1.6T
+///     storage CSR 1.2 MB, 8.3× smaller                     CSR 1.2 MB 8.3×
 ///
-/// In a short rect lines are dropped by importance, keeping their order: the estimated
-/// training speedup first (it carries the ESTIMATE label), then the measured speedup, the
-/// ideal bound, storage, FLOPs and the forward/backward split.
+/// The estimate names what it lets the accelerator skip (the method's sparsified operands)
+/// and says "past Table 6" when it extrapolates. In a short rect lines are dropped by
+/// importance, keeping their order: the estimated training speedup first (it carries the
+/// ESTIMATE label), then the measured speedup, the ideal bound, storage, the FLOPs of a
+/// step, the forward/backward split and the run's total.
 public enum SpeedupView {
     public static func draw(into screen: inout Screen, rect: Rect, estimate: SpeedupEstimate, flops: NetworkFLOPs,
-                            measuredCPUSpeedup: Double?, storage: StorageCost, theme: Theme, glyphs: Glyphs) {
+                            cumulative: NetworkFLOPs? = nil, measuredCPUSpeedup: Double?, storage: StorageCost,
+                            theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        let chosen = lines(estimate: estimate, flops: flops, measuredCPUSpeedup: measuredCPUSpeedup, storage: storage, glyphs: glyphs)
+        let chosen = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPUSpeedup: measuredCPUSpeedup,
+                           storage: storage, glyphs: glyphs)
             .enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
             .sorted { $0.offset < $1.offset }.map(\.element)
         for (row, line) in chosen.enumerated() {
@@ -40,8 +46,8 @@ public enum SpeedupView {
     }
 
     /// The panel's lines in display order.
-    public static func lines(estimate: SpeedupEstimate, flops: NetworkFLOPs, measuredCPUSpeedup: Double?,
-                             storage: StorageCost, glyphs: Glyphs) -> [Line] {
+    public static func lines(estimate: SpeedupEstimate, flops: NetworkFLOPs, cumulative: NetworkFLOPs? = nil,
+                             measuredCPUSpeedup: Double?, storage: StorageCost, glyphs: Glyphs) -> [Line] {
         func factor(_ value: Double) -> String { WidgetNumberFormat.factor(value, glyphs: glyphs) }
         let minus = glyphs.isUnicode ? "−" : "-"
         func cut(_ fraction: Double, digits: Int = 1) -> String {
@@ -54,18 +60,37 @@ public enum SpeedupView {
         let storageLong = storage.format == .dense ? "storage dense \(size)"
             : "storage \(format) \(size), \(factor(storage.compressionRatio)) smaller"
         let storageShort = storage.format == .dense ? "dense \(size)" : "\(format) \(size) \(factor(storage.compressionRatio))"
-        return [
-            Line(long: "ESTIMATE accelerator: training \(factor(estimate.training))",
-                 short: "est. train \(factor(estimate.training))", priority: 0, role: .estimate),
+        let basis = estimate.operands.map { " (\(operandLabel($0)))" } ?? ""
+        let past = estimate.extrapolated == true ? ", past Table 6" : ""
+        let pastShort = estimate.extrapolated == true ? " extrap." : ""
+        var result = [
+            Line(long: "ESTIMATE accelerator\(basis): training \(factor(estimate.training))\(past)",
+                 short: "est. train \(factor(estimate.training))\(pastShort)", priority: 0, role: .estimate),
             Line(long: "  forward \(factor(estimate.forward))  backward \(factor(estimate.backward))",
                  short: "fwd \(factor(estimate.forward)) bwd \(factor(estimate.backward))", priority: 5, role: .estimate),
             Line(long: "  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))",
                  short: "ideal \(factor(flops.idealTrainingSpeedup))", priority: 2, role: .estimate),
             Line(long: "measured here (CPU): \(measured)", short: "CPU \(measured)", priority: 1, role: .measured),
-            Line(long: "FLOPs \(cut(flops.trainingReduction)) training, \(cut(flops.inferenceReduction)) inference",
-                 short: "FLOPs \(cut(flops.trainingReduction, digits: 0))/\(cut(flops.inferenceReduction, digits: 0))",
+            Line(long: "FLOPs per step \(cut(flops.trainingReduction)) training, \(cut(flops.inferenceReduction)) inference",
+                 short: "step \(cut(flops.trainingReduction, digits: 0))/\(cut(flops.inferenceReduction, digits: 0))",
                  priority: 4, role: .foreground),
-            Line(long: storageLong, short: storageShort, priority: 3, role: .foreground),
         ]
+        if let cumulative, cumulative.dense.training > 0 {
+            let done = WidgetNumberFormat.macs(cumulative.sparse.training), dense = WidgetNumberFormat.macs(cumulative.dense.training)
+            result.append(Line(long: "run so far \(cut(cumulative.trainingReduction)): \(done) of \(dense) training MACs",
+                               short: "run \(cut(cumulative.trainingReduction, digits: 0)) of \(dense)", priority: 6, role: .foreground))
+        }
+        result.append(Line(long: storageLong, short: storageShort, priority: 3, role: .foreground))
+        return result
+    }
+
+    /// What the estimate lets the accelerator skip, in the panel's words.
+    static func operandLabel(_ operands: SparsifiedOperands) -> String {
+        switch operands {
+        case .weights: "weights only"
+        case .weightsAndActivations: "weights+activations"
+        case .activations: "activations only"
+        case .none: "nothing skipped"
+        }
     }
 }

@@ -43,6 +43,16 @@ enum WidgetNumberFormat {
         return String(format: "%.0f B", bytes)
     }
 
+    /// A multiply-add count in three significant digits with an SI prefix: "940", "1.2k",
+    /// "3.4M", "5.6G", "7.8T", "9.1P".
+    static func macs(_ value: Double) -> String {
+        guard value.isFinite else { return "n/a" }
+        for (unit, scale) in [("P", 1e15), ("T", 1e12), ("G", 1e9), ("M", 1e6), ("k", 1e3)] where value >= scale {
+            return String(format: "%.3g", value / scale) + unit
+        }
+        return String(format: "%.0f", value)
+    }
+
     /// Bands: which of `bands` parts item `index` of `count` falls in, as evenly as integers allow.
     static func band(_ index: Int, of count: Int, into bands: Int) -> Int {
         guard count > 0 else { return 0 }

@@ -12,8 +12,11 @@ import Foundation
 /// (see `encoded`). Everything is little-endian; the run's config is JSON.
 public struct Checkpoint: Sendable {
     public static let magic = Array("PRUNETOPCKPT".utf8)
-    /// Bumped whenever the layout changes; other versions are refused.
-    public static let formatVersion: UInt32 = 1
+    /// Bumped whenever the layout changes. Version 2 added the "compute" section (the
+    /// run's `TrainingComputeLedger`); version 1 files are still read, and their runs count
+    /// training FLOPs from the step they resume at. Other versions are refused.
+    public static let formatVersion: UInt32 = 2
+    static let readableVersions: ClosedRange<UInt32> = 1...2
     static let headerSize = magic.count + 4 + 8 + 4
 
     /// The run's settings as they are now, knob changes included (method, target,
@@ -151,6 +154,9 @@ public struct Checkpoint: Sendable {
         payload.section("progress")
         payload.progress(progress)
 
+        payload.section("compute")
+        payload.computeLedger(progress.compute)
+
         payload.section("end")
 
         var file = BinaryWriter()
@@ -173,7 +179,7 @@ public struct Checkpoint: Sendable {
         var reader = BinaryReader(bytes, file: file)
         _ = try reader.raw(magic.count)
         let version = try reader.uint32()
-        guard version == Self.formatVersion else {
+        guard Self.readableVersions.contains(version) else {
             throw CheckpointError.unsupportedVersion(file: file, found: version, supported: Self.formatVersion)
         }
         let declaredLength = Int(clamping: try reader.uint64())
@@ -181,7 +187,7 @@ public struct Checkpoint: Sendable {
         let present = bytes.count - Self.headerSize
         if present < declaredLength {
             // Say where the data runs out: decoding what there is stops there.
-            _ = try Self.decodePayload(&reader)
+            _ = try Self.decodePayload(&reader, version: version)
             throw CheckpointError.truncated(file: file, section: "end", byte: bytes.count,
                                             needed: declaredLength - present, available: 0)
         }
@@ -193,11 +199,11 @@ public struct Checkpoint: Sendable {
         guard computedChecksum == storedChecksum else {
             throw CheckpointError.checksumMismatch(file: file, stored: storedChecksum, computed: computedChecksum)
         }
-        self = try Self.decodePayload(&reader)
+        self = try Self.decodePayload(&reader, version: version)
         self.file = file
     }
 
-    private static func decodePayload(_ reader: inout BinaryReader) throws -> Checkpoint {
+    private static func decodePayload(_ reader: inout BinaryReader, version: UInt32) throws -> Checkpoint {
         try reader.section("config")
         let json = try reader.string()
         let config: RunConfig
@@ -247,7 +253,14 @@ public struct Checkpoint: Sendable {
         let optimizer = try reader.savedState()
 
         try reader.section("progress")
-        let progress = try reader.progress()
+        var progress = try reader.progress(version: version)
+
+        if version >= 2 {
+            try reader.section("compute")
+            progress.compute = try reader.computeLedger()
+        } else {
+            progress.compute = TrainingComputeLedger(tensorCount: 0, fromStep: step)
+        }
 
         try reader.section("end")
         guard reader.isAtEnd else { throw reader.malformed("\(reader.remaining) bytes follow the last section") }
@@ -334,6 +347,16 @@ private extension BinaryWriter {
         }
     }
 
+    mutating func computeLedger(_ ledger: TrainingComputeLedger) {
+        int(ledger.fromStep)
+        double(ledger.samples)
+        count(ledger.weightSamples.count)
+        for (weights, activations) in zip(ledger.weightSamples, ledger.activationSamples) {
+            double(weights)
+            double(activations)
+        }
+    }
+
     mutating func progress(_ progress: TrainerProgress) {
         double(progress.lossSinceEvaluation)
         int(progress.correctSinceEvaluation)
@@ -353,6 +376,8 @@ private extension BinaryWriter {
             int(zeros.elements)
             int(zeros.zeros)
         }
+        bool(evaluation.prunedAccuracy != nil)
+        if let pruned = evaluation.prunedAccuracy { double(pruned) }
     }
 }
 
@@ -385,7 +410,23 @@ private extension BinaryReader {
         return SavedState(values: values)
     }
 
-    mutating func progress() throws -> TrainerProgress {
+    mutating func computeLedger() throws -> TrainingComputeLedger {
+        let fromStep = try natural("the step the compute count starts at")
+        let samples = try double()
+        guard samples.isFinite && samples >= 0 else { throw malformed("the compute count's samples are \(samples)") }
+        var weights: [Double] = [], activations: [Double] = []
+        for _ in 0..<(try count(elementSize: 16)) {
+            let (w, a) = (try double(), try double())
+            guard w.isFinite, a.isFinite, (0...samples).contains(w), (0...samples).contains(a) else {
+                throw malformed("a compute count is outside 0...\(samples): \(w), \(a)")
+            }
+            weights.append(w)
+            activations.append(a)
+        }
+        return TrainingComputeLedger(samples: samples, weightSamples: weights, activationSamples: activations, fromStep: fromStep)
+    }
+
+    mutating func progress(version: UInt32) throws -> TrainerProgress {
         var progress = TrainerProgress()
         progress.lossSinceEvaluation = try double()
         progress.correctSinceEvaluation = try natural("the correct count since the last evaluation")
@@ -402,8 +443,9 @@ private extension BinaryReader {
             zeros.append(ActivationZeroCount(layer: try string(), elements: try natural("an activation count"),
                                              zeros: try natural("an activation zero count")))
         }
+        let prunedAccuracy = try version >= 2 && bool() ? try double() : nil
         progress.record(TrainingSession.Evaluation(accuracy: accuracy, loss: loss, activationZeros: zeros,
-                                                   predictions: predictions), atStep: step)
+                                                   predictions: predictions, prunedAccuracy: prunedAccuracy), atStep: step)
         return progress
     }
 }

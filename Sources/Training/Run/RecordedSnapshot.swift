@@ -8,6 +8,7 @@ extension LayerSnapshot {
         isPrunable = true
         weights = []
         self.nonzeroCount = nonzeroCount
+        computedNonzeroCount = nonzeroCount
         mask = nil
         self.targetSparsity = targetSparsity
     }
@@ -30,6 +31,8 @@ extension SparsitySnapshot {
         self.lastUpdateStep = lastUpdateStep
         lastMaskChurn = 0
         statistics = []
+        operands = .weights
+        activationDensities = nil
     }
 }
 
@@ -61,6 +64,8 @@ extension TrainingSnapshot {
         self.elapsedSeconds = elapsedSeconds
         self.layers = layers
         self.sparsity = sparsity
+        prunedTestAccuracy = nil
+        compute = TrainingComputeLedger(tensorCount: 0)
         self.message = message
     }
 }

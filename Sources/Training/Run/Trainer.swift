@@ -317,6 +317,7 @@ private struct RunLoop {
             trainAccuracy: progress.trainAccuracy,
             recentLoss: recentLoss,
             testAccuracy: progress.lastEvaluation?.accuracy,
+            prunedTestAccuracy: progress.lastEvaluation?.prunedAccuracy,
             testLoss: progress.lastEvaluation?.loss,
             evaluationStep: progress.lastEvaluationStep,
             testPredictions: progress.lastEvaluation?.predictions ?? [],
@@ -330,6 +331,7 @@ private struct RunLoop {
             elapsedSeconds: Date().timeIntervalSince(startTime),
             layers: layerSnapshots(),
             sparsity: engine.snapshot,
+            compute: progress.compute,
             message: message)
         trainer.publish(snapshot)
         lastPublish = Date()

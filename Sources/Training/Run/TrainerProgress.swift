@@ -12,6 +12,8 @@ public struct TrainerProgress: Sendable {
     public var lastEvaluation: TrainingSession.Evaluation?
     /// The step at which `lastEvaluation` was measured.
     public var lastEvaluationStep: Int?
+    /// What the training steps have multiplied, summed over the run.
+    public var compute = TrainingComputeLedger(tensorCount: 0)
 
     public init() {}
 
@@ -26,6 +28,12 @@ public struct TrainerProgress: Sendable {
         correctSinceEvaluation += step.correct
         samplesSinceEvaluation += step.samples
         stepsSinceEvaluation += 1
+        if let densities = step.densities {
+            if compute.weightSamples.isEmpty && compute.samples == 0 {
+                compute = TrainingComputeLedger(tensorCount: densities.weights.count, fromStep: compute.fromStep)
+            }
+            compute.record(samples: step.samples, densities: densities)
+        }
     }
 
     mutating func record(_ evaluation: TrainingSession.Evaluation, atStep step: Int) {

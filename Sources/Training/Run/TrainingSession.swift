@@ -23,6 +23,8 @@ public final class TrainingSession {
         public var loss: Double
         public var correct: Int
         public var samples: Int
+        /// What the step multiplied (nil for a step abandoned on a non-finite loss).
+        public var densities: OperandDensities?
     }
 
     public struct Evaluation: Sendable, Equatable {
@@ -32,6 +34,19 @@ public final class TrainingSession {
         public var activationZeros: [ActivationZeroCount]
         /// The predicted class of every test sample, in test-set order.
         public var predictions: [UInt8]
+        /// For a method whose masked weights still take part in the computation (DropBack's
+        /// untracked weights at their initial values): the accuracy of the pruned network,
+        /// every masked weight at zero. Nil when the mask already zeroes what it masks.
+        public var prunedAccuracy: Double?
+
+        public init(accuracy: Double, loss: Double, activationZeros: [ActivationZeroCount], predictions: [UInt8],
+                    prunedAccuracy: Double? = nil) {
+            self.accuracy = accuracy
+            self.loss = loss
+            self.activationZeros = activationZeros
+            self.predictions = predictions
+            self.prunedAccuracy = prunedAccuracy
+        }
     }
 
     public convenience init(config: RunConfig, dataset: ImageDataset) throws {
@@ -104,14 +119,15 @@ public final class TrainingSession {
         guard result.loss.isFinite else {
             sparsity.cancelStep()
             step += 1
-            return StepResult(loss: result.loss, correct: result.correct, samples: labels.count)
+            return StepResult(loss: result.loss, correct: result.correct, samples: labels.count, densities: nil)
         }
         model.backward(result.gradient)
         sparsity.afterBackward()
+        let densities = sparsity.stepOperandDensities
         optimizer.step(learningRate: learningRate)
         step += 1
         sparsity.afterStep()
-        return StepResult(loss: result.loss, correct: result.correct, samples: labels.count)
+        return StepResult(loss: result.loss, correct: result.correct, samples: labels.count, densities: densities)
     }
 
     /// The training samples of `step`, in order: a slice of its epoch's permutation.
@@ -125,9 +141,15 @@ public final class TrainingSession {
         return Array(order[start..<(start + config.batchSize)])
     }
 
-    /// Accuracy and mean loss on the whole test set, with the effective (masked) weights.
+    /// Accuracy and mean loss on the whole test set, with the effective (masked) weights;
+    /// for a method whose masked weights are not zero (`SparsifiedOperands.none`), also the
+    /// accuracy with them zeroed.
     public func evaluate(chunk: Int = 1000) -> Evaluation {
-        sparsity.withEffectiveWeights { evaluateCurrentWeights(chunk: chunk) }
+        var evaluation = sparsity.withEffectiveWeights { evaluateCurrentWeights(chunk: chunk) }
+        if sparsity.method.sparsifiedOperands == .none && sparsity.maskDensities.contains(where: { $0 < 1 }) {
+            evaluation.prunedAccuracy = sparsity.withMaskedWeightsZeroed { evaluateCurrentWeights(chunk: chunk) }.accuracy
+        }
+        return evaluation
     }
 
     private func evaluateCurrentWeights(chunk: Int) -> Evaluation {

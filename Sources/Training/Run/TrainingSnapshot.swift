@@ -5,9 +5,12 @@ public struct LayerSnapshot: Sendable {
     public var shape: [Int]
     public var isPrunable: Bool
     public var weights: [Float]
-    /// Active weights: kept by the mask and not zero. (DropBack's untracked weights hold
-    /// their initial values but are not stored or trained, so they do not count.)
+    /// Active weights: kept by the mask and not zero; what a sparse format stores.
+    /// (DropBack's untracked weights hold their initial values but are not stored or
+    /// trained, so they do not count here; they do in `computedNonzeroCount`.)
     public var nonzeroCount: Int
+    /// Non-zero weights as the forward pass multiplies them (`weights` != 0), mask or not.
+    public var computedNonzeroCount: Int
     /// 0/1 per weight (prunable tensors only).
     public var mask: [Float]?
     /// The sparsity the budget assigns this tensor now (prunable tensors only).
@@ -18,10 +21,11 @@ public struct LayerSnapshot: Sendable {
         shape = parameter.shape
         isPrunable = parameter.isPrunable
         weights = effectiveWeights ?? parameter.value
+        computedNonzeroCount = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
         if let mask {
             nonzeroCount = zip(weights, mask).reduce(0) { $0 + ($1.0 != 0 && $1.1 != 0 ? 1 : 0) }
         } else {
-            nonzeroCount = weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+            nonzeroCount = computedNonzeroCount
         }
         self.mask = mask
         self.targetSparsity = targetSparsity
@@ -64,6 +68,11 @@ public struct SparsitySnapshot: Sendable {
     /// Weights whose mask changed in the last update.
     public var lastMaskChurn: Int
     public var statistics: [MethodStatistic]
+    /// What the method makes sparse in the computation (FLOPs count from it).
+    public var operands: SparsifiedOperands
+    /// Per prunable tensor, the non-zero fraction of the weight gradient's input
+    /// activation at the last step, for methods that sparsify it (SWAT); nil otherwise.
+    public var activationDensities: [Double]?
 }
 
 /// An immutable picture of a run, published by the trainer and read by any thread.
@@ -80,6 +89,9 @@ public struct TrainingSnapshot: Sendable {
     /// Mean training loss over the steps since the previous snapshot (for live curves).
     public var recentLoss: Double
     public var testAccuracy: Double?
+    /// DropBack: the accuracy at that evaluation with the untracked weights zeroed (see
+    /// `TrainingSession.Evaluation.prunedAccuracy`); nil for other methods.
+    public var prunedTestAccuracy: Double?
     public var testLoss: Double?
     /// The step at which `testAccuracy` and `testLoss` were measured.
     public var evaluationStep: Int?
@@ -100,6 +112,8 @@ public struct TrainingSnapshot: Sendable {
     /// Parameterised tensors (weights and biases), in network order.
     public var layers: [LayerSnapshot]
     public var sparsity: SparsitySnapshot
+    /// What the run's training steps have multiplied so far.
+    public var compute: TrainingComputeLedger
     /// The latest thing worth telling the user ("learning rate 0.05 → 0.02 at step 1,200").
     public var message: String?
 

@@ -8,10 +8,15 @@ public final class SparsityEngine {
     public let stepsPerEpoch: Int
     /// 0/1 per weight of each prunable tensor; masked weights are exactly zero in the forward pass.
     public private(set) var masks: [[Float]] {
-        didSet { maskIsAllOnes = masks.map { !$0.contains(0) } }
+        didSet {
+            maskDensities = masks.map(Self.density)
+            maskIsAllOnes = maskDensities.map { $0 == 1 }
+        }
     }
     /// Per tensor: nothing is masked, so applying its mask is skipped (dense runs pay nothing).
     private var maskIsAllOnes: [Bool]
+    /// Per tensor: the fraction of weights the mask keeps.
+    public private(set) var maskDensities: [Double]
     /// Masked weights are held at zero (not a dense shadow, not held by the method).
     private var zeroesMaskedWeights: Bool { !method.usesDenseShadow && !method.holdsMaskedWeights }
     /// Steps completed so far.
@@ -44,6 +49,7 @@ public final class SparsityEngine {
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
         maskIsAllOnes = prunable.map { _ in true }
+        maskDensities = prunable.map { _ in 1 }
         generator = SeededGenerator(seed: CounterRandom.bits(seed: seed, stream: 0x5350_4152, index: 0))
         descriptor = MethodRegistry.descriptor(named: config.method)!
         method = descriptor.make(MethodOptions(values: config.options, descriptor: descriptor))
@@ -78,6 +84,23 @@ public final class SparsityEngine {
         let total = masks.reduce(0) { $0 + $1.count }
         let kept = masks.reduce(0.0) { $0 + Double($1.reduce(0, +)) }
         return total == 0 ? 0 : 1 - kept / Double(total)
+    }
+
+    private static func density(_ mask: [Float]) -> Double {
+        guard !mask.isEmpty else { return 1 }
+        let kept = mask.withUnsafeBufferPointer { m in (0..<m.count).reduce(0) { $0 + (m[$1] != 0 ? 1 : 0) } }
+        return Double(kept) / Double(mask.count)
+    }
+
+    /// Per tensor, the densities of the operands the step just run multiplied: the weights
+    /// of the forward pass and input gradient (the mask's density when the method zeroes
+    /// masked weights, 1 when they still take part), and the input activation of the
+    /// weight gradient (1 unless the method sparsifies it). Read between backward and the
+    /// mask update that ends the step.
+    public var stepOperandDensities: OperandDensities {
+        let operands = method.sparsifiedOperands
+        return OperandDensities(weights: operands.sparsifiesWeights ? maskDensities : maskDensities.map { _ in 1 },
+                                activations: method.activationDensities ?? maskDensities.map { _ in 1 })
     }
 
     /// Whether this step is a mask-update step for schedule-driven methods (and clears a
@@ -204,6 +227,15 @@ public final class SparsityEngine {
         return body()
     }
 
+    /// Runs `body` with every masked weight at zero, then puts the weights back: the
+    /// pruned network of a method that holds its masked weights at other values.
+    func withMaskedWeightsZeroed<T>(_ body: () -> T) -> T {
+        let held = prunable.map(\.value)
+        applyMasksToWeights()
+        defer { for (l, parameter) in prunable.enumerated() { parameter.value = held[l] } }
+        return body()
+    }
+
     /// The phase to show: the method's own, else the schedule's.
     public var phase: String {
         if let own = method.phase { return own }
@@ -226,7 +258,8 @@ public final class SparsityEngine {
                          measured: measuredSparsity, schedule: schedule.name, budget: budget.name,
                          granularity: granularity.name, activeSchedule: schedule, activeBudget: budget,
                          activeGranularity: granularity, phase: phase, lastUpdateStep: lastUpdateStep,
-                         lastMaskChurn: lastMaskChurn, statistics: method.statistics)
+                         lastMaskChurn: lastMaskChurn, statistics: method.statistics,
+                         operands: method.sparsifiedOperands, activationDensities: method.activationDensities)
     }
 
     public func rewind() throws { try method.rewind(self) }

@@ -8,12 +8,20 @@
 public protocol SparsityMethod: AnyObject {
     var name: String { get }
     /// True when masked weights keep a dense copy that still receives gradient updates
-    /// (SWAT, IHT's dense phases, DSD); false when masked weights are removed (held at 0).
+    /// (SWAT only); false when masked weights are removed (held at 0). IHT and DSD re-enable
+    /// weights by installing all-ones masks in their dense phases: the weights come back
+    /// from 0, not from a shadow.
     var usesDenseShadow: Bool { get }
     /// True when the method itself sets the values of masked weights (DropBack holds them
     /// at their initial values): the engine then never zeroes masked weights, their
     /// gradients or their optimizer state, and the forward pass sees them as they are.
     var holdsMaskedWeights: Bool { get }
+    /// What the method makes sparse in the computation; `.weights` by default.
+    var sparsifiedOperands: SparsifiedOperands { get }
+    /// Per prunable tensor, the fraction of non-zero elements in the input activation of
+    /// the last weight-gradient GEMM, for methods that sparsify it (SWAT); nil when the
+    /// activations are left dense.
+    var activationDensities: [Double]? { get }
     func begin(_ engine: SparsityEngine)
     /// Before the forward pass, with the effective (masked) weights in place.
     func beforeForward(_ engine: SparsityEngine)
@@ -42,6 +50,8 @@ public protocol SparsityMethod: AnyObject {
 extension SparsityMethod {
     public var usesDenseShadow: Bool { false }
     public var holdsMaskedWeights: Bool { false }
+    public var sparsifiedOperands: SparsifiedOperands { .weights }
+    public var activationDensities: [Double]? { nil }
     public func begin(_ engine: SparsityEngine) {}
     public func beforeForward(_ engine: SparsityEngine) {}
     public func afterBackward(_ engine: SparsityEngine) {}

@@ -51,6 +51,8 @@ public final class DropBackMethod: SparsityMethod {
 
     public let name = "dropback"
     public var holdsMaskedWeights: Bool { true }
+    /// Untracked weights are multiplied at w0: DropBack saves storage, not multiply-adds.
+    public var sparsifiedOperands: SparsifiedOperands { .none }
     let freezeStep: Int
     /// Tracked weights, all prunable weights, and weights that entered the tracked set at the last selection.
     public private(set) var tracked = 0

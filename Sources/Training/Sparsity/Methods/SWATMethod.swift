@@ -59,6 +59,15 @@ public final class SWATMethod: SparsityMethod {
 
     public let name = "swat"
     public var usesDenseShadow: Bool { true }
+    public var sparsifiedOperands: SparsifiedOperands { .weightsAndActivations }
+    /// Non-zeros of each layer's input activation as its last weight-gradient GEMM took it
+    /// (after Top-K; natural zeros count as zeros); 1 for a layer left dense (no hook).
+    public var activationDensities: [Double]? {
+        activationSparsifiers.enumerated().map { l, sparsifier in
+            guard let sparsifier, l < layerSparsities.count, layerSparsities[l] > 0, sparsifier.elementCount > 0 else { return 1 }
+            return 1 - sparsifier.measuredSparsity
+        }
+    }
 
     public let variant: Int
     public let period: Int
