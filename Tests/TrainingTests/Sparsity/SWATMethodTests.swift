@@ -183,8 +183,41 @@ final class SWATMethodTests: XCTestCase {
         XCTAssertEqual(nonzeroIndices(engine.effectiveWeights(0)).count, 150, "first layer dense")
     }
 
+    func testSparsifyWeightsOnlyKeepsTopKWeightsAndAttachesNoActivationSparsifier() throws {
+        let session = try session(["sparsify": 1, "variant": 1])
+        for _ in 0..<2 { session.trainStep() }
+        let engine = session.sparsity!
+        let erk = LayerBudget(.erdosRenyiKernel).layerSparsities(shapes: engine.shapes, target: 0.9)!
+        for l in engine.prunable.indices {
+            let keep = MaskSelection.keepCount(count: engine.prunable[l].count, sparsity: erk[l])
+            XCTAssertEqual(nonzeroIndices(engine.effectiveWeights(l)).count, keep, "layer \(l): weights still Top-K")
+        }
+        let layers = session.model.layers.compactMap { $0 as? Dense }
+        XCTAssertEqual(layers.count, 3)
+        XCTAssertTrue(layers.allSatisfy { $0.activationSparsifier == nil }, "the weight gradient sees the dense input")
+        XCTAssertFalse(engine.snapshot.statistics.contains { $0.name == "act sparsity" })
+    }
+
+    func testSparsifyActivationsOnlyKeepsEveryWeightActiveAndTopKInputs() throws {
+        let session = try session(["sparsify": 2])
+        for _ in 0..<2 { session.trainStep() }
+        let engine = session.sparsity!
+        XCTAssertEqual(engine.measuredLayerSparsities, [0, 0, 0], "all-ones weight masks")
+        for l in engine.prunable.indices {
+            XCTAssertEqual(engine.effectiveWeights(l), engine.prunable[l].value, "layer \(l): forward uses every weight")
+        }
+        XCTAssertEqual(swat(session).layerSparsities, [0, 0.9, 0.9], "SWAT-U's split still sets the activation sparsity")
+        let layers = session.model.layers.compactMap { $0 as? Dense }
+        XCTAssertNil(layers[0].activationSparsifier)
+        for l in 1...2 {
+            let sparsifier = layers[l].activationSparsifier as? TopKActivationSparsifier
+            XCTAssertEqual(sparsifier?.sparsity, 0.9, "layer \(l)")
+            XCTAssertEqual(sparsifier?.measuredSparsity ?? 0, 0.9, accuracy: 0.002, "layer \(l): Top-K inputs for dW")
+        }
+    }
+
     func testBadOptionsAreRefused() {
-        for options in [["variant": 3.0], ["period": 0], ["structured": 2], ["momentum": 1.5], ["phase": 1]] {
+        for options in [["variant": 3.0], ["period": 0], ["structured": 2], ["momentum": 1.5], ["sparsify": 3], ["phase": 1]] {
             XCTAssertFalse(SparsityConfig(method: "swat", target: 0.9, options: options).validationErrors().isEmpty, "\(options)")
         }
         XCTAssertEqual(SparsityConfig(method: "swat", target: 0.9, options: ["variant": 2, "period": 5]).validationErrors(), [])

@@ -29,6 +29,10 @@ import Foundation
 /// Option `structured` = 1 (§1.5.4): Conv2D weights are kept by the L1 norm of each
 /// (out, in) kernel slice (K = round((1 − s)·C_out·C_in) slices per layer); linear layers
 /// and all activations stay unstructured Top-K.
+/// Option `sparsify` (an ablation of §3.2's two halves, not a paper variant): 0 = weights
+/// and activations (SWAT); 1 = weights only (Top-K weights forward and in the input
+/// gradient, the weight gradient from the dense input: no activation hook); 2 = activations
+/// only (all-ones weight masks, Top-K inputs at the layer's sparsity in the weight gradient).
 ///
 /// Choices where the paper is silent: K rounds to nearest (the authors' code uses ceil);
 /// SWAT-M's momentum is the method's own buffer v ← μ·v + ∇w (μ = option `momentum`) of
@@ -51,6 +55,8 @@ public final class SWATMethod: SparsityMethod {
                          "1 = conv weights kept by (out, in) kernel-slice L1 norm (linear layers stay unstructured)"),
             MethodOption("momentum", default: 0.9, range: 0...0.999,
                          "SWAT-M: decay of the gradient momentum that ranks layers"),
+            MethodOption("sparsify", default: 0, range: 0...2, integer: true,
+                         "ablation: 0 = weights and activations (SWAT), 1 = weights only (dense inputs for dW), 2 = activations only (all weights active, Top-K inputs for dW)"),
         ],
         defaultBudget: LayerBudget(.uniform, keepFirstDense: true),
         honorsGranularity: false,
@@ -73,6 +79,8 @@ public final class SWATMethod: SparsityMethod {
     public let period: Int
     public let structured: Bool
     public let momentumDecay: Float
+    /// 0 = weights and activations, 1 = weights only, 2 = activations only.
+    public let sparsify: Int
 
     /// Sparsity in force per prunable tensor, for its weights and its input activations.
     public private(set) var layerSparsities: [Double] = []
@@ -99,6 +107,7 @@ public final class SWATMethod: SparsityMethod {
         period = max(1, options.integer("period"))
         structured = options.integer("structured") == 1
         momentumDecay = Float(options["momentum"])
+        sparsify = options.integer("sparsify")
     }
 
     // MARK: Hooks
@@ -165,7 +174,7 @@ public final class SWATMethod: SparsityMethod {
         for (l, parameter) in engine.prunable.enumerated() {
             let count = scoreCount(shapes[l])
             let keep = MaskSelection.keepCount(count: count, sparsity: layerSparsities[l])
-            if keep >= count {  // a dense layer: no scoring needed
+            if keep >= count || sparsify == 2 {  // a dense layer (or activations only): no scoring needed
                 masks.append(denseMask(engine, l))
                 weightThresholds.append(0)
                 continue
@@ -186,8 +195,9 @@ public final class SWATMethod: SparsityMethod {
     private func attachActivationSparsifiers() {
         for (l, sparsifier) in activationSparsifiers.enumerated() {
             sparsifier?.sparsity = layerSparsities[l]
-            // Dense layers keep dense activations and cost nothing: no hook.
-            if let layer = layers[l] { layer.activationSparsifier = layerSparsities[l] > 0 ? sparsifier : nil }
+            // Dense layers keep dense activations and cost nothing: no hook; none either
+            // when only the weights are sparsified.
+            if let layer = layers[l] { layer.activationSparsifier = layerSparsities[l] > 0 && sparsify != 1 ? sparsifier : nil }
         }
     }
 
@@ -323,7 +333,7 @@ public final class SWATMethod: SparsityMethod {
                       MethodStatistic("threshold age", Double(step - lastRecomputeStep))]
         // Element-weighted over the layers whose activations are sparsified (§1.5.5).
         let live = activationSparsifiers.indices.filter { l in
-            layerSparsities[l] > 0 && (activationSparsifiers[l]?.elementCount ?? 0) > 0
+            sparsify != 1 && layerSparsities[l] > 0 && (activationSparsifiers[l]?.elementCount ?? 0) > 0
         }
         let elements = live.reduce(0) { $0 + activationSparsifiers[$1]!.elementCount }
         if elements > 0 {
