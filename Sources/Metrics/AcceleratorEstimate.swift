@@ -146,15 +146,22 @@ public enum AcceleratorEstimate {
         }
     }
 
-    /// Whether a weight tensor's mask is 2:4: in every group of four consecutive weights
-    /// along a row of `rowLength` (the reduction dimension: inputs x kernel), at most two
-    /// are kept. A row whose length is not a multiple of 4 is taken as zero-padded.
-    public static func isTwoFourCompliant(mask: [Float], rowLength: Int) -> Bool {
-        precondition(rowLength > 0 && mask.count % rowLength == 0, "mask of \(mask.count) is not whole rows of \(rowLength)")
-        for rowStart in stride(from: 0, to: mask.count, by: rowLength) {
-            for groupStart in stride(from: rowStart, to: rowStart + rowLength, by: 4) {
-                let kept = mask[groupStart..<min(groupStart + 4, rowStart + rowLength)].reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
-                if kept > 2 { return false }
+    /// Whether a weight tensor's mask is 2:4 as the `nm` method groups it: in every group
+    /// of four consecutive weights along the input dimension, at most two are kept. For a
+    /// Dense weight [out, in] that is along each row; for a Conv2D weight [out, in, kh, kw]
+    /// it is along the input channels at each (output channel, kernel position), the
+    /// reduction dimension a sparse tensor core sees. A last group of fewer than four is
+    /// taken as zero-padded.
+    public static func isTwoFourCompliant(mask: [Float], shape: [Int]) -> Bool {
+        precondition(shape.count >= 2 && mask.count == shape.reduce(1, *), "mask of \(mask.count) does not fill shape \(shape)")
+        let outputs = shape[0], inputs = shape[1], positions = shape.dropFirst(2).reduce(1, *)
+        for o in 0..<outputs {
+            for position in 0..<positions {
+                for groupStart in stride(from: 0, to: inputs, by: 4) {
+                    var kept = 0
+                    for i in groupStart..<min(groupStart + 4, inputs) where mask[(o * inputs + i) * positions + position] != 0 { kept += 1 }
+                    if kept > 2 { return false }
+                }
             }
         }
         return true

@@ -7,9 +7,14 @@ public struct DashboardFrameState {
     public let shapes: [LayerShape]
     public let imageShape: [Int]
     public var histogramRanges: [String: StableHistogramRange] = [:]
-    public var hill = OccamsHill()
+    /// The live run's evaluations, in order: its points on Occam's hill.
+    public private(set) var hillEvaluations: [HillEvaluation] = []
+    public private(set) var runFinished = false
+    /// Sweeps or earlier runs drawn under the live run, and the baseline a sweep gives.
+    public var overlay = HillOverlay()
+    /// A baseline the user gave (`--baseline`); it takes precedence over every other.
+    public var givenBaseline: HillBaseline?
     public var previous: TrainingSnapshot?
-    private var lastHillStep: Int?
     public var heatmapRows = 16
     public var heatmapColumns = 48
     public var histogramBins = 41
@@ -25,13 +30,30 @@ public struct DashboardFrameState {
 
     /// Puts a new evaluation of `snapshot` on the hill (the live run), at the `sparsity` measured.
     public mutating func recordHillPoint(_ snapshot: TrainingSnapshot, sparsity: Double) {
-        guard let accuracy = snapshot.testAccuracy, snapshot.evaluationStep != previous?.evaluationStep,
-              snapshot.evaluationStep != lastHillStep else { return }
-        lastHillStep = snapshot.evaluationStep
-        hill.record(HillPoint(sparsity: sparsity, accuracy: accuracy,
-                              phase: EvaluationPhase(snapshotPhase: snapshot.sparsity.phase, measuredSparsity: sparsity),
-                              runID: "live", step: snapshot.step))
+        runFinished = snapshot.state == .finished
+        guard let step = snapshot.evaluationStep, step != hillEvaluations.last?.step,
+              let accuracy = HillEvaluation.hillAccuracy(testAccuracy: snapshot.testAccuracy, prunedAccuracy: snapshot.prunedTestAccuracy)
+        else { return }
+        hillEvaluations.append(HillEvaluation(step: step, epoch: Double(step) / Double(max(snapshot.stepsPerEpoch, 1)),
+                                              sparsity: sparsity, accuracy: accuracy, phase: snapshot.sparsity.phase))
     }
+
+    /// The hill as it stands: the live run's points and the overlay's, against the given
+    /// baseline, else the overlaid sweep's dense run, else the run's own converged dense phase.
+    public var hill: OccamsHill {
+        let own = RunHill.densePhaseBaseline(hillEvaluations, finished: runFinished)
+        let baseline = givenBaseline ?? overlay.baseline ?? own.baseline
+        let reason: String? = switch own {
+        case .none: "no dense phase (--baseline)"
+        case .pending: "dense phase under way"
+        case let .notConverged(why): why
+        case .converged: nil
+        }
+        return OccamsHill(points: overlay.points + RunHill.points(hillEvaluations, runID: Self.liveRunID),
+                          baseline: baseline, missingBaselineReason: baseline == nil ? reason : nil)
+    }
+
+    public static let liveRunID = "live"
 }
 
 /// Everything the dashboard's panels show, computed from one snapshot.

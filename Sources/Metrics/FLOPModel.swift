@@ -84,6 +84,12 @@ public struct NetworkFLOPs: Sendable, Equatable, Codable {
     public var dense: MACBreakdown
     public var sparse: MACBreakdown
 
+    public init(layers: [LayerFLOPs], dense: MACBreakdown, sparse: MACBreakdown) {
+        self.layers = layers
+        self.dense = dense
+        self.sparse = sparse
+    }
+
     /// 1 - sparse/dense training MACs (forward + both backward GEMMs), a fraction.
     public var trainingReduction: Double { Self.reduction(sparse.training, of: dense.training) }
     /// 1 - sparse/dense forward MACs, a fraction.

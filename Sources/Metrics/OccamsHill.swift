@@ -1,11 +1,13 @@
-/// Where an evaluation was taken in a sparsification schedule.
+/// Where an evaluation was taken in a sparsification schedule. Only settled points lie on
+/// the hill: the knee and the slack read them alone (`OccamsHill`).
 public enum EvaluationPhase: String, Sendable, Equatable, CaseIterable {
-    /// The dense model (sparsity 0 by construction): the baseline's source.
+    /// The dense model (sparsity 0 by construction).
     case dense
-    /// Pruned and not yet fine-tuned: during gradual pruning, right after a one-shot
-    /// prune, or while a sparse-training method is still moving its mask.
+    /// Taken while the sparsity is still moving: during gradual pruning, right after a
+    /// one-shot prune or a new lottery round, before any fine-tuning at that sparsity.
     case afterPruning = "after pruning"
-    /// After the fine-tuning phase (or a frozen mask) has had its turn.
+    /// Settled: fine-tuned at a fixed sparsity (the sparsity has not changed since the
+    /// previous evaluation and the schedule is not pruning), or a sweep's final point.
     case afterFineTuning = "after fine-tuning"
 
     /// Reads the engine's phase name (SparsitySnapshot.phase): "dense" (or lottery's
@@ -58,6 +60,12 @@ public enum HillRegion: String, Sendable, Equatable {
 /// Accuracy-versus-sparsity points from evaluations and sweeps, with the dense baseline,
 /// the A/B/C regions, the knee and the parameter slack.
 ///
+/// The baseline is never derived from whatever dense evaluations happen to be on the
+/// hill (an undertrained dense model would make every later point look like A): it is
+/// set explicitly to a converged dense model (`HillBaseline`), and until it is, no region,
+/// knee or slack is given. The knee and the slack count settled points only (dense and
+/// after fine-tuning): a point taken while the mask is still moving is not on the hill.
+///
 /// The survey gives no numeric region rule (swat-dropback.md L442 "[SILENT]"); this uses
 /// the rule of survey-methods-metrics.md L440–L443. With baseline accuracy a0, a point of
 /// accuracy a is in
@@ -82,13 +90,21 @@ public struct OccamsHill: Sendable, Equatable {
     public var budget: Double
     /// Absolute accuracy a point must beat the baseline by to count as A.
     public var noiseMargin: Double
-    /// Overrides the baseline derived from dense points (e.g. a dense run's final accuracy from a log).
-    public var baselineOverride: Double?
+    /// The converged dense model the regions are measured against; nil: none yet.
+    public var baseline: HillBaseline?
+    /// Why there is no baseline yet, for the caption ("dense phase still rising").
+    public var missingBaselineReason: String?
 
-    public init(budget: Double = 0.01, noiseMargin: Double = 0.005, baselineOverride: Double? = nil) {
+    public init(budget: Double = 0.01, noiseMargin: Double = 0.005, baseline: HillBaseline? = nil) {
         self.budget = budget
         self.noiseMargin = noiseMargin
-        self.baselineOverride = baselineOverride
+        self.baseline = baseline
+    }
+
+    public init(points: [HillPoint], baseline: HillBaseline?, missingBaselineReason: String? = nil) {
+        self.init(baseline: baseline)
+        self.points = points
+        self.missingBaselineReason = missingBaselineReason
     }
 
     public mutating func record(_ point: HillPoint) { points.append(point) }
@@ -100,15 +116,8 @@ public struct OccamsHill: Sendable, Equatable {
         return standardErrors * (accuracy * (1 - accuracy) / Double(sampleCount)).squareRoot()
     }
 
-    /// The override, else the mean over runs of each run's last dense point (a dense run
-    /// improves as it trains, so its latest evaluation is the baseline); nil without dense points.
-    public var denseBaseline: Double? {
-        if let baselineOverride { return baselineOverride }
-        var lastByRun: [String: Double] = [:]
-        for point in points where point.phase == .dense { lastByRun[point.runID] = point.accuracy }
-        guard !lastByRun.isEmpty else { return nil }
-        return lastByRun.values.reduce(0, +) / Double(lastByRun.count)
-    }
+    /// The baseline's accuracy; nil until one is set.
+    public var denseBaseline: Double? { baseline?.accuracy }
 
     /// (a0 - a) / a0: positive is a loss, negative an improvement; nil without a positive baseline.
     public func relativeLoss(_ accuracy: Double) -> Double? {
@@ -124,8 +133,8 @@ public struct OccamsHill: Sendable, Equatable {
 
     public func region(of point: HillPoint) -> HillRegion? { region(ofAccuracy: point.accuracy) }
 
-    /// Largest sparsity reached with at most `relativeLoss` (0.01 = 1%) relative accuracy
-    /// loss; nil without a baseline or without such a point.
+    /// Largest sparsity reached by a settled point with at most `relativeLoss` (0.01 = 1%)
+    /// relative accuracy loss; nil without a baseline or without such a point.
     public func parameterSlack(relativeLoss limit: Double) -> Double? {
         withinLoss(limit).map(\.sparsity).max()
     }
@@ -146,7 +155,9 @@ public struct OccamsHill: Sendable, Equatable {
     }
 
     private func withinLoss(_ limit: Double) -> [HillPoint] {
-        points.filter { point in relativeLoss(point.accuracy).map { $0 <= limit + Self.tolerance } ?? false }
+        points.filter { point in
+            point.phase != .afterPruning && (relativeLoss(point.accuracy).map { $0 <= limit + Self.tolerance } ?? false)
+        }
     }
 
     /// Accuracies are ratios of counts; this keeps 0.891 vs a 1% budget on 0.9 from

@@ -16,7 +16,9 @@ public final class DashboardApp {
         /// Shown on the message line at start (e.g. that Fashion-MNIST is missing).
         public var initialMessage: String?
         /// Points of a sweep or an earlier run, drawn under the live run on Occam's hill.
-        public var overlay: [HillPoint] = []
+        public var overlay = HillOverlay()
+        /// The hill's baseline, when the user gave one (`--baseline`).
+        public var baseline: HillBaseline?
         /// A live run's events, as the trainer sends them (on its thread), e.g. to a log.
         public var onEvent: (@Sendable (TrainerEvent) -> Void)?
         /// Where the S key saves checkpoints.
@@ -61,7 +63,8 @@ public final class DashboardApp {
         theme = depth.adapting(file.theme)
         glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
         frameState = DashboardFrameState(model: model)
-        for point in options.overlay { frameState.hill.record(point) }
+        frameState.overlay = options.overlay
+        frameState.givenBaseline = options.baseline
         state.message = options.initialMessage
         if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
     }

@@ -33,6 +33,11 @@ struct TUICommand: ParsableCommand {
                                valueName: "jsonl"))
     var overlay: [String] = []
 
+    @Option(help: ArgumentHelp("The dense accuracy Occam's hill measures regions against: 0.895, 89.5%, a finished dense run's log, "
+                               + "or a sweep.jsonl (its target-0 run). Default: an overlaid sweep's dense run, else this run's own "
+                               + "dense phase once its accuracy has stopped rising.", valueName: "accuracy|jsonl"))
+    var baseline: String?
+
     @Option(help: "Record the run's events to this JSONL file (replay it with `prunetop replay`).")
     var jsonl: String?
 
@@ -43,6 +48,7 @@ struct TUICommand: ParsableCommand {
         guard (1...60).contains(fps) else { throw ValidationError("--fps: expected a number from 1 to 60, found \(fps)") }
         try recipe.validate()
         if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
+        if let baseline { do { _ = try HillBaseline.parse(baseline) } catch { throw ValidationError("--baseline: \(error)") } }
     }
 
     func run() throws {
@@ -58,8 +64,9 @@ struct TUICommand: ParsableCommand {
         options.themeName = theme
         options.initialMessage = setup.notice
         for path in overlay {
-            do { options.overlay += try HillOverlay.points(fromFile: path) } catch { throw ValidationError("--overlay: \(error)") }
+            do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
         }
+        options.baseline = try baseline.map(HillBaseline.parse)
         options.checkpointDirectory = control.directory
         let trainer = try setup.makeTrainer()
         if let jsonl {

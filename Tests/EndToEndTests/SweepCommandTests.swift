@@ -34,9 +34,11 @@ final class SweepCommandTests: XCTestCase {
         let lines = try String(contentsOfFile: out + "/sweep.jsonl", encoding: .utf8).split(separator: "\n")
         let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
         XCTAssertEqual(objects.map { $0["event"] as? String }, ["sweep_point", "sweep_point", "sweep_point", "sweep_summary"])
-        let overlay = try HillOverlay.points(fromFile: out + "/sweep.jsonl")
-        XCTAssertEqual(overlay.map(\.phase), [.dense, .afterFineTuning, .afterFineTuning])
-        XCTAssertEqual(overlay.map(\.accuracy), rows.map { Double($0[3])! })
+        let overlay = try HillOverlay(file: out + "/sweep.jsonl")
+        XCTAssertEqual(overlay.points.map(\.phase), [.dense, .afterFineTuning, .afterFineTuning])
+        XCTAssertEqual(overlay.points.map(\.accuracy), rows.map { Double($0[3])! })
+        XCTAssertEqual(overlay.baseline, HillBaseline(accuracy: Double(rows[0][3])!, source: .sweep(name: "sweep.jsonl")),
+                       "an overlaid sweep's baseline is its dense run's")
 
         let merged = try PrunetopProcess.run(["sweep", recipe, "--sparsities", "0,0.5,0.9", "--out", out, "--merge"])
         XCTAssertEqual(merged.status, 0, merged.standardError)

@@ -136,10 +136,18 @@ final class AcceleratorEstimateTests: XCTestCase {
     }
 
     func testTwoFourCompliance() {
-        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0], rowLength: 8))
-        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 1, 0, 0, 0, 0, 0], rowLength: 8))
+        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 0, 0, 0, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0], shape: [2, 8]))
+        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 1, 1, 0, 0, 0, 0, 0], shape: [1, 8]))
         // Groups do not cross rows: rows of 6 are groups of 4 and 2.
-        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 0, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1], rowLength: 6))
-        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [0, 0, 0, 0, 1, 1, 1, 1, 1], rowLength: 9))
+        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: [1, 0, 0, 1, 1, 1, 0, 1, 1, 0, 1, 1], shape: [2, 6]))
+        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: [0, 0, 0, 0, 1, 1, 1, 1, 1], shape: [1, 9]))
+        // A conv weight [1 out, 4 in, 1x4 kernel], laid out by input channel: groups run over
+        // the 4 input channels at each kernel position, as `nm` prunes them, not along the
+        // kernel's width. Each channel keeping 2 of its 4 kernel weights, but all 4 channels
+        // at position 0, is not 2:4; channels 0 and 1 fully kept, 2 and 3 empty, is.
+        let widthwise: [Float] = [1, 1, 0, 0, /* in 1 */ 1, 0, 0, 0, /* in 2 */ 1, 0, 0, 0, /* in 3 */ 1, 0, 0, 0]
+        XCTAssertFalse(AcceleratorEstimate.isTwoFourCompliant(mask: widthwise, shape: [1, 4, 1, 4]))
+        let channelwise: [Float] = [1, 1, 1, 1, /* in 1 */ 1, 1, 1, 1, /* in 2 */ 0, 0, 0, 0, /* in 3 */ 0, 0, 0, 0]
+        XCTAssertTrue(AcceleratorEstimate.isTwoFourCompliant(mask: channelwise, shape: [1, 4, 1, 4]))
     }
 }

@@ -1,10 +1,11 @@
+import Foundation
 import Metrics
 import XCTest
 
 final class OccamsHillTests: XCTestCase {
-    /// Dense baseline 0.90 (the dense run's last evaluation), noise margin 0.005, budget 1%.
+    /// Dense baseline 0.90 (a converged dense run), noise margin 0.005, budget 1%.
     private func constructedHill() -> OccamsHill {
-        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005)
+        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005, baseline: HillBaseline(accuracy: 0.90, source: .sweep(name: "s")))
         hill.record(HillPoint(sparsity: 0, accuracy: 0.85, phase: .dense, runID: "dense", step: 100))
         hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "dense", step: 200))
         for (sparsity, accuracy) in [(0.5, 0.91), (0.7, 0.904), (0.8, 0.895), (0.9, 0.891), (0.95, 0.87), (0.98, 0.70)] {
@@ -43,7 +44,7 @@ final class OccamsHillTests: XCTestCase {
 
     /// An A point beyond every B point is the knee: it is within budget, and the knee must equal the slack.
     func testKneeIncludesImprovementsBeyondThePlateau() {
-        var hill = OccamsHill(baselineOverride: 0.9)
+        var hill = OccamsHill(baseline: HillBaseline(accuracy: 0.9, source: .given))
         hill.record(HillPoint(sparsity: 0.5, accuracy: 0.9, phase: .afterFineTuning, runID: "r"))
         hill.record(HillPoint(sparsity: 0.8, accuracy: 0.92, phase: .afterFineTuning, runID: "r"))
         hill.record(HillPoint(sparsity: 0.9, accuracy: 0.5, phase: .afterFineTuning, runID: "r"))
@@ -51,18 +52,68 @@ final class OccamsHillTests: XCTestCase {
         XCTAssertEqual(hill.region(ofAccuracy: 0.92), .a)
     }
 
-    func testBaselineIsTheMeanOfEachDenseRunsLastPoint() throws {
+    func testDensePointsAloneNeverMakeABaselineAndMovingPointsAreNotOnTheHill() throws {
         var hill = OccamsHill()
-        XCTAssertNil(hill.denseBaseline)
-        XCTAssertNil(hill.region(ofAccuracy: 0.5))
-        XCTAssertNil(hill.knee)
         hill.record(HillPoint(sparsity: 0, accuracy: 0.70, phase: .dense, runID: "a"))
-        hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "a"))
-        hill.record(HillPoint(sparsity: 0, accuracy: 0.88, phase: .dense, runID: "b"))
-        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.99, phase: .afterPruning, runID: "b"))
-        XCTAssertEqual(try XCTUnwrap(hill.denseBaseline), 0.89, accuracy: 1e-12)
-        hill.baselineOverride = 0.5
-        XCTAssertEqual(hill.denseBaseline, 0.5)
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.99, phase: .afterPruning, runID: "a"))
+        XCTAssertNil(hill.denseBaseline, "an undertrained dense evaluation is not a baseline")
+        XCTAssertNil(hill.region(ofAccuracy: 0.99))
+        XCTAssertNil(hill.knee)
+        hill.baseline = HillBaseline(accuracy: 0.9, source: .given)
+        XCTAssertEqual(hill.region(ofAccuracy: 0.99), .a)
+        XCTAssertNil(hill.knee, "a point taken while the mask moves is not on the hill")
+        XCTAssertNil(hill.parameterSlack(relativeLoss: 0.05))
+        hill.record(HillPoint(sparsity: 0.8, accuracy: 0.895, phase: .afterFineTuning, runID: "a"))
+        XCTAssertEqual(hill.knee?.sparsity, 0.8)
+    }
+
+    private func evaluation(_ step: Int, _ sparsity: Double, _ accuracy: Double, _ phase: String) -> HillEvaluation {
+        HillEvaluation(step: step, epoch: Double(step) / 100, sparsity: sparsity, accuracy: accuracy, phase: phase)
+    }
+
+    func testARunsPointsAreDenseMovingOrSettled() {
+        let points = RunHill.points([
+            evaluation(100, 0, 0.80, "dense"), evaluation(200, 0.5, 0.81, "pruning"), evaluation(300, 0.9, 0.78, "pruning"),
+            evaluation(400, 0.9, 0.84, "pruning"), evaluation(500, 0.9, 0.85, "fine-tune"), evaluation(600, 0.9, 0.86, "fine-tune"),
+        ], runID: "r")
+        XCTAssertEqual(points.map(\.phase), [.dense, .afterPruning, .afterPruning, .afterFineTuning, .afterFineTuning, .afterFineTuning],
+                       "settled once the sparsity has held for an evaluation interval")
+        let oneShot = RunHill.points([evaluation(100, 0, 0.8, "dense"), evaluation(200, 0.9, 0.5, "fine-tune"),
+                                      evaluation(300, 0.9, 0.8, "fine-tune")], runID: "r")
+        XCTAssertEqual(oneShot.map(\.phase), [.dense, .afterPruning, .afterFineTuning], "right after a one-shot prune it is moving")
+    }
+
+    func testTheRunsOwnBaselineIsAConvergedDensePhaseAtItsEnd() {
+        let rising = [evaluation(100, 0, 0.80, "dense"), evaluation(200, 0, 0.83, "dense")]
+        let flat = [evaluation(100, 0, 0.85, "dense"), evaluation(200, 0, 0.853, "dense")]
+        let pruned = [evaluation(300, 0.9, 0.88, "fine-tune")]
+        XCTAssertEqual(RunHill.densePhaseBaseline(rising, finished: false), .pending)
+        XCTAssertEqual(RunHill.densePhaseBaseline(rising + pruned, finished: false), .notConverged("dense phase still rising (+3.0 pt)"))
+        XCTAssertEqual(RunHill.densePhaseBaseline([rising[0]] + pruned, finished: true), .notConverged("one evaluation in the dense phase"))
+        XCTAssertEqual(RunHill.densePhaseBaseline(flat + pruned, finished: false).baseline,
+                       HillBaseline(accuracy: 0.853, source: .densePhase(epochs: 2)))
+        XCTAssertEqual(RunHill.densePhaseBaseline(rising, finished: true).baseline, HillBaseline(accuracy: 0.83, source: .denseRun(epochs: 2)),
+                       "a run dense throughout is its own baseline once it has finished")
+        XCTAssertEqual(RunHill.densePhaseBaseline(pruned, finished: true), RunHill.DensePhaseBaseline.none)
+        XCTAssertEqual(HillBaseline(accuracy: 0.853, source: .densePhase(epochs: 2)).label, "dense 2 ep")
+    }
+
+    func testBaselinesUsersGive() throws {
+        XCTAssertEqual(try HillBaseline.parse("0.895"), HillBaseline(accuracy: 0.895, source: .given))
+        XCTAssertEqual(try HillBaseline.parse("89.5%").accuracy, 0.895, accuracy: 1e-12)
+        XCTAssertThrowsError(try HillBaseline.parse("89.5")) { XCTAssertTrue("\($0)".contains("expected an accuracy as a fraction")) }
+        XCTAssertThrowsError(try HillBaseline.parse("/nonexistent/dense.jsonl")) { XCTAssertTrue("\($0)".contains("cannot read")) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hill-baseline-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let dense = directory.appendingPathComponent("dense.jsonl").path, sparse = directory.appendingPathComponent("sparse.jsonl").path
+        try ([#"{"event":"start","config":{"sparsity":{"method":"dense","target":0}}}"#,
+              #"{"event":"eval","step":10,"epoch":1,"sparsity":0,"target":0,"phase":"dense","test_acc":0.8}"#,
+              #"{"event":"done","step":20,"test_acc":0.89,"sparsity":0}"#].joined(separator: "\n") + "\n").write(toFile: dense, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try HillBaseline.parse(dense), HillBaseline(accuracy: 0.89, source: .denseRunLog(name: "dense.jsonl")))
+        try ([#"{"event":"eval","step":10,"epoch":1,"sparsity":0.5,"target":0.5,"phase":"pruning","test_acc":0.8}"#,
+              #"{"event":"done","step":20,"test_acc":0.89,"sparsity":0.9}"#].joined(separator: "\n") + "\n").write(toFile: sparse, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try HillBaseline.parse(sparse)) { XCTAssertTrue("\($0)".contains("expected a dense run, found one that reached 90.0% sparsity"), "\($0)") }
     }
 
     func testPhaseFromTheEngineAndNoiseMargin() {

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import TUI
 import Training
@@ -51,7 +52,7 @@ final class SpeedupViewTests: XCTestCase {
         XCTAssertEqual(draw(width: 52, height: 1, estimate: weights).lines[0].trimmingCharacters(in: .whitespaces),
                        "ESTIMATE accelerator (weights only): training 2.5×")
         let beyond = SpeedupEstimate(forward: 9, backward: 11, training: 9.9, operands: .weightsAndActivations, extrapolated: true)
-        XCTAssertEqual(draw(width: 70, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces),
+        XCTAssertEqual(draw(width: 80, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces),
                        "ESTIMATE accelerator (weights+activations): training 9.9×, past Table 6")
         XCTAssertEqual(draw(width: 24, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces), "est. train 9.9× extrap.")
         let dropBack = SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none, extrapolated: false)

@@ -1,29 +1,43 @@
 import Foundation
 
 /// Points to draw under a live run on Occam's hill: a sweep's table (`sweep.jsonl`, one
-/// point per final sparsity, after fine-tuning) or an earlier run's log (its evaluations).
-public enum HillOverlay {
-    public static func points(fromFile path: String) throws -> [HillPoint] {
+/// settled point per final sparsity, whose target-0 run is the baseline) or an earlier
+/// run's log (its evaluations, classified as the live run's are). An overlay's baseline is
+/// its sweep's dense run alone: it is never averaged with the live run's.
+public struct HillOverlay: Sendable, Equatable {
+    public var points: [HillPoint] = []
+    /// The target-0 run of an overlaid sweep.
+    public var baseline: HillBaseline?
+
+    public init(points: [HillPoint] = [], baseline: HillBaseline? = nil) {
+        self.points = points
+        self.baseline = baseline
+    }
+
+    /// Adds another file's points; the first sweep's baseline stays.
+    public mutating func add(_ other: HillOverlay) {
+        points += other.points
+        baseline = baseline ?? other.baseline
+    }
+
+    public init(file path: String) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             throw RunLogError(path: path, line: nil, problem: "cannot read the file")
         }
-        let runID = "overlay:" + (path as NSString).lastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let runID = "overlay:" + name
         if let sweep = try SweepTable(jsonLines: text, path: path) {
-            return sweep.rows.map {
+            points = sweep.rows.map {
                 HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
                           runID: runID)
             }
+            baseline = sweep.rows.first { $0.target == 0 }.map { HillBaseline(accuracy: $0.accuracyAfterFineTuning, source: .sweep(name: name)) }
+            return
         }
         let log = try RunLog(text: text, path: path)
         guard !log.evaluations.isEmpty else {
             throw RunLogError(path: path, line: nil, problem: "neither a sweep table nor a run log with evaluations")
         }
-        return log.evaluations.compactMap { evaluation in
-            evaluation.testAccuracy.map {
-                HillPoint(sparsity: evaluation.sparsity, accuracy: $0,
-                          phase: EvaluationPhase(snapshotPhase: evaluation.phase, measuredSparsity: evaluation.sparsity),
-                          runID: runID, step: evaluation.step)
-            }
-        }
+        points = RunHill.points(log.hillEvaluations, runID: runID)
     }
 }

@@ -49,16 +49,13 @@ public struct HillSVG: Sendable {
         self.noiseMargin = noiseMargin
     }
 
-    /// A run's evaluations, coloured by phase and joined in step order; the baseline is the
-    /// last dense evaluation and the knee is OccamsHill's, as on the dashboard.
-    public static func run(_ log: RunLog) -> HillSVG {
-        var hill = OccamsHill()
-        for evaluation in log.evaluations {
-            guard let accuracy = evaluation.testAccuracy, accuracy.isFinite else { continue }
-            hill.record(HillPoint(sparsity: evaluation.sparsity, accuracy: accuracy,
-                                  phase: EvaluationPhase(snapshotPhase: evaluation.phase, measuredSparsity: evaluation.sparsity),
-                                  runID: log.path, step: evaluation.step))
-        }
+    /// A run's evaluations, coloured by phase (dense, moving, settled) and joined in step
+    /// order; the baseline (the run's converged dense phase) and the knee are computed as on
+    /// the dashboard (`RunHill`), or `baseline` when given.
+    public static func run(_ log: RunLog, baseline given: HillBaseline? = nil) -> HillSVG {
+        let evaluations = log.hillEvaluations
+        let hill = OccamsHill(points: RunHill.points(evaluations, runID: log.path),
+                              baseline: given ?? RunHill.densePhaseBaseline(evaluations, finished: log.outcome == "done").baseline)
         let series = EvaluationPhase.allCases.map { phase in
             Series(label: phase.rawValue, color: color(of: phase), points: hill.points.filter { $0.phase == phase }, isJoined: false)
         }.filter { !$0.points.isEmpty }

@@ -13,6 +13,8 @@ public struct RunLog: Sendable {
         /// The engine's phase name ("dense", "pruning", "fine-tune", ...).
         public var phase: String
         public var testAccuracy: Double?
+        /// DropBack: the accuracy with the untracked weights zeroed (absent for other methods).
+        public var prunedTestAccuracy: Double?
         public var testLoss: Double?
         public var trainLoss: Double
         public var learningRate: Double
@@ -56,7 +58,22 @@ public struct RunLog: Sendable {
     /// "done", "stopped" or "diverged", when the run ended.
     public var outcome: String?
     public var finalAccuracy: Double?
+    /// DropBack: the final accuracy with the untracked weights zeroed.
+    public var finalPrunedAccuracy: Double?
     public var finalSparsity: Double?
+
+    /// The final accuracy a hill plots (`HillEvaluation.hillAccuracy`).
+    public var finalHillAccuracy: Double? { HillEvaluation.hillAccuracy(testAccuracy: finalAccuracy, prunedAccuracy: finalPrunedAccuracy) }
+
+    /// The evaluations as the hill reads them, in order.
+    public var hillEvaluations: [HillEvaluation] {
+        evaluations.compactMap { evaluation in
+            HillEvaluation.hillAccuracy(testAccuracy: evaluation.testAccuracy, prunedAccuracy: evaluation.prunedTestAccuracy).map {
+                HillEvaluation(step: evaluation.step, epoch: evaluation.epoch, sparsity: evaluation.sparsity, accuracy: $0,
+                               phase: evaluation.phase)
+            }
+        }
+    }
 
     public init(path: String) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -88,11 +105,14 @@ public struct RunLog: Sendable {
                 evaluations.append(Evaluation(
                     step: try fields.step("step"), epoch: try fields.number("epoch"), sparsity: try fields.fraction("sparsity"),
                     target: try fields.fraction("target"), phase: object["phase"] as? String ?? "?",
-                    testAccuracy: try fields.fraction(object["test_acc"], "test_acc"), testLoss: object["test_loss"] as? Double,
+                    testAccuracy: try fields.fraction(object["test_acc"], "test_acc"),
+                    prunedTestAccuracy: try fields.fraction(object["test_acc_pruned"], "test_acc_pruned"),
+                    testLoss: object["test_loss"] as? Double,
                     trainLoss: object["train_loss"] as? Double ?? .nan, learningRate: object["lr"] as? Double ?? .nan, layers: layers))
             case "done", "stopped", "diverged":
                 outcome = object["event"] as? String
                 finalAccuracy = try fields.fraction(object["test_acc"], "test_acc")
+                finalPrunedAccuracy = try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
                 finalSparsity = try fields.fraction(object["sparsity"], "sparsity")
             default:
                 continue

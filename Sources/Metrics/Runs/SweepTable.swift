@@ -31,25 +31,19 @@ public struct SweepTable: Sendable, Equatable {
     }
 
     /// Builds the table from finished runs (target, log). The dense baseline is the final
-    /// accuracy of the target-0 run when there is one, else of the runs' last dense-phase
-    /// evaluations.
+    /// accuracy of the target-0 run, trained with the same recipe to the end; without one
+    /// the table has no baseline, no regions and no knee. Accuracies are the pruned
+    /// network's (`RunLog.finalHillAccuracy`: DropBack's with its untracked weights zeroed).
     public init(runs: [(target: Double, log: RunLog, logName: String)]) {
         var hill = OccamsHill()
-        for (_, log, name) in runs {
-            for evaluation in log.evaluations where evaluation.phase == "dense" && evaluation.sparsity == 0 {
-                if let accuracy = evaluation.testAccuracy {
-                    hill.record(HillPoint(sparsity: 0, accuracy: accuracy, phase: .dense, runID: name, step: evaluation.step))
-                }
-            }
-        }
-        if let dense = runs.first(where: { $0.target == 0 }), let accuracy = dense.log.finalAccuracy {
-            hill.baselineOverride = accuracy
+        if let dense = runs.first(where: { $0.target == 0 }), let accuracy = dense.log.finalHillAccuracy {
+            hill.baseline = HillBaseline(accuracy: accuracy, source: .sweep(name: dense.logName))
         }
         var rows: [Row] = []
         for (target, log, name) in runs.sorted(by: { $0.target < $1.target }) {
-            guard let final = log.finalAccuracy else { continue }
+            guard let final = log.finalHillAccuracy else { continue }
             let sparsity = log.finalSparsity ?? log.evaluations.last?.sparsity ?? 0
-            let afterPruning = target == 0 ? nil : log.evaluations.first { abs($0.sparsity - sparsity) <= 0.005 }?.testAccuracy
+            let afterPruning = target == 0 ? nil : log.hillEvaluations.first { abs($0.sparsity - sparsity) <= 0.005 }?.accuracy
             hill.record(HillPoint(sparsity: sparsity, accuracy: final, phase: target == 0 ? .dense : .afterFineTuning, runID: name))
             rows.append(Row(target: target, sparsity: sparsity, accuracyAfterPruning: afterPruning,
                             accuracyAfterFineTuning: final, region: nil, isKnee: false, log: name))

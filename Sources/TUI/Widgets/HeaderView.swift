@@ -22,12 +22,18 @@ public struct HeaderStatus: Sendable, Equatable {
     public var compression: Double
     public var loss: Double
     public var testAccuracy: Double?
+    /// DropBack: the accuracy with its untracked weights zeroed, shown beside `testAccuracy`.
+    public var prunedTestAccuracy: Double?
+    /// The mask marks stored weights only, not skipped multiplies (DropBack): the sparsity
+    /// shown is a storage figure, and says so.
+    public var sparsityIsStorageOnly: Bool
     public var samplesPerSecond: Double
     public var secondsRemaining: Double?
     public var state: State
 
     public init(method: String, variant: String? = nil, phase: String, epoch: Int, totalEpochs: Int, step: Int, totalSteps: Int,
                 targetSparsity: Double, actualSparsity: Double, compression: Double? = nil, loss: Double, testAccuracy: Double? = nil,
+                prunedTestAccuracy: Double? = nil, sparsityIsStorageOnly: Bool = false,
                 samplesPerSecond: Double, secondsRemaining: Double? = nil, state: State) {
         self.method = method
         self.variant = variant
@@ -41,6 +47,8 @@ public struct HeaderStatus: Sendable, Equatable {
         self.compression = compression ?? (actualSparsity < 1 ? 1 / (1 - actualSparsity) : .infinity)
         self.loss = loss
         self.testAccuracy = testAccuracy
+        self.prunedTestAccuracy = prunedTestAccuracy
+        self.sparsityIsStorageOnly = sparsityIsStorageOnly
         self.samplesPerSecond = samplesPerSecond
         self.secondsRemaining = secondsRemaining
         self.state = state
@@ -65,7 +73,8 @@ public struct HeaderStatus: Sendable, Equatable {
                   totalEpochs: snapshot.totalSteps / max(snapshot.stepsPerEpoch, 1), step: snapshot.step, totalSteps: snapshot.totalSteps,
                   targetSparsity: sparsity.target, actualSparsity: sparsity.measured,
                   compression: kept > 0 && total > 0 ? Double(total) / Double(kept) : nil, loss: snapshot.recentLoss,
-                  testAccuracy: snapshot.testAccuracy, samplesPerSecond: snapshot.samplesPerSecond,
+                  testAccuracy: snapshot.testAccuracy, prunedTestAccuracy: snapshot.prunedTestAccuracy,
+                  sparsityIsStorageOnly: sparsity.operands == .none, samplesPerSecond: snapshot.samplesPerSecond,
                   secondsRemaining: snapshot.state == .running && !paused ? snapshot.estimatedSecondsRemaining : nil,
                   state: state)
     }
@@ -84,10 +93,12 @@ public enum HeaderView {
         fields.append((status.phase, 50))
         fields.append(("epoch \(status.epoch)/\(status.totalEpochs)", 30))
         fields.append(("step \(Format.grouped(status.step))/\(Format.grouped(status.totalSteps))", 80))
-        fields.append(("sparsity \(String(format: "%.3f", status.actualSparsity)) of \(String(format: "%.3f", status.targetSparsity))", 90))
+        fields.append(("\(status.sparsityIsStorageOnly ? "stored " : "")sparsity \(String(format: "%.3f", status.actualSparsity)) "
+                       + "of \(String(format: "%.3f", status.targetSparsity))", 90))
         fields.append((compression(status.compression), 40))
         fields.append(("loss \(status.loss.isFinite ? String(format: "%.4f", status.loss) : "\(status.loss)")", 60))
         if let accuracy = status.testAccuracy { fields.append(("test acc \(String(format: "%.2f", accuracy * 100))%", 70)) }
+        if let pruned = status.prunedTestAccuracy { fields.append(("pruned \(String(format: "%.2f", pruned * 100))%", 65)) }
         fields.append(("\(Format.grouped(Int(status.samplesPerSecond.isFinite ? status.samplesPerSecond.rounded() : 0))) samples/s", 20))
         if let eta = status.secondsRemaining { fields.append(("ETA \(duration(eta))", 10)) }
         return fields

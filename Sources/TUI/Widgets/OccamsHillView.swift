@@ -14,12 +14,15 @@ import Metrics
 /// Regions depend on accuracy only, so they are horizontal bands: each plot row gets the
 /// region of the accuracy at its centre, shown as a band of letters A/B/C (in the
 /// `.regionA/B/C` colours) left of the plot and, in colour themes, a faint tint of that
-/// colour behind the row. The dense baseline is a horizontal line in `.baseline`; this
-/// run's points ("live") are `●` joined by a braille line in `.accuracy`; other runs'
-/// points (sweeps, earlier runs) are `◆` in `.highlight`; the knee is `◉` in `.warning`,
-/// bold. ASCII: `o`, `+`, `@`. The caption gives the baseline and the knee's sparsity.
+/// colour behind the row; there are no bands, knee or slack until the hill has a converged
+/// baseline (`OccamsHill.baseline`). The dense baseline is a horizontal line in `.baseline`;
+/// this run's settled points (dense, or fine-tuned at a fixed sparsity) are `●` and its
+/// points taken while the mask was still moving `○`, joined in step order by a braille
+/// line in `.accuracy`; other runs' points (sweeps, earlier runs) are `◆` in `.highlight`;
+/// the knee is `◉` in `.warning`, bold. ASCII: `*`, `o`, `+`, `@`. The caption gives the
+/// baseline and where it came from, or why there is none yet, and the knee's sparsity.
 public enum OccamsHillView {
-    public static let liveRunID = "live"
+    public static let liveRunID = DashboardFrameState.liveRunID
 
     public static func draw(into screen: inout Screen, rect: Rect, hill: OccamsHill, showsError: Bool = false,
                             theme: Theme, glyphs: Glyphs) {
@@ -87,15 +90,21 @@ public enum OccamsHillView {
             screen[x, y] = Cell(symbol, style: style)
         }
         for point in hill.points where point.runID != liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
-        for point in live { mark(point, glyphs.isUnicode ? "●" : "o", .accuracy) }
+        for point in live {
+            let settled = point.phase != .afterPruning
+            mark(point, settled ? (glyphs.isUnicode ? "●" : "*") : (glyphs.isUnicode ? "○" : "o"), .accuracy)
+        }
         if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
     }
 
-    /// "accuracy  base 89.1%  knee 93.2%" (or "error ..."; "no dense baseline yet").
+    /// "accuracy  base 89.1% dense 4 ep  knee 93.2%" (or "error ..."); without a baseline,
+    /// why: "no baseline: dense phase under way".
     public static func caption(hill: OccamsHill, showsError: Bool) -> String {
         var text = showsError ? "error" : "accuracy"
-        guard let baseline = hill.denseBaseline else { return text + "  no dense baseline yet" }
-        text += "  base " + WidgetNumberFormat.percent(showsError ? 1 - baseline : baseline)
+        guard let baseline = hill.baseline else {
+            return text + "  no baseline: " + (hill.missingBaselineReason ?? "none given (--baseline)")
+        }
+        text += "  base " + WidgetNumberFormat.percent(showsError ? 1 - baseline.accuracy : baseline.accuracy) + " " + baseline.label
         if let knee = hill.knee { text += "  knee " + WidgetNumberFormat.percent(knee.sparsity) }
         return text
     }

@@ -179,7 +179,9 @@ private struct RunLoop {
         stepsSinceSnapshot += 1
 
         let evaluateEvery = session.config.evaluateEverySteps ?? session.stepsPerEpoch
-        if session.step % evaluateEvery == 0 && !session.isComplete {
+        // The dense model at the end of its dense phase: the step after next prunes it.
+        let densePhaseEnds = engine.densePhaseEnd == session.step + 1
+        if (session.step % evaluateEvery == 0 || densePhaseEnds) && !session.isComplete {
             evaluate()
         } else if Date().timeIntervalSince(lastPublish) >= session.config.snapshotIntervalSeconds {
             publishSnapshot()

@@ -103,6 +103,23 @@ public final class SparsityEngine {
                                 activations: method.activationDensities ?? maskDensities.map { _ in 1 })
     }
 
+    /// While the network is still dense and the schedule will prune it: the step count
+    /// after which the first prune happens (the mask update at the end of step `end`).
+    /// The trainer evaluates right before that step, so the dense phase's last evaluation
+    /// is its end (`Metrics.RunHill.densePhaseBaseline`). Nil once pruned, and for
+    /// schedules that prune from the start.
+    public var densePhaseEnd: Int? {
+        guard target > 0, maskIsAllOnes.allSatisfy({ $0 }) else { return nil }
+        let end: Int? = switch schedule {
+        case .constant: nil
+        case let .oneShot(atStep): atStep
+        // The update at `begin` sets `initial`; from 0 the first cut is one interval later.
+        case let .polynomial(initial, begin, _, frequency, _): initial > 0 ? begin : begin + max(frequency, 1)
+        case let .iterative(_, stepsPerRound): stepsPerRound
+        }
+        return end.flatMap { $0 > step ? $0 : nil }
+    }
+
     /// Whether this step is a mask-update step for schedule-driven methods (and clears a
     /// pending knob request).
     public func consumeUpdateDue() -> Bool {

@@ -216,8 +216,24 @@ final class SWATMethodTests: XCTestCase {
         }
     }
 
+    func testTheNetworksInputStaysDenseInTheFirstWeightGradientUnlessAsked() throws {
+        // SWAT-ERK sparsifies every layer, fc1 included; its input is the image.
+        let erk = try session(["variant": 1])
+        for _ in 0..<2 { erk.trainStep() }
+        let layers = erk.model.layers.compactMap { $0 as? Dense }
+        XCTAssertNil(layers[0].activationSparsifier, "the data is not an activation: fc1's weight gradient sees the whole image")
+        XCTAssertNotNil(layers[1].activationSparsifier)
+        XCTAssertEqual(erk.sparsity.snapshot.activationDensities?[0], 1)
+        XCTAssertLessThan(erk.sparsity.snapshot.activationDensities?[1] ?? 1, 0.5)
+        let topKInput = try session(["variant": 1, "input": 1])
+        for _ in 0..<2 { topKInput.trainStep() }
+        let sparsifier = topKInput.model.layers.compactMap { $0 as? Dense }[0].activationSparsifier as? TopKActivationSparsifier
+        XCTAssertEqual(sparsifier?.measuredSparsity ?? 0, swat(topKInput).layerSparsities[0], accuracy: 0.01, "input = 1: Top-K'd too")
+        XCTAssertLessThan(topKInput.sparsity.snapshot.activationDensities?[0] ?? 1, 0.5)
+    }
+
     func testBadOptionsAreRefused() {
-        for options in [["variant": 3.0], ["period": 0], ["structured": 2], ["momentum": 1.5], ["sparsify": 3], ["phase": 1]] {
+        for options in [["variant": 3.0], ["period": 0], ["structured": 2], ["momentum": 1.5], ["sparsify": 3], ["input": 2], ["phase": 1]] {
             XCTAssertFalse(SparsityConfig(method: "swat", target: 0.9, options: options).validationErrors().isEmpty, "\(options)")
         }
         XCTAssertEqual(SparsityConfig(method: "swat", target: 0.9, options: ["variant": 2, "period": 5]).validationErrors(), [])
