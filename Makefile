@@ -7,9 +7,10 @@ deps:
 build: deps
 	swift build -c release
 
-# The main job: the live dashboard on LeNet-300-100 and Fashion-MNIST, gradual magnitude pruning to 90%.
+# The main job: the live dashboard on LeNet-300-100 and Fashion-MNIST: a converged dense
+# phase (the hill's baseline), then magnitude pruning in six stages to 98% (examples/demo.yaml).
 demo: build
-	.build/release/prunetop
+	.build/release/prunetop tui examples/demo.yaml
 
 # The same engine without the dashboard: 5 epochs, events in runs/demo.jsonl.
 demo-headless: build

@@ -168,6 +168,7 @@ enum RunEventJSON {
             ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).map { stats, layer in
                 .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
                          ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
+                         ("computed", .int(layer.computedNonzeroCount)),
                          ("target", layer.targetSparsity.map(JSONValue.number) ?? .null),
                          ("histogram", histogramJSON(layer))])
             })),

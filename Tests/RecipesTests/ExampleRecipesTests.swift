@@ -31,6 +31,7 @@ final class ExampleRecipesTests: XCTestCase {
         "dsd": ("lenet300", "dsd", 0.5),
         "lenet5-gradual": ("lenet5", "magnitude", 0.9),
         "occams-hill-demo": ("lenet300", "magnitude", 0.998),
+        "demo": ("lenet300", "magnitude", 0.98),
     ]
 
     private func exampleFiles() throws -> [URL] {

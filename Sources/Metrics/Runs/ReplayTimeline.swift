@@ -102,6 +102,8 @@ public struct ReplayTimeline: Sendable {
                 recordedState: state, model: model, dataset: dataset, step: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
                 recentLoss: object["loss"] as? Double ?? previous?.recentLoss ?? .nan,
                 testAccuracy: isEvaluation ? testAccuracy : previous?.testAccuracy,
+                prunedTestAccuracy: isEvaluation ? try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
+                    : previous?.prunedTestAccuracy,
                 testLoss: isEvaluation ? object["test_loss"] as? Double : previous?.testLoss,
                 evaluationStep: event == "eval" ? step : previous?.evaluationStep,
                 learningRate: Float(object["lr"] as? Double ?? Double(previous?.learningRate ?? 0)),

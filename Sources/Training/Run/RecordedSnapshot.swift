@@ -38,7 +38,8 @@ extension SparsitySnapshot {
 
 extension TrainingSnapshot {
     public init(recordedState state: RunState, model: String, dataset: String, step: Int, totalSteps: Int, stepsPerEpoch: Int,
-                recentLoss: Double, testAccuracy: Double?, testLoss: Double?, evaluationStep: Int?, learningRate: Float,
+                recentLoss: Double, testAccuracy: Double?, prunedTestAccuracy: Double? = nil, testLoss: Double?, evaluationStep: Int?,
+                learningRate: Float,
                 samplesPerSecond: Double, elapsedSeconds: Double, layers: [LayerSnapshot], sparsity: SparsitySnapshot,
                 message: String?) {
         self.state = state
@@ -64,7 +65,7 @@ extension TrainingSnapshot {
         self.elapsedSeconds = elapsedSeconds
         self.layers = layers
         self.sparsity = sparsity
-        prunedTestAccuracy = nil
+        self.prunedTestAccuracy = prunedTestAccuracy
         compute = TrainingComputeLedger(tensorCount: 0)
         self.message = message
     }

@@ -75,11 +75,12 @@ public enum MaskSelection {
             return globalMasks(scores: scores, target: target, dense: dense, minimumDensity: minimumDensity)
         case .neurons:
             let sparsities = layerSparsities ?? scores.map { _ in target }
-            return scores.indices.map { l in
+            let rows = scores.indices.map { l in
                 // The last layer's outputs are the classes: never remove them.
                 dense.contains(l) || l == scores.count - 1 ? ones(scores[l].count)
                     : groupMask(scores: scores[l], groups: shapes[l][0], sparsity: sparsities[l])
             }
+            return removingInputsOfRemovedUnits(rows, shapes: shapes)
         case let .nOfM(n, m):
             return scores.indices.map { l in
                 dense.contains(l) ? ones(scores[l].count) : nOfMMask(scores: scores[l], shape: shapes[l], n: n, m: m)
@@ -88,6 +89,35 @@ public enum MaskSelection {
     }
 
     static func ones(_ count: Int) -> [Float] { [Float](repeating: 1, count: count) }
+
+    /// A unit removed with its row (a neuron, or a filter and so its feature map) takes its
+    /// outgoing weights with it, as removing it from the network does: the next tensor's
+    /// inputs it feeds are masked too, so sparsity, storage and FLOPs count the smaller
+    /// network. The next tensor's inputs map onto this one's outputs when they are as many
+    /// (Dense to Dense, Conv2D to Conv2D through pooling) or a whole multiple of them (a
+    /// Conv2D flattened channel-major into a Dense: each channel feeds a block of inputs).
+    /// The removed unit's bias is not prunable; with its outgoing weights gone, its
+    /// constant output ReLU(b) no longer reaches the next layer, as when the bias is
+    /// removed with the filter (Li et al. 2017, "Pruning Filters for Efficient ConvNets",
+    /// arXiv:1608.08710, §3.1).
+    static func removingInputsOfRemovedUnits(_ masks: [[Float]], shapes: [[Int]]) -> [[Float]] {
+        var masks = masks
+        for l in masks.indices.dropLast() {
+            let units = shapes[l][0], next = shapes[l + 1]
+            guard units > 0, next.count >= 2, next[1] % units == 0 else { continue }
+            let rowSize = masks[l].count / units, block = next[1] / units
+            let positions = next.dropFirst(2).reduce(1, *), nextInputs = next[1]
+            for unit in 0..<units where !masks[l][(unit * rowSize)..<((unit + 1) * rowSize)].contains(1) {
+                for output in 0..<next[0] {
+                    for input in (unit * block)..<((unit + 1) * block) {
+                        let start = (output * nextInputs + input) * positions
+                        for i in start..<(start + positions) { masks[l + 1][i] = 0 }
+                    }
+                }
+            }
+        }
+        return masks
+    }
 
     static func globalMasks(scores: [[Float]], target: Double, dense: Set<Int>, minimumDensity: Double) -> [[Float]] {
         var masks = scores.map { [Float](repeating: 0, count: $0.count) }

@@ -42,6 +42,22 @@ final class MaskSelectionTests: XCTestCase {
         XCTAssertEqual(masks[1], [1, 1, 1, 1])
     }
 
+    func testARemovedUnitTakesTheNextLayersInputsItFeeds() {
+        // Dense 4 -> 3 -> 2: removing unit 0 of the first layer masks column 0 of the second.
+        let dense = MaskSelection.masks(scores: [[1, 1, 1, 1, 9, 9, 9, 9, 5, 5, 5, 5], [1, 1, 1, 1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 1, 1]],
+                                        shapes: [[3, 4], [3, 3], [2, 3]], granularity: .neurons,
+                                        layerSparsities: [1.0 / 3, 0, 0], target: 0.2, dense: [], minimumDensity: 0)
+        XCTAssertEqual(dense[0], [0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1])
+        XCTAssertEqual(dense[1], [0, 1, 1, 0, 1, 1, 0, 1, 1], "column 0 of every row")
+        XCTAssertEqual(dense[2], [1, 1, 1, 1, 1, 1], "nothing removed from the second layer: the output layer keeps all")
+        // A conv of 2 filters flattened channel-major into a Dense of 8 inputs (2 channels x 4
+        // positions): the removed filter takes its feature map's 4 inputs.
+        let conv = MaskSelection.masks(scores: [[1, 1, 9, 9], [Float](repeating: 1, count: 16)], shapes: [[2, 1, 1, 2], [2, 8]],
+                                       granularity: .neurons, layerSparsities: [0.5, 0], target: 0.5, dense: [], minimumDensity: 0)
+        XCTAssertEqual(conv[0], [0, 0, 1, 1])
+        XCTAssertEqual(conv[1], [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1, 1])
+    }
+
     func testNOfMHoldsInEveryGroupOfDenseAndConvWeights() {
         let dense = randomScores(3 * 8, seed: 1)
         let denseMask = MaskSelection.masks(scores: [dense], shapes: [[3, 8]], granularity: .nOfM(n: 2, m: 4),

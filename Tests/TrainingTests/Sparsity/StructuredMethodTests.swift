@@ -23,19 +23,25 @@ final class StructuredMethodTests: XCTestCase {
         let initial = try ModelCatalog.make("lenet300", inputShape: [1, 28, 28], classCount: 10, seed: 5)
         session.trainStep()
         let engine = session.sparsity!
+        var liveInputs = Set(0..<784)
         for (l, outputs, removed) in [(0, 300, 150), (1, 100, 50)] {
             let weights = rows(engine.prunable[l].value, count: outputs)
             let zero = weights.indices.filter { weights[$0].allSatisfy { $0 == 0 } }
             XCTAssertEqual(zero.count, removed, "layer \(l)")
-            XCTAssertTrue(weights.indices.filter { !zero.contains($0) }.allSatisfy { weights[$0].allSatisfy { $0 != 0 } },
-                          "kept rows are whole")
+            XCTAssertTrue(weights.indices.filter { !zero.contains($0) }.allSatisfy { row in
+                weights[row].indices.allSatisfy { (weights[row][$0] != 0) == liveInputs.contains($0 - weights[row].startIndex) }
+            }, "layer \(l): kept rows keep exactly the inputs from units still there")
+            liveInputs = Set(weights.indices.filter { !zero.contains($0) })
             let norms = rows(initial.prunableParameters[l].value, count: outputs).map { $0.reduce(0) { $0 + abs($1) } }
             let keptMin = weights.indices.filter { !zero.contains($0) }.map { norms[$0] }.min()!
             XCTAssertLessThanOrEqual(zero.map { norms[$0] }.max()!, keptMin, "ranked by L1 norm")
         }
-        XCTAssertEqual(engine.masks[2], [Float](repeating: 1, count: 1000), "output neurons are never removed")
+        let outputs = rows(engine.masks[2], count: 10)
+        XCTAssertTrue(outputs.allSatisfy { row in row.indices.allSatisfy { (row[$0] != 0) == liveInputs.contains($0 - row.startIndex) } },
+                      "output neurons are never removed; they lose only the inputs of removed units")
         XCTAssertEqual(engine.layerTargets(for: 0.5), [0.5, 0.5, 0], "and the per-layer targets shown say so")
-        XCTAssertEqual(engine.measuredSparsity, (117_600.0 + 15_000) / 266_200, accuracy: 1e-12)
+        // fc1: 150 of 300 rows; fc2: 50 rows, and 150 columns of the other 50; fc3: 50 columns of 10 rows.
+        XCTAssertEqual(engine.measuredSparsity, (117_600.0 + 22_500 + 500) / 266_200, accuracy: 1e-12)
     }
 
     /// A spiky row (one weight 3) against a flat one (784 × 0.006: L1 4.70, L2 0.17):
@@ -72,7 +78,7 @@ final class StructuredMethodTests: XCTestCase {
             seen.append(engine.measuredLayerSparsities[0])
         }
         XCTAssertGreaterThan(Set(seen).count, 2, "several pruning steps")
-        XCTAssertEqual(engine.measuredLayerSparsities, [0.5, 0.5, 0])
+        XCTAssertEqual(engine.measuredLayerSparsities, [0.5, 0.75, 0.5], "fc2 and fc3 lose the inputs of removed units too")
     }
 
     func testBadOptionsAreRefused() {
