@@ -26,19 +26,21 @@ public struct HillBaseline: Sendable, Equatable {
         self.source = source
     }
 
-    /// A few words for captions: "dense 4 ep", "sweep", "given", "dense.jsonl".
+    /// A few words for captions: "dense 4ep", "sweep", "given", "dense.jsonl".
     public var label: String {
         switch source {
         case .given: "given"
         case let .denseRunLog(name): name
         case .sweep: "sweep"
-        case let .densePhase(epochs): "dense \(Self.epochs(epochs)) ep"
-        case let .denseRun(epochs): "dense run \(Self.epochs(epochs)) ep"
+        case let .densePhase(epochs): "dense \(Self.epochs(epochs))ep"
+        case let .denseRun(epochs): "dense run \(Self.epochs(epochs))ep"
         }
     }
 
+    /// Epochs to a tenth, without a trailing ".0": 3.998 -> "4", 2.5 -> "2.5".
     private static func epochs(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+        let tenths = (value * 10).rounded() / 10
+        return tenths == tenths.rounded() ? String(Int(tenths)) : String(format: "%.1f", tenths)
     }
 }
 

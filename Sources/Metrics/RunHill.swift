@@ -37,10 +37,14 @@ public enum RunHill {
     /// the network has been trained at that sparsity for a whole evaluation interval (so a
     /// gradual schedule that prunes more often than it evaluates never settles until it
     /// ends, and a staged one settles between its stages).
+    /// Of the leading dense phase only its last evaluation is a point: before it the dense
+    /// network is still training, which says nothing about sparsity.
     public static func points(_ evaluations: [HillEvaluation], runID: String) -> [HillPoint] {
         var points: [HillPoint] = []
         var previous: HillEvaluation?
-        for evaluation in evaluations where evaluation.accuracy.isFinite {
+        let valid = evaluations.filter(\.accuracy.isFinite)
+        let stillTraining = max(valid.prefix { isDense($0) }.count - 1, 0)
+        for evaluation in valid.dropFirst(stillTraining) {
             var phase = EvaluationPhase(snapshotPhase: evaluation.phase, measuredSparsity: evaluation.sparsity)
             if phase != .dense {
                 let unchanged = previous.map { $0.sparsity > 0 && abs($0.sparsity - evaluation.sparsity) <= sparsityTolerance } ?? false
@@ -51,6 +55,10 @@ public enum RunHill {
             previous = evaluation
         }
         return points
+    }
+
+    private static func isDense(_ evaluation: HillEvaluation) -> Bool {
+        EvaluationPhase(snapshotPhase: evaluation.phase, measuredSparsity: evaluation.sparsity) == .dense
     }
 
     /// What the run's own dense phase gives as a baseline.
@@ -78,7 +86,7 @@ public enum RunHill {
     public static func densePhaseBaseline(_ evaluations: [HillEvaluation], finished: Bool,
                                           noiseMargin: Double = OccamsHill().noiseMargin) -> DensePhaseBaseline {
         let valid = evaluations.filter(\.accuracy.isFinite)
-        let dense = valid.prefix { EvaluationPhase(snapshotPhase: $0.phase, measuredSparsity: $0.sparsity) == .dense }
+        let dense = valid.prefix(while: isDense)
         guard let last = dense.last else { return .none }
         let wholeRun = dense.count == valid.count
         if wholeRun && !finished { return .pending }

@@ -22,8 +22,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("SVG file of Occam's hill.", valueName: "file"))
     var svg: String?
 
+    @Option(help: ArgumentHelp("A run's hill against this dense accuracy (0.895, 89.5%, a finished dense run's log or a sweep.jsonl) "
+                               + "instead of its own dense phase, which counts only once converged.", valueName: "accuracy|jsonl"))
+    var baseline: String?
+
     func validate() throws {
         guard csv != nil || svg != nil else { throw ValidationError("give --csv DIR, --svg FILE or both") }
+        if let baseline { do { _ = try HillBaseline.parse(baseline) } catch { throw ValidationError("--baseline: \(error)") } }
     }
 
     func run() throws {
@@ -39,7 +44,7 @@ struct ExportCommand: ParsableCommand {
         }
         if let svg {
             let chart = switch input {
-            case let .run(runLog): HillSVG.run(runLog)
+            case let .run(runLog): HillSVG.run(runLog, baseline: try baseline.map(HillBaseline.parse))
             case let .sweep(table, path, method): HillSVG.sweep(table, name: Self.sweepName(path), method: method)
             }
             try chart.document.write(toFile: svg, atomically: true, encoding: .utf8)

@@ -165,10 +165,13 @@ enum RunEventJSON {
             ("test_acc_pruned", .optional(snapshot.prunedTestAccuracy)),
             ("lr", .number(snapshot.learningRate)),
         ] + sparsityFields(snapshot) + flopFields(snapshot, shapes: shapes) + [
-            ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).map { stats, layer in
-                .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
+            ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).enumerated().map { index, pair in
+                let (stats, layer) = pair
+                let activationDensity = snapshot.sparsity.activationDensities.flatMap { index < $0.count ? $0[index] : nil }
+                return .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
                          ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
                          ("computed", .int(layer.computedNonzeroCount)),
+                         ("activation_density", activationDensity.map(JSONValue.number) ?? .null),
                          ("target", layer.targetSparsity.map(JSONValue.number) ?? .null),
                          ("histogram", histogramJSON(layer))])
             })),

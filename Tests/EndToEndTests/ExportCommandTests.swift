@@ -24,7 +24,7 @@ final class ExportCommandTests: XCTestCase {
     }
 
     func testRunLogToCSVAndSVG() throws {
-        // Dense for 20 steps (the evaluation at step 10 gives the baseline), then pruned to 90% at once.
+        // Dense for 20 steps (evaluated at step 10 and at its end, step 19), then pruned to 90% at once.
         let run = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "2", "--batch", "64", "--method", "magnitude",
                                            "--sparsity", "0.9", "--schedule", "oneshot:20", "--eval-every", "10",
                                            "--jsonl", path("run.jsonl")])
@@ -34,7 +34,8 @@ final class ExportCommandTests: XCTestCase {
         let layerCount = try XCTUnwrap(evaluations.first?["layers"] as? [[String: Any]]).count
         XCTAssertGreaterThan(layerCount, 0)
 
-        let export = try PrunetopProcess.run(["export", path("run.jsonl"), "--csv", path("csv"), "--svg", path("hill.svg")])
+        let export = try PrunetopProcess.run(["export", path("run.jsonl"), "--csv", path("csv"), "--svg", path("hill.svg"),
+                                              "--baseline", "0.95"])
         XCTAssertEqual(export.status, 0, export.standardError)
         XCTAssertTrue(export.standardOutput.contains("wrote \(path("csv/evaluations.csv"))"), export.standardOutput)
 
@@ -54,9 +55,11 @@ final class ExportCommandTests: XCTestCase {
 
         let svg = try String(contentsOfFile: path("hill.svg"), encoding: .utf8)
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "hill.svg is not well-formed XML")
-        XCTAssertEqual(svg.components(separatedBy: "class=\"point\"").count - 1, evaluations.count)
+        XCTAssertEqual(svg.components(separatedBy: "class=\"point\"").count - 1, evaluations.count - 1,
+                       "every evaluation but the dense phase's first, taken while the dense network still trained")
+        XCTAssertEqual(evaluations.map { $0["step"] as? Int }.prefix(2), [10, 19], "the trainer evaluates the dense phase's end")
         XCTAssertTrue(svg.contains(">Occam&apos;s hill: magnitude, run.jsonl</text>"))
-        for label in [">0%<", ">90%<", ">99%<", ">sparsity<", ">test accuracy<", ">dense baseline "] {
+        for label in [">0%<", ">90%<", ">99%<", ">sparsity<", ">test accuracy<", ">dense baseline 95.0%<"] {
             XCTAssertTrue(svg.contains(label), label)
         }
     }

@@ -16,7 +16,7 @@ final class ReplayTests: XCTestCase {
         let timeline = try ReplayTimeline(path: log)
         XCTAssertEqual(timeline.model, "lenet300")
         let evaluations = timeline.moments.filter { $0.frame != nil }
-        XCTAssertEqual(evaluations.map(\.snapshot.step), [11, 22, 33, 44, 55, 66])
+        XCTAssertEqual(evaluations.map(\.snapshot.step), [11, 21, 22, 33, 44, 55, 66], "21: the dense phase's end, before the prune")
         XCTAssertEqual(evaluations.first?.snapshot.sparsity.measured, 0)
         XCTAssertEqual(try XCTUnwrap(evaluations.last?.snapshot.sparsity.measured), 0.9, accuracy: 0.001)
         let lastFrame = try XCTUnwrap(evaluations.last?.frame)
@@ -54,7 +54,8 @@ final class ReplayTests: XCTestCase {
             history.record(moment.snapshot)
             hillState.recordHillPoint(moment.snapshot, sparsity: moment.snapshot.sparsity.measured)
         }
-        XCTAssertEqual(hillState.hill.points.count, 6, "one hill point per evaluation")
+        XCTAssertEqual(hillState.hill.points.map(\.step), [21, 22, 33, 44, 55, 66],
+                       "one hill point per evaluation, but for the dense network still training at step 11")
         var screen = Screen(width: 120, height: 40)
         DashboardView.draw(DashboardModel(snapshot: snapshot, frame: frame.dashboardFrame, hill: hillState.hill, history: history,
                                           state: DashboardState()),

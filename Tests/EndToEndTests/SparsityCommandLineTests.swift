@@ -16,8 +16,9 @@ final class SparsityCommandLineTests: XCTestCase {
         XCTAssertEqual(sparsity["budget"] as? String, "uniform")
 
         let evaluations = events.filter { $0["event"] as? String == "eval" }
-        XCTAssertEqual(evaluations.map { $0["method"] as? String }, ["magnitude", "magnitude"])
-        XCTAssertEqual(evaluations.map { $0["phase"] as? String }, ["pruning", "fine-tune"])
+        XCTAssertEqual(evaluations.map { $0["method"] as? String }, ["magnitude", "magnitude", "magnitude"])
+        XCTAssertEqual(evaluations.map { $0["phase"] as? String }, ["dense", "pruning", "fine-tune"],
+                       "the dense model right before the first cut (step 3 of agp:2:12:2), then the epochs' ends")
         let last = try XCTUnwrap(evaluations.last)
         XCTAssertEqual(try XCTUnwrap(last["sparsity"] as? Double), 0.9, accuracy: 0.001)
         XCTAssertEqual(try XCTUnwrap(last["compression"] as? Double), 10, accuracy: 0.02)

@@ -95,7 +95,7 @@ final class OccamsHillTests: XCTestCase {
         XCTAssertEqual(RunHill.densePhaseBaseline(rising, finished: true).baseline, HillBaseline(accuracy: 0.83, source: .denseRun(epochs: 2)),
                        "a run dense throughout is its own baseline once it has finished")
         XCTAssertEqual(RunHill.densePhaseBaseline(pruned, finished: true), RunHill.DensePhaseBaseline.none)
-        XCTAssertEqual(HillBaseline(accuracy: 0.853, source: .densePhase(epochs: 2)).label, "dense 2 ep")
+        XCTAssertEqual(HillBaseline(accuracy: 0.853, source: .densePhase(epochs: 2)).label, "dense 2ep")
     }
 
     func testBaselinesUsersGive() throws {

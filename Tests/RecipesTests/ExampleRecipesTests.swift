@@ -68,7 +68,8 @@ final class ExampleRecipesTests: XCTestCase {
             if name == "occams-hill-demo" {
                 XCTAssertLessThan(epochs, 5, "\(name): the demo is short")
             } else {
-                XCTAssertTrue((5...20).contains(epochs), "\(name): \(epochs) epochs")
+                // DropBack at 25x needs 30 epochs to get within 2 points of dense (its header comment).
+                XCTAssertTrue((5...(name == "dropback-25x" ? 30 : 20)).contains(epochs), "\(name): \(epochs) epochs")
             }
 
             let stepsPerEpoch = Self.fashionMNISTTrainCount / recipe.config.batchSize

@@ -3,11 +3,12 @@ import TUI
 import XCTest
 
 final class OccamsHillViewTests: XCTestCase {
-    /// Baseline 90%: A above 90.5%, C below 89.1% (1% budget); the knee at 90% sparsity.
+    /// Baseline 90% (given): A above 90.5%, C below 89.1% (1% budget); the knee at 90%
+    /// sparsity (settled); the 99% point was taken while the mask still moved.
     var hill: OccamsHill {
-        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005)
+        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005, baseline: HillBaseline(accuracy: 0.9, source: .given))
         hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "live"))
-        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.90, phase: .afterPruning, runID: "live"))
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.90, phase: .afterFineTuning, runID: "live"))
         hill.record(HillPoint(sparsity: 0.99, accuracy: 0.80, phase: .afterPruning, runID: "live"))
         hill.record(HillPoint(sparsity: 0.9, accuracy: 0.85, phase: .afterFineTuning, runID: "sweep"))
         return hill
@@ -17,7 +18,7 @@ final class OccamsHillViewTests: XCTestCase {
         var screen = Screen(width: 30, height: 10)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
         let colors = Theme.fallback.colors
-        XCTAssertEqual(screen.lines[0], "accuracy  base 90.0%  knee 90.")
+        XCTAssertEqual(screen.lines[0], "acc  base 90.0% given  knee 90")
         XCTAssertEqual((1...8).map { screen[6, $0].character }, ["A", "B", "C", "C", "C", "C", "C", "C"])
         XCTAssertEqual(screen[6, 1].style.foreground, colors[.regionA])
         XCTAssertEqual(screen[6, 3].style.foreground, colors[.regionC])
@@ -28,7 +29,7 @@ final class OccamsHillViewTests: XCTestCase {
         XCTAssertEqual(screen[7, 2].character, "●", "the dense point of this run")
         XCTAssertEqual(screen[18, 2].character, "◉", "the knee at 90%")
         XCTAssertEqual(screen[18, 2].style.foreground, colors[.warning])
-        XCTAssertEqual(screen[29, 8].character, "●")
+        XCTAssertEqual(screen[29, 8].character, "○", "taken while the mask moved: hollow")
         XCTAssertEqual(screen[29, 8].style.foreground, colors[.accuracy])
         XCTAssertEqual(screen[18, 5].character, "◆", "another run's point")
         XCTAssertEqual(screen[18, 5].style.foreground, colors[.highlight])
@@ -40,9 +41,10 @@ final class OccamsHillViewTests: XCTestCase {
         var screen = Screen(width: 30, height: 10)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, showsError: true,
                             theme: WidgetTestSupport.monochrome, glyphs: .ascii)
-        XCTAssertEqual(screen.lines[0], "error  base 10.0%  knee 90.0% ")
+        XCTAssertEqual(screen.lines[0], "err  base 10.0% given  knee 90")
         XCTAssertEqual((1...8).map { screen[6, $0].character }, ["C", "C", "C", "C", "C", "C", "B", "A"])
-        XCTAssertEqual(screen[29, 1].character, "o", "the 99% point, now the highest error")
+        XCTAssertEqual(screen[29, 1].character, "o", "the 99% point, now the highest error, moving")
+        XCTAssertEqual(screen[7, 7].character, "*", "the settled dense point")
         XCTAssertEqual(screen[18, 7].character, "@")
         XCTAssertTrue(screen[18, 7].style.bold)
         XCTAssertNil(screen[10, 8].style.background, "no tint without colour")
@@ -64,9 +66,12 @@ final class OccamsHillViewTests: XCTestCase {
         pruned.record(HillPoint(sparsity: 0.5, accuracy: 0.8, phase: .afterPruning, runID: "live"))
         var screen = Screen(width: 40, height: 5)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: pruned, theme: .fallback, glyphs: .unicode)
-        XCTAssertEqual(screen.lines[0], "accuracy  no dense baseline yet         ")
+        XCTAssertEqual(screen.lines[0], "acc  no baseline: none given (--baseline")
         XCTAssertFalse(screen.lines.joined().contains { "ABC".contains($0) })
-        XCTAssertTrue(screen.lines.joined().contains("●"))
+        XCTAssertTrue(screen.lines.joined().contains("○"))
+        let waiting = OccamsHill(points: pruned.points, baseline: nil, missingBaselineReason: "dense phase still rising (+1.2 pt)")
+        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: waiting, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[0], "acc  no baseline: dense phase still risi", "why there is none, said")
     }
 
     func testDrawsOnlyInsideItsRectAtAnySize() {

@@ -97,10 +97,10 @@ public enum OccamsHillView {
         if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
     }
 
-    /// "accuracy  base 89.1% dense 4 ep  knee 93.2%" (or "error ..."); without a baseline,
-    /// why: "no baseline: dense phase under way".
+    /// "acc  base 89.1% dense 4ep  knee 93.2%" (or "err ..."); without a baseline, why:
+    /// "acc  no baseline: dense phase under way".
     public static func caption(hill: OccamsHill, showsError: Bool) -> String {
-        var text = showsError ? "error" : "accuracy"
+        var text = showsError ? "err" : "acc"
         guard let baseline = hill.baseline else {
             return text + "  no baseline: " + (hill.missingBaselineReason ?? "none given (--baseline)")
         }

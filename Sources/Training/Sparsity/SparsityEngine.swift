@@ -263,7 +263,8 @@ public final class SparsityEngine {
         case let .oneShot(atStep):
             return step < atStep ? "dense" : "fine-tune"
         case let .polynomial(_, begin, end, _, _):
-            return step < begin ? "dense" : step < end ? "pruning" : "fine-tune"
+            // From an initial 0 the first cut is one interval after `begin`: dense until then.
+            return step < begin || (step < end && measuredSparsity == 0) ? "dense" : step < end ? "pruning" : "fine-tune"
         case let .iterative(rounds, stepsPerRound):
             let round = step / max(stepsPerRound, 1)
             return round == 0 ? "dense" : round < rounds ? "round \(round)/\(rounds)" : "fine-tune"

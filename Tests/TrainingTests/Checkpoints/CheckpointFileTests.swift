@@ -155,10 +155,30 @@ final class CheckpointFileTests: XCTestCase {
 
     func testAnotherFormatVersionIsRefused() throws {
         var (path, bytes) = try savedFile()
-        bytes[Checkpoint.magic.count] = 2  // the version's low byte
+        bytes[Checkpoint.magic.count] = 3  // the version's low byte
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(CheckpointTestSupport.checkpointError { try Checkpoint.read(from: path) },
-                       .unsupportedVersion(file: path, found: 2, supported: 1))
+                       .unsupportedVersion(file: path, found: 3, supported: 2))
+    }
+
+    /// A version-1 file (before the compute section) still reads: its run counts training
+    /// FLOPs from the step it resumes at.
+    func testAVersionOneCheckpointStillReads() throws {
+        let session = try trainedSession()
+        let (_, current) = try savedFile(session)
+        func tag(_ name: String) -> [UInt8] { withUnsafeBytes(of: UInt64(name.utf8.count).littleEndian, Array.init) + Array(name.utf8) }
+        func offset(of pattern: [UInt8]) throws -> Int {
+            try XCTUnwrap((0...(current.count - pattern.count)).last { current[$0..<($0 + pattern.count)].elementsEqual(pattern) })
+        }
+        let header = Checkpoint.headerSize
+        let payload = Array(current[header..<(try offset(of: tag("compute")))] + current[(try offset(of: tag("end")))...])
+        let file = Checkpoint.magic + withUnsafeBytes(of: UInt32(1).littleEndian, Array.init)
+            + withUnsafeBytes(of: UInt64(payload.count).littleEndian, Array.init)
+            + withUnsafeBytes(of: CRC32.checksum(payload[...]).littleEndian, Array.init) + payload
+        let old = try Checkpoint(decoding: file, file: "old.ckpt")
+        XCTAssertEqual(old.step, session.step)
+        XCTAssertEqual(old.progress.compute, TrainingComputeLedger(tensorCount: 0, fromStep: session.step))
+        XCTAssertEqual(old.parameters.map(\.values), try Checkpoint(decoding: current).parameters.map(\.values))
     }
 
     /// A damaged length must be refused before it is allocated: a 100 GB tensor in a
