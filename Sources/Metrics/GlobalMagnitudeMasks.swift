@@ -23,8 +23,11 @@ public enum GlobalMagnitudeMasks {
             let count = layers[index].weights.count
             let mask = Array(flatMask[offset..<(offset + count)])
             offset += count
+            // As the engine leaves a pruned tensor: masked weights at zero.
             result[index].mask = mask
-            result[index].nonzeroCount = zip(layers[index].weights, mask).reduce(0) { $0 + ($1.0 != 0 && $1.1 != 0 ? 1 : 0) }
+            result[index].weights = zip(layers[index].weights, mask).map { $1 != 0 ? $0 : 0 }
+            result[index].nonzeroCount = result[index].weights.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
+            result[index].computedNonzeroCount = result[index].nonzeroCount
         }
         return result
     }

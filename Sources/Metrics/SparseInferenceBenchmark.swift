@@ -50,7 +50,7 @@ public enum SparseInferenceBenchmark {
         public static let benchmark = Settings(repeats: 7, minimumSecondsPerRepeat: 0.01)
     }
 
-    /// Measures the network in `layers` (a snapshot's tensors, weights with their masks) at
+    /// Measures the network in `layers` (a snapshot's tensors, weights as the forward pass multiplies them) at
     /// `batch`. Builds the CSR matrices (timed), chooses per layer the faster of sparse and
     /// BLAS, times the whole plan against the dense path, and falls back to all-dense (speedup
     /// 1) when the plan as a whole is not faster. The input is a fixed pseudo-random batch in

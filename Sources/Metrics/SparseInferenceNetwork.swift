@@ -72,7 +72,9 @@ public final class SparseInferenceNetwork {
                 index += 1
             }
             index += 1
-            let masked = weight.mask.map { mask in zip(weight.weights, mask).map { $1 != 0 ? $0 : 0 } } ?? weight.weights
+            // The weights as the forward pass multiplies them: a pruning method's masked
+            // weights are zero there, DropBack's untracked ones are not (it skips no multiply).
+            let masked = weight.weights
             built.append(Layer(name: weight.name, inputCount: inputs, outputCount: outputs, maskedWeights: masked,
                                bias: bias, matrix: SparseMatrix(weights: masked, mask: nil, rows: outputs, columns: inputs),
                                appliesReLU: true))

@@ -17,7 +17,7 @@ final class SparseKernelTests: XCTestCase {
 
     private func snapshot(_ name: String, shape: [Int], weights: [Float], mask: [Float]?) -> LayerSnapshot {
         let parameter = Parameter(name: name, shape: shape, role: shape.count == 2 ? .weight : .bias, index: 0, value: weights)
-        return LayerSnapshot(parameter: parameter, mask: mask)
+        return LayerSnapshot(parameter: parameter, effectiveWeights: mask.map { zip(weights, $0).map { $1 != 0 ? $0 : 0 } }, mask: mask)
     }
 
     /// A 784-300-100-10 MLP (lenet300's shapes) with random weights and masks.
@@ -78,9 +78,13 @@ final class SparseKernelTests: XCTestCase {
 
     func testADeadRowAndAnEmptyLayerGiveTheBiasExactly() throws {
         var layers = mlp(sparsity: 0.5, seed: 9, sizes: [20, 12, 6, 3])
-        // fc1 row 3 all pruned; fc3 (6 -> 3) entirely pruned.
-        for column in 0..<20 { layers[0].mask![3 * 20 + column] = 0 }
+        // fc1 row 3 all pruned; fc3 (6 -> 3) entirely pruned (masked and, as pruned weights are, zero).
+        for column in 0..<20 {
+            layers[0].mask![3 * 20 + column] = 0
+            layers[0].weights[3 * 20 + column] = 0
+        }
         layers[4].mask = [Float](repeating: 0, count: 18)
+        layers[4].weights = [Float](repeating: 0, count: 18)
         let network = try SparseInferenceNetwork(layers: layers)
         XCTAssertEqual(network.layers[2].matrix.nonzeroCount, 0)
         XCTAssertEqual(network.layers[2].sparsity, 1)
@@ -95,6 +99,17 @@ final class SparseKernelTests: XCTestCase {
         var y = [Float](repeating: 0, count: 12)
         network.layers[0].matrix.multiplyVector(Array(repeating: 1, count: 20), bias: layers[1].weights, appliesReLU: true, into: &y)
         XCTAssertEqual(y[3], max(layers[1].weights[3], 0))
+    }
+
+    /// DropBack's mask marks the stored weights; the untracked ones are still multiplied at
+    /// their initial values, so the measured network is the whole one.
+    func testWeightsAMaskDoesNotZeroAreMeasuredAsMultiplied() throws {
+        var layers = mlp(sparsity: 0.9, seed: 3, sizes: [20, 12, 3])
+        var generator = Generator(state: 5)
+        layers[0].weights = generator.values(240, scale: 0.1).map { $0 == 0 ? 0.01 : $0 }  // held weights, mask unchanged
+        let network = try SparseInferenceNetwork(layers: layers)
+        XCTAssertEqual(network.layers[0].matrix.nonzeroCount, 240)
+        XCTAssertEqual(network.layers[0].sparsity, 0)
     }
 
     func testConvolutionsAndBrokenChainsAreRefused() {

@@ -18,7 +18,9 @@ final class OccamsHillViewTests: XCTestCase {
         var screen = Screen(width: 30, height: 10)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
         let colors = Theme.fallback.colors
-        XCTAssertEqual(screen.lines[0], "acc  base 90.0% given  knee 90")
+        XCTAssertEqual(screen.lines[0], "acc  base 90.0%  knee 90.0%   ", "the baseline's source goes first when short of room")
+        XCTAssertEqual(OccamsHillView.caption(hill: hill, showsError: false), "acc  base 90.0% given  knee 90.0%")
+        XCTAssertEqual(OccamsHillView.caption(hill: hill, showsError: false, width: 23), "acc base 90.0% knee 90%")
         XCTAssertEqual((1...8).map { screen[6, $0].character }, ["A", "B", "C", "C", "C", "C", "C", "C"])
         XCTAssertEqual(screen[6, 1].style.foreground, colors[.regionA])
         XCTAssertEqual(screen[6, 3].style.foreground, colors[.regionC])
@@ -41,7 +43,7 @@ final class OccamsHillViewTests: XCTestCase {
         var screen = Screen(width: 30, height: 10)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, showsError: true,
                             theme: WidgetTestSupport.monochrome, glyphs: .ascii)
-        XCTAssertEqual(screen.lines[0], "err  base 10.0% given  knee 90")
+        XCTAssertEqual(screen.lines[0], "err  base 10.0%  knee 90.0%   ")
         XCTAssertEqual((1...8).map { screen[6, $0].character }, ["C", "C", "C", "C", "C", "C", "B", "A"])
         XCTAssertEqual(screen[29, 1].character, "o", "the 99% point, now the highest error, moving")
         XCTAssertEqual(screen[7, 7].character, "*", "the settled dense point")
@@ -66,12 +68,13 @@ final class OccamsHillViewTests: XCTestCase {
         pruned.record(HillPoint(sparsity: 0.5, accuracy: 0.8, phase: .afterPruning, runID: "live"))
         var screen = Screen(width: 40, height: 5)
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: pruned, theme: .fallback, glyphs: .unicode)
-        XCTAssertEqual(screen.lines[0], "acc  no baseline: none given (--baseline")
+        XCTAssertEqual(screen.lines[0], "acc no base: none given (--baseline)    ")
         XCTAssertFalse(screen.lines.joined().contains { "ABC".contains($0) })
         XCTAssertTrue(screen.lines.joined().contains("○"))
         let waiting = OccamsHill(points: pruned.points, baseline: nil, missingBaselineReason: "dense phase still rising (+1.2 pt)")
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: waiting, theme: .fallback, glyphs: .unicode)
-        XCTAssertEqual(screen.lines[0], "acc  no baseline: dense phase still risi", "why there is none, said")
+        XCTAssertEqual(screen.lines[0], String("acc no base: dense phase still rising (+1.2 pt)".prefix(40)), "why there is none, said")
+        XCTAssertEqual(OccamsHillView.caption(hill: waiting, showsError: false, width: 20), "acc  no baseline yet")
     }
 
     func testDrawsOnlyInsideItsRectAtAnySize() {

@@ -28,7 +28,8 @@ public enum OccamsHillView {
                             theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        screen.put(caption(hill: hill, showsError: showsError), x: area.x, y: area.y, style: theme.style(.title), clip: area)
+        screen.put(caption(hill: hill, showsError: showsError, width: area.width), x: area.x, y: area.y, style: theme.style(.title),
+                   clip: area)
         let tickRows = area.height >= 4 ? 1 : 0
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - tickRows)
         guard !body.isEmpty else { return }
@@ -98,15 +99,26 @@ public enum OccamsHillView {
     }
 
     /// "acc  base 89.1% dense 4ep  knee 93.2%" (or "err ..."); without a baseline, why:
-    /// "acc  no baseline: dense phase under way".
-    public static func caption(hill: OccamsHill, showsError: Bool) -> String {
-        var text = showsError ? "err" : "acc"
+    /// "acc  no baseline: dense phase under way". In `width` columns the longest form that
+    /// fits: the baseline's source goes first, then the gaps and decimals.
+    public static func caption(hill: OccamsHill, showsError: Bool, width: Int = .max) -> String {
+        let axis = showsError ? "err" : "acc"
         guard let baseline = hill.baseline else {
-            return text + "  no baseline: " + (hill.missingBaselineReason ?? "none given (--baseline)")
+            let reason = hill.missingBaselineReason ?? "none given (--baseline)"
+            let long = axis + "  no baseline: " + reason, short = axis + " no base: " + reason
+            if long.count <= width { return long }
+            // A reason cut at the panel's edge still says more than none, down to 24 columns.
+            return short.count <= width || width >= 24 ? short : axis + "  no baseline yet"
         }
-        text += "  base " + WidgetNumberFormat.percent(showsError ? 1 - baseline.accuracy : baseline.accuracy) + " " + baseline.label
-        if let knee = hill.knee { text += "  knee " + WidgetNumberFormat.percent(knee.sparsity) }
-        return text
+        let base = WidgetNumberFormat.percent(showsError ? 1 - baseline.accuracy : baseline.accuracy)
+        let knee = hill.knee.map { WidgetNumberFormat.percent($0.sparsity) }
+        let kneeShort = hill.knee.map { WidgetNumberFormat.percent($0.sparsity, digits: 0) }
+        let forms = [
+            "\(axis)  base \(base) \(baseline.label)" + (knee.map { "  knee \($0)" } ?? ""),
+            "\(axis)  base \(base)" + (knee.map { "  knee \($0)" } ?? ""),
+            "\(axis) base \(base)" + (kneeShort.map { " knee \($0)" } ?? ""),
+        ]
+        return forms.first { $0.count <= width } ?? forms.last!
     }
 
     /// The y range: every point, the baseline and the region boundaries, padded by a tenth.

@@ -61,11 +61,12 @@ public enum SpeedupView {
             : "storage \(format) \(size), \(factor(storage.compressionRatio)) smaller"
         let storageShort = storage.format == .dense ? "dense \(size)" : "\(format) \(size) \(factor(storage.compressionRatio))"
         let basis = estimate.operands.map { " (\(operandLabel($0)))" } ?? ""
+        let basisShort = estimate.operands.map { " " + operandShortLabel($0) } ?? ""
         let past = estimate.extrapolated == true ? ", past Table 6" : ""
         let pastShort = estimate.extrapolated == true ? " extrap." : ""
         var result = [
             Line(long: "ESTIMATE accelerator\(basis): training \(factor(estimate.training))\(past)",
-                 short: "est. train \(factor(estimate.training))\(pastShort)", priority: 0, role: .estimate),
+                 short: "est. train \(factor(estimate.training))\(basisShort)\(pastShort)", priority: 0, role: .estimate),
             Line(long: "  forward \(factor(estimate.forward))  backward \(factor(estimate.backward))",
                  short: "fwd \(factor(estimate.forward)) bwd \(factor(estimate.backward))", priority: 5, role: .estimate),
             Line(long: "  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))",
@@ -82,6 +83,16 @@ public enum SpeedupView {
         }
         result.append(Line(long: storageLong, short: storageShort, priority: 3, role: .foreground))
         return result
+    }
+
+    /// The same in a few letters: "W", "W+A", "A", "none skipped".
+    static func operandShortLabel(_ operands: SparsifiedOperands) -> String {
+        switch operands {
+        case .weights: "W"
+        case .weightsAndActivations: "W+A"
+        case .activations: "A"
+        case .none: "none skipped"
+        }
     }
 
     /// What the estimate lets the accelerator skip, in the panel's words.
