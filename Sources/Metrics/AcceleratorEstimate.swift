@@ -28,28 +28,30 @@ public struct SpeedupEstimate: Sendable, Equatable, Codable {
 }
 
 
-/// Hardware classes whose realisable speedup differs for the same FLOP count
-/// (survey-methods-metrics.md §G.3, L617–L631).
+/// Hardware classes whose realisable speedup differs for the same FLOP count (the project's
+/// estimate, built on the hardware discussion of Hoefler et al. 2021, arXiv:2102.00554, §7).
 public enum HardwareProfile: Sendable, Equatable {
     /// The SWAT paper's simulated sparse training accelerator, at the Top-K sparsity of
     /// the sparsified layers (the abscissa of Table 6), skipping only what the method
     /// sparsifies: `operands` decides which GEMMs speed up (see `estimate`).
     case sparseAccelerator(sparsity: Double, operands: SparsifiedOperands)
     /// Whole channels, filters or neurons removed: dense kernels on a smaller network run
-    /// at the FLOP ratio (survey L622, from L935).
+    /// at the FLOP ratio (Hoefler et al. 2021, arXiv:2102.00554, §7: such sparsity runs on dense kernels).
     case structured
-    /// N:M 2:4 sparse tensor cores on an Ampere-class GPU (survey L623, G.1 item 11 L584).
+    /// N:M 2:4 sparse tensor cores on an Ampere-class GPU: at most twice the dense math throughput
+    /// (Mishra et al. 2021, arXiv:2104.08378, abstract; the format: Hoefler et al. 2021, arXiv:2102.00554, §7.1.1).
     case ampereTwoFour(everyLayerCompliant: Bool)
     /// Unstructured sparse kernels on a CPU, slower per non-zero than dense BLAS per
     /// element; `breakEvenSparsity` is where the two cost the same, as the caller measured
-    /// it (e.g. `prunetop bench --sparse`). Survey L625: "1 (or <1) below a break-even".
+    /// it (e.g. `prunetop bench --sparse`). Below it sparse kernels gain nothing or lose: an 89% sparse
+    /// AlexNet ran 25% slower than dense on CPU (Hoefler et al. 2021, arXiv:2102.00554, §7).
     case cpuUnstructured(breakEvenSparsity: Double)
 }
 
 /// Accelerator speedup estimates, built on the FLOP model.
 ///
 /// The sparse-accelerator numbers interpolate the only data the SWAT paper gives, Table 6
-/// (swat-dropback.md §2.2, L175–L182: SWAT-U on ResNet-50/ImageNet, simulated cycles of
+/// (Raihan & Aamodt 2020, arXiv:2001.01969, §4.4 Table 6: SWAT-U on ResNet-50/ImageNet, simulated cycles of
 /// a Bit-Tactical-based accelerator): 0% -> 1x/1x, 80% -> 3.3x/3.4x, 90% -> 5.6x/6.3x
 /// forward/backward. Between points, log-speedup is linear in log(1/density): an ideal
 /// machine is a straight line of slope 1 there (speedup = 1/density), so the table reads
@@ -58,7 +60,7 @@ public enum HardwareProfile: Sendable, Equatable {
 /// below the ideal line, and every value is capped at the network's FLOP-ideal speedup
 /// for that pass (a dense first layer, e.g., bounds what the other layers' sparsity buys).
 public enum AcceleratorEstimate {
-    /// One row of SWAT Table 6 (swat-dropback.md L177–L182).
+    /// One row of SWAT Table 6 (Raihan & Aamodt 2020, arXiv:2001.01969, §4.4).
     public struct SimulatedPoint: Sendable, Equatable {
         public var sparsity: Double
         public var forward: Double
@@ -81,8 +83,8 @@ public enum AcceleratorEstimate {
 
     /// A whole iteration's speedup from its passes' speedups by their equal-weight
     /// harmonic mean, i.e. dense forward and backward taking equal time. This is the reading
-    /// that reproduces the paper's 3.3x at 80% and 5.9x at 90% from Table 6
-    /// (swat-dropback.md §2.3, L189–L190); the paper does not state the rule.
+    /// that reproduces the paper's 3.3x at 80% (abstract, §4.4) and 5.9x at 90% (§1) from Table 6
+    /// (Raihan & Aamodt 2020, arXiv:2001.01969); the paper does not state the rule.
     public static func trainingSpeedup(forward: Double, backward: Double) -> Double {
         2 / (1 / forward + 1 / backward)
     }

@@ -1,6 +1,6 @@
 /// Accuracy on the test samples of one class. Pruning can cost "a large degradation in
 /// accuracy for a small number of classes" while the overall accuracy barely moves
-/// (Hooker et al., survey L1125–L1129, noted at survey-methods-metrics.md L538).
+/// (Hooker et al. 2019, arXiv:1911.05248, as summarised by Hoefler et al. 2021, arXiv:2102.00554, §8.8).
 public struct ClassAccuracy: Sendable, Equatable {
     public var label: Int
     public var correct: Int

@@ -40,19 +40,19 @@ public struct MACBreakdown: Sendable, Equatable, Codable {
     }
 }
 
-/// The counting conventions the SWAT paper leaves open (swat-dropback.md §2.1, L173: "The
-/// FLOP-counting formula ... is also not given").
+/// The counting conventions the SWAT paper leaves open: it counts FLOPs with "an analytical
+/// model" but gives no formula (Raihan & Aamodt 2020, arXiv:2001.01969, §4.1).
 public struct FLOPCountingRules: Sendable, Equatable {
     /// How the cost of the weight gradient (Eq. 3) scales with the operand densities.
     public enum WeightGradientCost: Sendable, Equatable {
         /// F·d_a: dense output gradient times the sparse input activation, producing a
-        /// dense weight gradient. SWAT's case (swat-dropback.md §1.2 L39, §2.4 L200–L202). With an
+        /// dense weight gradient. SWAT's case (Raihan & Aamodt 2020, arXiv:2001.01969, §3.3, Eq. 3). With an
         /// activation density of 1 this is the dense weight gradient of plain pruning, SET
-        /// or RigL (SWAT Table 1, swat-dropback.md L253–L259: no sparse weight gradient).
+        /// or RigL (Raihan & Aamodt 2020, arXiv:2001.01969, §2 Table 1: no sparse weight gradient).
         case inputActivationDensity
         /// F·d_w·d_a: only the gradients of the active weights are computed, each from the
-        /// sparse input activation, so both densities multiply (survey L1145, quoted in
-        /// swat-dropback.md L229, L454: "a multiplicative benefit").
+        /// sparse input activation, so both densities multiply (Hoefler et al. 2021, arXiv:2102.00554,
+        /// §8.9 best practice 5: ephemeral and model sparsity give "a multiplicative benefit").
         case weightTimesInputActivationDensity
     }
 
@@ -60,8 +60,8 @@ public struct FLOPCountingRules: Sendable, Equatable {
     /// the trainer skips it (`Model.backward`), so by default it is not counted, in the
     /// dense total as in the sparse one. Both choices reproduce the SWAT CIFAR training
     /// reductions within 0.2 points; not counting fits them closer (largest error 0.09
-    /// against 0.18 points, VGG-16 at 90% printing 89.7: 89.68 vs 89.52; swat-dropback.md
-    /// §2.4 L212). Appendix B's check counts it (L566). Inference is unaffected.
+    /// against 0.18 points, VGG-16 at 90% printing 89.7: 89.68 without it, 89.52 with it;
+    /// Raihan & Aamodt 2020, arXiv:2001.01969, Table 2). Inference is unaffected.
     public var countsFirstLayerInputGradient: Bool
     public var weightGradient: WeightGradientCost
 
@@ -97,7 +97,8 @@ public struct NetworkFLOPs: Sendable, Equatable, Codable {
     public var backwardReduction: Double { Self.reduction(sparse.backward, of: dense.backward) }
 
     /// The FLOP-bound ("ideal") speedups: dense over sparse MACs, the upper bound of any
-    /// realisation (survey G.3 item 1, L619; swat-dropback.md §2.5, L232).
+    /// realisation (a project bound; cf. the FLOP-based "potential speedup" of Hoefler et al. 2021,
+    /// arXiv:2102.00554, §6.1.2, Fig. 21).
     public var idealForwardSpeedup: Double { Self.ratio(dense.forward, sparse.forward) }
     public var idealBackwardSpeedup: Double { Self.ratio(dense.backward, sparse.backward) }
     public var idealTrainingSpeedup: Double { Self.ratio(dense.training, sparse.training) }
@@ -108,7 +109,8 @@ public struct NetworkFLOPs: Sendable, Equatable, Codable {
     }
 }
 
-/// The three-GEMM FLOP model reconstructed in swat-dropback.md §2.4 (L194–L227): for a
+/// The project's three-GEMM FLOP model, reconstructed from which operand SWAT sparsifies in each
+/// GEMM (Raihan & Aamodt 2020, arXiv:2001.01969, §3.3, Eqs. 1–3; the paper prints no formula): for a
 /// conv/linear layer with dense forward MACs F, weight density d_w and input-activation
 /// density d_a,
 ///
@@ -117,8 +119,8 @@ public struct NetworkFLOPs: Sendable, Equatable, Codable {
 ///     backward weight = F·d_a        (dense output gradient x sparse activation)
 ///
 /// It reproduces every inference FLOP reduction the SWAT paper prints to 0.1 point and
-/// its CIFAR training reductions to 0.2 point (L208–L224). MACs only: BN, ReLU, pooling and
-/// additions are excluded, as in Appendix B (L490).
+/// its CIFAR training reductions to 0.2 point (their Tables 2–5). MACs only: BN, ReLU, pooling
+/// and additions are excluded, a project choice: the paper does not say which operations count.
 public enum FLOPModel {
     /// The MACs of `shape` at `density`, `isFirst` being the network's first conv/linear layer.
     public static func macs(of shape: LayerShape, density: LayerDensity, isFirst: Bool,
@@ -204,8 +206,8 @@ public enum FLOPModel {
 
     /// Per-layer densities of a network sparsified as the SWAT paper's tables do: every
     /// layer's weights and input activation at 1 - `sparsity`, the first layer dense when
-    /// `firstLayerDense` (SWAT-U keeps it dense, swat-dropback.md L85; structured SWAT too:
-    /// that reproduces Table 4's ResNet-18 rows, L215). `sparsifiesActivations` false keeps
+    /// `firstLayerDense` (SWAT-U keeps it dense, Raihan & Aamodt 2020, arXiv:2001.01969, §3.3.2;
+    /// structured SWAT too: that reproduces their Table 4's ResNet-18 rows). `sparsifiesActivations` false keeps
     /// every activation dense, as weight pruning alone does.
     public static func uniformDensities(layerCount: Int, sparsity: Double, firstLayerDense: Bool,
                                         sparsifiesActivations: Bool) -> [LayerDensity] {

@@ -3,7 +3,7 @@ import Training
 /// Global magnitude pruning of a snapshot, for benchmarks that need masks at a chosen
 /// sparsity: one ranking of |w| over all prunable tensors, keeping the largest
 /// round((1 - sparsity) x total) (ties to the lower position, as `MaskSelection` breaks them).
-/// Magnitude pruning, global selection (survey-methods-metrics.md §B.1, source L352 and L689); one
+/// Magnitude pruning, global selection (Hoefler et al. 2021, arXiv:2102.00554, §3.2 and §3.9); one
 /// threshold lets layers end at different sparsities (the wide first layer of lenet300, with
 /// the smallest initial scale, is pruned hardest).
 public enum GlobalMagnitudeMasks {

@@ -1,8 +1,8 @@
 import Training
 
 /// A prunable tensor's mask and magnitudes downsampled to a grid of cells for a heatmap
-/// (per-layer sparsity view, survey notes survey-methods-metrics.md L535; a conv layer
-/// rendered as a masked matrix, L716).
+/// (per-layer sparsity view, cf. Hoefler et al. 2021, arXiv:2102.00554, §3.9, Fig. 16; a conv layer
+/// rendered as a masked matrix, as convolution is a sparse fully-connected operator, §1.2.4, Fig. 3).
 ///
 /// The tensor is viewed as a matrix: Dense [out, in] as is, Conv2D [out, in, kh, kw] as
 /// rows = out, columns = in*kh*kw. Matrix rows split into grid rows as evenly as integers

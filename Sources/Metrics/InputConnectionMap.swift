@@ -3,7 +3,7 @@ import Training
 /// For the first Dense layer of an MLP on images (lenet300 on 28x28), the number of active
 /// outgoing weights (kept and non-zero) of each input pixel, laid out as the image: which
 /// pixels the pruned network still reads. Pruning tends to cut the corners first, pixels
-/// that "play a very small role" (survey L395, noted at survey-methods-metrics.md L542).
+/// that "play a very small role" (Hoefler et al. 2021, arXiv:2102.00554, §3.3).
 public struct InputConnectionMap: Sendable, Equatable, Codable {
     public var rows: Int
     public var columns: Int

@@ -49,7 +49,8 @@ public struct LayerAnalysis: Sendable, Equatable {
 /// of Dense layers (lenet300) and Conv2D stacks followed by Dense layers (lenet5).
 ///
 /// Network averages are element-weighted, as SWAT reports its "Training Sparsity" W column
-/// (swat-dropback.md L129–L132): zeros summed over layers divided by weights summed over
+/// (Raihan & Aamodt 2020, arXiv:2001.01969, §4.2: averages weighted "by the number of weights or
+/// activations per layer"): zeros summed over layers divided by weights summed over
 /// layers, not a mean of per-layer ratios.
 public struct NetworkAnalysis: Sendable, Equatable {
     public var layers: [LayerAnalysis]

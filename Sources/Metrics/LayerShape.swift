@@ -4,7 +4,8 @@ import Training
 ///
 /// A linear layer is a 1x1 "convolution" with a 1x1 output, so both kinds share one
 /// formula for the dense forward multiply-accumulates per sample
-/// (swat-dropback.md §2.4, L182: conv C_in·C_out·k_h·k_w·H_out·W_out, linear in·out).
+/// (conv C_in·C_out·k_h·k_w·H_out·W_out, linear in·out: the standard count, cf. the convolution
+/// sum of Hoefler et al. 2021, arXiv:2102.00554, §1.2.4).
 public struct LayerShape: Sendable, Equatable {
     public enum Kind: String, Sendable {
         case convolution

@@ -1,9 +1,9 @@
 import Training
 
 /// How much a prunable tensor's mask changed between two snapshots: the Hamming distance
-/// between the masks, relative to the newer mask's kept count ("Hamming distance between
-/// successive masks / nnz", survey notes survey-methods-metrics.md L539; early structure
-/// adaptation, survey L243, L433). A regrowth step that drops k weights and grows k others
+/// between the masks, relative to the newer mask's kept count (a project metric for early
+/// structure adaptation: weights to eliminate are identified early and rarely re-added late,
+/// Hoefler et al. 2021, arXiv:2102.00554, §2.4.2 and §3.4). A regrowth step that drops k weights and grows k others
 /// therefore has distance 2k and churn 2k / nnz.
 public struct MaskChurn: Sendable, Equatable {
     public var name: String

@@ -3,9 +3,10 @@ import Training
 /// Layer-shape tables of the networks `prunetop estimate` knows, so "what would this
 /// save?" can be answered without building or training them.
 ///
-/// The CIFAR and ImageNet networks follow swat-dropback.md Appendix B (L489–L566) and
-/// the SWAT paper's setups (§2.4, L208): only conv and linear layers are listed; BN, ReLU,
-/// pooling and residual additions carry no MACs in the model (L490). The LeNets come from the
+/// The CIFAR and ImageNet networks are those the SWAT paper trains (Raihan & Aamodt 2020,
+/// arXiv:2001.01969, §4.1, Tables 2–5), with the layer shapes of the project's FLOP-model check:
+/// only conv and linear layers are listed; BN, ReLU, pooling and residual additions carry no
+/// MACs in the model (a project choice; the paper does not say). The LeNets come from the
 /// trainer's own `ModelCatalog` on 28x28 grey images with 10 classes, so the estimate and
 /// a live run describe the same network.
 public enum NetworkCatalog {
@@ -44,7 +45,8 @@ public enum NetworkCatalog {
 
     /// VGG-16 with batch norm on 32x32: thirteen 3x3 convs (padding 1) in five stages,
     /// each stage ending in a 2x2 max pool, so the features end at 1x1x512; then the SWAT
-    /// repository's 512-4096-4096-classes classifier (swat-dropback.md L498–L505).
+    /// repository's 512-4096-4096-classes classifier (github.com/AamirRaihan/SWAT,
+    /// SWAT-code/cifar10-100-code/models/vgg.py; VGG: Simonyan & Zisserman 2015, arXiv:1409.1556).
     public static func vgg16CIFAR(classes: Int = 10) -> [LayerShape] {
         let stages = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
         var layers: [LayerShape] = []
@@ -66,7 +68,7 @@ public enum NetworkCatalog {
     /// Wide ResNet depth-k on 32x32 (Zagoruyko & Komodakis): a 3x3 stem to 16 channels,
     /// three groups of (depth-4)/6 basic blocks of width 16k, 32k, 64k (the second and
     /// third start with stride 2), a 1x1 projection shortcut wherever the width changes,
-    /// global average pooling and one linear layer (swat-dropback.md L506–L518).
+    /// global average pooling and one linear layer (Zagoruyko & Komodakis 2016, arXiv:1605.07146).
     public static func wideResNetCIFAR(depth: Int, widen: Int, classes: Int = 10) -> [LayerShape] {
         let blocksPerGroup = (depth - 4) / 6
         var layers: [LayerShape] = [.convolution("conv1", in: 3, out: 16, kernel: 3, output: 32)]
@@ -90,7 +92,7 @@ public enum NetworkCatalog {
     /// ResNet-18 for CIFAR (the common 3x3-stem variant, no max pool): four stages of two
     /// basic blocks, 64/128/256/512 channels at 32/16/8/4 pixels, 1x1 projection shortcuts
     /// where the stride or width changes, average pooling, one linear layer
-    /// (swat-dropback.md L519–L528).
+    /// (He et al. 2016, arXiv:1512.03385; SWAT's CIFAR ResNet-18, Raihan & Aamodt 2020, Table 4).
     public static func resNet18CIFAR(classes: Int = 10) -> [LayerShape] {
         var layers: [LayerShape] = [.convolution("conv1", in: 3, out: 64, kernel: 3, output: 32)]
         var channels = 64, side = 32
@@ -114,7 +116,7 @@ public enum NetworkCatalog {
     /// DenseNet-121 for CIFAR, growth rate k = 32: a 3x3 stem to 2k channels, dense blocks
     /// of 6/12/24/16 bottleneck layers (1x1 conv to 4k, then 3x3 conv to k, concatenated
     /// onto the input), transitions (1x1 conv halving the channels at the block's
-    /// resolution, then 2x2 average pooling), one linear layer (swat-dropback.md L529–L538).
+    /// resolution, then 2x2 average pooling), one linear layer (Huang et al. 2017, arXiv:1608.06993).
     public static func denseNet121CIFAR(classes: Int = 10, growth: Int = 32) -> [LayerShape] {
         var layers: [LayerShape] = [.convolution("conv1", in: 3, out: 2 * growth, kernel: 3, output: 32)]
         var channels = 2 * growth, side = 32
@@ -141,7 +143,7 @@ public enum NetworkCatalog {
     /// bottleneck stages of 3/4/6/3 blocks (1x1 reduce at the input resolution, 3x3 carrying
     /// the stride, 1x1 expand to 4x planes; the inner width is planes x multiplier), a 1x1
     /// projection on each stage's first block, average pooling, a 2048-to-1000 linear layer
-    /// (swat-dropback.md L551–L564).
+    /// (He et al. 2016, arXiv:1512.03385; Zagoruyko & Komodakis 2016, arXiv:1605.07146).
     public static func resNet50ImageNet(widthMultiplier: Int, classes: Int = 1000) -> [LayerShape] {
         var layers: [LayerShape] = [.convolution("conv1", in: 3, out: 64, kernel: 7, output: 112)]
         var channels = 64, side = 56

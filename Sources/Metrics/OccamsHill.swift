@@ -43,11 +43,11 @@ public struct HillPoint: Sendable, Equatable {
         self.step = step
     }
 
-    /// Test error, the survey's y-axis (Fig. 4 caption, survey-methods-metrics.md L435).
+    /// Test error, the survey's y-axis (Hoefler et al. 2021, arXiv:2102.00554, §2.1, Fig. 4 caption).
     public var error: Double { 1 - accuracy }
 }
 
-/// The parts of Occam's hill (survey L179, survey-methods-metrics.md L434).
+/// The parts A, B and C of Occam's hill (Hoefler et al. 2021, arXiv:2102.00554, §2.1, Fig. 4).
 public enum HillRegion: String, Sendable, Equatable {
     /// Better than dense by more than the noise margin: sparsity acting as a regulariser.
     case a = "A"
@@ -66,21 +66,20 @@ public enum HillRegion: String, Sendable, Equatable {
 /// knee or slack is given. The knee and the slack count settled points only (dense and
 /// after fine-tuning): a point taken while the mask is still moving is not on the hill.
 ///
-/// The survey gives no numeric region rule (swat-dropback.md L442 "[SILENT]"); this uses
-/// the rule of survey-methods-metrics.md L440–L443. With baseline accuracy a0, a point of
+/// The survey gives no numeric region rule; this is the project's rule. With baseline accuracy a0, a point of
 /// accuracy a is in
 /// - A if a > a0 + noiseMargin (absolute accuracy, e.g. 0.005 = half a point),
-/// - C if (a0 - a) / a0 > budget (relative, default 1%: the MLPerf-style budget, L508),
+/// - C if (a0 - a) / a0 > budget (relative, default 1%: the MLPerf ImageNet limit quoted by the survey, §8.7, Fig. 26),
 /// - B otherwise.
 /// Regions depend on accuracy only, not on sparsity, so a noisy curve can go B, C, B.
 ///
-/// Parameter slack at a relative loss L (survey §8.7, L1110, noted at L508): the largest
+/// Parameter slack at a relative loss L (Hoefler et al. 2021, arXiv:2102.00554, §8.7, Fig. 26): the largest
 /// sparsity among recorded points with (a0 - a) / a0 <= L, over every phase and run; 0%
 /// means "at least as accurate as dense". Points need not be contiguous: slack is what has
 /// been achieved, not a curve fit.
 ///
-/// The knee (L444 "the largest sparsity still in B; that point equals the parameter
-/// slack"): the point of largest sparsity among those within the budget, i.e. labelled A
+/// The knee (the project's definition: the largest sparsity still in B, which equals the parameter
+/// slack at the budget): the point of largest sparsity among those within the budget, i.e. labelled A
 /// or B (an A point beyond every B point is still within budget, so leaving it out would
 /// break the stated equality with the slack); ties go to the more accurate point. Its
 /// sparsity is `parameterSlack(relativeLoss: budget)`.

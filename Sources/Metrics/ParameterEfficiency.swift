@@ -6,9 +6,10 @@ public struct AccuracyDensityComparison: Sendable, Equatable {
     public var sparse: Double
 }
 
-/// Parameter efficiency, survey-methods-metrics.md §F.4 (L494–L511).
+/// Parameter efficiency (Hoefler et al. 2021, arXiv:2102.00554, §8.7).
 public enum ParameterEfficiency {
-    /// Accuracy density (Bianco et al., survey L496–L497): validation accuracy in percent
+    /// Accuracy density (Bianco et al. 2018, IEEE Access 6, arXiv:1810.00736; as defined in Hoefler et al.
+    /// 2021, §8.7): validation accuracy in percent
     /// divided by the number of parameters in millions. For a sparse model pass its
     /// non-zero parameters. Infinite for zero parameters.
     public static func accuracyDensity(accuracyPercent: Double, parameterCount: Int) -> Double {

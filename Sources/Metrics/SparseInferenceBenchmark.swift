@@ -4,8 +4,8 @@ import Training
 /// Measured CPU inference time of an MLP on its current masks: the dense BLAS path against
 /// the sparse plan, for the "measured here" figure the screen shows beside the accelerator
 /// estimate (issue 4 item 8). Unstructured sparsity pays on a CPU only above a break-even
-/// sparsity (survey-methods-metrics.md §G.1 items 1, 4 and 6: an 89% sparse AlexNet ran 25%
-/// slower than dense, source L935; CPU sweet spot, L947; blocking lowers break-even, L960),
+/// sparsity (Hoefler et al. 2021, arXiv:2102.00554: an 89% sparse AlexNet ran 25% slower than
+/// dense, §7; a CPU sweet spot, §7.1; blocking lowers the break-even sparsity, §7.1.2),
 /// hence the per-layer choice and the fallback to dense.
 public struct SparseInferenceMeasurement: Sendable {
     public var batch: Int

@@ -5,8 +5,8 @@
 /// Kept means what `LayerSnapshot.nonzeroCount` counts: kept by the mask and not zero,
 /// so the product equals x·(W⊙M)ᵀ exactly in real arithmetic. (For DropBack, whose
 /// untracked weights keep their initial values in the forward pass, this is the masked
-/// network, not the one the trainer evaluates.) The survey notes' storage table
-/// (survey-methods-metrics.md §F.3) prices CSR for storage; here it is chosen for speed:
+/// network, not the one the trainer evaluates.) The survey's storage formats (Hoefler et al. 2021,
+/// arXiv:2102.00554, §2.2; see `StorageFormats`) price CSR for storage; here it is chosen for speed:
 /// a row is a dot product with gathered inputs, which needs no write conflicts and no
 /// input-dependent branches, so the time depends on the mask only, never on the data.
 ///

@@ -1,6 +1,6 @@
 import Training
 
-/// Ways to store a sparse weight tensor (survey-methods-metrics.md §F.3, L452–L492).
+/// Ways to store a sparse weight tensor (Hoefler et al. 2021, arXiv:2102.00554, §2.2, Fig. 5).
 public enum StorageFormat: String, Sendable, CaseIterable, Codable {
     case dense
     case bitmap
@@ -62,7 +62,8 @@ public struct StorageCost: Sendable, Equatable, Codable {
     public var compressionRatio: Double
 }
 
-/// Storage sizes from the survey's formulas (L455–L462: m non-zeros of k bits among n):
+/// Storage sizes from the survey's formulas (Hoefler et al. 2021, arXiv:2102.00554, §2.2: m non-zeros
+/// of k bits among n):
 ///
 ///     dense  n·k
 ///     bitmap m·k + n
@@ -70,9 +71,9 @@ public struct StorageCost: Sendable, Equatable, Codable {
 ///     delta  m·k + m·⌈log2 d̂⌉        (d̂: the actual largest gap)
 ///     CSR    m·k + m·⌈log2 n_c⌉ + n_r·⌈log2 m⌉
 ///
-/// Unit tests assert the formulas (F.3 table, L471–L482), not the survey prose's ranges,
-/// which do not follow from them (errata 0.2 #4): bitmap breaks even with dense at 12.5%
-/// sparsity, 10-bit delta with bitmap at 90%.
+/// Unit tests assert the formulas, evaluated on the survey's §2.2 example (n = 10^8, k = 8), not
+/// the survey prose's ranges ("10-70%" bitmap, delta above 80%), which by our arithmetic do not
+/// follow from them: bitmap breaks even with dense at 12.5% sparsity, 10-bit delta with bitmap at 90%.
 public enum StorageFormats {
     public static let valueWidths = [32, 16, 8]
 

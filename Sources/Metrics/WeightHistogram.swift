@@ -3,12 +3,13 @@ import Training
 
 /// Counts of one tensor's values in equal bins over [lowerBound, upperBound], with the
 /// weights the mask keeps and the ones it prunes counted separately. Under DropBack the
-/// pruned (untracked) weights hold their initial values (swat-dropback.md L396, L410), so
+/// pruned (untracked) weights hold their initial values (Golub, Lemieux & Lis 2019, arXiv:1806.06949;
+/// reference code github.com/compstruct/DropBack, dropback/DropBack.py), so
 /// they form their own distribution rather than a spike at zero.
 ///
-/// Used for the weight distribution before/after pruning and after retraining (survey
-/// notes survey-methods-metrics.md L533, Fig. 11) and for DropBack's total weight change
-/// |w - w0| (swat-dropback.md L439).
+/// Used for the weight distribution before/after pruning and after retraining (Hoefler et al.
+/// 2021, arXiv:2102.00554, §3.2, Fig. 11) and for DropBack's total weight change |w - w0|
+/// (Golub et al. 2019, arXiv:1806.06949; Hoefler et al. 2021, §3.4).
 public struct WeightHistogram: Sendable, Equatable, Codable {
     public enum CountScale: Sendable, Equatable {
         case linear

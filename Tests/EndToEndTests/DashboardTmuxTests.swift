@@ -199,4 +199,31 @@ final class DashboardTmuxTests: XCTestCase {
                   "TERM=xterm-256color \(binary) --data embedded --epochs 5000 --overlay \(log); sleep 30"])
         try waitForScreen("the earlier run's points on Occam's hill") { $0.contains("◆") && $0.contains("RUNNING") }
     }
+
+    /// Occam's hill says where its baseline comes from: none while the dense phase runs, the
+    /// dense phase's end once it has converged, and a value the user gives; the Speedup
+    /// panel names what its estimate skips and adds up the run's training FLOPs.
+    func testTheHillsBaselineIsSaidAndTheSpeedupPanelSaysWhatItCounts() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        // Dense for 88 steps (8 epochs of the embedded digits: its accuracy has stopped rising), then 90% at once.
+        let run = "--data embedded --epochs 12 --method magnitude --sparsity 0.9 --schedule oneshot:88 --eval-every 11"
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                  "TERM=xterm-256color \(binary) \(run) --stop-after-steps 40; sleep 30"])
+        try waitForScreen("no baseline while the dense phase runs") { $0.contains("STOPPED") && $0.contains("no baseline: dense phase under way") }
+        try tmux(["kill-server"])
+
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48", "TERM=xterm-256color \(binary) \(run); sleep 30"])
+        let finished = try waitForScreen("the finished run's hill") { $0.contains("FINISHED") && $0.contains("knee") }
+        XCTAssertNotNil(finished.range(of: #"acc  base \d+\.\d% dense \d+(\.\d)?ep  knee 90\.0%"#, options: .regularExpression),
+                        "the baseline is the converged dense phase's end, and the settled 90% point the knee:\n\(finished)")
+        XCTAssertTrue(finished.contains("(weights only)") || finished.contains(" W "), "the estimate says what it skips:\n\(finished)")
+        XCTAssertNotNil(finished.range(of: #"run (so far )?−\d"#, options: .regularExpression), "the run's training FLOPs:\n\(finished)")
+        try tmux(["kill-server"])
+
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                  "TERM=xterm-256color \(binary) \(run) --baseline 99%; sleep 30"])
+        try waitForScreen("the given baseline, against which the run falls in C") { screen in
+            screen.contains("FINISHED") && screen.contains("base 99.0% given") && !screen.contains("knee")
+        }
+    }
 }

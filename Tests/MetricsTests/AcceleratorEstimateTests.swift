@@ -12,7 +12,7 @@ final class AcceleratorEstimateTests: XCTestCase {
     }
 
     func testTheHarmonicMeanReproducesThePapersTrainingSpeedups() {
-        // 3.3x at 80% (abstract) and 5.9x at 90% (intro), swat-dropback.md L189–L190.
+        // 3.3x at 80% (abstract, §4.4) and 5.9x at 90% (§1) of Raihan & Aamodt 2020, arXiv:2001.01969.
         let at80 = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.8).training
         let at90 = AcceleratorEstimate.simulatedSpeedupEstimate(sparsity: 0.9).training
         XCTAssertEqual(at80, 2 / (1 / 3.3 + 1 / 3.4), accuracy: 1e-12)

@@ -4,7 +4,7 @@ import XCTest
 
 final class StorageFormatsTests: XCTestCase {
     /// n_r = n_c = 10^4, so n = 10^8, with m = (1 - sparsity) n and a 1000-wide max gap
-    /// (10-bit delta), as in the survey's example (survey-methods-metrics.md L466–L482).
+    /// (10-bit delta), as in the survey's example (Hoefler et al. 2021, arXiv:2102.00554, §2.2).
     private func surveyExample(sparsity: Double) -> SparseTensorExtent {
         SparseTensorExtent(rows: 10_000, columns: 10_000, nonzeroCount: Int((1e8 * (1 - sparsity)).rounded()), maxGap: 1000)
     }
@@ -21,7 +21,8 @@ final class StorageFormatsTests: XCTestCase {
     }
 
     func testTheSurveyTableInMegabytes() {
-        // sparsity: dense, bitmap, COO, delta (10 bit), CSR, in MB rounded half to even (L473–L482).
+        // sparsity: dense, bitmap, COO, delta (10 bit), CSR, in MB rounded half to even (the §2.2 example,
+        // recomputed from the survey's formulas).
         let table: [(Double, [Double])] = [
             (0, [100, 112, 438, 225, 275]), (0.1, [100, 102, 394, 202, 248]), (0.125, [100, 100, 383, 197, 241]),
             (0.5, [100, 62, 219, 112, 138]), (0.8, [100, 32, 88, 45, 55]), (0.9, [100, 22, 44, 22, 28]),

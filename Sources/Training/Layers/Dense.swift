@@ -94,7 +94,7 @@ public final class Dense: Layer, ActivationSparsifiable {
 // MARK: - Activation sparsification hook (SWAT)
 
 /// Sparsifies a layer's input for its weight gradient only: SWAT (Raihan & Aamodt 2020,
-/// reference note swat-dropback.md §1.2) computes dW = H(∇a_l, Top-K(a_{l-1})) while the
+/// arXiv:2001.01969, §3.3, Eq. 3) computes dW = H(∇a_l, Top-K(a_{l-1})) while the
 /// forward pass uses the dense activations.
 public protocol ActivationSparsifier: AnyObject {
     /// Sparsifies in place the input of the current training batch (the whole mini-batch

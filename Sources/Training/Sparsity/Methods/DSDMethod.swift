@@ -1,5 +1,5 @@
-/// Dense–Sparse–Dense (Han et al. 2017; survey note
-/// /work/shared/reference/survey-methods-metrics.md §A.5): (1) dense training, (2) prune
+/// Dense–Sparse–Dense (Han et al. 2017, arXiv:1607.04381; as summarised by Hoefler et al.
+/// 2021, arXiv:2102.00554, §2.4.2): (1) dense training, (2) prune
 /// to the target by magnitude and retrain with the mask fixed (pruned weights held at
 /// zero), (3) re-enable every weight, the pruned ones restarting from zero, and train
 /// dense. The scheme runs once (not repeated).

@@ -1,5 +1,6 @@
-/// DropBack (Golub, Lemieux & Lis 2019; swat-dropback.md §5, lines 373-415, the reference
-/// emulation at lines 406-415; survey-methods-metrics.md §C.1, line 325): train on a
+/// DropBack (Golub, Lemieux & Lis 2019, "Full Deep Neural Network Training on a Pruned Weight
+/// Budget", MLSys 2019, arXiv:1806.06949; reference emulation github.com/compstruct/DropBack,
+/// dropback/DropBack.py; survey: Hoefler et al. 2021, arXiv:2102.00554, §3.4 and §4.1): train on a
 /// budget of k tracked weights.
 ///
 /// Only the k = total × (1 − target) prunable weights that have moved furthest from
@@ -12,8 +13,9 @@
 /// when its one-step change beats the k-th largest accumulated change. The selection is
 /// one global ranking over all prunable tensors by default, as in the emulation; another
 /// budget ranks within each layer. `freeze_step` > 0 fixes the tracked set selected
-/// after that step (survey L245); untracked weights keep being reset to w0.
-/// Compression = total / tracked (swat-dropback.md line 415).
+/// after that step (freezing the pattern after some iterations: Hoefler et al. 2021, §2.4.2);
+/// untracked weights keep being reset to w0. Compression = total / tracked (as the reference
+/// code's cifar10/train_cifar.py prints it).
 ///
 /// Choices where the sources are silent or differ:
 /// - Biases are not prunable here: they are neither counted in k nor reset (the

@@ -1,5 +1,5 @@
-/// Iterative Hard Thresholding (Jin et al. 2016; survey note
-/// /work/shared/reference/survey-methods-metrics.md §A.4): alternate (1) a sparse phase of
+/// Iterative Hard Thresholding (Jin et al. 2016, arXiv:1607.05423; as summarised by
+/// Hoefler et al. 2021, arXiv:2102.00554, §2.4.2): alternate (1) a sparse phase of
 /// `sparse_steps` steps — keep the top-k weights by magnitude, prune the rest (held at
 /// zero) and fine-tune with the mask fixed — and (2) a dense phase of `dense_steps` steps
 /// in which the pruned weights are re-enabled, restarting at 0, and the dense network

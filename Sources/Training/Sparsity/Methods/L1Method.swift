@@ -1,8 +1,8 @@
-/// L1 penalty by proximal gradient, then magnitude thresholding (survey note
-/// /work/shared/reference/survey-methods-metrics.md §A.10 and §B.6: the L1 penalty
-/// P(w) = λ‖w‖₁ [L591–L593] "usually do[es] not reduce weights to exactly zero and
-/// magnitude-based thresholding is often used"; the shrinkage operator
-/// w' = (|w| − δ)₊ sgn(w) [L602] applied as a proximal step with δ = η·λ).
+/// L1 penalty by proximal gradient, then magnitude thresholding (Hoefler et al. 2021,
+/// arXiv:2102.00554, §3.6.2: the L1 penalty P(w) = λ‖w‖₁ "usually do[es] not reduce weights
+/// to exactly zero and magnitude-based thresholding is often used"; the shrinkage operator
+/// w' = (|w| − δ)₊ sgn(w) of Tibshirani 1996, same section, applied here as a proximal step
+/// with δ = η·λ).
 ///
 /// Penalty phase (the first `threshold_fraction` of the run, default 0.8): after every
 /// optimizer step each prunable weight becomes sign(w)·max(|w| − η·λ, 0), η being the

@@ -1,8 +1,8 @@
 import Foundation
 
 /// Lottery tickets: iterative magnitude pruning (IMP) with rewinding (Frankle & Carbin
-/// 2019; Frankle et al. 2020; Renda et al. 2020; reference notes
-/// survey-methods-metrics.md §A.8, survey L1048-L1060, Step 7 at L300). Each round trains,
+/// 2019, arXiv:1803.03635; Frankle et al. 2020, arXiv:1912.05671; Renda et al. 2020,
+/// arXiv:2003.02389; Hoefler et al. 2021, arXiv:2102.00554, §8.3, and step 7 of §2.4.6, Fig. 8). Each round trains,
 /// removes the smallest-magnitude surviving weights (one global ranking by default) and
 /// then rewinds the survivors per the `rewind` option:
 /// - 0: to their initial values θ₀ (regenerated from the seed; the classic lottery ticket),

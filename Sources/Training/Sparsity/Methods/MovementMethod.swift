@@ -1,5 +1,5 @@
-/// Movement pruning (Sanh et al. 2020; reference notes survey-methods-metrics.md §B.3,
-/// survey L431 and L921). Weights that move away from zero during training matter;
+/// Movement pruning (Sanh, Wolf & Rush 2020, arXiv:2005.07683; Hoefler et al. 2021,
+/// arXiv:2102.00554, §3.4 and §6.2.2). Weights that move away from zero during training matter;
 /// weights that move toward zero do not, whatever their magnitude. The score accumulates
 /// every step S ← S - g·w (g the dense gradient before masking, w the weights the forward
 /// pass used), i.e. S = -Σ_t g_t·w_t, which grows when the update -lr·g pushes w away

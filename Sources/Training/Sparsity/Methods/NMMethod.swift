@@ -1,6 +1,6 @@
-/// N:M structured sparsity (2:4 by default, NVIDIA Ampere's pattern; survey note
-/// /work/shared/reference/survey-methods-metrics.md §E.1 "Block-balanced / N:M" and its
-/// "2:4 (N:M) semantics"): in every group of M consecutive weights along the input
+/// N:M structured sparsity (2:4 by default, NVIDIA Ampere's pattern: Mishra et al. 2021,
+/// arXiv:2104.08378; block-balanced sparsity in Hoefler et al. 2021, arXiv:2102.00554,
+/// §7.1.1): in every group of M consecutive weights along the input
 /// dimension (a Dense row; the input channels of a Conv2D weight at each kernel position)
 /// the N largest |w| are kept. Pruned weights are removed (held at zero).
 ///

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Rigging the Lottery (Evci et al. 2020; survey-methods-metrics.md §C.1, line 324, and
-/// §C.2, lines 336-338; ERK budget in §E.3, lines 418-422).
+/// Rigging the Lottery (Evci, Gale, Menick, Castro & Elsen 2020, arXiv:1911.11134, §3 and Algorithm 1:
+/// drop and grow criteria, cosine update schedule, ERK budget; survey: Hoefler et al. 2021,
+/// arXiv:2102.00554, §3.9 and §4.2).
 ///
 /// The network is sparse from the start: a random mask within Erdős–Rényi-Kernel layer
 /// budgets (from `engine.generator`). Every ΔT steps (`delta_t`) until T_end

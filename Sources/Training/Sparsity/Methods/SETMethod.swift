@@ -1,5 +1,6 @@
-/// Sparse Evolutionary Training (Mocanu et al. 2018; survey-methods-metrics.md §C.1,
-/// line 320, and §E.3 for the Erdős–Rényi budget, lines 418-422).
+/// Sparse Evolutionary Training (Mocanu et al. 2018, Nature Communications 9:2383,
+/// arXiv:1707.04780, which also gives the Erdős–Rényi layer budget; survey: Hoefler et al. 2021,
+/// arXiv:2102.00554, §4.1).
 ///
 /// The network is sparse from the start: a random mask within Erdős–Rényi layer
 /// budgets (drawn from `engine.generator`). Every ΔT steps (`delta_t`; 0 = one epoch)

@@ -1,5 +1,5 @@
-/// SNIP, single-shot network pruning at initialisation (Lee et al. 2019; reference notes
-/// survey-methods-metrics.md §A.7, survey L259). The importance of weight w is the
+/// SNIP, single-shot network pruning at initialisation (Lee, Ajanthan & Torr 2019, arXiv:1810.02340;
+/// Hoefler et al. 2021, arXiv:2102.00554, §2.4.3). The importance of weight w is the
 /// connection sensitivity I_w = |dL/dw · w|, measured on the untrained network on a batch
 /// whose size is the number of classes; the least important weights are removed once,
 /// before training, and the network is then trained normally with a fixed mask.

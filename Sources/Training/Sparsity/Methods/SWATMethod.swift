@@ -1,32 +1,34 @@
 import Foundation
 
-/// SWAT, Sparse Weight Activation Training (Raihan & Aamodt 2020; reference note
-/// /work/shared/reference/swat-dropback.md §1). Per training step, per Dense/Conv2D layer l
-/// with sparsity s_l (§1.2, the rule of [SWAT L99]):
+/// SWAT, Sparse Weight Activation Training (Raihan & Aamodt 2020, NeurIPS 2020, arXiv:2001.01969;
+/// sections below are theirs). Per training step, per Dense/Conv2D layer l with sparsity s_l
+/// (the rule opening §3.3, on Eqs. 1–3 of §3.1):
 ///
 /// - forward: Top-K weights (the K = round((1 − s_l)·N) largest |w|), dense activations;
 /// - input gradient: the same Top-K weights (they are in place during backward), dense ∇a;
 /// - weight gradient: Top-K of the layer *input* a_{l−1} over the whole mini-batch tensor,
-///   at the same sparsity s_l as the weights (§1.5, [SWAT L114]), dense ∇a. This runs
+///   at the same sparsity s_l as the weights (§3.3.2), dense ∇a. This runs
 ///   through the layers' `activationSparsifier` hook (`TopKActivationSparsifier`);
 /// - update: the weight gradient is dense and the optimizer updates *all* weights, active
-///   and not (§1.4): a dense shadow, masks recomputed from the dense weights' magnitudes
+///   and not (§3.3; §4.5, Fig. 7): a dense shadow, masks recomputed from the dense weights' magnitudes
 ///   after every optimizer step, so no mask persists.
 ///
-/// Variants (option `variant`, §1.5): 0 = SWAT-U, the same sparsity in every layer but the
-/// first, which stays dense (weights and activations) [SWAT L116]; 1 = SWAT-ERK, RigL's
-/// Erdős–Rényi-Kernel split over all layers (§1.5.2, set as the run's budget); 2 = SWAT-M
-/// (§1.5.3), starting uniform over all layers and, at every threshold recomputation,
+/// Variants (option `variant`, §3.3.2): 0 = SWAT-U, the same sparsity in every layer but the
+/// first, which stays dense (weights and activations); 1 = SWAT-ERK, RigL's
+/// Erdős–Rényi-Kernel split over all layers (Evci et al. 2020, arXiv:1911.11134; set as the run's
+/// budget); 2 = SWAT-M (after Dettmers & Zettlemoyer 2019, arXiv:1907.04840), starting uniform
+/// over all layers and, at every threshold recomputation,
 /// giving each layer non-zeros ∝ the mean |momentum| of its active weights (a layer over
 /// 99% full becomes dense and its excess is spread evenly over the others, as the authors'
-/// code does); the split is published as a `manual` budget so the per-layer targets shown
+/// code does: github.com/AamirRaihan/SWAT, SWAT-code/cifar10-100-code/dynamic_sparsity.py);
+/// the split is published as a `manual` budget so the per-layer targets shown
 /// are the ones in force. A budget given explicitly (--budget) replaces the variant's.
 ///
-/// Threshold reuse (§1.7, option `period` = P, default 1 as for CIFAR-10 [SWAT L152]): at
+/// Threshold reuse (§3.3.3, Figs. 4–5; option `period` = P, default 1 as for CIFAR-10 in §4.1): at
 /// steps that are multiples of P the per-layer weight and activation thresholds are the
 /// exact K-th largest magnitudes (exactly K kept, ties to the lower index); between, masks
 /// are |x| >= the stored threshold, so the realised sparsity drifts and is what is shown.
-/// Option `structured` = 1 (§1.5.4): Conv2D weights are kept by the L1 norm of each
+/// Option `structured` = 1 (§3.3.1, Fig. 3): Conv2D weights are kept by the L1 norm of each
 /// (out, in) kernel slice (K = round((1 − s)·C_out·C_in) slices per layer); linear layers
 /// and all activations stay unstructured Top-K.
 /// Option `sparsify` (an ablation of §3.2's two halves, not a paper variant): 0 = weights
@@ -49,7 +51,7 @@ import Foundation
 /// authors' code runs it after every step but its conv layers pick it up only at the next
 /// recomputation). The engine's granularity setting is not used: SWAT's granularity is
 /// its `structured` option. No sparsity ramp: the target applies from the first step
-/// (§1.8).
+/// (the paper describes none; §3.3.3 sets thresholds "on the first iteration").
 public final class SWATMethod: SparsityMethod {
     public static let descriptor = MethodDescriptor(
         name: "swat",
@@ -312,7 +314,8 @@ public final class SWATMethod: SparsityMethod {
 
     // MARK: SWAT-M
 
-    /// Non-zeros per layer ∝ the mean |momentum| of its active weights (swat-dropback.md §1.5.3).
+    /// Non-zeros per layer ∝ the mean |momentum| of its active weights (Raihan & Aamodt 2020, §3.3.2;
+    /// the rule of the authors' dynamic_sparsity.py).
     private func redistributeByMomentum(_ engine: SparsityEngine) {
         let counts = engine.prunable.map { Double($0.count) }
         var means: [Double] = []
@@ -357,7 +360,7 @@ public final class SWATMethod: SparsityMethod {
     public var statistics: [MethodStatistic] {
         var result = [MethodStatistic("variant", Double(variant)), MethodStatistic("period", Double(period)),
                       MethodStatistic("threshold age", Double(step - lastRecomputeStep))]
-        // Element-weighted over the layers whose activations are sparsified (§1.5.5).
+        // Element-weighted over the layers whose activations are sparsified (Raihan & Aamodt 2020, §4.2).
         let live = activationSparsifiers.indices.filter { l in
             isHooked(l) && (activationSparsifiers[l]?.elementCount ?? 0) > 0
         }
@@ -374,8 +377,9 @@ public final class SWATMethod: SparsityMethod {
     }
 }
 
-/// SWAT's Top-K on a layer's input for its weight gradient (swat-dropback.md §1.2, §1.7):
-/// over the whole mini-batch tensor, keeps the K = round((1 − sparsity)·N) largest |a|
+/// SWAT's Top-K on a layer's input for its weight gradient (Raihan & Aamodt 2020, arXiv:2001.01969,
+/// §3.3 and §3.3.3): over the whole mini-batch tensor (as in the authors' code), keeps the
+/// K = round((1 − sparsity)·N) largest |a|
 /// (ties: lower index) and stores the K-th largest |a| as the threshold when
 /// `recomputeNext` is set or no threshold exists yet; otherwise keeps |a| >= the stored
 /// threshold. Measures the fraction of zeros it leaves (natural zeros included).

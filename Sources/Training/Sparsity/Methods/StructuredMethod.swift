@@ -1,6 +1,6 @@
-/// Neuron and filter pruning by group norm (survey note
-/// /work/shared/reference/survey-methods-metrics.md §E.1 "Neurons" / "Filters": filter
-/// pruning by "smallest sum of absolute weights" [L342, L367]; §E.2 group score L1 or L2):
+/// Neuron and filter pruning by group norm (filters with the "smallest sum of absolute weights",
+/// Li et al. 2017, arXiv:1608.08710, as summarised by Hoefler et al. 2021, arXiv:2102.00554, §3.2;
+/// neuron and filter granularity, §3.1; the L2 score is a project option):
 /// whole rows of a Dense weight (output neurons) and whole output filters of a Conv2D
 /// weight are ranked by the L1 norm (option `norm` = 1, default) or the L2 norm (`norm` =
 /// 2) of their weights and the lowest are removed (held at zero). The last layer's outputs

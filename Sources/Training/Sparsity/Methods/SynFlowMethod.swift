@@ -1,7 +1,7 @@
 import Foundation
 
 /// SynFlow, iterative synaptic-flow pruning at initialisation, data-free (Tanaka et al.
-/// 2020; reference notes survey-methods-metrics.md §A.7, survey L269 and L290). With every
+/// 2020, arXiv:2006.05467; Hoefler et al. 2021, arXiv:2102.00554, §2.4.3 and §2.4.6). With every
 /// parameter replaced by its absolute value and an all-ones input, R = 1ᵀ(∏|W|)1 is the
 /// sum of the network's outputs; a weight's score is |dR/dw · w|, with the current mask
 /// applied. Pruning is iterative: over `rounds` rounds (100 in the paper) the target

@@ -1,6 +1,6 @@
-/// First-order Taylor pruning during training (reference notes survey-methods-metrics.md
-/// §B.3; survey L413 for the expansion, L433 for the |g·w| score of global sparse
-/// momentum, Ding et al. 2019b). Removing weight w changes the loss by about -g·w, so
+/// First-order Taylor pruning during training (Hoefler et al. 2021, arXiv:2102.00554, §3.4:
+/// the expansion, and the |g·w| score of global sparse momentum, Ding et al. 2019,
+/// arXiv:1909.12778; cf. Molchanov et al. 2019, arXiv:1906.10771). Removing weight w changes the loss by about -g·w, so
 /// |g·w| estimates its importance. The score is re-evaluated all through training as an
 /// exponential moving average, S ← β·S + (1 - β)·|g·w|, updated every step from the dense
 /// gradient (before masking) and the weights the forward pass used; at each mask
