@@ -28,14 +28,18 @@ public struct DashboardFrameState {
         imageShape = model.inputShape
     }
 
-    /// Puts a new evaluation of `snapshot` on the hill (the live run), at the `sparsity` measured.
-    public mutating func recordHillPoint(_ snapshot: TrainingSnapshot, sparsity: Double) {
+    /// Takes the run's evaluations from `snapshot`: all of them, however many happened
+    /// since the last frame.
+    public mutating func recordHillPoints(_ snapshot: TrainingSnapshot) {
         runFinished = snapshot.state == .finished
-        guard let step = snapshot.evaluationStep, step != hillEvaluations.last?.step,
-              let accuracy = HillEvaluation.hillAccuracy(testAccuracy: snapshot.testAccuracy, prunedAccuracy: snapshot.prunedTestAccuracy)
+        guard snapshot.evaluations.count != hillEvaluations.count || snapshot.evaluations.last?.step != hillEvaluations.last?.step
         else { return }
-        hillEvaluations.append(HillEvaluation(step: step, epoch: Double(step) / Double(max(snapshot.stepsPerEpoch, 1)),
-                                              sparsity: sparsity, accuracy: accuracy, phase: snapshot.sparsity.phase))
+        let stepsPerEpoch = Double(max(snapshot.stepsPerEpoch, 1))
+        hillEvaluations = snapshot.evaluations.map {
+            HillEvaluation(step: $0.step, epoch: Double($0.step) / stepsPerEpoch, sparsity: $0.sparsity,
+                           accuracy: HillEvaluation.hillAccuracy(testAccuracy: $0.accuracy, prunedAccuracy: $0.prunedAccuracy),
+                           phase: $0.phase)
+        }
     }
 
     /// The hill as it stands: the live run's points and the overlay's, against the given
@@ -106,7 +110,7 @@ public struct DashboardFrame {
         let computedWeights = prunable.reduce(0) { $0 + $1.computedNonzeroCount }, weightCount = prunable.reduce(0) { $0 + $1.parameterCount }
         let computedSparsity = weightCount == 0 ? 0 : 1 - Double(computedWeights) / Double(weightCount)
         let storage = StorageFormats.modelCosts(prunable.map(SparseTensorExtent.init), valueBits: 32)
-        state.recordHillPoint(snapshot, sparsity: SparsityStatistics.overallSparsity(SparsityStatistics.prunableLayers(of: snapshot.layers)))
+        state.recordHillPoints(snapshot)
         let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
         state.previous = snapshot
         return DashboardFrame(

@@ -21,8 +21,13 @@ public struct HillEvaluation: Sendable, Equatable {
     /// The accuracy a hill plots for an evaluation: the pruned network's. For DropBack, whose
     /// untracked weights still compute at their initial values, that is the reading with them
     /// zeroed (`prunedAccuracy`); for every other method the test accuracy itself.
-    public static func hillAccuracy(testAccuracy: Double?, prunedAccuracy: Double?) -> Double? {
+    public static func hillAccuracy(testAccuracy: Double, prunedAccuracy: Double?) -> Double {
         prunedAccuracy ?? testAccuracy
+    }
+
+    /// The same for a record that may have no test accuracy.
+    public static func hillAccuracy(testAccuracy: Double?, prunedAccuracy: Double?) -> Double? {
+        testAccuracy.map { hillAccuracy(testAccuracy: $0, prunedAccuracy: prunedAccuracy) }
     }
 }
 

@@ -28,6 +28,7 @@ public struct ReplayTimeline: Sendable {
     public init(text: String, path: String) throws {
         var dataset = "?", method = "?", finalTarget = 0.0, totalSteps = 0, stepsPerEpoch = 1
         var layers: [LayerSnapshot] = []
+        var evaluations: [EvaluationRecord] = []
         var current: TrainingSnapshot?
         for (object, fields) in try JSONFields.lines(of: text, path: path) {
             let event = object["event"] as? String
@@ -98,12 +99,16 @@ public struct ReplayTimeline: Sendable {
             default: RunState(rawValue: object["state"] as? String ?? "") ?? .running
             }
             let isEvaluation = event == "eval" || ((event == "done" || event == "stopped") && testAccuracy != nil)
+            let prunedAccuracy = try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
+            if event == "eval", let testAccuracy {
+                evaluations.append(EvaluationRecord(step: step, sparsity: measuredSparsity ?? 0, accuracy: testAccuracy,
+                                                    prunedAccuracy: prunedAccuracy, phase: object["phase"] as? String ?? "?"))
+            }
             current = TrainingSnapshot(
                 recordedState: state, model: model, dataset: dataset, step: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
                 recentLoss: object["loss"] as? Double ?? previous?.recentLoss ?? .nan,
                 testAccuracy: isEvaluation ? testAccuracy : previous?.testAccuracy,
-                prunedTestAccuracy: isEvaluation ? try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
-                    : previous?.prunedTestAccuracy,
+                prunedTestAccuracy: isEvaluation ? prunedAccuracy : previous?.prunedTestAccuracy,
                 testLoss: isEvaluation ? object["test_loss"] as? Double : previous?.testLoss,
                 evaluationStep: event == "eval" ? step : previous?.evaluationStep,
                 learningRate: Float(object["lr"] as? Double ?? Double(previous?.learningRate ?? 0)),
@@ -115,6 +120,7 @@ public struct ReplayTimeline: Sendable {
                                            measured: measuredSparsity ?? previous?.sparsity.measured ?? 0,
                                            phase: object["phase"] as? String ?? previous?.sparsity.phase ?? "?",
                                            lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep),
+                evaluations: evaluations,
                 message: object["message"] as? String ?? previous?.message)
             moments.append(Moment(seconds: current!.elapsedSeconds, snapshot: current!, frame: frame))
         }

@@ -13,8 +13,9 @@ import Foundation
 public struct Checkpoint: Sendable {
     public static let magic = Array("PRUNETOPCKPT".utf8)
     /// Bumped whenever the layout changes. Version 2 added the "compute" section (the
-    /// run's `TrainingComputeLedger`); version 1 files are still read, and their runs count
-    /// training FLOPs from the step they resume at. Other versions are refused.
+    /// run's `TrainingComputeLedger`) and the "evaluations" section (the hill's history);
+    /// version 1 files are still read: their runs count training FLOPs from the step they
+    /// resume at, and their hill starts there. Other versions are refused.
     public static let formatVersion: UInt32 = 2
     static let readableVersions: ClosedRange<UInt32> = 1...2
     static let headerSize = magic.count + 4 + 8 + 4
@@ -157,6 +158,17 @@ public struct Checkpoint: Sendable {
         payload.section("compute")
         payload.computeLedger(progress.compute)
 
+        payload.section("evaluations")
+        payload.count(progress.evaluations.count)
+        for record in progress.evaluations {
+            payload.int(record.step)
+            payload.double(record.sparsity)
+            payload.double(record.accuracy)
+            payload.bool(record.prunedAccuracy != nil)
+            if let pruned = record.prunedAccuracy { payload.double(pruned) }
+            payload.string(record.phase)
+        }
+
         payload.section("end")
 
         var file = BinaryWriter()
@@ -258,6 +270,18 @@ public struct Checkpoint: Sendable {
         if version >= 2 {
             try reader.section("compute")
             progress.compute = try reader.computeLedger()
+            try reader.section("evaluations")
+            for _ in 0..<(try reader.count(elementSize: 33)) {
+                let step = try reader.natural("an evaluation's step")
+                let sparsity = try reader.double(), accuracy = try reader.double()
+                let pruned = try reader.bool() ? try reader.double() : nil
+                let phase = try reader.string()
+                guard (0...1).contains(sparsity), (0...1).contains(accuracy), pruned.map({ (0...1).contains($0) }) ?? true else {
+                    throw reader.malformed("an evaluation at step \(step) has sparsity \(sparsity) and accuracy \(accuracy)")
+                }
+                progress.evaluations.append(EvaluationRecord(step: step, sparsity: sparsity, accuracy: accuracy,
+                                                             prunedAccuracy: pruned, phase: phase))
+            }
         } else {
             progress.compute = TrainingComputeLedger(tensorCount: 0, fromStep: step)
         }

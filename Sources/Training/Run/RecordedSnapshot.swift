@@ -41,7 +41,7 @@ extension TrainingSnapshot {
                 recentLoss: Double, testAccuracy: Double?, prunedTestAccuracy: Double? = nil, testLoss: Double?, evaluationStep: Int?,
                 learningRate: Float,
                 samplesPerSecond: Double, elapsedSeconds: Double, layers: [LayerSnapshot], sparsity: SparsitySnapshot,
-                message: String?) {
+                evaluations: [EvaluationRecord] = [], message: String?) {
         self.state = state
         self.model = model
         self.dataset = dataset
@@ -67,6 +67,7 @@ extension TrainingSnapshot {
         self.sparsity = sparsity
         self.prunedTestAccuracy = prunedTestAccuracy
         compute = TrainingComputeLedger(tensorCount: 0)
+        self.evaluations = evaluations
         self.message = message
     }
 }

@@ -195,6 +195,11 @@ private struct RunLoop {
     private mutating func evaluate() {
         let evaluation = session.evaluate()
         progress.record(evaluation, atStep: session.step)
+        let prunable = layerSnapshots().filter(\.isPrunable)
+        let total = prunable.reduce(0) { $0 + $1.parameterCount }, stored = prunable.reduce(0) { $0 + $1.nonzeroCount }
+        progress.evaluations.append(EvaluationRecord(
+            step: session.step, sparsity: total == 0 ? 0 : 1 - Double(stored) / Double(total), accuracy: evaluation.accuracy,
+            prunedAccuracy: evaluation.prunedAccuracy, phase: engine.phase))
         onEvent(.evaluated(publishSnapshot()))
         progress.clearSinceEvaluation()
         if evaluation.loss.isFinite {
@@ -334,6 +339,7 @@ private struct RunLoop {
             layers: layerSnapshots(),
             sparsity: engine.snapshot,
             compute: progress.compute,
+            evaluations: progress.evaluations,
             message: message)
         trainer.publish(snapshot)
         lastPublish = Date()

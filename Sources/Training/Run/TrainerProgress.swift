@@ -14,6 +14,8 @@ public struct TrainerProgress: Sendable {
     public var lastEvaluationStep: Int?
     /// What the training steps have multiplied, summed over the run.
     public var compute = TrainingComputeLedger(tensorCount: 0)
+    /// Every evaluation so far, in order.
+    public var evaluations: [EvaluationRecord] = []
 
     public init() {}
 

@@ -75,6 +75,27 @@ public struct SparsitySnapshot: Sendable {
     public var activationDensities: [Double]?
 }
 
+/// One evaluation of the run, as Occam's hill reads it: every evaluation is kept, so a
+/// dashboard that draws fewer frames than the run evaluates still sees them all.
+public struct EvaluationRecord: Sendable, Equatable {
+    public var step: Int
+    /// Sparsity of the stored prunable weights (kept by the mask and non-zero).
+    public var sparsity: Double
+    public var accuracy: Double
+    /// DropBack: the accuracy with the untracked weights zeroed.
+    public var prunedAccuracy: Double?
+    /// The engine's phase name at the evaluation.
+    public var phase: String
+
+    public init(step: Int, sparsity: Double, accuracy: Double, prunedAccuracy: Double?, phase: String) {
+        self.step = step
+        self.sparsity = sparsity
+        self.accuracy = accuracy
+        self.prunedAccuracy = prunedAccuracy
+        self.phase = phase
+    }
+}
+
 /// An immutable picture of a run, published by the trainer and read by any thread.
 public struct TrainingSnapshot: Sendable {
     public var state: RunState
@@ -114,6 +135,8 @@ public struct TrainingSnapshot: Sendable {
     public var sparsity: SparsitySnapshot
     /// What the run's training steps have multiplied so far.
     public var compute: TrainingComputeLedger
+    /// Every evaluation of the run so far, in order (shared, not copied, between snapshots).
+    public var evaluations: [EvaluationRecord]
     /// The latest thing worth telling the user ("learning rate 0.05 → 0.02 at step 1,200").
     public var message: String?
 

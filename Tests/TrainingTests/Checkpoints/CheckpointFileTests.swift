@@ -37,6 +37,9 @@ final class CheckpointFileTests: XCTestCase {
         progress.samplesSeen = 640
         progress.trainingSeconds = 1.25
         progress.record(session.evaluate(), atStep: 4)
+        progress.evaluations = [EvaluationRecord(step: 2, sparsity: 0, accuracy: 0.5, prunedAccuracy: nil, phase: "dense"),
+                                EvaluationRecord(step: 4, sparsity: 0.7, accuracy: 0.625, prunedAccuracy: 0.25, phase: "sparse")]
+        progress.compute = TrainingComputeLedger(samples: 640, weightSamples: [640, 320.5], activationSamples: [64, 640], fromStep: 0)
         let recipe = "model: lenet300\nsparsity:\n  method: swat  # SWAT-M\n  name: \"µ-test ✓\"\n"
         let original = Checkpoint(session: session, progress: progress, recipeText: recipe,
                                   overrides: ["sparsity.target=0.7", "lr=0.02"])
@@ -54,6 +57,9 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertEqual(read.overrides, ["sparsity.target=0.7", "lr=0.02"])
         XCTAssertEqual(read.dataset, Checkpoint.Dataset(dataset))
         XCTAssertEqual(read.step, 5)
+        XCTAssertEqual(read.progress.evaluations, progress.evaluations, "the hill's history")
+        XCTAssertEqual(read.progress.compute, progress.compute, "the run's training FLOPs so far")
+        XCTAssertEqual(read.progress.lastEvaluation?.prunedAccuracy, progress.lastEvaluation?.prunedAccuracy)
         XCTAssertEqual(read.parameters.map(\.name), session.model.parameters.map(\.name))
         XCTAssertEqual(read.parameters.map(\.shape), session.model.parameters.map(\.shape))
         XCTAssertEqual(CheckpointTestSupport.bits(read.parameters.map(\.values)),
