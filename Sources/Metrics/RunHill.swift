@@ -83,11 +83,12 @@ public enum RunHill {
     }
 
     /// The run's dense model at the end of its dense phase (its leading dense evaluations),
-    /// accepted as a baseline only when it had converged: at least two evaluations in the
-    /// phase, the last no more than `noiseMargin` above the one before. A run that is
-    /// dense throughout gives its last evaluation once `finished`. The trainer evaluates
-    /// right before the first prune (`SparsityEngine.densePhaseEnd`), so the phase's last
-    /// evaluation is its end.
+    /// accepted as a baseline only when it had converged: over the phase's last epoch (from
+    /// the latest evaluation at least an epoch before its end) its accuracy rose by no more
+    /// than `noiseMargin`. A dense phase shorter than that, or evaluated once, is not
+    /// judged converged. A run that is dense throughout gives its last evaluation once
+    /// `finished`. The trainer evaluates right before the first prune
+    /// (`SparsityEngine.densePhaseEnd`), so the phase's last evaluation is its end.
     public static func densePhaseBaseline(_ evaluations: [HillEvaluation], finished: Bool,
                                           noiseMargin: Double = OccamsHill().noiseMargin) -> DensePhaseBaseline {
         let valid = evaluations.filter(\.accuracy.isFinite)
@@ -96,10 +97,12 @@ public enum RunHill {
         let wholeRun = dense.count == valid.count
         if wholeRun && !finished { return .pending }
         if wholeRun { return .converged(HillBaseline(accuracy: last.accuracy, source: .denseRun(epochs: last.epoch))) }
-        guard dense.count >= 2 else { return .notConverged("one evaluation in the dense phase") }
-        let gain = last.accuracy - dense[dense.endIndex - 2].accuracy
+        guard let epochBefore = dense.last(where: { $0.epoch <= last.epoch - 1 + 1e-9 }) else {
+            return .notConverged("dense phase under an epoch")
+        }
+        let gain = last.accuracy - epochBefore.accuracy
         guard gain <= noiseMargin else {
-            return .notConverged(String(format: "dense phase still rising (+%.1f pt)", 100 * gain))
+            return .notConverged(String(format: "dense phase still rising (+%.1f pt in its last epoch)", 100 * gain))
         }
         return .converged(HillBaseline(accuracy: last.accuracy, source: .densePhase(epochs: last.epoch)))
     }

@@ -16,7 +16,7 @@ final class HillSVGTests: XCTestCase {
         ]
         let methodJSON = String(decoding: try JSONSerialization.data(withJSONObject: [method]), as: UTF8.self).dropFirst().dropLast()
         let lines = ["{\"event\":\"start\",\"config\":{\"sparsity\":{\"method\":\(methodJSON),\"target\":0.9}}}"] + evaluations.map {
-            "{\"event\":\"eval\",\"step\":\($0.step),\"epoch\":1,\"train_loss\":0.5,\"test_acc\":\($0.accuracy.map { "\($0)" } ?? "null"),"
+            "{\"event\":\"eval\",\"step\":\($0.step),\"epoch\":\(Double($0.step) / 10),\"train_loss\":0.5,\"test_acc\":\($0.accuracy.map { "\($0)" } ?? "null"),"
                 + "\"lr\":0.05,\"phase\":\"\($0.phase)\",\"target\":\($0.sparsity),\"sparsity\":\($0.sparsity),\"layers\":[]}"
         }
         return try RunLog(text: lines.joined(separator: "\n"), path: "/tmp/runs/gmp.jsonl")

@@ -84,12 +84,16 @@ final class OccamsHillTests: XCTestCase {
     }
 
     func testTheRunsOwnBaselineIsAConvergedDensePhaseAtItsEnd() {
-        let rising = [evaluation(100, 0, 0.80, "dense"), evaluation(200, 0, 0.83, "dense")]
-        let flat = [evaluation(100, 0, 0.85, "dense"), evaluation(200, 0, 0.853, "dense")]
+        // Epochs are step / 100.
+        let rising = [evaluation(100, 0, 0.80, "dense"), evaluation(150, 0, 0.825, "dense"), evaluation(200, 0, 0.83, "dense")]
+        let flat = [evaluation(100, 0, 0.85, "dense"), evaluation(150, 0, 0.845, "dense"), evaluation(200, 0, 0.853, "dense")]
         let pruned = [evaluation(300, 0.9, 0.88, "fine-tune")]
         XCTAssertEqual(RunHill.densePhaseBaseline(rising, finished: false), .pending)
-        XCTAssertEqual(RunHill.densePhaseBaseline(rising + pruned, finished: false), .notConverged("dense phase still rising (+3.0 pt)"))
-        XCTAssertEqual(RunHill.densePhaseBaseline([rising[0]] + pruned, finished: true), .notConverged("one evaluation in the dense phase"))
+        XCTAssertEqual(RunHill.densePhaseBaseline(rising + pruned, finished: false),
+                       .notConverged("dense phase still rising (+3.0 pt in its last epoch)"),
+                       "judged over the phase's last epoch, not its last (half-epoch) interval, where it rose 0.5 pt")
+        XCTAssertEqual(RunHill.densePhaseBaseline([rising[1], rising[2]] + pruned, finished: true),
+                       .notConverged("dense phase under an epoch"))
         XCTAssertEqual(RunHill.densePhaseBaseline(flat + pruned, finished: false).baseline,
                        HillBaseline(accuracy: 0.853, source: .densePhase(epochs: 2)))
         XCTAssertEqual(RunHill.densePhaseBaseline(rising, finished: true).baseline, HillBaseline(accuracy: 0.83, source: .denseRun(epochs: 2)),

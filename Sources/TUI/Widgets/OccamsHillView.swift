@@ -115,8 +115,10 @@ public enum OccamsHillView {
         let kneeShort = hill.knee.map { WidgetNumberFormat.percent($0.sparsity, digits: 0) }
         let forms = [
             "\(axis)  base \(base) \(baseline.label)" + (knee.map { "  knee \($0)" } ?? ""),
+            "\(axis) base \(base) \(baseline.label)" + (knee.map { " knee \($0)" } ?? ""),
             "\(axis)  base \(base)" + (knee.map { "  knee \($0)" } ?? ""),
             "\(axis) base \(base)" + (kneeShort.map { " knee \($0)" } ?? ""),
+            "base \(base)" + (kneeShort.map { " knee \($0)" } ?? ""),
         ]
         return forms.first { $0.count <= width } ?? forms.last!
     }
