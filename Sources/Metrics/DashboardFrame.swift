@@ -30,7 +30,7 @@ public struct DashboardFrameState {
 
     /// Takes the run's evaluations from `snapshot`: all of them, however many happened
     /// since the last frame.
-    public mutating func recordHillPoints(_ snapshot: TrainingSnapshot) {
+    public mutating func takeEvaluations(_ snapshot: TrainingSnapshot) {
         runFinished = snapshot.state == .finished
         guard snapshot.evaluations.count != hillEvaluations.count || snapshot.evaluations.last?.step != hillEvaluations.last?.step
         else { return }
@@ -110,7 +110,7 @@ public struct DashboardFrame {
         let computedWeights = prunable.reduce(0) { $0 + $1.computedNonzeroCount }, weightCount = prunable.reduce(0) { $0 + $1.parameterCount }
         let computedSparsity = weightCount == 0 ? 0 : 1 - Double(computedWeights) / Double(weightCount)
         let storage = StorageFormats.modelCosts(prunable.map(SparseTensorExtent.init), valueBits: 32)
-        state.recordHillPoints(snapshot)
+        state.takeEvaluations(snapshot)
         let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
         state.previous = snapshot
         return DashboardFrame(

@@ -52,7 +52,7 @@ final class ReplayTests: XCTestCase {
         var history = RunHistory()
         for moment in timeline.moments {
             history.record(moment.snapshot)
-            hillState.recordHillPoints(moment.snapshot)
+            hillState.takeEvaluations(moment.snapshot)
         }
         XCTAssertEqual(hillState.hill.points.map(\.step), [21, 22, 33, 44, 55, 66],
                        "one hill point per evaluation, but for the dense network still training at step 11")
