@@ -32,8 +32,19 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
+        var outputs: [OutputGuard.File] = svg.map { [.init(role: "--svg", path: $0)] } ?? []
+        if let csv {
+            outputs += ["evaluations.csv", "layers.csv", "histograms.csv", "sweep.csv"].map {
+                .init(role: "--csv's \($0)", path: (csv as NSString).appendingPathComponent($0))
+            }
+        }
+        try OutputGuard.check(outputs: outputs, inputs: [.init(role: "the log export reads", path: log)]
+                              + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? []))
         let input: RunExport.Input
         do { input = try RunExport.read(path: log) } catch { throw ValidationError("\(error)") }
+        if case let .run(runLog) = input, let line = runLog.incompleteLastLine {
+            Terminal.standardError(incompleteLastLineWarning(path: log, line: line) + "\n")
+        }
         if let csv {
             try FileManager.default.createDirectory(atPath: csv, withIntermediateDirectories: true)
             for file in RunExport.csvFiles(input) {

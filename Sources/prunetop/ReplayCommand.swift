@@ -34,6 +34,7 @@ struct ReplayCommand: ParsableCommand {
     func run() throws {
         let timeline: ReplayTimeline
         do { timeline = try ReplayTimeline(path: log) } catch { throw ValidationError("\(error)") }
+        if let line = timeline.incompleteLastLine { Terminal.standardError(incompleteLastLineWarning(path: log, line: line) + "\n") }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("replay needs a terminal")
         }

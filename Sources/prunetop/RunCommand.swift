@@ -29,6 +29,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("dense", 0))
+        try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
+                              inputs: setup.inputFiles(recipe, control: control))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
         let outcome = try HeadlessRun(setup: setup, jsonlPath: jsonl).run()
         switch outcome {

@@ -65,6 +65,20 @@ struct RunSetup {
     /// The trainer for this setup: a fresh run, or the checkpoint's run continued.
     var checkpoint: Checkpoint?
 
+    /// The files the run reads: its recipe or checkpoint and its data set's files, plus
+    /// `others` (overlays, a baseline log). No output may be one of them (`OutputGuard`).
+    func inputFiles(_ recipeOptions: RecipeOptions, control: ControlOptions, others: [OutputGuard.File] = []) -> [OutputGuard.File] {
+        var files = others
+        if let recipe = recipeOptions.recipe { files.append(.init(role: "the recipe", path: recipe)) }
+        if let resume = control.resume { files.append(.init(role: "the checkpoint --resume reads", path: resume)) }
+        var isDirectory: ObjCBool = false
+        let data = config.dataDirectory ?? dataset.source
+        if FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue {
+            files += OutputGuard.files(in: data, role: "a file of the data set")
+        }
+        return files
+    }
+
     func makeTrainer() throws -> Trainer {
         if let checkpoint { return try Trainer(checkpoint: checkpoint, dataset: dataset) }
         return try Trainer(config: config, dataset: dataset, recipeText: recipeText, overrides: overrides)

@@ -92,6 +92,10 @@ struct SweepCommand: ParsableCommand {
             }
             return
         }
+        try OutputGuard.check(outputs: ["sweep.csv", "sweep.jsonl"].map { .init(role: "the sweep's \($0)",
+                                                                                path: (directory as NSString).appendingPathComponent($0)) }
+                                  + targets.map { .init(role: "a point's log", path: (directory as NSString).appendingPathComponent(Self.logName($0))) },
+                              inputs: [.init(role: "the recipe", path: recipe)])
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if !merge { try runPoints(targets) }
         var runs: [(target: Double, log: RunLog, logName: String)] = []

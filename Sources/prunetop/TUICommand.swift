@@ -57,6 +57,10 @@ struct TUICommand: ParsableCommand {
         }
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("magnitude", 0.9))
         let (config, dataset) = (setup.config, setup.dataset)
+        try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
+                              inputs: setup.inputFiles(recipe, control: control,
+                                                       others: overlay.map { .init(role: "an --overlay file", path: $0) }
+                                                           + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
         options.colorChoice = color
         options.ascii = ascii

@@ -13,6 +13,8 @@ public struct ReplayTimeline: Sendable {
     }
 
     public var moments: [Moment] = []
+    /// The line number of a last line cut off while it was written, left out; nil when whole.
+    public var incompleteLastLine: Int?
     public var model = "?"
     /// The data's [channels, rows, columns] and class count, to rebuild the model's shapes.
     public var imageShape = [1, 28, 28]
@@ -30,7 +32,9 @@ public struct ReplayTimeline: Sendable {
         var layers: [LayerSnapshot] = []
         var evaluations: [EvaluationRecord] = []
         var current: TrainingSnapshot?
-        for (object, fields) in try JSONFields.lines(of: text, path: path) {
+        let lines = try JSONFields.lines(of: text, path: path)
+        incompleteLastLine = lines.incompleteLastLine
+        for (object, fields) in lines.records {
             let event = object["event"] as? String
             if event == "start" {
                 let config = object["config"] as? [String: Any]

@@ -61,6 +61,8 @@ public struct RunLog: Sendable {
     /// DropBack: the final accuracy with the untracked weights zeroed.
     public var finalPrunedAccuracy: Double?
     public var finalSparsity: Double?
+    /// The line number of a last line cut off while it was written, left out; nil when whole.
+    public var incompleteLastLine: Int?
 
     /// The final accuracy a hill plots (`HillEvaluation.hillAccuracy`).
     public var finalHillAccuracy: Double? { HillEvaluation.hillAccuracy(testAccuracy: finalAccuracy, prunedAccuracy: finalPrunedAccuracy) }
@@ -84,7 +86,9 @@ public struct RunLog: Sendable {
 
     public init(text: String, path: String) throws {
         self.path = path
-        for (object, fields) in try JSONFields.lines(of: text, path: path) {
+        let lines = try JSONFields.lines(of: text, path: path)
+        incompleteLastLine = lines.incompleteLastLine
+        for (object, fields) in lines.records {
             switch object["event"] as? String {
             case "start":
                 let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
@@ -121,6 +125,11 @@ public struct RunLog: Sendable {
     }
 }
 
+/// What a reader says when it left out a log's cut-off last line.
+public func incompleteLastLineWarning(path: String, line: Int) -> String {
+    "warning: \(path):\(line): the last line is incomplete (cut off while it was written); read the lines before it"
+}
+
 public struct RunLogError: Error, CustomStringConvertible, Equatable {
     public var path: String
     public var line: Int?
@@ -135,16 +144,22 @@ struct JSONFields {
     let path: String
     let line: Int
 
-    /// Each non-empty line of a JSONL text as an object; anything else is an error at its line.
-    static func lines(of text: String, path: String) throws -> [(object: [String: Any], fields: JSONFields)] {
+    /// Each non-empty line of a JSONL text as an object; anything else is an error at its
+    /// line, but for a last line cut off while it was written (no newline at the end and not
+    /// JSON: a full disk, a file-size limit or a kill mid-write), which is left out and
+    /// reported in `incompleteLastLine`.
+    static func lines(of text: String, path: String) throws -> (records: [(object: [String: Any], fields: JSONFields)],
+                                                                 incompleteLastLine: Int?) {
         var result: [(object: [String: Any], fields: JSONFields)] = []
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() where !line.isEmpty {
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
+                if index == lines.count - 1 { return (result, index + 1) }
                 throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
             }
             result.append((object, JSONFields(object: object, path: path, line: index + 1)))
         }
-        return result
+        return (result, nil)
     }
 
     func number(_ key: String) throws -> Double {

@@ -64,7 +64,7 @@ public struct SweepTable: Sendable, Equatable {
     public init?(jsonLines text: String, path: String) throws {
         self.init(runs: [])
         var isSweep = false
-        for (object, fields) in try JSONFields.lines(of: text, path: path) {
+        for (object, fields) in try JSONFields.lines(of: text, path: path).records {
             switch object["event"] as? String {
             case "sweep_point":
                 isSweep = true
