@@ -15,7 +15,7 @@ demo: build
 # The same engine without the dashboard: 5 epochs, events in runs/demo.jsonl.
 demo-headless: build
 	@mkdir -p runs
-	.build/release/prunetop run --headless --epochs 5 --jsonl runs/demo.jsonl
+	.build/release/prunetop run --headless --epochs 5 --jsonl runs/demo.jsonl --overwrite
 
 # The release binary first: the end-to-end dashboard test drives it in tmux.
 test: deps

@@ -42,7 +42,7 @@ for row in "${rows[@]}"; do
   file="$out/$(echo "$label" | tr -c 'a-zA-Z0-9\n' '-' | tr -s '-').jsonl"
   echo "== $label" >&2
   # shellcheck disable=SC2086
-  if "$bin" run --headless --epochs "$epochs" --seed "$seed" "${data_flag[@]}" $arguments --jsonl "$file" >&2; then
+  if "$bin" run --headless --epochs "$epochs" --seed "$seed" "${data_flag[@]}" $arguments --jsonl "$file" --overwrite >&2; then
     results+=("$label|$target|$file")
   else
     echo "   failed (exit $?): $arguments" >&2

@@ -7,6 +7,8 @@ import TUI
 struct HeadlessRun {
     let setup: RunSetup
     let jsonlPath: String?
+    /// Replace an existing log at `jsonlPath` (else one holding anything is refused).
+    var overwritesLog = false
 
     var config: RunConfig { setup.config }
     var dataset: ImageDataset { setup.dataset }
@@ -18,8 +20,8 @@ struct HeadlessRun {
     }
 
     func run() throws -> Outcome {
+        let recorder = try jsonlPath.map { try RunRecorder(path: $0, overwrite: overwritesLog, config: config, dataset: dataset) }
         let trainer = try setup.makeTrainer()
-        let recorder = try jsonlPath.map { try RunRecorder(path: $0, config: config, dataset: dataset) }
         let outcome = OutcomeBox()
         trainer.start { event in
             if case .diverged = event {

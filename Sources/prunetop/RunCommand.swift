@@ -13,6 +13,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Write one JSON event per line to this file.")
     var jsonl: String?
 
+    @Flag(help: "Replace the --jsonl file if it already holds a log (otherwise such a file is refused, never truncated).")
+    var overwrite = false
+
     @OptionGroup
     var recipe: RunSetup.RecipeOptions
 
@@ -32,7 +35,9 @@ struct RunCommand: ParsableCommand {
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
                               inputs: setup.inputFiles(recipe, control: control))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
-        let outcome = try HeadlessRun(setup: setup, jsonlPath: jsonl).run()
+        var headless = HeadlessRun(setup: setup, jsonlPath: jsonl)
+        headless.overwritesLog = overwrite
+        let outcome = try headless.run()
         switch outcome {
         case .finished: return
         case .diverged: throw ExitCode(3)

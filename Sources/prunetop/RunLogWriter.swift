@@ -15,11 +15,24 @@ final class RunLogWriter: @unchecked Sendable {
     let path: String
     var onFailure: @Sendable (String) -> Void = { Terminal.standardError("warning: \($0); training goes on\n") }
 
-    init(path: String) throws {
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    /// Creates the log. A file already holding something is never truncated silently: it
+    /// is refused (nothing has run yet) unless `overwrite` says to replace it; an empty one
+    /// is reused.
+    init(path: String, overwrite: Bool = false) throws {
+        var descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        if descriptor < 0 && errno == EEXIST {
+            var status = stat()
+            let size = stat(path, &status) == 0 ? Int(status.st_size) : 0
+            guard overwrite || size == 0 else {
+                throw ValidationError("--jsonl: \(path) already holds \(size) bytes (an earlier run's log?); give a new file, "
+                                      + "or --overwrite to replace it")
+            }
+            descriptor = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
+        }
         guard descriptor >= 0 else {
             throw ValidationError("--jsonl: cannot create '\(path)': \(String(cString: strerror(errno)))")
         }
+        self.descriptor = descriptor
         self.path = path
     }
 

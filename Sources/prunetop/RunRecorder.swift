@@ -13,8 +13,8 @@ final class RunRecorder: @unchecked Sendable {
     private var frameState: DashboardFrameState
     private var lastProgressStep = -1
 
-    init(path: String, config: RunConfig, dataset: ImageDataset) throws {
-        log = try RunLogWriter(path: path)
+    init(path: String, overwrite: Bool = false, config: RunConfig, dataset: ImageDataset) throws {
+        log = try RunLogWriter(path: path, overwrite: overwrite)
         self.config = config
         self.dataset = dataset
         let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],

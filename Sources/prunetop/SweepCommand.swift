@@ -81,7 +81,8 @@ struct SweepCommand: ParsableCommand {
 
     private func arguments(for target: Double) -> [String] {
         ["run", recipe] + overrides.flatMap { ["--set", $0] }
-            + ["--set", "schedule.final=\(target)", "--jsonl", (directory as NSString).appendingPathComponent(Self.logName(target))]
+            + ["--set", "schedule.final=\(target)", "--jsonl", (directory as NSString).appendingPathComponent(Self.logName(target)),
+               "--overwrite"]
     }
 
     func run() throws {

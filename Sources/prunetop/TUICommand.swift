@@ -41,6 +41,9 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Record the run's events to this JSONL file (replay it with `prunetop replay`).")
     var jsonl: String?
 
+    @Flag(help: "Replace the --jsonl file if it already holds a log (otherwise such a file is refused, never truncated).")
+    var overwrite = false
+
     @Option(help: "Theme: default, light, colorblind, monochrome, or a file name in $XDG_CONFIG_HOME/prunetop/themes.")
     var theme = "default"
 
@@ -74,7 +77,7 @@ struct TUICommand: ParsableCommand {
         options.checkpointDirectory = control.directory
         let trainer = try setup.makeTrainer()
         if let jsonl {
-            let recorder = try RunRecorder(path: jsonl, config: config, dataset: dataset)
+            let recorder = try RunRecorder(path: jsonl, overwrite: overwrite, config: config, dataset: dataset)
             options.onEvent = { recorder.record($0) }
             options.onSnapshot = { recorder.progress($0) }
         }

@@ -42,6 +42,22 @@ final class OutputSafetyTests: XCTestCase {
                           keeps: checkpoint)
     }
 
+    /// A log is never truncated silently: a file that holds anything is refused unless
+    /// --overwrite says to replace it; an empty one is used.
+    func testAnExistingLogIsRefusedUnlessOverwriteIsGiven() throws {
+        let log = path("run.jsonl")
+        let first = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--jsonl", log])
+        XCTAssertEqual(first.status, 0, first.standardError)
+        try assertRefused(["run", "--data", "embedded", "--epochs", "1", "--jsonl", log],
+                          saying: "--jsonl: \(log) already holds", keeps: log)
+        let replaced = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--seed", "1", "--jsonl", log, "--overwrite"])
+        XCTAssertEqual(replaced.status, 0, replaced.standardError)
+        XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("\"seed\":\"1\""), "replaced by the new run")
+        let empty = path("empty.jsonl")
+        FileManager.default.createFile(atPath: empty, contents: nil)
+        XCTAssertEqual(try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--jsonl", empty]).status, 0)
+    }
+
     func testExportNeverWritesOverTheLogItReads() throws {
         let log = path("evaluations.csv")
         let run = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--jsonl", log])

@@ -48,7 +48,7 @@ final class SweepCommandTests: XCTestCase {
         let commands = try PrunetopProcess.run(["sweep", recipe, "--from", "0.5", "--to", "0.9", "--steps", "3", "--print-commands",
                                                 "--out", "out"])
         XCTAssertEqual(commands.standardOutput.split(separator: "\n").map(String.init), [0.5, 0.7, 0.9].map {
-            "prunetop run \(recipe) --set schedule.final=\($0) --jsonl out/sparsity-\(String(format: "%.4f", $0)).jsonl"
+            "prunetop run \(recipe) --set schedule.final=\($0) --jsonl out/sparsity-\(String(format: "%.4f", $0)).jsonl --overwrite"
         })
     }
 }
