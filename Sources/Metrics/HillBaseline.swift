@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// The dense model Occam's hill measures its regions against, and where it came from:
 /// always a converged one, and always said.
@@ -59,8 +60,9 @@ extension HillBaseline {
             }
             return HillBaseline(accuracy: fraction, source: .given)
         }
-        guard let contents = try? String(contentsOfFile: text, encoding: .utf8) else {
-            throw HillBaselineError("\(text): cannot read the file (expected a number, a dense run's log or a sweep.jsonl)")
+        let contents: String
+        do { contents = try RegularFile.readText(text) } catch {
+            throw HillBaselineError("\(text): cannot read the file: \(error.description) (expected a number, a dense run's log or a sweep.jsonl)")
         }
         let name = (text as NSString).lastPathComponent
         if let sweep = try SweepTable(jsonLines: contents, path: text) {

@@ -27,18 +27,10 @@ public enum RecipeLoader {
 
     static func readText(path: String) throws(RecipeErrors) -> String {
         let start = RecipeLocation.file(path: path, line: 1, column: 1)
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else {
-            throw RecipeErrors([RecipeDiagnostic(start, key: nil, "cannot read the recipe: no such file")])
+        do {
+            return try RegularFile.readText(path, limit: maximumBytes)
+        } catch {
+            throw RecipeErrors([RecipeDiagnostic(start, key: nil, "cannot read the recipe: \(error.description)")])
         }
-        if let size = attributes[.size] as? Int, size > maximumBytes {
-            throw RecipeErrors([RecipeDiagnostic(start, key: nil, "expected a recipe of at most 1 MiB, found \(size) bytes")])
-        }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw RecipeErrors([RecipeDiagnostic(start, key: nil, "cannot read the recipe (permissions?)")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw RecipeErrors([RecipeDiagnostic(start, key: nil, "expected UTF-8 text")])
-        }
-        return text
     }
 }

@@ -457,11 +457,39 @@ final class DatasetTests: XCTestCase {
         }
     }
 
-    func testHighLabelsGiveClassCount() throws {
+    /// A stray label would silently add classes (one 255 among 0-3 made a 256-class model):
+    /// refused, naming the file and the first record, in the training and in the test labels.
+    func testALabelOutsideTheClassesIsRefusedNamingItsRecord() throws {
         let folder = try subdirectory("labels255")
         try writeDataset(in: folder)
-        try write(labelsFile([0, 255, 3, 3, 3, 3]), "train-labels-idx1-ubyte", in: folder)
-        XCTAssertEqual(try DatasetLoader.load(directory: folder.path).classCount, 256)
+        let train = try write(labelsFile([0, 1, 2, 255, 1, 2]), "train-labels-idx1-ubyte", in: folder)
+        assertDatasetError(try DatasetLoader.load(directory: folder.path), mentioning: train,
+                           ["record 3 has label 255, outside the classes 0-2"]) {
+            $0 == .labelOutsideClasses(path: train, record: 3, label: 255, classes: 0...2)
+        }
+        try write(labelsFile([0, 1, 2, 0, 1, 2]), "train-labels-idx1-ubyte", in: folder)
+        let test = try write(labelsFile([1, 2, 9, 0]), "t10k-labels-idx1-ubyte", in: folder)
+        assertDatasetError(try DatasetLoader.load(directory: folder.path), mentioning: test, ["record 2 has label 9"]) {
+            $0 == .labelOutsideClasses(path: test, record: 2, label: 9, classes: 0...2)
+        }
+        // Classes that start above 0 (EMNIST letters are 1-26) are one range too.
+        try write(labelsFile([1, 2, 3, 1, 2, 3]), "train-labels-idx1-ubyte", in: folder)
+        try write(labelsFile([3, 2, 1, 1]), "t10k-labels-idx1-ubyte", in: folder)
+        XCTAssertEqual(try DatasetLoader.load(directory: folder.path).classCount, 4)
+    }
+
+    /// A FIFO in place of a data file is refused at once (its open would wait for a writer forever).
+    func testAFIFOIsRefusedWithoutBlocking() throws {
+        let folder = try subdirectory("fifo")
+        try writeDataset(in: folder)
+        let labels = folder.appendingPathComponent("train-labels-idx1-ubyte").path
+        try FileManager.default.removeItem(atPath: labels)
+        XCTAssertEqual(mkfifo(labels, 0o644), 0)
+        assertDatasetError(try DatasetLoader.load(directory: folder.path), mentioning: labels,
+                           ["expected a regular file, found a FIFO"]) { _ in true }
+        XCTAssertThrowsError(try RegularFile.readText(folder.path)) {
+            XCTAssertEqual("\($0)", "expected a regular file, found a directory")
+        }
     }
 
     func testImageDatasetInitializers() {

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// Points to draw under a live run on Occam's hill: a sweep's table (`sweep.jsonl`, one
 /// settled point per final sparsity, whose target-0 run is the baseline) or an earlier
@@ -21,8 +22,9 @@ public struct HillOverlay: Sendable, Equatable {
     }
 
     public init(file path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunLogError(path: path, line: nil, problem: "cannot read the file")
+        let text: String
+        do { text = try RegularFile.readText(path) } catch {
+            throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
         let name = (path as NSString).lastPathComponent
         let runID = "overlay:" + name

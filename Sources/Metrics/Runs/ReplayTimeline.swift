@@ -21,8 +21,9 @@ public struct ReplayTimeline: Sendable {
     public var classCount = 10
 
     public init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunLogError(path: path, line: nil, problem: "cannot read the file")
+        let text: String
+        do { text = try RegularFile.readText(path) } catch {
+            throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
         try self.init(text: text, path: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// A run log or a sweep table as CSV files for pandas and spreadsheets: a header row,
 /// plain numbers (the shortest decimal that reads back as the same Double; an empty field
@@ -14,8 +15,9 @@ public enum RunExport {
     /// Reads `path` as a sweep table when it has `sweep_point` events, else as a run log
     /// with at least one evaluation.
     public static func read(path: String) throws -> Input {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunLogError(path: path, line: nil, problem: "cannot read the file")
+        let text: String
+        do { text = try RegularFile.readText(path) } catch {
+            throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
         if let table = try SweepTable(jsonLines: text, path: path) {
             let directory = (path as NSString).deletingLastPathComponent

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 
 /// A run's JSONL log as written by `prunetop run --jsonl` (and the dashboard): its start,
 /// evaluations and end, for sweeps, overlays and export. Unknown events are skipped, so
@@ -78,8 +79,9 @@ public struct RunLog: Sendable {
     }
 
     public init(path: String) throws {
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw RunLogError(path: path, line: nil, problem: "cannot read the file")
+        let text: String
+        do { text = try RegularFile.readText(path) } catch {
+            throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
         try self.init(text: text, path: path)
     }

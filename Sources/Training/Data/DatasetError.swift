@@ -34,6 +34,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
                            testPath: String, testRows: Int, testColumns: Int)
     /// Train and test labels together use fewer than two classes.
     case tooFewClasses(trainLabelsPath: String, testLabelsPath: String, labels: [Int])
+    /// A label outside the one contiguous range of classes the training labels form.
+    case labelOutsideClasses(path: String, record: Int, label: Int, classes: ClosedRange<Int>)
     /// zlib refused the compressed data; `message` is zlib's own (or says how it ended).
     case gzipCorrupt(path: String, message: String)
     /// Decompressing would produce more than `limit` bytes.
@@ -89,6 +91,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .tooFewClasses(trainLabelsPath, testLabelsPath, labels):
             return "\(trainLabelsPath) and \(testLabelsPath): expected labels of at least 2 classes, "
                 + "found only " + (labels.isEmpty ? "none" : "label \(labels.map(String.init).joined(separator: ", "))")
+        case let .labelOutsideClasses(path, record, label, classes):
+            return "\(path): record \(record) has label \(label), outside the classes \(classes.lowerBound)-\(classes.upperBound) "
+                + "the training labels form (expected one contiguous range of class labels)"
         case let .gzipCorrupt(path, message):
             return "\(path): cannot decompress gzip data: \(message)"
         case let .decompressedTooLarge(path, limit):

@@ -53,8 +53,21 @@ public enum DatasetLoader {
                 testPath: testImagesPath, testRows: testImages.dimensions[1],
                 testColumns: testImages.dimensions[2])
         }
+        // The classes are the training labels' contiguous range from its lowest label; a
+        // label outside it (a stray 200 among 0-9) would silently add classes: refused,
+        // naming its file and record, in the training labels and then the test labels.
         var present = [Bool](repeating: false, count: 256)
         for label in trainLabels.bytes { present[Int(label)] = true }
+        if let lowest = present.firstIndex(of: true) {
+            var highest = lowest
+            while highest + 1 < present.count && present[highest + 1] { highest += 1 }
+            for (path, labels) in [(trainLabelsPath, trainLabels.bytes), (testLabelsPath, testLabels.bytes)] {
+                if let record = labels.firstIndex(where: { !(lowest...highest).contains(Int($0)) }) {
+                    throw DatasetError.labelOutsideClasses(path: path, record: record, label: Int(labels[record]),
+                                                           classes: lowest...highest)
+                }
+            }
+        }
         for label in testLabels.bytes { present[Int(label)] = true }
         let used = present.indices.filter { present[$0] }
         guard used.count >= 2, let highest = used.last else {

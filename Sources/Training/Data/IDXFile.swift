@@ -93,45 +93,8 @@ public enum IDXFile {
 
     /// The whole content of a regular file, with the system's reason on failure.
     static func readFile(path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw DatasetError.unreadable(path: path, reason: systemError())
-        }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw DatasetError.unreadable(path: path, reason: systemError())
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else {
-            let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a directory" : "not a regular file"
-            throw DatasetError.unreadable(path: path, reason: "expected a regular file, found \(kind)")
-        }
-        let size = Int(info.st_size)
-        var bytes = [UInt8](repeating: 0, count: size)
-        var filled = 0
-        while filled < size {
-            let count = bytes.withUnsafeMutableBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return systemRead(descriptor, base + filled, min(size - filled, 1 << 30))
-            }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw DatasetError.unreadable(path: path, reason: systemError())
-            }
-            if count == 0 { break }  // the file shrank while being read
-            filled += count
-        }
-        if filled < size { bytes.removeSubrange(filled...) }
-        return bytes
+        do { return try RegularFile.read(path) } catch { throw DatasetError.unreadable(path: path, reason: error.description) }
     }
 
-    private static func systemError() -> String {
-        String(cString: strerror(errno))
-    }
 }
 
-/// `read(2)`, named apart from `IDXFile.read`.
-@inline(__always)
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
-    read(descriptor, buffer, count)
-}

@@ -44,25 +44,7 @@ enum CheckpointFile {
     }
 
     static func read(_ path: String) throws -> [UInt8] {
-        func failure(_ code: Int32) -> CheckpointError {
-            .unreadable(file: path, reason: String(cString: strerror(code)))
-        }
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else { throw failure(errno) }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw failure(errno) }
-        guard (status.st_mode & S_IFMT) == S_IFREG else { throw CheckpointError.unreadable(file: path, reason: "not a regular file") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(status.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let result = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress!, $0.count) }
-            if result < 0 && errno == EINTR { continue }
-            guard result >= 0 else { throw failure(errno) }
-            if result == 0 { return bytes }
-            bytes += chunk[0..<result]
-        }
+        do { return try RegularFile.read(path) } catch { throw CheckpointError.unreadable(file: path, reason: error.description) }
     }
 
     /// Creates `directory` and any missing parents, as `mkdir -p` does; errors name the
@@ -88,6 +70,5 @@ enum CheckpointFile {
     }
 }
 
-// The C functions, out of reach inside `CheckpointFile`, whose own `read` and `write` hide them.
+// The C function, out of reach inside `CheckpointFile`, whose own `write` hides it.
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(descriptor, buffer, count) }
-private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(descriptor, buffer, count) }
