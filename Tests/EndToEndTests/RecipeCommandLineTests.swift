@@ -62,7 +62,7 @@ final class RecipeCommandLineTests: XCTestCase {
 
         let missing = try PrunetopProcess.run(["run", "/nonexistent/recipe.yaml"])
         XCTAssertEqual(missing.status, 65)
-        XCTAssertTrue(missing.standardError.hasPrefix("/nonexistent/recipe.yaml:1:1: cannot read the recipe: no such file"))
+        XCTAssertTrue(missing.standardError.hasPrefix("/nonexistent/recipe.yaml:1:1: cannot read the recipe: No such file or directory"))
         let orphan = try PrunetopProcess.run(["run", "--set", "epochs=2"])
         XCTAssertEqual(orphan.status, 64)
         XCTAssertTrue(orphan.standardError.contains("--set: needs a recipe file to override"), orphan.standardError)
