@@ -30,8 +30,17 @@ public final class DashboardApp {
     }
 
     /// Why the dashboard ended, and the exit code to use.
-    public enum Outcome: Int32 {
-        case quit = 0, hangup = 129, interrupted = 130, terminated = 143
+    public enum Outcome: Equatable {
+        case quit
+        /// A signal (or the terminal gone, as SIGHUP would say): exit with 128 + its number.
+        case signalled(TerminationSignals.Signal)
+
+        public var exitCode: Int32 {
+            switch self {
+            case .quit: 0
+            case let .signalled(signal): signal.exitCode
+            }
+        }
     }
 
     private let trainer: any DashboardSource
@@ -95,7 +104,7 @@ public final class DashboardApp {
         var outcome: Outcome?
         while outcome == nil {
             if let signalled = signals.received {
-                outcome = Outcome(rawValue: signalled.exitCode) ?? .terminated
+                outcome = .signalled(signalled)
                 break
             }
             let wait = max(0, Int32(nextFrame.timeIntervalSinceNow * 1000))
@@ -109,7 +118,7 @@ public final class DashboardApp {
             }
             // The terminal went away without a SIGHUP: end as if it had come, not spin on EOF.
             if backend.inputClosed {
-                outcome = .hangup
+                outcome = .signalled(.hangUp)
                 break
             }
             if Date() >= nextFrame {

@@ -44,6 +44,6 @@ struct ReplayCommand: ParsableCommand {
         options.ascii = ascii
         options.themeName = theme
         let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: speed), model: model, options: options).run()
-        if outcome != .quit { throw ExitCode(outcome.rawValue) }
+        if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

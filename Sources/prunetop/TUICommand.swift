@@ -84,6 +84,6 @@ struct TUICommand: ParsableCommand {
         let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
                                           classCount: dataset.classCount, seed: config.seed)
         let outcome = try DashboardApp(trainer: trainer, model: model, options: options).run()
-        if outcome != .quit { throw ExitCode(outcome.rawValue) }
+        if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -143,6 +143,17 @@ final class DashboardTmuxTests: XCTestCase {
         try waitForScreen("the exit status") { $0.contains("EXIT=143") }
         XCTAssertEqual(try alternateScreen(), "0", "the terminal is back on the normal screen")
 
+        // SIGUSR1 and SIGQUIT (Ctrl-\\) end it the same way, not with the terminal left behind.
+        for (signal, code) in [(SIGUSR1, 138), (SIGQUIT, 131)] {
+            try tmux(["send-keys", "-t", session, "clear; TERM=xterm-256color \(binary) --data embedded \(marker)", "Enter"])
+            try waitForScreen("the dashboard again") { $0.contains("Occam's hill") && $0.contains("RUNNING") }
+            XCTAssertEqual(kill(try XCTUnwrap(Int32(try processID(matching: marker))), signal), 0)
+            try waitForScreen("the shell prompt after signal \(signal)") { !$0.contains("Occam's hill") }
+            try tmux(["send-keys", "-t", session, "echo EXIT=$?", "Enter"])
+            try waitForScreen("exit status \(code)") { $0.contains("EXIT=\(code)") }
+            XCTAssertEqual(try alternateScreen(), "0", "signal \(signal): the terminal is back on the normal screen")
+        }
+
         // The crash path: a fatal signal still puts the terminal back before the process dies.
         try tmux(["send-keys", "-t", session, "clear; TERM=xterm-256color \(binary) --data embedded \(marker)", "Enter"])
         try waitForScreen("the dashboard again") { $0.contains("Occam's hill") && $0.contains("RUNNING") }

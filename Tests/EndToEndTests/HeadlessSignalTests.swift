@@ -1,11 +1,14 @@
 import Foundation
 import XCTest
 
-/// SIGTERM and SIGINT end a headless run cleanly: the trainer stops between steps, the
-/// log ends with its "stopped" event, and the exit code says which signal it was.
+/// Every catchable signal whose default would kill the process ends a headless run cleanly:
+/// the trainer stops between steps, the log ends with its "stopped" event, and the exit
+/// code says which signal it was (128 + its number).
 final class HeadlessSignalTests: XCTestCase {
     func testASignalStopsTheRunAndTheLogIsCompleteUpToItsLastEvent() throws {
-        for (signal, code) in [(SIGTERM, Int32(143)), (SIGINT, Int32(130))] {
+        let signals: [(Int32, Int32)] = [(SIGTERM, 143), (SIGINT, 130), (SIGUSR1, 138), (SIGUSR2, 140), (SIGQUIT, 131),
+                                         (SIGALRM, 142), (SIGPIPE, 141)]
+        for (signal, code) in signals {
             let log = PrunetopProcess.temporaryPath("signalled.jsonl"), errors = PrunetopProcess.temporaryPath("stderr")
             _ = FileManager.default.createFile(atPath: errors, contents: nil)
             let process = Process()

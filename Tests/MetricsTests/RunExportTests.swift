@@ -85,7 +85,7 @@ final class RunExportTests: XCTestCase {
             XCTAssertEqual("\(error)", "\(notJSON):1: expected one JSON object per line")
         }
         XCTAssertThrowsError(try RunExport.read(path: notJSON + ".missing")) { error in
-            XCTAssertEqual("\(error)", "\(notJSON).missing: cannot read the file")
+            XCTAssertEqual("\(error)", "\(notJSON).missing: cannot read the file: No such file or directory")
         }
     }
 
