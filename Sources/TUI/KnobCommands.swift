@@ -60,17 +60,27 @@ public enum KnobCommands {
             guard let value = Double(text), value.isFinite else {
                 return .failure(Refusal(description: "\(knob.rawValue): expected a number, found '\(text)'"))
             }
-            return schedule(snapshot.sparsity.activeSchedule, knob: knob, change: { _, _ in value })
-                .map(TrainerCommand.setSparsitySchedule)
+            // A typed value is taken as it is or refused, never clamped or rounded: steps are
+            // whole numbers, and the schedule must stay valid (0 <= begin <= end, frequency >= 1).
+            if knob != .exponent && value != value.rounded() {
+                return .failure(Refusal(description: "\(knob.rawValue): expected a whole number of steps, found \(text)"))
+            }
+            return schedule(snapshot.sparsity.activeSchedule, knob: knob, clamps: false, change: { _, _ in value }).flatMap { typed in
+                typed.validationError.map { .failure(Refusal(description: "\(knob.rawValue): \($0)")) } ?? .success(typed)
+            }.map(TrainerCommand.setSparsitySchedule)
         }
     }
 
     /// The schedule with one parameter changed; `change` gets the old value and whether it
-    /// counts steps (begin, end) or not (frequency, exponent).
-    static func schedule(_ schedule: SparsitySchedule, knob: Knob,
+    /// counts steps (begin, end) or not (frequency, exponent). With `clamps` (a +/- step)
+    /// the value stops at the parameter's bounds; without (a typed value) it is taken as
+    /// it is, for the caller to validate.
+    static func schedule(_ schedule: SparsitySchedule, knob: Knob, clamps: Bool = true,
                          change: (Double, Bool) -> Double) -> Result<SparsitySchedule, Refusal> {
         // Not Int(_:), which traps beyond Int's range (a typed "1e99"); the trainer refuses what is too big.
-        func steps(_ value: Double) -> Int { value.isFinite ? Int(min(max(value, -1e15), 1e15)) : 0 }
+        func steps(_ value: Double) -> Int { value.isFinite ? Int(Swift.min(Swift.max(value, -1e15), 1e15)) : 0 }
+        func max(_ value: Int, _ bound: Int) -> Int { clamps ? Swift.max(value, bound) : value }
+        func max(_ value: Double, _ bound: Double) -> Double { clamps ? Swift.max(value, bound) : value }
         switch (schedule, knob) {
         case let (.polynomial(initial, begin, end, frequency, exponent), _):
             switch knob {

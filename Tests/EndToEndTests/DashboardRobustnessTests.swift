@@ -103,7 +103,9 @@ final class DashboardRobustnessTests: XCTestCase {
         try waitForScreen("the six panels") { self.showsAllPanels($0, width: 120, height: 40) && $0.contains("RUNNING") }
         // Tab to Knobs, down to schedule begin, type 1e99.
         try tmux(["send-keys", "-t", session, "Tab", "Tab", "Tab", "Tab", "Tab", "Down", "Enter", "1e99", "Enter"])
-        try waitForScreen("1e99 refused as a schedule begin") { $0.contains("refused: schedule:") && $0.contains("begin 1000000000000000") }
+        try waitForScreen("1e99 refused as a schedule begin") {
+            $0.contains("schedule begin: need 0 <= begin <= end") && $0.contains("begin 1000000000000000")
+        }
         try tmux(["send-keys", "-t", session, "Down", "Enter", "nan", "Enter"])
         try waitForScreen("nan refused as a schedule end") { $0.contains("schedule end: expected a number, found 'nan'") }
         XCTAssertFalse(FileManager.default.fileExists(atPath: exitFile), "prunetop ended: \(exitStatus(exitFile))")

@@ -56,6 +56,28 @@ final class KnobCommandsTests: XCTestCase {
         XCTAssertThrowsError(try command(KnobCommands.typed("erk2", for: .budget, snapshot: s)))
     }
 
+    /// A typed schedule value is taken as it is or refused, never clamped or rounded (an end
+    /// before the begin used to become the begin; a frequency of 0.3 became 1).
+    func testTypedScheduleValuesAreRefusedRatherThanClamped() throws {
+        let s = try snapshot()  // AGP from step 11 to 66, every 2 steps
+        XCTAssertThrowsError(try command(KnobCommands.typed("5", for: .scheduleEnd, snapshot: s))) {
+            XCTAssertEqual("\($0)", "schedule end: need 0 <= begin <= end, got begin 11, end 5")
+        }
+        XCTAssertThrowsError(try command(KnobCommands.typed("0.3", for: .frequency, snapshot: s))) {
+            XCTAssertEqual("\($0)", "frequency: expected a whole number of steps, found 0.3")
+        }
+        XCTAssertThrowsError(try command(KnobCommands.typed("0", for: .frequency, snapshot: s))) {
+            XCTAssertEqual("\($0)", "frequency: frequency must be >= 1, got 0")
+        }
+        XCTAssertThrowsError(try command(KnobCommands.typed("-3", for: .scheduleBegin, snapshot: s)))
+        XCTAssertEqual(try command(KnobCommands.typed("0.5", for: .exponent, snapshot: s)),
+                       .setSparsitySchedule(.polynomial(initial: 0, beginStep: 11, endStep: 66, frequency: 2, exponent: 0.5)),
+                       "an exponent below 1 is valid (s(t) stays in range) and taken as typed")
+        // A +/- step still stops at the bound.
+        XCTAssertEqual(try command(KnobCommands.step(.frequency, by: -5, snapshot: s)),
+                       .setSparsitySchedule(.polynomial(initial: 0, beginStep: 11, endStep: 66, frequency: 1, exponent: 3)))
+    }
+
     func testKnobsThatDoNotApplyToTheScheduleAreRefused() throws {
         let s = try snapshot(method: "rigl")
         XCTAssertThrowsError(try command(KnobCommands.step(.scheduleBegin, by: 1, snapshot: s))) {
