@@ -3,7 +3,7 @@
 //
 // The text goes through `RunLog(text:path:)`, `SweepTable(jsonLines:path:)`,
 // `ReplayTimeline(text:path:)` and (through a temporary file: it only reads paths)
-// `HillOverlay.points(fromFile:)` and `RunExport.read(path:)`; what reads is then used as
+// `HillOverlay(file:)` and `RunExport.read(path:)`; what reads is then used as
 // those commands use it: CSV and SVG export, and for a replay the model the dashboard
 // builds from the log's shapes and a few frames drawn into an in-memory screen.
 import FuzzSupport
@@ -41,7 +41,7 @@ public func fuzzRunLog(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     if let timeline = try? ReplayTimeline(text: text, path: path) { replay(timeline) }
 
     if FileManager.default.createFile(atPath: temporaryPath, contents: Data(text.utf8)) {
-        _ = try? HillOverlay.points(fromFile: temporaryPath)
+        _ = try? HillOverlay(file: temporaryPath)
         if let exported = try? RunExport.read(path: temporaryPath) {
             for file in RunExport.csvFiles(exported) { _ = file.contents.utf8.count }
         }
@@ -64,7 +64,7 @@ private func replay(_ timeline: ReplayTimeline) {
         history.record(moment.snapshot)
         guard picked.contains(index) else { continue }
         let frame = moment.frame?.dashboardFrame
-        if frame != nil { frameState.recordHillPoint(moment.snapshot, sparsity: moment.snapshot.sparsity.measured) }
+        if frame != nil { frameState.takeEvaluations(moment.snapshot) }
         var state = DashboardState()
         state.focusedPanel = DashboardState.PanelID.allCases[index % DashboardState.PanelID.allCases.count]
         let dashboard = DashboardModel(snapshot: moment.snapshot, frame: frame, hill: frameState.hill, history: history,
