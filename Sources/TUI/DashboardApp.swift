@@ -2,7 +2,6 @@ import CNCurses
 import Dispatch
 import Foundation
 import Metrics
-import Synchronization
 import Training
 
 /// The interactive dashboard: owns the terminal (main thread only), reads keys and the
@@ -128,7 +127,10 @@ public final class DashboardApp {
             }
         }
         trainer.send(.stop)
-        _ = trainer.waitUntilFinished(timeout: 5)
+        // Wait however long the step in flight takes: exiting while the trainer multiplies
+        // on its queue would fault inside OpenBLAS (see SpeedupMeasurement.finish).
+        while !trainer.waitUntilFinished(timeout: 1) {}
+        speedup.finish()
         return outcome ?? .quit
     }
 
@@ -343,31 +345,3 @@ private enum CrashGuard {
     }
 }
 
-/// Measures sparse-vs-dense inference on the current masks in the background when they
-/// change (at most every 10 s; about 60 ms of one core each), for the Speedup panel.
-private final class SpeedupMeasurement: Sendable {
-    private let state = Mutex<(latest: Double?, lastUpdate: Int?, lastRun: Date, running: Bool)>((nil, nil, .distantPast, false))
-    private let queue = DispatchQueue(label: "prunetop.speedup", qos: .utility)
-
-    var latest: Double? { state.withLock { $0.latest } }
-
-    func requestIfMasksChanged(_ snapshot: TrainingSnapshot) {
-        let update = snapshot.sparsity.lastUpdateStep
-        let due = state.withLock { s -> Bool in
-            guard !s.running, s.lastUpdate != update || s.latest == nil, Date().timeIntervalSince(s.lastRun) > 10 else { return false }
-            s.running = true
-            s.lastUpdate = update
-            s.lastRun = Date()
-            return true
-        }
-        guard due else { return }
-        let layers = snapshot.layers.filter(\.isPrunable)
-        queue.async { [self] in
-            let measured = try? SparseInferenceBenchmark.measure(layers: layers, batch: 1)
-            state.withLock {
-                $0.latest = measured?.speedup ?? $0.latest
-                $0.running = false
-            }
-        }
-    }
-}

@@ -1,0 +1,41 @@
+@testable import TUI
+import Training
+import XCTest
+
+final class SpeedupMeasurementTests: XCTestCase {
+    private func pausedSnapshot() throws -> TrainingSnapshot {
+        var config = RunConfig()
+        config.startPaused = true
+        let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
+        trainer.start()
+        defer {
+            trainer.send(.stop)
+            XCTAssertTrue(trainer.waitUntilFinished(timeout: 10))
+        }
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let s = trainer.latestSnapshot, s.state == .paused { return s }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        throw XCTSkip("no snapshot")
+    }
+
+    /// The dashboard may exit only after the measurement in flight is done (OpenBLAS
+    /// unmaps its buffers at exit under a running multiply): finish waits for it, and no
+    /// request starts another one after it.
+    func testFinishWaitsForTheMeasurementInFlightAndTakesNoMore() throws {
+        let snapshot = try pausedSnapshot()
+        let measurement = SpeedupMeasurement()
+        XCTAssertNil(measurement.latest)
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finish()
+        let measured = try XCTUnwrap(measurement.latest, "finish returned before the measurement it was waiting for")
+        XCTAssertGreaterThan(measured, 0)
+
+        let afterwards = SpeedupMeasurement()
+        afterwards.finish()
+        afterwards.requestIfMasksChanged(snapshot)
+        afterwards.finish()
+        XCTAssertNil(afterwards.latest, "a request after finish started a measurement")
+    }
+}
