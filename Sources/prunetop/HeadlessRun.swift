@@ -20,7 +20,7 @@ struct HeadlessRun {
     }
 
     func run() throws -> Outcome {
-        let recorder = try jsonlPath.map { try RunRecorder(path: $0, overwrite: overwritesLog, config: config, dataset: dataset) }
+        let recorder = try jsonlPath.map { try RunRecorder(path: $0, overwrite: overwritesLog, setup: setup) }
         let trainer = try setup.makeTrainer()
         let outcome = OutcomeBox()
         trainer.start { event in

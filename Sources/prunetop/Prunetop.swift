@@ -8,3 +8,19 @@ struct Prunetop: ParsableCommand {
                       ExportCommand.self],
         defaultSubcommand: TUICommand.self)
 }
+
+extension Prunetop {
+    /// `main()`, except for the usage text: it follows a problem with the command line
+    /// (found while parsing and validating it), not one found while running, such as a
+    /// file that cannot be read or an output that would overwrite an input.
+    static func mainShowingUsageOnlyForCommandLineProblems() {
+        var command: ParsableCommand
+        do { command = try parseAsRoot() } catch { exit(withError: error) }
+        do { try command.run() } catch let problem as ValidationError {
+            Terminal.standardError("Error: \(problem.message)\n")
+            exit(withError: ExitCode.validationFailure)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}

@@ -66,7 +66,7 @@ final class RunLogWriter: @unchecked Sendable {
 
 /// The JSON shape of each event.
 enum RunEventJSON {
-    static func start(config: RunConfig, dataset: ImageDataset, snapshot: TrainingSnapshot) -> JSONValue {
+    static func start(config: RunConfig, dataset: ImageDataset, provenance: RunProvenance, snapshot: TrainingSnapshot) -> JSONValue {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
         return .object([
             ("event", .string("start")),
@@ -82,7 +82,7 @@ enum RunEventJSON {
             ("parameters", .int(snapshot.layers.reduce(0) { $0 + $1.parameterCount })),
             ("prunable", .array(prunable.map { .object([("name", .string($0.name)), ("params", .int($0.parameterCount))]) })),
             ("blas_core", .string(BLASRuntime.coreName)),
-        ])
+        ] + provenance.fields)
     }
 
     static func configJSON(_ config: RunConfig) -> JSONValue {

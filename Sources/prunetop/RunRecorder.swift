@@ -9,14 +9,16 @@ final class RunRecorder: @unchecked Sendable {
     private let log: RunLogWriter
     private let config: RunConfig
     private let dataset: ImageDataset
+    private let provenance: RunProvenance
     private let lock = NSLock()
     private var frameState: DashboardFrameState
     private var lastProgressStep = -1
 
-    init(path: String, overwrite: Bool = false, config: RunConfig, dataset: ImageDataset) throws {
+    init(path: String, overwrite: Bool = false, setup: RunSetup) throws {
         log = try RunLogWriter(path: path, overwrite: overwrite)
-        self.config = config
-        self.dataset = dataset
+        config = setup.config
+        dataset = setup.dataset
+        provenance = setup.provenance
         let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
                                           classCount: dataset.classCount, seed: config.seed)
         frameState = DashboardFrameState(model: model)
@@ -27,7 +29,7 @@ final class RunRecorder: @unchecked Sendable {
     /// Call from the trainer's event callback. `diverged` tells a stop after divergence apart.
     func record(_ event: TrainerEvent, diverged: Bool = false) {
         switch event {
-        case let .started(snapshot): log.write(RunEventJSON.start(config: config, dataset: dataset, snapshot: snapshot))
+        case let .started(snapshot): log.write(RunEventJSON.start(config: config, dataset: dataset, provenance: provenance, snapshot: snapshot))
         case let .evaluated(snapshot):
             let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
             log.write(RunEventJSON.evaluation(snapshot, shapes: frameState.shapes, frame: frame))

@@ -10,7 +10,9 @@ struct RunSetup {
     var dataset: ImageDataset
     /// Said to the user when the default data set had to fall back to the embedded one.
     var notice: String?
-    /// The recipe as written, and the overrides, kept in checkpoints.
+    /// The recipe's path (nil when resumed: the checkpoint carries its text), the recipe
+    /// as written and the overrides, kept in checkpoints and logs.
+    var recipePath: String?
     var recipeText: String?
     var overrides: [String]
 
@@ -65,6 +67,11 @@ struct RunSetup {
     /// The trainer for this setup: a fresh run, or the checkpoint's run continued.
     var checkpoint: Checkpoint?
 
+    var provenance: RunProvenance {
+        RunProvenance(recipePath: recipePath, recipeText: recipeText, overrides: overrides,
+                      resumedFrom: checkpoint.map { ($0.file ?? "checkpoint", $0.step) })
+    }
+
     /// The files the run reads: its recipe or checkpoint and its data set's files, plus
     /// `others` (overlays, a baseline log). No output may be one of them (`OutputGuard`).
     func inputFiles(_ recipeOptions: RecipeOptions, control: ControlOptions, others: [OutputGuard.File] = []) -> [OutputGuard.File] {
@@ -94,7 +101,7 @@ struct RunSetup {
             do { checkpoint = try Checkpoint.read(from: resume) } catch { throw ValidationError("--resume: \(error)") }
             control.apply(to: &checkpoint.config)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: checkpoint.config.dataDirectory)
-            return RunSetup(config: checkpoint.config, dataset: dataset, notice: notice, recipeText: checkpoint.recipeText,
+            return RunSetup(config: checkpoint.config, dataset: dataset, notice: notice, recipePath: nil, recipeText: checkpoint.recipeText,
                             overrides: checkpoint.overrides, checkpoint: checkpoint)
         }
         var setup = try make(recipeOptions, training: training, defaults: defaults)
@@ -108,7 +115,7 @@ struct RunSetup {
         guard let path = recipeOptions.recipe else {
             let config = try training.makeConfig(defaultMethod: defaults.method, defaultTarget: defaults.target)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: config.dataDirectory)
-            return RunSetup(config: config, dataset: dataset, notice: notice, recipeText: nil, overrides: [], checkpoint: nil)
+            return RunSetup(config: config, dataset: dataset, notice: notice, recipePath: nil, recipeText: nil, overrides: [], checkpoint: nil)
         }
         var recipe = try RecipeFailure.load(path: path, overrides: recipeOptions.overrides)
         // Positions in epochs resolve against the run's length: the flag comes first.
@@ -125,8 +132,8 @@ struct RunSetup {
         }
         config.dataDirectory = dataDirectory
         config = try training.apply(to: config)
-        let text = try? String(contentsOfFile: path, encoding: .utf8)
-        return RunSetup(config: config, dataset: dataset, notice: nil, recipeText: text, overrides: recipeOptions.overrides,
+        let text = try? RegularFile.readText(path)
+        return RunSetup(config: config, dataset: dataset, notice: nil, recipePath: path, recipeText: text, overrides: recipeOptions.overrides,
                         checkpoint: nil)
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Training
 
 /// `prunetop sweep RECIPE`: the recipe once per final sparsity, each an independent
 /// `prunetop run` process with its own log, then a table of the whole hill.
@@ -55,7 +56,10 @@ struct SweepCommand: ParsableCommand {
             guard from == nil && to == nil && steps == nil else {
                 throw ValidationError("--sparsities: give either a list or --from/--to/--steps, not both")
             }
-            values = try sparsities.split(separator: ",").map {
+            guard !sparsities.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw ValidationError("--sparsities: expected at least one value, found none")
+            }
+            values = try sparsities.split(separator: ",", omittingEmptySubsequences: false).map {
                 guard let value = Double($0.trimmingCharacters(in: .whitespaces)) else {
                     throw ValidationError("--sparsities: expected numbers separated by commas, found '\($0)'")
                 }
@@ -64,6 +68,7 @@ struct SweepCommand: ParsableCommand {
         } else if let from, let to, let steps {
             guard steps >= 2 else { throw ValidationError("--steps: expected an integer >= 2, found \(steps)") }
             values = (0..<steps).map { from + (to - from) * Double($0) / Double(steps - 1) }
+            guard values.allSatisfy(\.isFinite) else { throw ValidationError("--from/--to: expected finite numbers") }
         } else {
             throw ValidationError("give the points: --sparsities 0,0.5,0.9 or --from 0 --to 0.99 --steps 8")
         }
@@ -79,42 +84,120 @@ struct SweepCommand: ParsableCommand {
 
     static func logName(_ target: Double) -> String { String(format: "sparsity-%.4f.jsonl", target) }
 
+    /// The overrides a point runs with: the sweep's, then its final sparsity.
+    private func pointOverrides(_ target: Double) -> [String] { overrides + ["schedule.final=\(target)"] }
+
     private func arguments(for target: Double) -> [String] {
-        ["run", recipe] + overrides.flatMap { ["--set", $0] }
-            + ["--set", "schedule.final=\(target)", "--jsonl", (directory as NSString).appendingPathComponent(Self.logName(target)),
-               "--overwrite"]
+        ["run", recipe] + pointOverrides(target).flatMap { ["--set", $0] }
+            + ["--jsonl", (directory as NSString).appendingPathComponent(Self.logName(target)), "--overwrite"]
     }
+
+    private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
 
     func run() throws {
         let targets = try targets()
+        // The recipe is read and checked with every point's overrides before anything runs.
+        for target in targets { _ = try RecipeFailure.load(path: recipe, overrides: pointOverrides(target)) }
         if printCommands {
             for target in targets {
                 print((["prunetop"] + arguments(for: target)).map(Self.shellQuoted).joined(separator: " "))
             }
             return
         }
-        try OutputGuard.check(outputs: ["sweep.csv", "sweep.jsonl"].map { .init(role: "the sweep's \($0)",
-                                                                                path: (directory as NSString).appendingPathComponent($0)) }
-                                  + targets.map { .init(role: "a point's log", path: (directory as NSString).appendingPathComponent(Self.logName($0))) },
+        let tables = ["sweep.csv", "sweep.jsonl", "sweep.partial.csv", "sweep.partial.jsonl"]
+        try OutputGuard.check(outputs: tables.map { .init(role: "the sweep's \($0)", path: path($0)) }
+                                  + targets.map { .init(role: "a point's log", path: path(Self.logName($0))) },
                               inputs: [.init(role: "the recipe", path: recipe)])
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try makeDirectory()
+        let lock = try SweepLock(directory: directory, command: ["prunetop"] + Array(CommandLine.arguments.dropFirst()))
+        defer { withExtendedLifetime(lock) {} }
         if !merge { try runPoints(targets) }
+        let recipeFingerprint: ContentFingerprint
+        do { recipeFingerprint = ContentFingerprint(of: try RegularFile.readText(recipe)) } catch {
+            throw ValidationError("\(recipe): cannot read the recipe: \(error)")
+        }
         var runs: [(target: Double, log: RunLog, logName: String)] = []
         for target in targets {
             let name = Self.logName(target)
-            let path = (directory as NSString).appendingPathComponent(name)
             do {
-                runs.append((target, try RunLog(path: path), name))
+                let log = try RunLog(path: path(name))
+                if let line = log.incompleteLastLine {
+                    Terminal.standardError(incompleteLastLineWarning(path: log.path, line: line) + "\n")
+                }
+                if let problem = Self.problem(with: log, recipe: recipeFingerprint, overrides: pointOverrides(target)) {
+                    Terminal.standardError("warning: sparsity \(target): \(log.path) \(problem); left out of the table\n")
+                    continue
+                }
+                if log.result?.fromLastEvaluation == true {
+                    Terminal.standardError("note: sparsity \(target): \(log.path) lost its done line; its final evaluation "
+                                           + "(at the run's last step) stands for it\n")
+                }
+                runs.append((target, log, name))
             } catch {
                 Terminal.standardError("warning: sparsity \(target): \(error); left out of the table\n")
             }
         }
         let table = SweepTable(runs: runs)
-        try table.csv.write(toFile: (directory as NSString).appendingPathComponent("sweep.csv"), atomically: true, encoding: .utf8)
-        try table.jsonLines.write(toFile: (directory as NSString).appendingPathComponent("sweep.jsonl"), atomically: true, encoding: .utf8)
         print(Self.render(table))
+        if table.rows.count < targets.count {
+            // A partial table never replaces a complete one.
+            try write(table, csv: "sweep.partial.csv", jsonLines: "sweep.partial.jsonl")
+            Terminal.standardError("warning: \(targets.count - table.rows.count) of \(targets.count) points are missing; "
+                                   + "the table went to \(path("sweep.partial.csv")) and sweep.partial.jsonl, "
+                                   + "and sweep.csv was left as it was\n")
+            throw ExitCode(1)
+        }
+        try write(table, csv: "sweep.csv", jsonLines: "sweep.jsonl")
+        for stale in ["sweep.partial.csv", "sweep.partial.jsonl"] { try? FileManager.default.removeItem(atPath: path(stale)) }
         print("table: \(directory)/sweep.csv and sweep.jsonl (dashboard: prunetop tui \(recipe) --overlay \(directory)/sweep.jsonl)")
-        if table.rows.count < targets.count { throw ExitCode(1) }
+    }
+
+    /// Why `log` is not this sweep's point at these overrides, or nil when it is.
+    static func problem(with log: RunLog, recipe: ContentFingerprint, overrides: [String]) -> String? {
+        guard let ran = log.recipe else {
+            return "does not record the recipe it ran (a run without a recipe, or a log from before prunetop recorded it)"
+        }
+        if ran.fingerprint != recipe {
+            return "ran another recipe, or this one before an edit (\(ran.fingerprint); the recipe now has \(recipe))"
+        }
+        if ran.overrides != overrides {
+            func listed(_ values: [String]) -> String { values.isEmpty ? "none" : values.joined(separator: " ") }
+            return "ran with the overrides \(listed(ran.overrides)), not \(listed(overrides))"
+        }
+        return log.unfinishedReason
+    }
+
+    private func makeDirectory() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw ValidationError("--out \(directory): is a file; expected a directory for the points' logs and the table")
+        }
+        guard mkdirAll(directory) else {
+            throw ValidationError("--out \(directory): cannot create the directory: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `mkdir -p`; false with errno set.
+    private func mkdirAll(_ path: String) -> Bool {
+        var current = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            if !current.isEmpty && !current.hasSuffix("/") { current += "/" }
+            current += component
+            if mkdir(current, 0o755) != 0 && errno != EEXIST { return false }
+        }
+        var status = stat()
+        guard stat(path, &status) == 0 else { return false }
+        if (status.st_mode & S_IFMT) != S_IFDIR { errno = ENOTDIR; return false }
+        return true
+    }
+
+    /// Each file written whole, then renamed over the old one.
+    private func write(_ table: SweepTable, csv: String, jsonLines: String) throws {
+        for (name, text) in [(csv, table.csv), (jsonLines, table.jsonLines)] {
+            do { try text.write(toFile: path(name), atomically: true, encoding: .utf8) } catch {
+                throw ValidationError("\(path(name)): cannot write the table: \((error as NSError).localizedDescription)")
+            }
+        }
     }
 
     /// Runs the points, `jobs` processes at a time, each writing its output beside its log.
@@ -128,8 +211,8 @@ struct SweepCommand: ParsableCommand {
                 let process = Process()
                 process.executableURL = executable
                 process.arguments = arguments(for: target)
-                let output = (directory as NSString).appendingPathComponent(String(format: "sparsity-%.4f.out", target))
-                FileManager.default.createFile(atPath: output, contents: nil)
+                let output = path(String(format: "sparsity-%.4f.out", target))
+                _ = FileManager.default.createFile(atPath: output, contents: nil)
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
                 process.standardOutput = handle
                 process.standardError = handle

@@ -77,7 +77,7 @@ struct TUICommand: ParsableCommand {
         options.checkpointDirectory = control.directory
         let trainer = try setup.makeTrainer()
         if let jsonl {
-            let recorder = try RunRecorder(path: jsonl, overwrite: overwrite, config: config, dataset: dataset)
+            let recorder = try RunRecorder(path: jsonl, overwrite: overwrite, setup: setup)
             options.onEvent = { recorder.record($0) }
             options.onSnapshot = { recorder.progress($0) }
         }

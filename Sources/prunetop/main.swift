@@ -4,4 +4,4 @@ import Glibc
 // instead of killing the process.
 signal(SIGXFSZ, SIG_IGN)
 BLASStartup.reexecIfKernelIsWeak()
-Prunetop.main()
+Prunetop.mainShowingUsageOnlyForCommandLineProblems()

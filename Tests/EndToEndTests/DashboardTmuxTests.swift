@@ -18,7 +18,7 @@ final class DashboardTmuxTests: XCTestCase {
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let path = PrunetopProcess.temporaryPath("tmux-out")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         process.standardOutput = capturing ? output : FileHandle.nullDevice

@@ -51,10 +51,20 @@ public struct RunLog: Sendable {
         }
     }
 
+    /// The recipe a run was started from, as its start event records it.
+    public struct Recipe: Sendable, Equatable {
+        public var path: String?
+        public var fingerprint: ContentFingerprint
+        public var overrides: [String]
+    }
+
     public var path: String
     public var method: String?
     /// The final target sparsity the run was configured with.
     public var finalTarget: Double?
+    /// Nil for a run of command-line flags only, and for logs written before 2026-12.
+    public var recipe: Recipe?
+    public var totalSteps: Int?
     public var evaluations: [Evaluation] = []
     /// "done", "stopped" or "diverged", when the run ended.
     public var outcome: String?
@@ -64,6 +74,39 @@ public struct RunLog: Sendable {
     public var finalSparsity: Double?
     /// The line number of a last line cut off while it was written, left out; nil when whole.
     public var incompleteLastLine: Int?
+
+    /// How a finished run ended, as a sweep tabulates it: from its `done` event or, when a
+    /// fault cut that last line off, from its last evaluation if that was at the run's
+    /// final step (the trainer evaluates there, so the numbers are the same).
+    public struct Result: Sendable, Equatable {
+        public var hillAccuracy: Double
+        public var sparsity: Double
+        public var fromLastEvaluation: Bool
+    }
+
+    /// Nil when the run did not finish: stopped, diverged, or cut off before its end.
+    public var result: Result? {
+        if outcome == "done", let accuracy = finalHillAccuracy {
+            return Result(hillAccuracy: accuracy, sparsity: finalSparsity ?? evaluations.last?.sparsity ?? 0, fromLastEvaluation: false)
+        }
+        guard outcome == nil, incompleteLastLine != nil, let totalSteps, let last = evaluations.last, last.step == totalSteps,
+              let accuracy = HillEvaluation.hillAccuracy(testAccuracy: last.testAccuracy, prunedAccuracy: last.prunedTestAccuracy)
+        else { return nil }
+        return Result(hillAccuracy: accuracy, sparsity: last.sparsity, fromLastEvaluation: true)
+    }
+
+    /// Why `result` is nil, in a few words.
+    public var unfinishedReason: String? {
+        guard result == nil else { return nil }
+        switch outcome {
+        case "stopped": return "the run was stopped before its end"
+        case "diverged": return "the run diverged"
+        case "done": return "its done event has no test accuracy"
+        default:
+            let last = evaluations.last.map { " (last evaluation at step \($0.step)\(totalSteps.map { " of \($0)" } ?? ""))" } ?? ""
+            return "the log ends before the run's end\(last)"
+        }
+    }
 
     /// The final accuracy a hill plots (`HillEvaluation.hillAccuracy`).
     public var finalHillAccuracy: Double? { HillEvaluation.hillAccuracy(testAccuracy: finalAccuracy, prunedAccuracy: finalPrunedAccuracy) }
@@ -96,6 +139,17 @@ public struct RunLog: Sendable {
                 let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
                 method = sparsity?["method"] as? String
                 finalTarget = try fields.fraction(sparsity?["target"], "config.sparsity.target")
+                totalSteps = object["total_steps"] as? Int
+                if let recipe = object["recipe"] as? [String: Any] {
+                    guard let bytes = recipe["bytes"] as? Int, bytes >= 0,
+                          let crc = (recipe["crc32"] as? String).flatMap(ContentFingerprint.crc32(parsing:)),
+                          let overrides = recipe["overrides"] as? [String] else {
+                        throw RunLogError(path: path, line: fields.line,
+                                          problem: "recipe: expected bytes (an integer), crc32 (\"0x\" and 8 hex digits) and overrides (strings)")
+                    }
+                    self.recipe = Recipe(path: recipe["path"] as? String, fingerprint: ContentFingerprint(crc32: crc, byteCount: bytes),
+                                         overrides: overrides)
+                }
             case "eval":
                 let layers = try (object["layers"] as? [[String: Any]] ?? []).map { layer in
                     let shape = layer["shape"] as? [Int] ?? [], parameters = layer["params"] as? Int ?? 0

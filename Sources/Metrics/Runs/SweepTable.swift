@@ -30,19 +30,20 @@ public struct SweepTable: Sendable, Equatable {
             && a.slack.onePercent == b.slack.onePercent && a.slack.fivePercent == b.slack.fivePercent
     }
 
-    /// Builds the table from finished runs (target, log). The dense baseline is the final
+    /// Builds the table from finished runs (target, log; `RunLog.result`: an unfinished
+    /// run is left out). The dense baseline is the final
     /// accuracy of the target-0 run, trained with the same recipe to the end; without one
     /// the table has no baseline, no regions and no knee. Accuracies are the pruned
     /// network's (`RunLog.finalHillAccuracy`: DropBack's with its untracked weights zeroed).
     public init(runs: [(target: Double, log: RunLog, logName: String)]) {
         var hill = OccamsHill()
-        if let dense = runs.first(where: { $0.target == 0 }), let accuracy = dense.log.finalHillAccuracy {
-            hill.baseline = HillBaseline(accuracy: accuracy, source: .sweep(name: dense.logName))
+        if let dense = runs.first(where: { $0.target == 0 }), let result = dense.log.result {
+            hill.baseline = HillBaseline(accuracy: result.hillAccuracy, source: .sweep(name: dense.logName))
         }
         var rows: [Row] = []
         for (target, log, name) in runs.sorted(by: { $0.target < $1.target }) {
-            guard let final = log.finalHillAccuracy else { continue }
-            let sparsity = log.finalSparsity ?? log.evaluations.last?.sparsity ?? 0
+            guard let result = log.result else { continue }
+            let (final, sparsity) = (result.hillAccuracy, result.sparsity)
             let afterPruning = target == 0 ? nil : log.hillEvaluations.first { abs($0.sparsity - sparsity) <= 0.005 }?.accuracy
             hill.record(HillPoint(sparsity: sparsity, accuracy: final, phase: target == 0 ? .dense : .afterFineTuning, runID: name))
             rows.append(Row(target: target, sparsity: sparsity, accuracyAfterPruning: afterPruning,
