@@ -56,4 +56,14 @@ static inline int prunetop_terminfo_colors(const char *term) {
     del_curterm(cur_term);
     return colors;
 }
+
+/// Whether the terminfo entry for `term` can move the cursor to any cell (`cup`), which a
+/// full-screen program needs: 1 yes, 0 no (e.g. TERM=dumb), -1 no entry.
+static inline int prunetop_terminfo_addresses_cursor(const char *term) {
+    int status = 0;
+    if (setupterm(term, -1, &status) != OK) return -1;
+    char *cup = tigetstr("cup");
+    del_curterm(cur_term);
+    return (cup != NULL && cup != (char *)-1) ? 1 : 0;
+}
 #endif

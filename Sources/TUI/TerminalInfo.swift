@@ -29,6 +29,30 @@ public struct TerminalInfo: Sendable, Equatable {
 
     public var supportsUnicode: Bool { characterEncoding.uppercased() == "UTF-8" }
 
+    /// Why the dashboard cannot take this process's terminal now, or nil when it can: a job
+    /// started in the background (`&`) would be stopped by its first write to the terminal,
+    /// and a stopped process keeps a SIGTERM pending instead of ending.
+    public static func foregroundRefusal(terminal descriptor: Int32 = STDIN_FILENO) -> String? {
+        let foreground = tcgetpgrp(descriptor)
+        guard foreground >= 0, foreground != getpgrp() else { return nil }
+        return "prunetop is in the background (started with &?), and the dashboard needs the terminal's foreground; "
+            + "start it without &, or use `prunetop run` for a run in the background"
+    }
+
+    /// Why the dashboard cannot draw on a terminal of type `term`, or nil when it can. A
+    /// terminal that cannot move the cursor (TERM=dumb, a missing entry) would otherwise
+    /// show a blank screen while a run trains unseen, or end inside ncurses.
+    public static func dashboardRefusal(term: String?) -> String? {
+        let alternatives = "set TERM to your terminal's type (e.g. TERM=xterm-256color), or use `prunetop run` "
+            + "for a run without the dashboard (it shows a progress line)"
+        guard let term, !term.isEmpty else { return "the dashboard needs TERM, the terminal's type, and it is not set; " + alternatives }
+        switch prunetop_terminfo_addresses_cursor(term) {
+        case 1: return nil
+        case 0: return "TERM=\(term) cannot move the cursor, which the dashboard needs; " + alternatives
+        default: return "TERM=\(term) has no terminfo entry (Debian's ncurses-term has more); " + alternatives
+        }
+    }
+
     /// Inspects the process environment. Calls `setlocale`, as the dashboard will.
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> TerminalInfo {
         setlocale(LC_ALL, "")

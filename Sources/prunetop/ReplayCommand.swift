@@ -38,6 +38,10 @@ struct ReplayCommand: ParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("replay needs a terminal")
         }
+        if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
+            ?? TerminalInfo.foregroundRefusal() {
+            throw ValidationError(refusal)
+        }
         let model = try ModelCatalog.make(timeline.model, inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0)
         var options = DashboardApp.Options()
         options.colorChoice = color

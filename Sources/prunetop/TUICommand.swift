@@ -58,6 +58,10 @@ struct TUICommand: ParsableCommand {
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("the dashboard needs a terminal; for scripts use `prunetop run --headless`")
         }
+        if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
+            ?? TerminalInfo.foregroundRefusal() {
+            throw ValidationError(refusal)
+        }
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("magnitude", 0.9))
         let (config, dataset) = (setup.config, setup.dataset)
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],

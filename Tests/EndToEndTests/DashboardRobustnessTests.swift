@@ -41,7 +41,7 @@ final class DashboardRobustnessTests: XCTestCase {
     func testAShortMonkeyRunLeavesTheDashboardAliveResponsiveAndQuittable() throws {
         let script = Self.repositoryRoot.appendingPathComponent("scripts/monkey.sh").path
         let output = PrunetopProcess.temporaryPath("monkey-out")
-        FileManager.default.createFile(atPath: output, contents: nil)
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: output) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -236,6 +236,39 @@ final class DashboardRobustnessTests: XCTestCase {
             .trimmingCharacters(in: .whitespacesAndNewlines), "0")
     }
 
+    /// On a terminal that cannot move the cursor the dashboard refuses, saying why, instead
+    /// of a blank screen over a run training unseen; the screen never switched.
+    func testTERMDumbIsRefusedWithTheReasonAndTheAlternatives() throws {
+        let errorFile = PrunetopProcess.temporaryPath("stderr")
+        defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        let exitFile = try startDashboard(width: 120, height: 40, launcher: "env TERM=dumb ", redirections: "2> \(errorFile)",
+                                          arguments: "tui")
+        try waitForFile(exitFile, timeout: 30, "the refusal")
+        XCTAssertEqual(exitStatus(exitFile), "EXIT=64")
+        let message = try String(contentsOfFile: errorFile, encoding: .utf8)
+        XCTAssertTrue(message.hasPrefix("Error: TERM=dumb cannot move the cursor, which the dashboard needs"), message)
+        XCTAssertFalse(message.contains("Usage:"), message)
+        XCTAssertEqual(try tmux(["display-message", "-p", "-t", session, "#{alternate_on}"], capturing: true)
+            .trimmingCharacters(in: .whitespacesAndNewlines), "0")
+    }
+
+    /// Started in the background from an interactive shell, the dashboard refuses at once:
+    /// it would otherwise stop on its first write to the terminal, where a SIGTERM stays
+    /// pending and the job never ends.
+    func testStartedInTheBackgroundTheDashboardRefusesInsteadOfStopping() throws {
+        let exitFile = PrunetopProcess.temporaryPath("exit"), errorFile = PrunetopProcess.temporaryPath("stderr")
+        defer { for file in [exitFile, errorFile] { try? FileManager.default.removeItem(atPath: file) } }
+        try tmux(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", "env PS1='$ ' bash --norc --noprofile -i"])
+        try waitForScreen("the shell prompt") { $0.contains("$") }
+        try tmux(["send-keys", "-t", session,
+                  "TERM=xterm-256color \(binary) --data embedded --epochs 6543 2> \(errorFile) & wait $!; echo EXIT=$? > \(exitFile)", "Enter"])
+        try waitForFile(exitFile, timeout: 30, "the refusal")
+        XCTAssertEqual(exitStatus(exitFile), "EXIT=64", "ended at once, not stopped (a stopped job would leave wait waiting)")
+        let message = try String(contentsOfFile: errorFile, encoding: .utf8)
+        XCTAssertTrue(message.hasPrefix("Error: prunetop is in the background"), message)
+        XCTAssertEqual(try processIDs(matching: "--epochs 6543"), [], "no prunetop left behind")
+    }
+
     // MARK: Helpers
 
     /// Starts the dashboard on the embedded data in a fresh tmux session; returns the file
@@ -303,7 +336,7 @@ final class DashboardRobustnessTests: XCTestCase {
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let path = PrunetopProcess.temporaryPath("tmux-out")
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         process.standardOutput = capturing ? output : FileHandle.nullDevice

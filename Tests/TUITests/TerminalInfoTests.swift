@@ -18,4 +18,18 @@ final class TerminalInfoTests: XCTestCase {
         XCTAssertTrue(TerminalInfo.current(environment: ["TERM": "xterm", "NO_COLOR": "1"]).noColorRequested)
         XCTAssertFalse(TerminalInfo.current(environment: ["TERM": "xterm", "NO_COLOR": ""]).noColorRequested)
     }
+
+    /// The dashboard draws only where terminfo can move the cursor (ncurses-base ships dumb,
+    /// vt100 and xterm-256color); elsewhere it says why and what to do instead.
+    func testTheDashboardIsRefusedOnATerminalThatCannotMoveTheCursor() throws {
+        XCTAssertNil(TerminalInfo.dashboardRefusal(term: "xterm-256color"))
+        XCTAssertNil(TerminalInfo.dashboardRefusal(term: "vt100"))
+        let dumb = try XCTUnwrap(TerminalInfo.dashboardRefusal(term: "dumb"))
+        XCTAssertTrue(dumb.hasPrefix("TERM=dumb cannot move the cursor, which the dashboard needs; set TERM"), dumb)
+        XCTAssertTrue(dumb.contains("`prunetop run`"), dumb)
+        XCTAssertTrue(try XCTUnwrap(TerminalInfo.dashboardRefusal(term: "no-such-terminal-type")).hasPrefix(
+            "TERM=no-such-terminal-type has no terminfo entry"))
+        XCTAssertTrue(try XCTUnwrap(TerminalInfo.dashboardRefusal(term: nil)).hasPrefix("the dashboard needs TERM"))
+        XCTAssertNotNil(TerminalInfo.dashboardRefusal(term: ""))
+    }
 }
