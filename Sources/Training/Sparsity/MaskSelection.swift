@@ -54,9 +54,13 @@ public enum MaskSelection {
         return a[target]
     }
 
-    /// Number of elements kept at `sparsity` out of `count`.
+    /// Number of elements kept at `sparsity` out of `count`: at least one of a non-empty
+    /// tensor (or of its rows), whatever the target. A layer with no weight left cuts the
+    /// network in two: every output becomes the same constant, accuracy falls to chance,
+    /// and no gradient reaches the layers before it, so lowering the target again could
+    /// never bring it back. The papers set targets well below this (at most 99.9%).
     public static func keepCount(count: Int, sparsity: Double) -> Int {
-        min(count, max(0, Int((Double(count) * (1 - sparsity)).rounded())))
+        count == 0 ? 0 : min(count, max(1, Int((Double(count) * (1 - sparsity)).rounded())))
     }
 
     /// Masks for every tensor. `layerSparsities` nil means one global ranking over all
@@ -125,13 +129,12 @@ public enum MaskSelection {
         for l in dense { masks[l] = ones(scores[l].count) }
         let total = ranked.reduce(0) { $0 + scores[$1].count }
         var remaining = keepCount(count: total, sparsity: target)
-        // First each layer's guaranteed minimum, then one ranking for the rest.
-        if minimumDensity > 0 {
-            for l in ranked {
-                let floor = Int((Double(scores[l].count) * minimumDensity).rounded(.up))
-                for i in topIndices(scores[l], keep: floor) { masks[l][i] = 1 }
-                remaining -= min(floor, scores[l].count)
-            }
+        // First each layer's guaranteed minimum (at least one weight: see keepCount), then
+        // one ranking for the rest.
+        for l in ranked {
+            let floor = max(1, Int((Double(scores[l].count) * minimumDensity).rounded(.up)))
+            for i in topIndices(scores[l], keep: floor) { masks[l][i] = 1 }
+            remaining -= min(floor, scores[l].count)
         }
         var pool: [Float] = []
         var owners: [(layer: Int, index: Int)] = []

@@ -22,16 +22,34 @@ final class MaskSelectionTests: XCTestCase {
     }
 
     func testGlobalRankingWithMinimumDensity() {
-        // Layer 0 has the big scores; a pure global ranking would leave layer 1 empty.
+        // Layer 0 has the big scores; a pure global ranking would leave layer 1 empty, but
+        // every layer keeps at least its best weight, within the same total.
         let scores: [[Float]] = [(0..<10).map { 10 + Float($0) }, [1, 2, 3, 4]]
         let plain = MaskSelection.masks(scores: scores, shapes: [[10], [4]], granularity: .weights, layerSparsities: nil,
                                         target: 0.5, dense: [], minimumDensity: 0)
-        XCTAssertEqual(plain[1], [0, 0, 0, 0])
-        XCTAssertEqual(plain[0].reduce(0, +), 7)
+        XCTAssertEqual(plain[1], [0, 0, 0, 1], "the layer keeps its best weight")
+        XCTAssertEqual(plain[0], [0, 0, 0, 0, 1, 1, 1, 1, 1, 1], "the rest by the global ranking")
         let guarded = MaskSelection.masks(scores: scores, shapes: [[10], [4]], granularity: .weights, layerSparsities: nil,
-                                          target: 0.5, dense: [], minimumDensity: 0.25)
-        XCTAssertEqual(guarded[1], [0, 0, 0, 1], "the layer keeps its best weight")
+                                          target: 0.5, dense: [], minimumDensity: 0.5)
+        XCTAssertEqual(guarded[1], [0, 0, 1, 1], "the layer keeps its minimum density")
         XCTAssertEqual(guarded.reduce(0) { $0 + $1.reduce(0, +) }, 7, "the total budget is unchanged")
+    }
+
+    /// No target empties a layer: at 0.9999999 each layer keeps its best weight (a layer
+    /// with none left would cut the network, and no gradient could ever regrow it).
+    func testEveryTargetLeavesEachLayerAWeight() {
+        XCTAssertEqual(MaskSelection.keepCount(count: 266_200, sparsity: 0.9999999), 1)
+        XCTAssertEqual(MaskSelection.keepCount(count: 1000, sparsity: 0.9), 100)
+        XCTAssertEqual(MaskSelection.keepCount(count: 0, sparsity: 0.5), 0)
+        let scores: [[Float]] = [[5, 1, 9, 2], [3, 8, 1, 0, 2, 2]]
+        for layerSparsities in [nil, [0.9999999, 0.9999999]] as [[Double]?] {
+            let masks = MaskSelection.masks(scores: scores, shapes: [[2, 2], [2, 3]], granularity: .weights,
+                                            layerSparsities: layerSparsities, target: 0.9999999, dense: [], minimumDensity: 0)
+            XCTAssertEqual(masks, [[0, 0, 1, 0], [0, 1, 0, 0, 0, 0]], "layer sparsities \(String(describing: layerSparsities))")
+        }
+        let neurons = MaskSelection.masks(scores: scores, shapes: [[2, 2], [2, 3]], granularity: .neurons,
+                                          layerSparsities: nil, target: 0.9999999, dense: [], minimumDensity: 0)
+        XCTAssertEqual(neurons[0].reduce(0, +), 2, "one neuron of the hidden layer stays")
     }
 
     func testNeuronsKeepWholeRowsAndNeverTheOutputLayer() {

@@ -49,10 +49,11 @@ final class SynFlowMethodTests: XCTestCase {
                 .reduce(0) { $0 + PAITest.keptCount(Array(masks[l][($1 * inputsHere)..<(($1 + 1) * inputsHere)])) }
             XCTAssertLessThan(dangling, PAITest.keptCount(masks[l]) / 100, "layer \(l) keeps weights into units that feed nothing")
         }
-        // Global magnitude at init, same budget, empties the first layer (its He bound is
-        // the smallest): the layer collapse SynFlow avoids.
+        // Global magnitude at init, same budget, would empty the first layer (its He bound is
+        // the smallest): the layer collapse SynFlow avoids. It keeps only the one weight
+        // every layer is left (MaskSelection.keepCount).
         let oneShot = try PAITest.session(SparsityConfig(method: "magnitude", target: 0.99, schedule: .constant))
-        XCTAssertEqual(PAITest.keptCount(oneShot.sparsity.masks[0]), 0)
+        XCTAssertEqual(PAITest.keptCount(oneShot.sparsity.masks[0]), 1)
     }
 
     func testSameSeedSameMasksAndMasksStayFixedDuringTraining() throws {
