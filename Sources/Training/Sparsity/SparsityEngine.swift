@@ -31,6 +31,9 @@ public final class SparsityEngine {
     public let services: SparsityServices
     /// Dense weights while effective (masked) weights are swapped in, for dense-shadow methods.
     private var denseShadow: [[Float]]?
+    /// The target in force when the run switched to a method that sets its own; not
+    /// checkpointed (a run resumed under N:M keeps N:M's target when it switches away).
+    private var targetAskedBeforeOwnTargetMethod: Double?
     /// Set by a knob change: recompute masks at the next step whatever the schedule says.
     public private(set) var updateRequested = false
     /// Step of the last mask update, and how many weights changed state in it.
@@ -285,10 +288,16 @@ public final class SparsityEngine {
     // MARK: Knobs
 
     /// Switches method; masks and the target carry over and the new method begins from
-    /// them, with its own default schedule, budget and granularity.
+    /// them, with its own default schedule, budget and granularity. A method that sets
+    /// its own target (N:M realises 50% at 2:4) hands back, when left, the target that
+    /// was asked for before it, not its own.
     public func switchMethod(to name: String) throws {
         var newConfig = config
         newConfig.method = name
+        let next = MethodRegistry.descriptor(named: name)
+        if descriptor.setsItsOwnTarget, next?.setsItsOwnTarget != true, let asked = targetAskedBeforeOwnTargetMethod {
+            newConfig.target = asked
+        }
         newConfig.options = [:]
         newConfig.schedule = nil
         newConfig.budget = nil
@@ -296,8 +305,9 @@ public final class SparsityEngine {
         let errors = newConfig.validationErrors()
         guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
         if !zeroesMaskedWeights { applyMasksToWeights() }
+        if next?.setsItsOwnTarget == true, !descriptor.setsItsOwnTarget { targetAskedBeforeOwnTargetMethod = config.target }
         config = newConfig
-        descriptor = MethodRegistry.descriptor(named: name)!
+        descriptor = next!
         method = descriptor.make(options)
         begin()
     }

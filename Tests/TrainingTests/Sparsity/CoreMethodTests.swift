@@ -103,6 +103,15 @@ final class CoreMethodTests: XCTestCase {
         XCTAssertEqual(engine.masks, masks, "random starts from the current mask")
         try engine.switchMethod(to: "dense")
         XCTAssertEqual(engine.measuredSparsity, 0)
+
+        // N:M sets its own target (50% at 2:4); leaving it gives back the one asked for.
+        try engine.switchMethod(to: "magnitude")
+        try engine.setTarget(0.8)
+        try engine.switchMethod(to: "nm")
+        XCTAssertEqual(engine.target, 0.5, "N:M's own")
+        try engine.switchMethod(to: "nm")
+        try engine.switchMethod(to: "set")
+        XCTAssertEqual(engine.target, 0.8, "the target asked for before N:M, not N:M's 50%")
     }
 
     func testTrainerAppliesSparsityKnobsAndReportsThem() throws {

@@ -33,6 +33,7 @@ public final class NMMethod: SparsityMethod {
         ],
         defaultBudget: LayerBudget(.uniform),
         defaultGranularity: .nOfM(n: 2, m: 4),
+        setsItsOwnTarget: true,
         defaultSchedule: { total, _ in .oneShot(atStep: total / 2) },
         validate: { options in
             let (n, m) = (options.integer("n"), options.integer("m"))
