@@ -37,6 +37,9 @@ struct RunSetup {
                                    valueName: "checkpoint"))
         var resume: String?
 
+        @Flag(help: "With --resume: continue even on data that differs from the checkpoint's (edited, or another set of the same shape).")
+        var allowDataChange = false
+
         @Option(help: "Save a checkpoint every N steps (into --checkpoint-dir).")
         var checkpointEvery: Int?
 
@@ -55,6 +58,7 @@ struct RunSetup {
         }
 
         func validate() throws {
+            if allowDataChange && resume == nil { throw ValidationError("--allow-data-change: applies to --resume only") }
             if let checkpointEvery, checkpointEvery < 1 {
                 throw ValidationError("--checkpoint-every: expected an integer >= 1, found \(checkpointEvery)")
             }
@@ -86,8 +90,11 @@ struct RunSetup {
         return files
     }
 
+    /// With --resume: continue on data that differs from the checkpoint's.
+    var allowsDataChange = false
+
     func makeTrainer() throws -> Trainer {
-        if let checkpoint { return try Trainer(checkpoint: checkpoint, dataset: dataset) }
+        if let checkpoint { return try Trainer(checkpoint: checkpoint, dataset: dataset, allowingDataChange: allowsDataChange) }
         return try Trainer(config: config, dataset: dataset, recipeText: recipeText, overrides: overrides)
     }
 
@@ -101,8 +108,16 @@ struct RunSetup {
             do { checkpoint = try Checkpoint.read(from: resume) } catch { throw ValidationError("--resume: \(error)") }
             control.apply(to: &checkpoint.config)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: checkpoint.config.dataDirectory)
-            return RunSetup(config: checkpoint.config, dataset: dataset, notice: notice, recipePath: nil, recipeText: checkpoint.recipeText,
-                            overrides: checkpoint.overrides, checkpoint: checkpoint)
+            let changes = checkpoint.dataset.changes(to: Checkpoint.Dataset(dataset))
+            guard changes.isEmpty || control.allowDataChange else {
+                throw ValidationError("--resume: \(CheckpointError.datasetMismatch(file: resume, checkpoint: checkpoint.dataset.description, changes: changes))")
+            }
+            let dataNotice = changes.isEmpty ? nil : "resuming on changed data: " + changes.joined(separator: "; ")
+            var setup = RunSetup(config: checkpoint.config, dataset: dataset,
+                                 notice: [notice, dataNotice].compactMap { $0 }.joined(separator: "; ").nilIfEmpty,
+                                 recipePath: nil, recipeText: checkpoint.recipeText, overrides: checkpoint.overrides, checkpoint: checkpoint)
+            setup.allowsDataChange = control.allowDataChange
+            return setup
         }
         var setup = try make(recipeOptions, training: training, defaults: defaults)
         control.apply(to: &setup.config)
@@ -156,4 +171,8 @@ struct RecipeFailure: Error, CustomStringConvertible {
                                + "error: the recipe has \(count) problem\(count == 1 ? "" : "s"); nothing was run\n")
         return ExitCode(65)
     }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

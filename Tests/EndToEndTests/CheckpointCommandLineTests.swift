@@ -61,4 +61,45 @@ final class CheckpointCommandLineTests: XCTestCase {
         XCTAssertEqual(mixed.status, 64)
         XCTAssertTrue(mixed.standardError.contains("give no recipe, --set or training flags with it"), mixed.standardError)
     }
+
+    /// Data edited in place (same files, names and counts) after a checkpoint is noticed
+    /// by its content: resuming is refused, saying what changed, unless it is allowed.
+    func testResumingOnDataEditedInPlaceIsRefusedUnlessAllowed() throws {
+        let data = PrunetopProcess.temporaryPath("idx"), checkpoints = PrunetopProcess.temporaryPath("ckpt")
+        defer { for path in [data, checkpoints] { try? FileManager.default.removeItem(atPath: path) } }
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+        func idx(_ dimensions: [Int], _ bytes: [UInt8]) -> Data {
+            var header: [UInt8] = [0, 0, 8, UInt8(dimensions.count)]
+            for dimension in dimensions { header += withUnsafeBytes(of: UInt32(dimension).bigEndian, Array.init) }
+            return Data(header + bytes)
+        }
+        let pixels = { (count: Int) in (0..<(count * 64)).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ $0 / 64) } }
+        let labels = { (count: Int) in (0..<count).map { UInt8($0 % 10) } }
+        try idx([200, 8, 8], pixels(200)).write(to: URL(fileURLWithPath: data + "/train-images-idx3-ubyte"))
+        try idx([200], labels(200)).write(to: URL(fileURLWithPath: data + "/train-labels-idx1-ubyte"))
+        try idx([50, 8, 8], pixels(50)).write(to: URL(fileURLWithPath: data + "/t10k-images-idx3-ubyte"))
+        try idx([50], labels(50)).write(to: URL(fileURLWithPath: data + "/t10k-labels-idx1-ubyte"))
+
+        let saved = try PrunetopProcess.run(["run", "--data", data, "--epochs", "3", "--batch", "20", "--checkpoint-every", "5",
+                                             "--checkpoint-dir", checkpoints, "--stop-after-steps", "5"])
+        XCTAssertEqual(saved.status, 0, saved.standardError)
+        let checkpoint = checkpoints + "/step-000005.ckpt"
+
+        var edited = try Data(contentsOf: URL(fileURLWithPath: data + "/train-labels-idx1-ubyte"))
+        edited[edited.count - 1] = 3  // one label, same count
+        try edited.write(to: URL(fileURLWithPath: data + "/train-labels-idx1-ubyte"))
+        let refused = try PrunetopProcess.run(["run", "--resume", checkpoint])
+        XCTAssertEqual(refused.status, 64, refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("the data given differs: the training labels differ (CRC-32 0x"), refused.standardError)
+        XCTAssertTrue(refused.standardError.contains("(--allow-data-change resumes on it anyway)"), refused.standardError)
+        XCTAssertFalse(refused.standardError.contains("Usage:"), refused.standardError)
+
+        let allowed = try PrunetopProcess.run(["run", "--resume", checkpoint, "--allow-data-change"])
+        XCTAssertEqual(allowed.status, 0, allowed.standardError)
+        XCTAssertTrue(allowed.standardError.contains("note: resuming on changed data: the training labels differ"), allowed.standardError)
+
+        let misplaced = try PrunetopProcess.run(["run", "--data", data, "--allow-data-change"])
+        XCTAssertEqual(misplaced.status, 64)
+        XCTAssertTrue(misplaced.standardError.contains("--allow-data-change: applies to --resume only"), misplaced.standardError)
+    }
 }

@@ -15,9 +15,11 @@ public struct Checkpoint: Sendable {
     /// Bumped whenever the layout changes. Version 2 added the "compute" section (the
     /// run's `TrainingComputeLedger`) and the "evaluations" section (the hill's history);
     /// version 1 files are still read: their runs count training FLOPs from the step they
-    /// resume at, and their hill starts there. Other versions are refused.
-    public static let formatVersion: UInt32 = 2
-    static let readableVersions: ClosedRange<UInt32> = 1...2
+    /// resume at, and their hill starts there. Version 3 added the data set's content
+    /// (`Dataset.Content`); older files are checked by its name and counts. Other versions
+    /// are refused.
+    public static let formatVersion: UInt32 = 3
+    static let readableVersions: ClosedRange<UInt32> = 1...3
     static let headerSize = magic.count + 4 + 8 + 4
 
     /// The run's settings as they are now, knob changes included (method, target,
@@ -52,18 +54,69 @@ public struct Checkpoint: Sendable {
         public var name: String
         public var trainCount: Int
         public var testCount: Int
+        /// What the images and labels hold; nil in checkpoints of format 1 and 2, which
+        /// are checked by name and counts only.
+        public var content: Content?
 
-        public init(_ dataset: ImageDataset) {
-            self.init(name: dataset.name, trainCount: dataset.trainCount, testCount: dataset.testCount)
+        /// The data's bytes, so data edited in place (same name and counts) is noticed.
+        public struct Content: Sendable, Equatable {
+            public var rows: Int
+            public var columns: Int
+            public var classCount: Int
+            public var trainImages: ContentFingerprint
+            public var trainLabels: ContentFingerprint
+            public var testImages: ContentFingerprint
+            public var testLabels: ContentFingerprint
+
+            public init(_ dataset: ImageDataset) {
+                self.init(rows: dataset.rows, columns: dataset.columns, classCount: dataset.classCount,
+                          trainImages: ContentFingerprint(of: dataset.trainImages), trainLabels: ContentFingerprint(of: dataset.trainLabels),
+                          testImages: ContentFingerprint(of: dataset.testImages), testLabels: ContentFingerprint(of: dataset.testLabels))
+            }
+
+            init(rows: Int, columns: Int, classCount: Int, trainImages: ContentFingerprint, trainLabels: ContentFingerprint,
+                 testImages: ContentFingerprint, testLabels: ContentFingerprint) {
+                (self.rows, self.columns, self.classCount) = (rows, columns, classCount)
+                (self.trainImages, self.trainLabels, self.testImages, self.testLabels) = (trainImages, trainLabels, testImages, testLabels)
+            }
+
+            var parts: [(name: String, fingerprint: ContentFingerprint)] {
+                [("the training images", trainImages), ("the training labels", trainLabels),
+                 ("the test images", testImages), ("the test labels", testLabels)]
+            }
         }
 
-        init(name: String, trainCount: Int, testCount: Int) {
+        public init(_ dataset: ImageDataset) {
+            self.init(name: dataset.name, trainCount: dataset.trainCount, testCount: dataset.testCount, content: Content(dataset))
+        }
+
+        init(name: String, trainCount: Int, testCount: Int, content: Content?) {
             self.name = name
             self.trainCount = trainCount
             self.testCount = testCount
+            self.content = content
         }
 
         public var description: String { "\(name) (\(trainCount) training and \(testCount) test images)" }
+
+        /// How `now` differs from this data set, one phrase each; empty when it is the same.
+        public func changes(to now: Dataset) -> [String] {
+            var changes: [String] = []
+            if now.name != name { changes.append("it is \(now.name), not \(name)") }
+            if now.trainCount != trainCount || now.testCount != testCount {
+                changes.append("it has \(now.trainCount) training and \(now.testCount) test images, not \(trainCount) and \(testCount)")
+            }
+            if let content, let current = now.content {
+                if (current.rows, current.columns, current.classCount) != (content.rows, content.columns, content.classCount) {
+                    changes.append("its images are \(current.rows)x\(current.columns) in \(current.classCount) classes, "
+                                   + "not \(content.rows)x\(content.columns) in \(content.classCount)")
+                }
+                for (then, current) in zip(content.parts, current.parts) where then.fingerprint != current.fingerprint {
+                    changes.append("\(then.name) differ (\(then.fingerprint) then, \(current.fingerprint) now)")
+                }
+            }
+            return changes
+        }
     }
 
     /// The state of `session` now, with the trainer's running totals and the provenance
@@ -122,6 +175,16 @@ public struct Checkpoint: Sendable {
         payload.string(dataset.name)
         payload.int(dataset.trainCount)
         payload.int(dataset.testCount)
+        payload.bool(dataset.content != nil)
+        if let content = dataset.content {
+            payload.int(content.rows)
+            payload.int(content.columns)
+            payload.int(content.classCount)
+            for part in content.parts {
+                payload.uint32(part.fingerprint.crc32)
+                payload.int(part.fingerprint.byteCount)
+            }
+        }
 
         payload.section("session")
         payload.int(step)
@@ -231,8 +294,16 @@ public struct Checkpoint: Sendable {
         for _ in 0..<(try reader.count(elementSize: 8)) { overrides.append(try reader.string()) }
 
         try reader.section("dataset")
-        let dataset = Dataset(name: try reader.string(), trainCount: try reader.natural("the training-set size"),
-                              testCount: try reader.natural("the test-set size"))
+        var dataset = Dataset(name: try reader.string(), trainCount: try reader.natural("the training-set size"),
+                              testCount: try reader.natural("the test-set size"), content: nil)
+        if version >= 3, try reader.bool() {
+            let rows = try reader.natural("the image rows"), columns = try reader.natural("the image columns")
+            let classes = try reader.natural("the class count")
+            var parts: [ContentFingerprint] = []
+            for _ in 0..<4 { parts.append(ContentFingerprint(crc32: try reader.uint32(), byteCount: try reader.natural("a data size"))) }
+            dataset.content = Dataset.Content(rows: rows, columns: columns, classCount: classes, trainImages: parts[0],
+                                              trainLabels: parts[1], testImages: parts[2], testLabels: parts[3])
+        }
 
         try reader.section("session")
         let step = try reader.natural("the step")

@@ -12,8 +12,8 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case malformed(file: String, section: String, problem: String)
     /// The model the config builds has other parameters than the checkpoint.
     case modelMismatch(file: String, problem: String)
-    /// The data set given is not the one the run trained on.
-    case datasetMismatch(file: String, checkpoint: String, given: String)
+    /// The data set given is not the one the run trained on: how it differs.
+    case datasetMismatch(file: String, checkpoint: String, changes: [String])
     case writeFailed(file: String, reason: String)
 
     public var description: String {
@@ -33,8 +33,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
             "checkpoint \(file) is malformed: in section '\(section)', \(problem)"
         case let .modelMismatch(file, problem):
             "checkpoint \(file) does not fit the model: \(problem)"
-        case let .datasetMismatch(file, checkpoint, given):
-            "checkpoint \(file) was trained on \(checkpoint), not on \(given)"
+        case let .datasetMismatch(file, checkpoint, changes):
+            "checkpoint \(file) was trained on \(checkpoint), and the data given differs: \(changes.joined(separator: "; ")) "
+                + "(--allow-data-change resumes on it anyway)"
         case let .writeFailed(file, reason):
             "checkpoint \(file) was not saved: \(reason)"
         }

@@ -24,11 +24,12 @@ public final class Trainer: Sendable {
 
     /// Continues the run saved in `checkpoint` at its step, with its provenance, on
     /// `dataset` (the one it trained on). Its config's `startPaused` applies.
-    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset) throws {
-        let session = try TrainingSession(checkpoint: checkpoint, dataset: dataset)
+    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset, allowingDataChange: Bool = false) throws {
+        let session = try TrainingSession(checkpoint: checkpoint, dataset: dataset, allowingDataChange: allowingDataChange)
+        let changed = checkpoint.dataset.changes(to: Checkpoint.Dataset(dataset)).isEmpty ? "" : " on changed data"
         self.init(session: session, progress: checkpoint.progress, recipeText: checkpoint.recipeText,
                   overrides: checkpoint.overrides,
-                  message: "resumed from \(checkpoint.fileName) at step \(Format.grouped(checkpoint.step))")
+                  message: "resumed from \(checkpoint.fileName) at step \(Format.grouped(checkpoint.step))\(changed)")
     }
 
     private init(session: TrainingSession, progress: TrainerProgress, recipeText: String?, overrides: [String],

@@ -1,9 +1,9 @@
 extension TrainingSession {
     /// Continues the run saved in `checkpoint`, on `dataset` (which must be the one it
-    /// trained on), at the step it was saved at.
-    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset) throws {
+    /// trained on, unless `allowingDataChange`), at the step it was saved at.
+    public convenience init(checkpoint: Checkpoint, dataset: ImageDataset, allowingDataChange: Bool = false) throws {
         try self.init(unstartedWith: checkpoint.config, dataset: dataset)
-        try restore(checkpoint)
+        try restore(checkpoint, allowingDataChange: allowingDataChange)
     }
 
     /// Puts this session back to `checkpoint`: weights, masks, optimizer and method state,
@@ -12,8 +12,8 @@ extension TrainingSession {
     /// anything when the checkpoint is for another model or data set; one whose saved
     /// state does not fit (possible only for a damaged or hand-made checkpoint) throws
     /// with the session partly restored.
-    public func restore(_ checkpoint: Checkpoint) throws {
-        try checkFits(checkpoint)
+    public func restore(_ checkpoint: Checkpoint, allowingDataChange: Bool = false) throws {
+        try checkFits(checkpoint, allowingDataChange: allowingDataChange)
         let file = checkpoint.fileName
         prefetcher.discard()
         do {
@@ -34,8 +34,8 @@ extension TrainingSession {
     }
 
     /// The checkpoint's parameters must be this model's, by name and shape, in order, and
-    /// its data set this session's.
-    private func checkFits(_ checkpoint: Checkpoint) throws {
+    /// its data set this session's (by content, for checkpoints that record it).
+    private func checkFits(_ checkpoint: Checkpoint, allowingDataChange: Bool) throws {
         let file = checkpoint.fileName
         let saved = checkpoint.parameters, current = model.parameters
         for index in 0..<max(saved.count, current.count) {
@@ -52,9 +52,9 @@ extension TrainingSession {
             }
             if let problem { throw CheckpointError.modelMismatch(file: file, problem: problem) }
         }
-        let given = Checkpoint.Dataset(dataset)
-        guard checkpoint.dataset == given else {
-            throw CheckpointError.datasetMismatch(file: file, checkpoint: checkpoint.dataset.description, given: given.description)
+        let changes = checkpoint.dataset.changes(to: Checkpoint.Dataset(dataset))
+        guard changes.isEmpty || allowingDataChange else {
+            throw CheckpointError.datasetMismatch(file: file, checkpoint: checkpoint.dataset.description, changes: changes)
         }
     }
 }

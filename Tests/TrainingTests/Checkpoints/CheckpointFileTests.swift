@@ -161,10 +161,10 @@ final class CheckpointFileTests: XCTestCase {
 
     func testAnotherFormatVersionIsRefused() throws {
         var (path, bytes) = try savedFile()
-        bytes[Checkpoint.magic.count] = 3  // the version's low byte
+        bytes[Checkpoint.magic.count] = 4  // the version's low byte
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(CheckpointTestSupport.checkpointError { try Checkpoint.read(from: path) },
-                       .unsupportedVersion(file: path, found: 3, supported: 2))
+                       .unsupportedVersion(file: path, found: 4, supported: 3))
     }
 
     /// A version-1 file (before the compute section) still reads: its run counts training
@@ -177,7 +177,10 @@ final class CheckpointFileTests: XCTestCase {
             try XCTUnwrap((0...(current.count - pattern.count)).last { current[$0..<($0 + pattern.count)].elementsEqual(pattern) })
         }
         let header = Checkpoint.headerSize
-        let payload = Array(current[header..<(try offset(of: tag("compute")))] + current[(try offset(of: tag("end")))...])
+        // Version 3's data content: a flag, rows, columns and classes, four CRC-32s and sizes.
+        let contentSize = 1 + 3 * 8 + 4 * (4 + 8), sessionTag = try offset(of: tag("session"))
+        let payload = Array(current[header..<(sessionTag - contentSize)] + current[sessionTag..<(try offset(of: tag("compute")))]
+                            + current[(try offset(of: tag("end")))...])
         let file = Checkpoint.magic + withUnsafeBytes(of: UInt32(1).littleEndian, Array.init)
             + withUnsafeBytes(of: UInt64(payload.count).littleEndian, Array.init)
             + withUnsafeBytes(of: CRC32.checksum(payload[...]).littleEndian, Array.init) + payload
@@ -185,6 +188,8 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertEqual(old.step, session.step)
         XCTAssertEqual(old.progress.compute, TrainingComputeLedger(tensorCount: 0, fromStep: session.step))
         XCTAssertEqual(old.parameters.map(\.values), try Checkpoint(decoding: current).parameters.map(\.values))
+        XCTAssertNil(old.dataset.content, "checked by name and counts only")
+        XCTAssertEqual(old.dataset.changes(to: Checkpoint.Dataset(dataset)), [])
     }
 
     /// A damaged length must be refused before it is allocated: a 100 GB tensor in a
@@ -200,6 +205,7 @@ final class CheckpointFileTests: XCTestCase {
         payload.string("digits-8x8 (embedded)")
         payload.int(1437)
         payload.int(360)
+        payload.bool(false)  // no content fingerprint
         payload.section("session")
         payload.int(0)
         payload.int(0)
@@ -251,7 +257,30 @@ final class CheckpointFileTests: XCTestCase {
                                        testImages: dataset.testImages, testLabels: dataset.testLabels)
         let data = CheckpointTestSupport.checkpointError { try TrainingSession(checkpoint: checkpoint, dataset: otherDigits) }
         XCTAssertEqual(data.map { "\($0)" }, "checkpoint lenet300.ckpt was trained on digits-8x8 (embedded) (1437 training and "
-                       + "360 test images), not on other digits (1437 training and 360 test images)")
+                       + "360 test images), and the data given differs: it is other digits, not digits-8x8 (embedded) "
+                       + "(--allow-data-change resumes on it anyway)")
+    }
+
+    /// Data edited in place keeps its name and counts; the checkpoint's fingerprint of its
+    /// content still tells, unless the change is allowed.
+    func testDataEditedInPlaceIsRefusedUnlessAllowed() throws {
+        var checkpoint = Checkpoint(session: try trainedSession())
+        checkpoint.file = "run.ckpt"
+        var labels = dataset.trainLabels
+        labels[7] = (labels[7] + 1) % 10
+        let edited = ImageDataset(name: dataset.name, source: dataset.source, rows: dataset.rows, columns: dataset.columns,
+                                  classCount: dataset.classCount, trainImages: dataset.trainImages, trainLabels: labels,
+                                  testImages: dataset.testImages, testLabels: dataset.testLabels)
+        let changes = checkpoint.dataset.changes(to: Checkpoint.Dataset(edited))
+        XCTAssertEqual(changes.count, 1)
+        XCTAssertTrue(changes[0].hasPrefix("the training labels differ (CRC-32 0x"), changes[0])
+        XCTAssertEqual(CheckpointTestSupport.checkpointError { try TrainingSession(checkpoint: checkpoint, dataset: edited) },
+                       .datasetMismatch(file: "run.ckpt", checkpoint: checkpoint.dataset.description, changes: changes))
+        let allowed = try TrainingSession(checkpoint: checkpoint, dataset: edited, allowingDataChange: true)
+        XCTAssertEqual(allowed.step, checkpoint.step)
+        // And the content survives the file.
+        let read = try Checkpoint(decoding: try checkpoint.encoded())
+        XCTAssertEqual(read.dataset.content, Checkpoint.Dataset.Content(dataset))
     }
 
     func testAMethodStateThatDoesNotFitIsRefusedNamingTheKey() throws {
