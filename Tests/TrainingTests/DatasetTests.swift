@@ -286,6 +286,21 @@ final class DatasetTests: XCTestCase {
         let exact = try gzipBytes([UInt8](repeating: 7, count: 5000))
         XCTAssertEqual(try Gzip.decompress(exact, path: "exact", limit: 5000).count, 5000)
         XCTAssertThrowsError(try Gzip.decompress(exact, path: "exact", limit: 4999))
+        XCTAssertEqual(try Gzip.decompressPrefix(exact, path: "exact", count: 10), [UInt8](repeating: 7, count: 10))
+        XCTAssertEqual(try Gzip.decompressPrefix(exact, path: "exact", count: 9000).count, 5000, "all there is")
+    }
+
+    /// A gzipped IDX file is inflated only as far as its header declares: one claiming a
+    /// single 2x2 image, followed by 40 MB of zeros, stops after 20 bytes with the reason,
+    /// under a limit it would otherwise have filled.
+    func testAGzippedIDXStopsInflatingAtItsDeclaredSize() throws {
+        let padded = idx(dims: [1, 2, 2], data: [1, 2, 3, 4]) + [UInt8](repeating: 0, count: 40_000_000)
+        let path = try write(try gzipBytes(padded), "padded-idx3-ubyte.gz")
+        assertDatasetError(try IDXFile.read(path: path, decompressionLimit: 1 << 31), mentioning: path, ["20 bytes its header declares"]) {
+            $0 == .inflatesPastDeclaredSize(path: path, dimensions: [1, 2, 2], expectedBytes: 20)
+        }
+        let exact = try write(try gzipBytes(idx(dims: [1, 2, 2], data: [1, 2, 3, 4])), "exact-idx3-ubyte.gz")
+        XCTAssertEqual(try IDXFile.read(path: exact), IDXArray(dimensions: [1, 2, 2], bytes: [1, 2, 3, 4]))
     }
 
     // MARK: - Directory discovery

@@ -40,6 +40,8 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case gzipCorrupt(path: String, message: String)
     /// Decompressing would produce more than `limit` bytes.
     case decompressedTooLarge(path: String, limit: Int)
+    /// A gzipped IDX file inflates to more than its header declares; inflating stopped there.
+    case inflatesPastDeclaredSize(path: String, dimensions: [Int], expectedBytes: Int)
 
     public var description: String {
         switch self {
@@ -96,6 +98,9 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "the training labels form (expected one contiguous range of class labels)"
         case let .gzipCorrupt(path, message):
             return "\(path): cannot decompress gzip data: \(message)"
+        case let .inflatesPastDeclaredSize(path, dimensions, expected):
+            return "\(path): IDX file inflates to more than the \(expected) bytes its header declares "
+                + "(dimensions \(shape(dimensions))); stopped inflating there (trailing data, or a damaged file)"
         case let .decompressedTooLarge(path, limit):
             return "\(path): decompressed data would exceed the limit of \(limit) bytes; "
                 + "refusing to inflate further (a damaged file or a decompression bomb?)"

@@ -15,6 +15,16 @@ public enum Gzip {
     /// the output would exceed `limit` bytes this throws `decompressedTooLarge`, so a
     /// small "zip bomb" cannot exhaust memory. `path` only labels errors.
     public static func decompress(_ data: [UInt8], path: String, limit: Int = 1 << 31) throws -> [UInt8] {
+        try inflated(data, path: path, limit: limit, prefixOnly: false)
+    }
+
+    /// The first `count` bytes the data inflates to (fewer when it inflates to less),
+    /// inflating no further: enough to read a header that says how much should follow.
+    public static func decompressPrefix(_ data: [UInt8], path: String, count: Int) throws -> [UInt8] {
+        try inflated(data, path: path, limit: count, prefixOnly: true)
+    }
+
+    private static func inflated(_ data: [UInt8], path: String, limit: Int, prefixOnly: Bool) throws -> [UInt8] {
         guard limit >= 0 else { throw DatasetError.decompressedTooLarge(path: path, limit: limit) }
         guard !data.isEmpty else {
             throw DatasetError.gzipCorrupt(path: path, message: "no data (empty input)")
@@ -38,6 +48,7 @@ public enum Gzip {
             while true {
                 if produced == output.count {
                     guard output.count < maxCapacity else {
+                        if prefixOnly { return }
                         throw DatasetError.decompressedTooLarge(path: path, limit: limit)
                     }
                     let doubled = output.count > maxCapacity / 2 ? maxCapacity : max(output.count * 2, 1 << 16)
@@ -87,6 +98,7 @@ public enum Gzip {
                 }
             }
         }
+        if prefixOnly { produced = min(produced, limit) }
         guard produced <= limit else { throw DatasetError.decompressedTooLarge(path: path, limit: limit) }
         output.removeSubrange(produced...)
         return output

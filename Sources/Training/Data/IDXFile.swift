@@ -78,12 +78,44 @@ public enum IDXFile {
 
     /// Reads the file at `path`, gunzips it when it starts with 1f 8b (refusing more
     /// than `decompressionLimit` bytes of output), and parses it.
+    /// A gzipped file is inflated only as far as its IDX header says the data goes (plus
+    /// one byte, to tell trailing bytes), so a small file whose header declares 200 kB
+    /// is refused after 200 kB, not after inflating gigabytes.
     public static func read(path: String, decompressionLimit: Int) throws -> IDXArray {
         var data = try readFile(path: path)
         if Gzip.isCompressed(data) {
-            data = try Gzip.decompress(data, path: path, limit: decompressionLimit)
+            let header = try Gzip.decompressPrefix(data, path: path, count: 4 + 4 * 255)
+            let declared = declaredSize(header)
+            let stopsAtDeclared = declared.map { $0 < decompressionLimit } ?? false
+            do {
+                data = try Gzip.decompress(data, path: path, limit: stopsAtDeclared ? declared! : decompressionLimit)
+            } catch DatasetError.decompressedTooLarge where stopsAtDeclared {
+                throw DatasetError.inflatesPastDeclaredSize(path: path, dimensions: parseDimensions(header), expectedBytes: declared!)
+            }
         }
         return try parse(data, path: path)
+    }
+
+    /// The whole file's size as its header declares it (header and data); nil when the
+    /// bytes given do not hold a whole header or the size overflows (`parse` then says why).
+    static func declaredSize(_ header: [UInt8]) -> Int? {
+        guard header.count >= 4, header[0] == 0, header[1] == 0, header[2] == 0x08,
+              header.count >= 4 + 4 * Int(header[3]) else { return nil }
+        var total = 1
+        for size in parseDimensions(header) {
+            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+            if overflow { return nil }
+            total = product
+        }
+        let (bytes, overflow) = total.addingReportingOverflow(4 + 4 * Int(header[3]))
+        return overflow ? nil : bytes
+    }
+
+    private static func parseDimensions(_ header: [UInt8]) -> [Int] {
+        (0..<Int(header[3])).map { index in
+            let offset = 4 + 4 * index
+            return Int(header[offset]) << 24 | Int(header[offset + 1]) << 16 | Int(header[offset + 2]) << 8 | Int(header[offset + 3])
+        }
     }
 
     /// Reads the file at `path`, gunzips it when it starts with 1f 8b, and parses it.
