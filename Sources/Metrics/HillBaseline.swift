@@ -49,7 +49,11 @@ extension HillBaseline {
     /// The baseline a user gives on the command line: a fraction ("0.895"), a percentage
     /// ("89.5%"), a finished dense run's log (its final accuracy) or a sweep table (its
     /// target-0 run). Throws with what was expected and found.
-    public static func parse(_ argument: String) throws -> HillBaseline {
+    public static func parse(_ argument: String) throws -> HillBaseline { try parse(argument, warn: { _ in }) }
+
+    /// `parse`, telling `warn` what a user should know about the file read (its last line
+    /// cut off, the final evaluation standing for a lost `done` line).
+    public static func parse(_ argument: String, warn: (String) -> Void) throws -> HillBaseline {
         let text = argument.trimmingCharacters(in: .whitespaces)
         let isPercent = text.hasSuffix("%")
         if let number = Double(isPercent ? String(text.dropLast()) : text) {
@@ -72,10 +76,12 @@ extension HillBaseline {
             return HillBaseline(accuracy: dense.accuracyAfterFineTuning, source: .sweep(name: name))
         }
         let log = try RunLog(text: contents, path: text)
-        guard log.outcome == "done", let accuracy = log.finalAccuracy else {
-            throw HillBaselineError("\(text): expected a finished run (a 'done' event with test_acc), found \(log.outcome ?? "no end")")
+        if let line = log.incompleteLastLine { warn(incompleteLastLineWarning(path: text, line: line)) }
+        guard let result = log.result else {
+            throw HillBaselineError("\(text): expected a finished run, but \(log.unfinishedReason ?? "it did not finish")")
         }
-        let sparsest = ([log.finalSparsity ?? 0] + log.evaluations.map(\.sparsity)).max() ?? 0
+        let accuracy = result.hillAccuracy
+        let sparsest = ([result.sparsity] + log.evaluations.map(\.sparsity)).max() ?? 0
         guard sparsest == 0 else {
             throw HillBaselineError("\(text): expected a dense run, found one that reached \(String(format: "%.1f", 100 * sparsest))% sparsity")
         }

@@ -55,7 +55,8 @@ struct ExportCommand: ParsableCommand {
         }
         if let svg {
             let chart = switch input {
-            case let .run(runLog): HillSVG.run(runLog, baseline: try baseline.map(HillBaseline.parse))
+            case let .run(runLog):
+                HillSVG.run(runLog, baseline: try baseline.map { try HillBaseline.parse($0, warn: { Terminal.standardError($0 + "\n") }) })
             case let .sweep(table, path, method): HillSVG.sweep(table, name: Self.sweepName(path), method: method)
             }
             try chart.document.write(toFile: svg, atomically: true, encoding: .utf8)

@@ -173,6 +173,6 @@ struct RecipeFailure: Error, CustomStringConvertible {
     }
 }
 
-private extension String {
+extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 }

@@ -73,11 +73,13 @@ struct TUICommand: ParsableCommand {
         options.ascii = ascii
         options.framesPerSecond = fps
         options.themeName = theme
-        options.initialMessage = setup.notice
         for path in overlay {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
         }
-        options.baseline = try baseline.map(HillBaseline.parse)
+        var warnings = options.overlay.warnings
+        options.baseline = try baseline.map { try HillBaseline.parse($0, warn: { warnings.append($0) }) }
+        // The message line, not stderr: the dashboard's screen would cover it at once.
+        options.initialMessage = ([setup.notice].compactMap { $0 } + warnings).joined(separator: "; ").nilIfEmpty
         options.checkpointDirectory = control.directory
         let trainer = try setup.makeTrainer()
         if let jsonl {

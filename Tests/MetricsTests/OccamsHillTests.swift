@@ -120,6 +120,28 @@ final class OccamsHillTests: XCTestCase {
         XCTAssertThrowsError(try HillBaseline.parse(sparse)) { XCTAssertTrue("\($0)".contains("expected a dense run, found one that reached 90.0% sparsity"), "\($0)") }
     }
 
+    /// A baseline or overlay file whose last line a fault cut off is read up to it, and the
+    /// warning reaches whoever shows it (the dashboard's message line, export's stderr).
+    func testFilesWithACutLastLineAreReadAndSaidSo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hill-cut-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("dense.jsonl").path
+        try ([#"{"event":"start","total_steps":20,"config":{"sparsity":{"method":"dense","target":0}}}"#,
+              #"{"event":"eval","step":10,"epoch":1,"sparsity":0,"target":0,"phase":"dense","test_acc":0.8}"#,
+              #"{"event":"eval","step":20,"epoch":2,"sparsity":0,"target":0,"phase":"dense","test_acc":0.89}"#].joined(separator: "\n")
+             + "\n" + #"{"event":"done","step":20,"te"#).write(toFile: path, atomically: true, encoding: .utf8)
+        let warning = "warning: \(path):4: the last line is incomplete (cut off while it was written); read the lines before it"
+        var warnings: [String] = []
+        XCTAssertEqual(try HillBaseline.parse(path, warn: { warnings.append($0) }),
+                       HillBaseline(accuracy: 0.89, source: .denseRunLog(name: "dense.jsonl")), "the final evaluation stands for the done line")
+        XCTAssertEqual(warnings, [warning])
+        var overlay = HillOverlay()
+        overlay.add(try HillOverlay(file: path))
+        XCTAssertEqual(overlay.points.count, 1, "the dense phase's end")
+        XCTAssertEqual(overlay.warnings, [warning])
+    }
+
     func testPhaseFromTheEngineAndNoiseMargin() {
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "dense", measuredSparsity: 0), .dense)
         XCTAssertEqual(EvaluationPhase(snapshotPhase: "dense", measuredSparsity: 0.3), .afterPruning)

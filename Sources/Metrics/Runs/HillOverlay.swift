@@ -9,6 +9,8 @@ public struct HillOverlay: Sendable, Equatable {
     public var points: [HillPoint] = []
     /// The target-0 run of an overlaid sweep.
     public var baseline: HillBaseline?
+    /// What a user should know about the files read (a cut-off last line left out).
+    public var warnings: [String] = []
 
     public init(points: [HillPoint] = [], baseline: HillBaseline? = nil) {
         self.points = points
@@ -19,6 +21,7 @@ public struct HillOverlay: Sendable, Equatable {
     public mutating func add(_ other: HillOverlay) {
         points += other.points
         baseline = baseline ?? other.baseline
+        warnings += other.warnings
     }
 
     public init(file path: String) throws {
@@ -28,6 +31,9 @@ public struct HillOverlay: Sendable, Equatable {
         }
         let name = (path as NSString).lastPathComponent
         let runID = "overlay:" + name
+        if let line = try JSONFields.lines(of: text, path: path).incompleteLastLine {
+            warnings.append(incompleteLastLineWarning(path: path, line: line))
+        }
         if let sweep = try SweepTable(jsonLines: text, path: path) {
             points = sweep.rows.map {
                 HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
