@@ -63,7 +63,7 @@ struct RecipeReader {
             return Float(self.number(node, "optimizer.\(key)", range, openUpper: open) ?? value)
         }
         if let node = value(section, "lr") {
-            config.learningRate = Float(self.number(node, "optimizer.lr", 0...1e6, positive: true) ?? 0.05)
+            config.learningRate = Float(self.number(node, "optimizer.lr", SettingRules.learningRate) ?? 0.05)
         } else if name == "adam" {
             config.learningRate = RunConfig.defaultAdamLearningRate
         }
@@ -149,7 +149,7 @@ struct RecipeReader {
         guard let section = mapping(node, key: "schedule") else { return nil }
         checkKeys(section, path: "schedule")
         if let final = value(section, "final") {
-            sparsity.target = number(final, "schedule.final", 0...1, openUpper: true) ?? 0
+            sparsity.target = number(final, "schedule.final", SettingRules.targetSparsity) ?? 0
         }
         guard let kindNode = value(section, "kind") else {
             for entry in section where !["final", "kind"].contains(entry.key) && RecipeSchema.children(of: "schedule").contains(where: { $0.name == entry.key }) {
@@ -292,6 +292,19 @@ struct RecipeReader {
         }
         guard range.contains(value) else {
             report(node, key, "expected \(expected), found \(value)")
+            return nil
+        }
+        return value
+    }
+
+    /// A number under one of the rules every entry point shares (`SettingRules`).
+    private mutating func number(_ node: RecipeNode, _ key: String, _ rule: SettingRule) -> Double? {
+        guard case let .scalar(text, _) = node, let value = Double(text), value.isFinite else {
+            report(node, key, "expected \(rule.expected), found \(Self.found(node))")
+            return nil
+        }
+        if let problem = rule.problem(value) {
+            report(node, key, problem)
             return nil
         }
         return value

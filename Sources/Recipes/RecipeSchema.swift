@@ -33,7 +33,7 @@ public enum RecipeSchema {
         RecipeKey("eval_every", length, default: "1 (each epoch)", "how often the test set is evaluated"),
         RecipeKey("optimizer", "mapping", default: "sgd", "the optimizer", children: [
             RecipeKey("name", "sgd | adam", default: "sgd", "SGD with momentum, or Adam"),
-            RecipeKey("lr", "number > 0", default: "0.05", "base learning rate"),
+            RecipeKey("lr", String(SettingRules.learningRate.expected.dropFirst(2)), default: "0.05", "base learning rate"),
             RecipeKey("momentum", "number in [0, 1)", default: "0.9", "SGD momentum"),
             RecipeKey("nesterov", "boolean", default: "true", "Nesterov momentum (SGD)"),
             RecipeKey("weight_decay", "number >= 0", default: "0.0005 (sgd), 0 (adam)", "L2 weight decay"),
@@ -54,7 +54,7 @@ public enum RecipeSchema {
                       RecipeKey("name", "method name", default: "dense", "magnitude, lottery, snip, synflow, set, rigl, dropback, swat, nm, structured, ..."),
                   ]),
         RecipeKey("schedule", "mapping", default: "the method's", "the target sparsity over time", children: [
-            RecipeKey("final", "number in [0, 1)", default: "0", "the final target sparsity over the prunable weights"),
+            RecipeKey("final", String(SettingRules.targetSparsity.expected.dropFirst(2)), default: "0", "the final target sparsity over the prunable weights"),
             RecipeKey("kind", "constant | oneshot | polynomial | iterative", default: "the method's", "the schedule's shape"),
             RecipeKey("initial", "number in [0, 1)", default: "0", "polynomial: the sparsity at `begin`"),
             RecipeKey("begin", length, default: "10% of the run", "polynomial: first update"),

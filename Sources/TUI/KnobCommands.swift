@@ -43,10 +43,14 @@ public enum KnobCommands {
         case .method:
             return .success(.setMethod(text))
         case .target:
-            guard let value = Double(text) else { return .failure(Refusal(description: "target sparsity: expected a number in [0, 1), found '\(text)'")) }
+            guard let value = Double(text) else {
+                return .failure(Refusal(description: "target sparsity: expected \(SettingRules.targetSparsity.expected), found '\(text)'"))
+            }
             return .success(.setTargetSparsity(value))
         case .learningRate:
-            guard let value = Float(text) else { return .failure(Refusal(description: "learning rate: expected a positive number, found '\(text)'")) }
+            guard let value = Float(text) else {
+                return .failure(Refusal(description: "learning rate: expected \(SettingRules.learningRate.expected), found '\(text)'"))
+            }
             return .success(.setLearningRate(value))
         case .budget:
             do {

@@ -61,8 +61,8 @@ final class CommandLineTests: XCTestCase {
         let cases: [([String], String)] = [
             (["--epochs", "0"], "--epochs: expected an integer >= 1, found 0"),
             (["--model", "lenet9"], "--model: expected one of lenet300, lenet5, found lenet9"),
-            (["--lr=-1"], "--lr: expected a positive number, found -1.0"),
-            (["--lr=0"], "--lr: expected a positive number, found 0.0"),
+            (["--lr=-1"], "--lr: expected a number > 0 and <= 1000000, found -1.0"),
+            (["--lr=0"], "--lr: expected a number > 0 and <= 1000000, found 0.0"),
             (["--lr", "fast"], "The value 'fast' is invalid for '--lr <lr>'"),
             (["--batch", "0"], "--batch: expected an integer >= 1, found 0"),
             (["--threads", "0"], "--threads: expected an integer from 1 to 256, found 0"),

@@ -13,6 +13,16 @@ final class RecipeParsingTests: XCTestCase {
         }
     }
 
+    /// The recipe's problems, none when it is accepted.
+    private func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try RecipeLoader.parse(yaml: yaml, path: "r.yaml")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
     func testAFullRecipeBecomesTheRunConfigInSteps() throws {
         let yaml = """
         # every section
@@ -97,7 +107,7 @@ final class RecipeParsingTests: XCTestCase {
         XCTAssertEqual(errors("epochs: five\n"), ["r.yaml:1:9: epochs: expected an integer from 1 to 1000000, found 'five'"])
         XCTAssertEqual(errors("epochs: 2.5\n"), ["r.yaml:1:9: epochs: expected an integer from 1 to 1000000, found '2.5'"])
         XCTAssertEqual(errors("schedule:\n  final: 1.5\n"), ["r.yaml:2:10: schedule.final: expected a number in [0, 1), found 1.5"])
-        XCTAssertEqual(errors("optimizer:\n  lr: -1\n"), ["r.yaml:2:7: optimizer.lr: expected a number > 0, found -1"])
+        XCTAssertEqual(errors("optimizer:\n  lr: -1\n"), ["r.yaml:2:7: optimizer.lr: expected a number > 0 and <= 1000000, found -1"])
         XCTAssertEqual(errors("optimizer: sgd\n"), ["r.yaml:1:12: optimizer: expected a mapping of keys to values, found 'sgd'"])
         XCTAssertEqual(errors("budget:\n  keep_first_dense: maybe\n"),
                        ["r.yaml:2:21: budget.keep_first_dense: expected true or false, found 'maybe'"])
@@ -164,5 +174,29 @@ final class RecipeParsingTests: XCTestCase {
             yaml += "\(level): &\(level) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
         }
         XCTAssertEqual(errors(yaml), ["r.yaml:1:1: expected at most 10000 values, found more (aliases expanding?); a recipe is small"])
+    }
+
+    /// A recipe, the command line's config and the dashboard's knobs share one rule per
+    /// setting: the same value is refused everywhere, with the same words.
+    func testTheLearningRateAndTargetFollowOneRuleEverywhere() throws {
+        for (lr, refused) in [(0.05, false), (1e6, false), (2e6, true), (0, true), (-1, true)] {
+            let recipe = problems("optimizer:\n  lr: \(lr)\n")
+            var config = RunConfig()
+            config.learningRate = Float(lr)
+            XCTAssertEqual(!recipe.isEmpty, refused, "recipe lr \(lr)")
+            XCTAssertEqual((try? config.validate()) == nil, refused, "config lr \(lr)")
+            XCTAssertEqual(SettingRules.learningRate.problem(lr) != nil, refused, "rule lr \(lr)")
+            if refused { XCTAssertTrue(recipe[0].hasSuffix(SettingRules.learningRate.problem(lr)!), recipe[0]) }
+        }
+        for (target, refused) in [(0.0, false), (0.9999999, false), (1.0, true), (-0.1, true)] {
+            let recipe = problems("schedule:\n  final: \(target)\n")
+            XCTAssertEqual(!recipe.isEmpty, refused, "recipe target \(target)")
+            let config = SparsityConfig(method: "magnitude", target: target)
+            XCTAssertEqual(config.validationErrors().isEmpty, !refused, "config target \(target)")
+            if refused {
+                XCTAssertEqual(config.validationErrors().first, "sparsity: " + SettingRules.targetSparsity.problem(target)!)
+                XCTAssertTrue(recipe[0].hasSuffix(SettingRules.targetSparsity.problem(target)!), recipe[0])
+            }
+        }
     }
 }

@@ -66,7 +66,7 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual("\($0)", "epochs: expected an integer >= 1, found 0") }
         bad = config()
         bad.learningRate = -1
-        XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual("\($0)", "lr: expected a positive number, found -1.0") }
+        XCTAssertThrowsError(try bad.validate()) { XCTAssertEqual("\($0)", "lr: expected a number > 0 and <= 1000000, found -1.0") }
         bad = config(batch: 5000)
         XCTAssertThrowsError(try TrainingSession(config: bad, dataset: DatasetLoader.embeddedDigits())) {
             XCTAssertEqual("\($0)", "batch: 5000 is larger than the 1437 training samples")

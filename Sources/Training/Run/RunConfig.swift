@@ -43,7 +43,7 @@ public struct RunConfig: Sendable, Equatable, Codable {
         // Steps are counted in an Int: the run's length (steps an epoch x epochs) must fit.
         try check(epochs <= Self.maximumEpochs, "epochs", "an integer <= \(Self.maximumEpochs)", "\(epochs)")
         try check(batchSize >= 1, "batch", "an integer >= 1", "\(batchSize)")
-        try check(learningRate.isFinite && learningRate > 0, "lr", "a positive number", "\(learningRate)")
+        try check(SettingRules.learningRate.contains(Double(learningRate)), "lr", SettingRules.learningRate.expected, "\(learningRate)")
         try check(learningRateSchedule.warmupSteps >= 0, "warmup-steps", "an integer >= 0", "\(learningRateSchedule.warmupSteps)")
         try check((1...256).contains(threads), "threads", "an integer from 1 to 256", "\(threads)")
         if let every = evaluateEverySteps { try check(every >= 1, "eval-every", "an integer >= 1", "\(every)") }

@@ -257,7 +257,7 @@ private struct RunLoop {
         case .stop:
             state = .stopped
         case let .setLearningRate(rate):
-            guard rate.isFinite && rate > 0 else { return refuse("learning rate must be a positive number, got \(rate)") }
+            if let problem = SettingRules.learningRate.problem(Double(rate)) { return refuse("learning rate: \(problem)") }
             let old = session.baseLearningRate
             session.baseLearningRate = rate
             announce("learning rate \(old) → \(rate) at step \(session.step)")

@@ -22,7 +22,7 @@ public struct SparsityConfig: Sendable, Equatable, Codable {
     /// Everything wrong with this config, as key: problem.
     public func validationErrors() -> [String] {
         var errors: [String] = []
-        if !(0..<1).contains(target) { errors.append("sparsity: expected a number in [0, 1), found \(target)") }
+        if let problem = SettingRules.targetSparsity.problem(target) { errors.append("sparsity: \(problem)") }
         guard let descriptor = MethodRegistry.descriptor(named: method) else {
             errors.append("method: \(MethodRegistry.unknownMethodMessage(method))")
             return errors

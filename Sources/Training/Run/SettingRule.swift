@@ -1,0 +1,31 @@
+/// The range a number setting must be in, one rule for every way to give it: the command
+/// line, a recipe and a dashboard knob all take the value as given or refuse it with the
+/// same words; none clamps it.
+public struct SettingRule: Sendable {
+    public var lower: Double
+    public var upper: Double
+    public var lowerOpen = false
+    public var upperOpen = false
+
+    /// "a number > 0 and <= 1000000", "a number in [0, 1)".
+    public var expected: String {
+        if lowerOpen && lower == 0 && !upperOpen { return "a number > 0 and <= \(Format.plain(upper))" }
+        return "a number in \(lowerOpen ? "(" : "[")\(Format.plain(lower)), \(Format.plain(upper))\(upperOpen ? ")" : "]")"
+    }
+
+    public func contains(_ value: Double) -> Bool {
+        value.isFinite && (lowerOpen ? value > lower : value >= lower) && (upperOpen ? value < upper : value <= upper)
+    }
+
+    /// "expected a number in [0, 1), found 1.2", or nil when `value` is inside.
+    public func problem(_ value: Double) -> String? {
+        contains(value) ? nil : "expected \(expected), found \(Format.plain(value))"
+    }
+}
+
+public enum SettingRules {
+    /// The base learning rate (SGD or Adam).
+    public static let learningRate = SettingRule(lower: 0, upper: 1e6, lowerOpen: true)
+    /// The final target sparsity over the prunable weights.
+    public static let targetSparsity = SettingRule(lower: 0, upper: 1, upperOpen: true)
+}
