@@ -75,7 +75,7 @@ final class TrainerTests: XCTestCase {
 
         trainer.send(.setLearningRate(-3))
         let refused = try XCTUnwrap(waitFor(trainer) { $0.message?.hasPrefix("refused") == true })
-        XCTAssertEqual(refused.message, "refused: learning rate must be a positive number, got -3.0")
+        XCTAssertEqual(refused.message, "refused: learning rate: expected a number > 0 and <= 1000000, found -3")
         XCTAssertEqual(refused.baseLearningRate, 0.01)
 
         trainer.send(.step(count: 0))

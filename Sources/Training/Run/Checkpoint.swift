@@ -16,7 +16,8 @@ public struct Checkpoint: Sendable {
     /// run's `TrainingComputeLedger`) and the "evaluations" section (the hill's history);
     /// version 1 files are still read: their runs count training FLOPs from the step they
     /// resume at, and their hill starts there. Version 3 added the data set's content
-    /// (`Dataset.Content`); older files are checked by its name and counts. Other versions
+    /// (`Dataset.Content`; older files are checked by its name and counts) and the
+    /// sparsity engine's values at pruning (older files: all zero). Other versions
     /// are refused.
     public static let formatVersion: UInt32 = 3
     static let readableVersions: ClosedRange<UInt32> = 1...3
@@ -208,6 +209,8 @@ public struct Checkpoint: Sendable {
         payload.int(sparsity.lastMaskChurn)
         payload.count(sparsity.masks.count)
         for mask in sparsity.masks { payload.floats(mask) }
+        payload.bool(sparsity.valuesAtPruning != nil)
+        for values in sparsity.valuesAtPruning ?? [] { payload.floats(values) }
 
         payload.section("method state")
         payload.savedState(sparsity.method)
@@ -328,6 +331,16 @@ public struct Checkpoint: Sendable {
         let lastMaskChurn = try reader.natural("the last mask churn")
         var masks: [[Float]] = []
         for _ in 0..<(try reader.count(elementSize: 8)) { masks.append(try reader.floats()) }
+        var valuesAtPruning: [[Float]]?
+        if version >= 3, try reader.bool() {
+            valuesAtPruning = try masks.map { mask in
+                let values = try reader.floats()
+                guard values.count == mask.count else {
+                    throw reader.malformed("values at pruning: \(values.count) values for a mask of \(mask.count)")
+                }
+                return values
+            }
+        }
 
         try reader.section("method state")
         let methodState = try reader.savedState()
@@ -365,7 +378,7 @@ public struct Checkpoint: Sendable {
             learningRateStepOffset: learningRateStepOffset, parameters: parameters,
             sparsity: SparsityEngineState(step: sparsityStep, masks: masks, generatorState: generatorState,
                                           updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
-                                          lastMaskChurn: lastMaskChurn, method: methodState),
+                                          lastMaskChurn: lastMaskChurn, method: methodState, valuesAtPruning: valuesAtPruning),
             optimizer: optimizer, progress: progress)
         checkpoint.file = reader.file
         return checkpoint

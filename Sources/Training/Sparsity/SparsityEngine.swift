@@ -34,6 +34,12 @@ public final class SparsityEngine {
     /// The target in force when the run switched to a method that sets its own; not
     /// checkpointed (a run resumed under N:M keeps N:M's target when it switches away).
     private var targetAskedBeforeOwnTargetMethod: Double?
+    /// Per weight of each prunable tensor: its value when a score-based prune last removed
+    /// it (0 where it never was). A weight that such a prune brings back (the target was
+    /// lowered) returns with that value, so turning the target down undoes the pruning
+    /// instead of growing weights at zero, which a layer pruned to its last weight could
+    /// never train back (its other inputs and outputs are zero, so is their gradient).
+    public private(set) var valuesAtPruning: [[Float]]
     /// Set by a knob change: recompute masks at the next step whatever the schedule says.
     public private(set) var updateRequested = false
     /// Step of the last mask update, and how many weights changed state in it.
@@ -51,6 +57,7 @@ public final class SparsityEngine {
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
+        valuesAtPruning = prunable.map { [Float](repeating: 0, count: $0.count) }
         maskIsAllOnes = prunable.map { _ in true }
         maskDensities = prunable.map { _ in 1 }
         generator = SeededGenerator(seed: CounterRandom.bits(seed: seed, stream: 0x5350_4152, index: 0))
@@ -168,7 +175,24 @@ public final class SparsityEngine {
     }
 
     public func prune(byScores scores: [[Float]], to sparsity: Double) {
-        setMasks(masks(forScores: scores, sparsity: sparsity))
+        let newMasks = masks(forScores: scores, sparsity: sparsity)
+        if zeroesMaskedWeights { exchangeValuesAtPruning(for: newMasks) }
+        setMasks(newMasks)
+    }
+
+    /// Weights leaving the mask leave their value in `valuesAtPruning`; weights coming
+    /// back take theirs from it.
+    private func exchangeValuesAtPruning(for newMasks: [[Float]]) {
+        for (l, parameter) in prunable.enumerated() {
+            let old = masks[l], new = newMasks[l]
+            for i in 0..<old.count where old[i] != new[i] {
+                if new[i] == 0 {
+                    valuesAtPruning[l][i] = parameter.value[i]
+                } else {
+                    parameter.value[i] = valuesAtPruning[l][i]
+                }
+            }
+        }
     }
 
     /// |w| of every prunable tensor.
@@ -380,7 +404,7 @@ extension SparsityEngine {
         precondition(denseShadow == nil, "a checkpoint is taken between steps")
         return SparsityEngineState(step: step, masks: masks, generatorState: generator.state,
                                    updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
-                                   lastMaskChurn: lastMaskChurn, method: method.saveState())
+                                   lastMaskChurn: lastMaskChurn, method: method.saveState(), valuesAtPruning: valuesAtPruning)
     }
 
     /// Continues from `state` under `config` (the settings in force when it was saved):
@@ -394,10 +418,14 @@ extension SparsityEngine {
         guard state.masks.map(\.count) == prunable.map(\.count) else {
             throw SavedStateError(key: "masks", problem: "hold \(state.masks.map(\.count)) values, expected \(prunable.map(\.count))")
         }
+        if let saved = state.valuesAtPruning, saved.map(\.count) != prunable.map(\.count) {
+            throw SavedStateError(key: "values at pruning", problem: "hold \(saved.map(\.count)) values, expected \(prunable.map(\.count))")
+        }
         self.config = config
         descriptor = MethodRegistry.descriptor(named: config.method)!
         method = descriptor.make(options)
         masks = state.masks
+        valuesAtPruning = state.valuesAtPruning ?? prunable.map { [Float](repeating: 0, count: $0.count) }
         step = state.step
         generator = SeededGenerator(seed: state.generatorState)  // a SplitMix64 state is its seed
         updateRequested = state.updateRequested

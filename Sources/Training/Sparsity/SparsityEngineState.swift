@@ -14,9 +14,11 @@ public struct SparsityEngineState: Sendable {
     public var lastUpdateStep: Int?
     public var lastMaskChurn: Int
     public var method: SavedState
+    /// `SparsityEngine.valuesAtPruning`; nil from checkpoints before format 3 (all zero).
+    public var valuesAtPruning: [[Float]]?
 
     public init(step: Int, masks: [[Float]], generatorState: UInt64, updateRequested: Bool,
-                lastUpdateStep: Int?, lastMaskChurn: Int, method: SavedState) {
+                lastUpdateStep: Int?, lastMaskChurn: Int, method: SavedState, valuesAtPruning: [[Float]]? = nil) {
         self.step = step
         self.masks = masks
         self.generatorState = generatorState
@@ -24,5 +26,6 @@ public struct SparsityEngineState: Sendable {
         self.lastUpdateStep = lastUpdateStep
         self.lastMaskChurn = lastMaskChurn
         self.method = method
+        self.valuesAtPruning = valuesAtPruning
     }
 }

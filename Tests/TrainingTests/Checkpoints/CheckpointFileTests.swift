@@ -177,10 +177,13 @@ final class CheckpointFileTests: XCTestCase {
             try XCTUnwrap((0...(current.count - pattern.count)).last { current[$0..<($0 + pattern.count)].elementsEqual(pattern) })
         }
         let header = Checkpoint.headerSize
-        // Version 3's data content: a flag, rows, columns and classes, four CRC-32s and sizes.
+        // Version 3's data content: a flag, rows, columns and classes, four CRC-32s and sizes;
+        // and its values at pruning: a flag, then per tensor a count and the floats.
         let contentSize = 1 + 3 * 8 + 4 * (4 + 8), sessionTag = try offset(of: tag("session"))
-        let payload = Array(current[header..<(sessionTag - contentSize)] + current[sessionTag..<(try offset(of: tag("compute")))]
-                            + current[(try offset(of: tag("end")))...])
+        let valuesSize = 1 + session.sparsity.masks.reduce(0) { $0 + 8 + 4 * $1.count }
+        let methodTag = try offset(of: tag("method state"))
+        let payload = Array(current[header..<(sessionTag - contentSize)] + current[sessionTag..<(methodTag - valuesSize)]
+                            + current[methodTag..<(try offset(of: tag("compute")))] + current[(try offset(of: tag("end")))...])
         let file = Checkpoint.magic + withUnsafeBytes(of: UInt32(1).littleEndian, Array.init)
             + withUnsafeBytes(of: UInt64(payload.count).littleEndian, Array.init)
             + withUnsafeBytes(of: CRC32.checksum(payload[...]).littleEndian, Array.init) + payload

@@ -15,8 +15,14 @@ public final class MagnitudeMethod: ScheduledPruning {
 
     public let name = "magnitude"
 
+    /// Kept weights rank by |w|; pruned ones below every kept one, by their value when
+    /// pruned, so a lowered target brings back the largest of them first, with that value
+    /// (`SparsityEngine.valuesAtPruning`). Zhu & Gupta (2017, arXiv:1710.01878) only ever
+    /// raise the target; bringing weights back is this tool's choice for its knob.
     public func prune(_ engine: SparsityEngine, to sparsity: Double) {
-        engine.prune(byScores: engine.magnitudes, to: sparsity)
+        engine.prune(byScores: PruningScoreTiers.tiered(kept: engine.magnitudes, masks: engine.masks,
+                                                        revival: engine.valuesAtPruning.map { $0.map(abs) }),
+                     to: sparsity)
     }
 
 }
