@@ -1,3 +1,4 @@
+import Foundation
 import Training
 
 /// What turning or typing a knob asks of the trainer, given the run as the latest
@@ -18,10 +19,14 @@ public enum KnobCommands {
             return .success(.setMethod(names[(index + direction + names.count) % names.count]))
         case .target:
             let value = ((sparsity.target + 0.05 * Double(direction)) * 100).rounded() / 100
-            return .success(.setTargetSparsity(min(max(value, 0), 0.99)))
+            if direction > 0 && sparsity.target >= stepLimit {
+                return .failure(Refusal(description: "target sparsity: + stops at \(Format.fraction(stepLimit)); "
+                                        + "press Enter to type a higher one (below 1)"))
+            }
+            if direction < 0 && sparsity.target <= 0 { return .failure(Refusal(description: "target sparsity: already 0")) }
+            return .success(.setTargetSparsity(min(max(value, 0), stepLimit)))
         case .learningRate:
-            let factor: Float = direction > 0 ? 1.25 : 0.8
-            return .success(.setLearningRate(snapshot.baseLearningRate * factor))
+            return .success(.setLearningRate(Float(learningRateStep(from: Double(snapshot.baseLearningRate), direction: direction))))
         case .budget:
             let names = LayerBudget.Distribution.names
             let index = names.firstIndex(of: sparsity.activeBudget.name) ?? 0
@@ -34,6 +39,17 @@ public enum KnobCommands {
                 isSteps ? value + Double(direction * stride) : value + Double(direction)
             }).map(TrainerCommand.setSparsitySchedule)
         }
+    }
+
+    /// Where `+` stops the target: higher values are typed.
+    static let stepLimit = 0.99
+
+    /// The next learning rate on the ladder 1, 1.5, 2, 3, 5, 7 (x 10^k) above or below
+    /// `rate`: steps of 1.4-1.7x that always land on a round number, from any value.
+    static func learningRateStep(from rate: Double, direction: Int) -> Double {
+        let decade = pow(10, (log10(rate)).rounded(.down))
+        let ladder = [0.7, 1, 1.5, 2, 3, 5, 7, 10, 15].map { Double(String(format: "%.3g", $0 * decade))! }
+        return direction > 0 ? ladder.first { $0 > rate * (1 + 1e-6) }! : ladder.last { $0 < rate * (1 - 1e-6) }!
     }
 
     /// The command for a typed value.

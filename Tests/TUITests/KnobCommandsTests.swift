@@ -1,14 +1,14 @@
-import TUI
+@testable import TUI
 import Training
 import XCTest
 
 final class KnobCommandsTests: XCTestCase {
     /// A real snapshot: a paused run of gradual magnitude pruning on the embedded digits.
-    private func snapshot(method: String = "magnitude", schedule: SparsitySchedule? = nil) throws -> TrainingSnapshot {
+    private func snapshot(method: String = "magnitude", target: Double = 0.9, schedule: SparsitySchedule? = nil) throws -> TrainingSnapshot {
         var config = RunConfig()
         config.epochs = 10
         config.startPaused = true
-        config.sparsity = SparsityConfig(method: method, target: 0.9, schedule: schedule)
+        config.sparsity = SparsityConfig(method: method, target: target, schedule: schedule)
         let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
         trainer.start()
         defer {
@@ -33,7 +33,8 @@ final class KnobCommandsTests: XCTestCase {
         XCTAssertEqual(try command(KnobCommands.step(.target, by: -1, snapshot: s)), .setTargetSparsity(0.85))
         XCTAssertEqual(try command(KnobCommands.step(.method, by: 1, snapshot: s)), .setMethod("random"))
         XCTAssertEqual(try command(KnobCommands.step(.method, by: -1, snapshot: s)), .setMethod("dense"))
-        XCTAssertEqual(try command(KnobCommands.step(.learningRate, by: 1, snapshot: s)), .setLearningRate(0.0625))
+        XCTAssertEqual(try command(KnobCommands.step(.learningRate, by: 1, snapshot: s)), .setLearningRate(0.07))
+        XCTAssertEqual(try command(KnobCommands.step(.learningRate, by: -1, snapshot: s)), .setLearningRate(0.03))
         XCTAssertEqual(try command(KnobCommands.step(.scheduleEnd, by: 1, snapshot: s)),
                        .setSparsitySchedule(.polynomial(initial: 0, beginStep: 11, endStep: 71, frequency: 2, exponent: 3)))
         XCTAssertEqual(try command(KnobCommands.step(.exponent, by: -1, snapshot: s)),
@@ -42,6 +43,35 @@ final class KnobCommandsTests: XCTestCase {
             return XCTFail("expected a budget")
         }
         XCTAssertEqual(budget.name, "uniform", "global -> uniform")
+    }
+
+    /// Learning-rate steps land on round numbers (1, 1.5, 2, 3, 5, 7 x 10^k) from any value,
+    /// where a factor of 1.25 used to give 0.12207031 -> 0.15258789.
+    func testLearningRateStepsLandOnRoundNumbers() {
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 0.12207031, direction: 1), 0.15)
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 0.12207031, direction: -1), 0.1)
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 0.1, direction: -1), 0.07)
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 0.07, direction: 1), 0.1)
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 1e-5, direction: 1), 1.5e-5)
+        XCTAssertEqual(KnobCommands.learningRateStep(from: 7, direction: 1), 10)
+        var rate = 0.001
+        for _ in 0..<6 { rate = KnobCommands.learningRateStep(from: rate, direction: 1) }
+        XCTAssertEqual(rate, 0.01, "0.0015 0.002 0.003 0.005 0.007 0.01")
+        XCTAssertEqual(KnobValues.learningRate(Float(0.015)), "0.015")
+    }
+
+    /// `+` says where it stops instead of silently resending 0.99; a typed 0.998 is shown as
+    /// 0.998, not as "1.00" (a value the check refuses).
+    func testTheTargetStepSaysWhereItStopsAndTypedValuesShowAsTyped() throws {
+        let top = try snapshot(target: 0.99)
+        XCTAssertThrowsError(try command(KnobCommands.step(.target, by: 1, snapshot: top))) {
+            XCTAssertEqual("\($0)", "target sparsity: + stops at 0.99; press Enter to type a higher one (below 1)")
+        }
+        XCTAssertEqual(try command(KnobCommands.step(.target, by: 1, snapshot: try snapshot(target: 0.96))), .setTargetSparsity(0.99))
+        XCTAssertThrowsError(try command(KnobCommands.step(.target, by: -1, snapshot: try snapshot(target: 0))))
+        XCTAssertEqual(KnobValues(method: "magnitude", target: 0.998, schedule: nil, budget: "global", learningRate: 0.05)[.target], "0.998")
+        XCTAssertEqual(KnobValues(method: "magnitude", target: 0.9, schedule: nil, budget: "global", learningRate: 0.05)[.target], "0.90")
+        XCTAssertEqual(Format.fraction(0.9999999), "0.9999999")
     }
 
     func testTargetStaysInRangeAndTypedValuesAreParsed() throws {

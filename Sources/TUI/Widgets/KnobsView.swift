@@ -17,7 +17,7 @@ public struct KnobValues: Sendable, Equatable {
                 budget: String, learningRate: Float) {
         var values: [Knob: String] = [
             .method: method,
-            .target: String(format: "%.2f", target),
+            .target: Format.fraction(target),
             .budget: budget,
             .learningRate: Self.learningRate(learningRate),
         ]
@@ -47,9 +47,7 @@ public struct KnobValues: Sendable, Equatable {
     }
 
     /// "0.05", "0.001", "3e-05".
-    static func learningRate(_ rate: Float) -> String {
-        String(format: "%g", Double(rate))
-    }
+    static func learningRate(_ rate: Float) -> String { Format.rate(rate) }
 
     /// The value shown for `knob`; nil when it is not known (drawn as a dash).
     public subscript(knob: Knob) -> String? { values[knob] }

@@ -11,6 +11,16 @@ public enum Format {
         return value < 0 ? "-" + out : out
     }
 
+    /// A fraction such as a target sparsity: two decimals, or as many as it takes to show
+    /// the value itself (0.9 -> "0.90", 0.998 -> "0.998", 0.9999999 -> "0.9999999").
+    public static func fraction(_ value: Double) -> String {
+        let short = String(format: "%.2f", value)
+        return Double(short) == value ? short : "\(value)"
+    }
+
+    /// A rate such as the learning rate, to six significant digits: "0.05", "3e-05".
+    public static func rate(_ value: Float) -> String { String(format: "%g", Double(value)) }
+
     /// A number as a person writes it: 1.0 -> "1", 0.5 -> "0.5", 1e-8 -> "1e-08".
     public static func plain(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)

@@ -260,13 +260,13 @@ private struct RunLoop {
             if let problem = SettingRules.learningRate.problem(Double(rate)) { return refuse("learning rate: \(problem)") }
             let old = session.baseLearningRate
             session.baseLearningRate = rate
-            announce("learning rate \(old) → \(rate) at step \(session.step)")
+            announce("learning rate \(Format.rate(old)) → \(Format.rate(rate)) at step \(Format.grouped(session.step))")
         case let .setMethod(name):
             let old = engine.method.name
             changeSparsity("method \(old) → \(name)") { try $0.switchMethod(to: name) }
         case let .setTargetSparsity(target):
             let old = engine.target
-            changeSparsity(String(format: "target sparsity %.2f → %.2f", old, target)) { try $0.setTarget(target) }
+            changeSparsity("target sparsity \(Format.fraction(old)) → \(Format.fraction(target))") { try $0.setTarget(target) }
         case let .setSparsitySchedule(schedule):
             changeSparsity("schedule \(engine.schedule.name) → \(schedule.name)") { try $0.setSchedule(schedule) }
         case let .setLayerBudget(budget):
