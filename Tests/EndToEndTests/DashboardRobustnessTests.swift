@@ -87,7 +87,7 @@ final class DashboardRobustnessTests: XCTestCase {
         }
         let rate = try position(of: "learning rate", in: screen), target = try position(of: "target sparsity", in: screen)
         try tmux(["send-keys", "-t", session, "-l", "\u{1B}[<0;999;999M\u{1B}[<0;999;999m\u{1B}[<65;1;1M\u{1B}[<64;\(rate.x);\(rate.y)M"])
-        try waitForScreen("the wheel to turn the learning rate") { $0.contains("learning rate 0.05 → 0.0625") }
+        try waitForScreen("the wheel to turn the learning rate") { $0.contains("learning rate 0.05 → 0.07") }
         try tmux(["send-keys", "-t", session, "-l", "\u{1B}[<0;\(target.x);\(target.y)M\u{1B}[<0;\(target.x);\(target.y)m"])
         try tmux(["send-keys", "-t", session, "+"])
         try waitForScreen("a click to select the target sparsity, + to raise it") { $0.contains("target sparsity 0.90 → 0.95") }
