@@ -176,7 +176,7 @@ public final class DashboardApp {
         let size = backend.size
         var screen = Screen(width: size.width, height: size.height)
         var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
-                                   editing: editing, measuredCPUSpeedup: speedup.latest,
+                                   editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)

@@ -11,21 +11,21 @@ public struct DashboardModel {
     /// The value being typed for the selected knob, when Enter was pressed.
     public var editing: String?
     /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
-    public var measuredCPUSpeedup: Double?
+    public var measuredCPU: CPUSpeedupReading?
     public var paused: Bool
     /// q was pressed once during a run: the message line shows the question, even on a
     /// diverged run (whose own message it shows otherwise).
     public var confirmingQuit = false
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
-                state: DashboardState, editing: String? = nil, measuredCPUSpeedup: Double? = nil, paused: Bool = false) {
+                state: DashboardState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
         self.snapshot = snapshot
         self.frame = frame
         self.hill = hill
         self.history = history
         self.state = state
         self.editing = editing
-        self.measuredCPUSpeedup = measuredCPUSpeedup
+        self.measuredCPU = measuredCPU
         self.paused = paused
     }
 }
@@ -96,7 +96,7 @@ public enum DashboardView {
                                 theme: theme, glyphs: glyphs)
         case .speedup:
             SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                             cumulative: frame.cumulativeFLOPs, measuredCPUSpeedup: model.measuredCPUSpeedup, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
+                             cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
         case .loss:
             let accuracy = model.state.showsError
                 ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy

@@ -4,11 +4,24 @@ import Metrics
 import Synchronization
 import Training
 
+/// A measured sparse-vs-dense CPU inference speedup, and the step whose masks it ran.
+public struct CPUSpeedupReading: Sendable, Equatable {
+    public var speedup: Double
+    public var step: Int
+
+    public init(speedup: Double, step: Int) {
+        self.speedup = speedup
+        self.step = step
+    }
+}
+
 /// Measures sparse-vs-dense inference on the current masks in the background when they
-/// change (at most every 10 s; about 60 ms of one core each), for the Speedup panel.
+/// change (about 60 ms of one core each): at most every 10 s while the run trains, at once
+/// when it is paused or over (nothing competes for the CPU then, and the last masks of a
+/// finished run must not be left unmeasured), for the Speedup panel.
 final class SpeedupMeasurement: Sendable {
     private struct State {
-        var latest: Double?
+        var latest: CPUSpeedupReading?
         var lastUpdate: Int?
         var lastRun = Date.distantPast
         var running = false
@@ -18,28 +31,32 @@ final class SpeedupMeasurement: Sendable {
     private let state = Mutex(State())
     private let queue = DispatchQueue(label: "prunetop.speedup", qos: .utility)
 
-    var latest: Double? { state.withLock { $0.latest } }
+    var latest: CPUSpeedupReading? { state.withLock { $0.latest } }
 
     func requestIfMasksChanged(_ snapshot: TrainingSnapshot) {
         let update = snapshot.sparsity.lastUpdateStep
+        let idle = snapshot.state != .running
         let due = state.withLock { s -> Bool in
             guard !s.finished, !s.running, s.lastUpdate != update || s.latest == nil,
-                  Date().timeIntervalSince(s.lastRun) > 10 else { return false }
+                  idle || Date().timeIntervalSince(s.lastRun) > 10 else { return false }
             s.running = true
             s.lastUpdate = update
             s.lastRun = Date()
             return true
         }
         guard due else { return }
-        let layers = snapshot.layers.filter(\.isPrunable)
+        let layers = snapshot.layers.filter(\.isPrunable), step = snapshot.step
         queue.async { [self] in
             let measured = try? SparseInferenceBenchmark.measure(layers: layers, batch: 1)
             state.withLock {
-                $0.latest = measured?.speedup ?? $0.latest
+                $0.latest = measured.map { CPUSpeedupReading(speedup: $0.speedup, step: step) } ?? $0.latest
                 $0.running = false
             }
         }
     }
+
+    /// Waits for a measurement in flight (tests).
+    func finishPending() { queue.sync {} }
 
     /// Takes no more requests and waits for a measurement in flight. The dashboard calls
     /// this before it returns: the process must not exit while OpenBLAS multiplies on

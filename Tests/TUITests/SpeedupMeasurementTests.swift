@@ -30,12 +30,35 @@ final class SpeedupMeasurementTests: XCTestCase {
         measurement.requestIfMasksChanged(snapshot)
         measurement.finish()
         let measured = try XCTUnwrap(measurement.latest, "finish returned before the measurement it was waiting for")
-        XCTAssertGreaterThan(measured, 0)
+        XCTAssertGreaterThan(measured.speedup, 0)
+        XCTAssertEqual(measured.step, snapshot.step, "the step whose masks it ran")
 
         let afterwards = SpeedupMeasurement()
         afterwards.finish()
         afterwards.requestIfMasksChanged(snapshot)
         afterwards.finish()
         XCTAssertNil(afterwards.latest, "a request after finish started a measurement")
+    }
+
+    /// While the run trains, a new mask is measured at most every 10 s; once it is paused or
+    /// over, at once, so a finished run's last masks are never left unmeasured.
+    func testAnIdleRunsNewMasksAreMeasuredAtOnce() throws {
+        var snapshot = try pausedSnapshot()
+        snapshot.state = .running
+        let measurement = SpeedupMeasurement()
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finishPending()
+        let first = try XCTUnwrap(measurement.latest)
+
+        snapshot.sparsity.lastUpdateStep = (snapshot.sparsity.lastUpdateStep ?? 0) + 7
+        snapshot.step += 7
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finishPending()
+        XCTAssertEqual(measurement.latest, first, "within 10 s of the last one, a running run waits")
+
+        snapshot.state = .finished
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finishPending()
+        XCTAssertEqual(measurement.latest?.step, snapshot.step, "a finished run's new masks are measured at once")
     }
 }

@@ -15,11 +15,11 @@ final class SpeedupViewTests: XCTestCase {
     let cumulative = NetworkFLOPs(layers: [], dense: MACBreakdown(forward: 100_000, backwardInput: 0, backwardWeight: 100_000),
                                   sparse: MACBreakdown(forward: 55_000, backwardInput: 0, backwardWeight: 100_000))
 
-    func draw(width: Int, height: Int, measured: Double? = 1.8, estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
+    func draw(width: Int, height: Int, measured: CPUSpeedupReading? = CPUSpeedupReading(speedup: 1.8, step: 4680), estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
               theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
         SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate ?? self.estimate, flops: flops, cumulative: cumulative,
-                         measuredCPUSpeedup: measured, storage: storage, theme: theme, glyphs: glyphs)
+                         measuredCPU: measured, storage: storage, theme: theme, glyphs: glyphs)
         return screen
     }
 
@@ -29,7 +29,7 @@ final class SpeedupViewTests: XCTestCase {
             "ESTIMATE accelerator: training 5.9×",
             "  forward 5.6×  backward 6.3×",
             "  ideal FLOP bound 1.8×",
-            "measured here (CPU): 1.8×",
+            "measured here (CPU): 1.8× at step 4,680",
             "FLOPs per step −45.0% training, −90.0% inference",
             "run so far −22.5%: 155k of 200k training MACs",
             "storage delta 4.6 kB, 8.6× smaller",
@@ -43,7 +43,7 @@ final class SpeedupViewTests: XCTestCase {
     func testSmallRectsDropLinesByImportanceAndUseShortForms() {
         XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
         XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])
-        XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8×          ", "delta 4.6 kB 8.6× "])
+        XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8× @4,680   ", "delta 4.6 kB 8.6× "])
         XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
     }
 
@@ -72,7 +72,7 @@ final class SpeedupViewTests: XCTestCase {
 
     func testDrawsOnlyInsideItsRectAtAnySize() {
         WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
-            SpeedupView.draw(into: &screen, rect: rect, estimate: estimate, flops: flops, measuredCPUSpeedup: nil,
+            SpeedupView.draw(into: &screen, rect: rect, estimate: estimate, flops: flops, measuredCPU: nil,
                              storage: storage, theme: theme, glyphs: glyphs)
         }
     }

@@ -22,11 +22,11 @@ import Training
 /// step, the forward/backward split and the run's total.
 public enum SpeedupView {
     public static func draw(into screen: inout Screen, rect: Rect, estimate: SpeedupEstimate, flops: NetworkFLOPs,
-                            cumulative: NetworkFLOPs? = nil, measuredCPUSpeedup: Double?, storage: StorageCost,
+                            cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?, storage: StorageCost,
                             theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        let chosen = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPUSpeedup: measuredCPUSpeedup,
+        let chosen = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
                            storage: storage, glyphs: glyphs)
             .enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
             .sorted { $0.offset < $1.offset }.map(\.element)
@@ -47,14 +47,16 @@ public enum SpeedupView {
 
     /// The panel's lines in display order.
     public static func lines(estimate: SpeedupEstimate, flops: NetworkFLOPs, cumulative: NetworkFLOPs? = nil,
-                             measuredCPUSpeedup: Double?, storage: StorageCost, glyphs: Glyphs) -> [Line] {
+                             measuredCPU: CPUSpeedupReading?, storage: StorageCost, glyphs: Glyphs) -> [Line] {
         func factor(_ value: Double) -> String { WidgetNumberFormat.factor(value, glyphs: glyphs) }
         let minus = glyphs.isUnicode ? "−" : "-"
         func cut(_ fraction: Double, digits: Int = 1) -> String {
             let text = WidgetNumberFormat.percent(abs(fraction), digits: digits)
             return (fraction > 0 ? minus : fraction < 0 ? "+" : "") + text
         }
-        let measured = measuredCPUSpeedup.map(factor) ?? "n/a"
+        let measured = measuredCPU.map { factor($0.speedup) } ?? "n/a"
+        let when = measuredCPU.map { " at step \(Format.grouped($0.step))" } ?? ""
+        let whenShort = measuredCPU.map { " @\(Format.grouped($0.step))" } ?? ""
         let size = WidgetNumberFormat.bytes(bits: storage.bits)
         let format = storage.format.label
         let storageLong = storage.format == .dense ? "storage dense \(size)"
@@ -71,7 +73,7 @@ public enum SpeedupView {
                  short: "fwd \(factor(estimate.forward)) bwd \(factor(estimate.backward))", priority: 5, role: .estimate),
             Line(long: "  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))",
                  short: "ideal \(factor(flops.idealTrainingSpeedup))", priority: 2, role: .estimate),
-            Line(long: "measured here (CPU): \(measured)", short: "CPU \(measured)", priority: 1, role: .measured),
+            Line(long: "measured here (CPU): \(measured)\(when)", short: "CPU \(measured)\(whenShort)", priority: 1, role: .measured),
             Line(long: "FLOPs per step \(cut(flops.trainingReduction)) training, \(cut(flops.inferenceReduction)) inference",
                  short: "step \(cut(flops.trainingReduction, digits: 0))/\(cut(flops.inferenceReduction, digits: 0))",
                  priority: 4, role: .foreground),
