@@ -195,6 +195,10 @@ public final class DashboardApp {
             return false
         }
         guard let action = KeyBindings.action(for: key, state: state) else { return false }
+        if let refusal = refusalOnceTheRunIsOver(action) {
+            state.message = refusal
+            return false
+        }
         let layout = DashboardLayout(width: size.width, height: size.height)
         switch action {
         case .quit:
@@ -247,6 +251,21 @@ public final class DashboardApp {
     }
 
     private var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
+
+    /// What a key that steers the trainer says once the run has ended: the trainer takes no
+    /// more commands, and a key that did nothing and said nothing looked broken.
+    private func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
+        guard trainer.playback == nil, let current = snapshot?.state, current.isTerminal else { return nil }
+        let why: String
+        switch action {
+        case .togglePause, .step: why = "there is nothing left to pause or step"
+        case .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod: why = "the knobs steer a live run"
+        case .rewind: why = "rewind acts on a live run"
+        case .saveCheckpoint: why = "S saves a live run to go on with later"
+        default: return nil
+        }
+        return "the run has \(current == .finished ? "finished" : "stopped"): \(why); q quits"
+    }
 
     private func cycleFocus(by offset: Int) {
         let panels = DashboardState.PanelID.allCases

@@ -269,6 +269,21 @@ final class DashboardRobustnessTests: XCTestCase {
         XCTAssertEqual(try processIDs(matching: "--epochs 6543"), [], "no prunetop left behind")
     }
 
+    /// Once the run has finished, the keys that steer the trainer say why they do nothing
+    /// (before: S created the checkpoint directory and no file, m and r were silent).
+    func testAFinishedRunAnswersTheKeysThatSteerIt() throws {
+        let exitFile = try startDashboard(width: 120, height: 40, marker: "--epochs 1")
+        try waitForScreen("the run to finish") { $0.contains("FINISHED") }
+        for (key, expected) in [("S", "S saves a live run to go on with later"), ("m", "the knobs steer a live run"),
+                                ("r", "rewind acts on a live run"), ("s", "there is nothing left to pause or step")] {
+            try tmux(["send-keys", "-t", session, key])
+            try waitForScreen("\(key) on a finished run") { $0.contains("the run has finished: \(expected); q quits") }
+        }
+        try tmux(["send-keys", "-t", session, "q"])
+        try waitForFile(exitFile, timeout: 30, "the exit code")
+        XCTAssertEqual(exitStatus(exitFile), "EXIT=0", "a finished run quits at the first q")
+    }
+
     // MARK: Helpers
 
     /// Starts the dashboard on the embedded data in a fresh tmux session; returns the file
