@@ -102,7 +102,8 @@ public enum DashboardView {
                 ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy
             LinePlotView.draw(into: &screen, rect: rect,
                               series: [PlotSeries(label: "loss", role: .loss, points: model.history.loss),
-                                       PlotSeries(label: model.state.showsError ? "test error" : "test acc", role: .accuracy,
+                                       PlotSeries(label: model.state.showsError ? "test error" : "test acc",
+                                                  shortLabel: model.state.showsError ? "err" : "acc", role: .accuracy,
                                                   points: accuracy)],
                               markers: model.history.maskUpdates, theme: theme, glyphs: glyphs)
         case .knobs:

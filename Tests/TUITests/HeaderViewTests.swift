@@ -31,6 +31,16 @@ final class HeaderViewTests: XCTestCase {
                        "magnitude  pruning  epoch 3/10  step 1,234/4,680  sparsity 0.853 of 0.900  6.8x  loss 0.3412  test acc 88.12%")
     }
 
+    /// At 80x24 a finished run used to drop its test accuracy (one column short, for the
+    /// wider FINISHED badge); its step count now needs no total.
+    func testAFinishedRunKeepsItsAccuracyAt80Columns() {
+        var finished = status(.finished)
+        finished.step = 4680
+        var screen = Screen(width: 80, height: 1)
+        HeaderView.draw(finished, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.text(row: 0), " magnitude  4,680 steps  sparsity 0.853 of 0.900  test acc 88.12%      FINISHED ")
+    }
+
     func testVariantDivergedAndMonochrome() {
         let mono = Theme(name: "mono", isMonochrome: true, colors: Theme.fallback.colors, gradients: [:])
         var screen = Screen(width: 80, height: 1)

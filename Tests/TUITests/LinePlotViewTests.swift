@@ -1,4 +1,4 @@
-import TUI
+@testable import TUI
 import XCTest
 
 final class LinePlotViewTests: XCTestCase {
@@ -61,5 +61,24 @@ final class LinePlotViewTests: XCTestCase {
             LinePlotView.draw(into: &screen, rect: rect, series: [PlotSeries(label: "x", role: .loss, points: [PlotPoint(step: 5, value: 1)])],
                               theme: theme, glyphs: glyphs)
         }
+    }
+
+    /// At 80x24 the Loss panel's legend read "━ loss 0.00124  ━ test acc" (its value cut,
+    /// or "test acc 0", which reads as zero accuracy): entries are now shortened, then
+    /// dropped, never cut.
+    func testTheLegendShortensOrDropsEntriesButNeverCutsOne() {
+        let series = [PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 0.00124)]),
+                      PlotSeries(label: "test acc", shortLabel: "acc", role: .accuracy, points: [PlotPoint(step: 0, value: 0.917)])]
+        func legend(_ width: Int) -> String {
+            let (items, gap) = LinePlotView.legendItems(series, width: width, glyphs: .unicode)
+            return items.joined(separator: String(repeating: " ", count: gap))
+        }
+        XCTAssertEqual(legend(40), "━ loss 0.00124  ━ test acc 0.917")
+        XCTAssertEqual(legend(27), "━ loss 0.00124  ━ acc 0.917")
+        XCTAssertEqual(legend(26), "━ loss 0.00124 ━ acc 0.917", "the Loss panel's inside at 80x24")
+        XCTAssertEqual(legend(20), "━ loss 0.00124", "the second entry dropped whole")
+        var screen = Screen(width: 26, height: 4)
+        LinePlotView.draw(into: &screen, rect: screen.bounds, series: series, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[0], "━ loss 0.00124 ━ acc 0.917")
     }
 }

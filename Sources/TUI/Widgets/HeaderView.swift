@@ -92,7 +92,9 @@ public enum HeaderView {
         fields.append((status.variant.map { "\(status.method) (\($0))" } ?? status.method, 100))
         fields.append((status.phase, 50))
         fields.append(("epoch \(status.epoch)/\(status.totalEpochs)", 30))
-        fields.append(("step \(Format.grouped(status.step))/\(Format.grouped(status.totalSteps))", 80))
+        // A finished run's step count needs no total, which leaves room for its accuracy.
+        fields.append((status.state == .finished ? "\(Format.grouped(status.step)) steps"
+                       : "step \(Format.grouped(status.step))/\(Format.grouped(status.totalSteps))", 80))
         fields.append(("\(status.sparsityIsStorageOnly ? "stored " : "")sparsity \(String(format: "%.3f", status.actualSparsity)) "
                        + "of \(String(format: "%.3f", status.targetSparsity))", 90))
         fields.append((compression(status.compression), 40))

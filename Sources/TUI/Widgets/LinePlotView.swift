@@ -12,11 +12,14 @@ public struct PlotPoint: Sendable, Equatable {
 /// A named series drawn in its theme role's colour (`.loss`, `.accuracy`, ...).
 public struct PlotSeries: Sendable, Equatable {
     public var label: String
+    /// The label where the legend has no room for `label` ("acc" for "test acc").
+    public var shortLabel: String
     public var role: Theme.Role
     public var points: [PlotPoint]
 
-    public init(label: String, role: Theme.Role, points: [PlotPoint]) {
+    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint]) {
         self.label = label
+        self.shortLabel = shortLabel ?? label
         self.role = role
         self.points = points
     }
@@ -116,12 +119,36 @@ public enum LinePlotView {
 
     private static func drawLegend(into screen: inout Screen, rect: Rect, series: [PlotSeries], theme: Theme, glyphs: Glyphs) {
         let line = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
+        let (items, gap) = legendItems(series, width: rect.width, glyphs: glyphs)
         var x = rect.x
-        for (index, item) in series.enumerated() {
-            let latest = item.points.last(where: { $0.value.isFinite }).map { " " + WidgetNumberFormat.axis($0.value) } ?? ""
-            let style = theme.style(item.role, bold: theme.isMonochrome && index == 0)
-            x = screen.put((glyphs.isUnicode ? "━ " : "- ") + item.label + latest, x: x, y: rect.y, style: style, clip: line) + 2
+        for (index, item) in items.enumerated() {
+            let style = theme.style(series[index].role, bold: theme.isMonochrome && index == 0)
+            x = screen.put(item, x: x, y: rect.y, style: style, clip: line) + gap
         }
+    }
+
+    /// The legend's entries, each whole ("━ test acc 0.917"): full labels two spaces apart
+    /// when they fit, else short labels, else one space apart, else the first entries that
+    /// fit whole. An entry is never cut, so a value never reads as another ("test acc 0").
+    static func legendItems(_ series: [PlotSeries], width: Int, glyphs: Glyphs) -> (items: [String], gap: Int) {
+        let mark = glyphs.isUnicode ? "━ " : "- "
+        func items(short: Bool) -> [String] {
+            series.map { item in
+                let latest = item.points.last(where: { $0.value.isFinite }).map { " " + WidgetNumberFormat.axis($0.value) } ?? ""
+                return mark + (short ? item.shortLabel : item.label) + latest
+            }
+        }
+        func length(_ entries: [String], gap: Int) -> Int { entries.reduce(0) { $0 + $1.count } + gap * max(entries.count - 1, 0) }
+        for (short, gap) in [(false, 2), (true, 2), (true, 1)] where length(items(short: short), gap: gap) <= width {
+            return (items(short: short), gap)
+        }
+        var fitting: [String] = []
+        for entry in items(short: true) {
+            guard length(fitting + [entry], gap: 1) <= width else { break }
+            fitting.append(entry)
+        }
+        if fitting.isEmpty, let first = items(short: true).first { fitting = [first] }  // clipped: better than nothing
+        return (fitting, 1)
     }
 
     private static func putRight(_ screen: inout Screen, _ text: String, rightEdge: Int, y: Int, style: CellStyle, clip: Rect) {
