@@ -73,7 +73,8 @@ final class OccamsHillViewTests: XCTestCase {
         XCTAssertTrue(screen.lines.joined().contains("○"))
         let waiting = OccamsHill(points: pruned.points, baseline: nil, missingBaselineReason: "dense phase still rising (+1.2 pt)")
         OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: waiting, theme: .fallback, glyphs: .unicode)
-        XCTAssertEqual(screen.lines[0], String("acc no base: dense phase still rising (+1.2 pt)".prefix(40)), "why there is none, said")
+        XCTAssertEqual(screen.lines[0], "acc no base: dense phase still rising   ", "why there is none, said, never cut")
+        XCTAssertEqual(OccamsHillView.caption(hill: waiting, showsError: false, width: 60), "acc  no baseline: dense phase still rising (+1.2 pt)")
         XCTAssertEqual(OccamsHillView.caption(hill: waiting, showsError: false, width: 20), "acc  no baseline yet")
     }
 

@@ -105,10 +105,11 @@ public enum OccamsHillView {
         let axis = showsError ? "err" : "acc"
         guard let baseline = hill.baseline else {
             let reason = hill.missingBaselineReason ?? "none given (--baseline)"
-            let long = axis + "  no baseline: " + reason, short = axis + " no base: " + reason
-            if long.count <= width { return long }
-            // A reason cut at the panel's edge still says more than none, down to 24 columns.
-            return short.count <= width || width >= 24 ? short : axis + "  no baseline yet"
+            // Never cut: the reason without its parenthesis, then no reason.
+            let plain = reason.components(separatedBy: " (").first ?? reason
+            let forms = [axis + "  no baseline: " + reason, axis + " no base: " + reason, axis + " no base: " + plain,
+                         axis + "  no baseline yet"]
+            return forms.first { $0.count <= width } ?? forms.last!
         }
         let base = WidgetNumberFormat.percent(showsError ? 1 - baseline.accuracy : baseline.accuracy)
         let knee = hill.knee.map { WidgetNumberFormat.percent($0.sparsity) }
