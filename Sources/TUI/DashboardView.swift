@@ -36,6 +36,7 @@ public enum DashboardView {
         screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
         guard let layout = DashboardLayout(width: screen.width, height: screen.height) else {
             TooSmallView.draw(into: &screen, theme: theme)
+            paintBackground(&screen, theme: theme)
             return
         }
         if let snapshot = model.snapshot {
@@ -51,6 +52,14 @@ public enum DashboardView {
         }
         MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)
         if model.state.showsHelp { HelpOverlay.draw(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs) }
+        paintBackground(&screen, theme: theme)
+    }
+
+    /// Gives every cell the widgets drew without a background the theme's. Without it the
+    /// text of a light theme sat on the terminal's own (dark) background, unreadable.
+    static func paintBackground(_ screen: inout Screen, theme: Theme) {
+        guard let background = theme.color(.background) else { return }
+        screen.style(screen.bounds) { if $0.background == nil { $0.background = background } }
     }
 
     static func messageText(_ model: DashboardModel) -> String? {
