@@ -22,6 +22,10 @@ struct HeadlessRun {
     func run() throws -> Outcome {
         let recorder = try jsonlPath.map { try RunRecorder(path: $0, overwrite: overwritesLog, setup: setup) }
         let trainer = try setup.makeTrainer()
+        // Before the trainer starts: a signal that comes once the run is visibly under way
+        // (its first log lines) must find the handlers in place, not be ignored meanwhile.
+        let signals = TerminationSignals()
+        signals.start { _ in trainer.send(.stop) }
         let outcome = OutcomeBox()
         trainer.start { event in
             if case .diverged = event {
@@ -31,8 +35,6 @@ struct HeadlessRun {
             if case let .checkpointFailed(_, reason, _) = event { Terminal.standardError("warning: \(reason); training goes on\n") }
             recorder?.record(event, diverged: outcome.value == .diverged)
         }
-        let signals = TerminationSignals()
-        signals.start { _ in trainer.send(.stop) }
         let progress = Terminal.standardErrorIsTerminal ? ProgressLine() : nil
         while !trainer.waitUntilFinished(timeout: 0.2) {
             guard let snapshot = trainer.latestSnapshot else { continue }
