@@ -4,7 +4,7 @@
 # logs and a sweep table written by prunetop itself (on the embedded digits, so it runs
 # anywhere). Large files are shrunk so the corpus stays small (see fuzz/README.md):
 # checkpoints keep their structure with 1-4 values per tensor (one full LeNet-5
-# checkpoint, 741 kB, is kept so resuming is reached), run logs keep their frames at
+# checkpoint, 988 kB, is kept so resuming is reached), run logs keep their frames at
 # 2x3-cell heatmaps.
 #
 #   fuzz/make-corpus.sh [PRUNETOP]     (default: .build/release/prunetop)
@@ -43,6 +43,12 @@ run --model lenet300 --method magnitude --sparsity 0.9 --batch 256 --eval-every 
     --jsonl lenet300-magnitude.jsonl
 run --model lenet300 --method dense --batch 512 --epochs 2 --jsonl lenet300-dense.jsonl
 run --model lenet300 --method magnitude --sparsity 0.5 --lr 1000 --stop-after-steps 6 --jsonl diverged.jsonl || true
+# A run of a recipe with --set overrides (its start event carries "recipe"), and its
+# resumption from a checkpoint (whose start event carries "resumed_from" as well).
+cp examples/gradual-magnitude-90.yaml "$WORK/agp.yaml"
+run agp.yaml --set schedule.final=0.95 --set "schedule.every=2 steps" --stop-after-steps 4 --eval-every 2 \
+    --checkpoint-every 4 --checkpoint-dir ck/recipe-agp-lenet300 --jsonl recipe-agp.jsonl
+(cd "$WORK" && "$PRUNETOP" run --resume ck/recipe-agp-lenet300/step-000004.ckpt --stop-after-steps 6 --jsonl resumed-agp.jsonl >/dev/null 2>&1)
 cat > "$WORK/sweep.yaml" <<'EOF'
 model: lenet300
 data: embedded
@@ -131,6 +137,11 @@ def shrink(data, keep=4):
     n = r.u64(); w.u64(n)
     for _ in range(n): w.string(r.string())
     r.section("dataset"); w.string("dataset"); w.string(r.string()); w.i64(r.i64()); w.i64(r.i64())
+    if version >= 3:  # the data's content: rows, columns, classes, 4 x (CRC-32, byte count)
+        has = r.u8(); w.u8(has)
+        if has:
+            [w.i64(r.i64()) for _ in range(3)]
+            for _ in range(4): w.b += r.take(4); w.i64(r.i64())
     r.section("session"); w.string("session"); w.i64(r.i64()); w.i64(r.i64())
     r.section("parameters"); w.string("parameters")
     n = r.u64(); w.u64(n)
@@ -143,6 +154,10 @@ def shrink(data, keep=4):
     w.i64(r.i64())
     n = r.u64(); w.u64(n)
     for _ in range(n): w.floats(r.floats()[:keep])
+    if version >= 3:  # the values at pruning, one array per mask
+        has = r.u8(); w.u8(has)
+        if has:
+            for _ in range(n): w.floats(r.floats()[:keep])
     r.section("method state"); w.string("method state"); copy_state(r, w, keep)
     r.section("optimizer state"); w.string("optimizer state"); copy_state(r, w, keep)
     r.section("progress"); w.string("progress")
@@ -152,6 +167,19 @@ def shrink(data, keep=4):
         preds = r.take(r.u64())[:keep]; w.u64(len(preds)); w.b += preds
         n = r.u64(); w.u64(n)
         for _ in range(n): w.string(r.string()); w.i64(r.i64()); w.i64(r.i64())
+        if version >= 2:
+            has = r.u8(); w.u8(has)
+            if has: w.f64(r.f64())
+    if version >= 2:
+        r.section("compute"); w.string("compute")
+        w.i64(r.i64()); w.f64(r.f64()); n = r.u64(); w.u64(n)
+        for _ in range(n): w.f64(r.f64()); w.f64(r.f64())
+        r.section("evaluations"); w.string("evaluations")
+        n = r.u64(); w.u64(n)
+        for _ in range(n):
+            w.i64(r.i64()); w.f64(r.f64()); w.f64(r.f64()); has = r.u8(); w.u8(has)
+            if has: w.f64(r.f64())
+            w.string(r.string())
     r.section("end"); w.string("end"); assert r.o == len(data)
     payload = bytes(w.b)
     return b"PRUNETOPCKPT" + struct.pack("<IQI", version, len(payload), zlib.crc32(payload)) + payload

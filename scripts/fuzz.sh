@@ -29,7 +29,7 @@ TARGETS=("$@")
 # recipes and run logs are a few kB (checked up to 32 and 64 kB); themes are 1-3 kB
 # (8 kB: the line parser's cost is per line, and ASan makes a 64 kB theme take 0.1 s);
 # gzipped IDX up to 64 kB inflates to ~64 MB; checkpoints need room for the full LeNet-5
-# seed (741 kB; -len_control=0 so it is mutated whole from the start).
+# seed (988 kB; -len_control=0 so it is mutated whole from the start).
 options() {
     case "$1" in
         recipes)     echo "FuzzRecipes -max_len=32768 -dict=fuzz/dict/recipes.dict" ;;
