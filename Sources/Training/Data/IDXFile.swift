@@ -41,28 +41,8 @@ public enum IDXFile {
             throw DatasetError.truncated(path: path, dimensions: [], expectedBytes: headerBytes,
                                          actualBytes: data.count)
         }
-        var dimensions: [Int] = []
-        dimensions.reserveCapacity(dimensionCount)
-        var elementCount = 1
-        var overflow = false
-        for index in 0..<dimensionCount {
-            let offset = 4 + 4 * index
-            let size = Int(data[offset]) << 24 | Int(data[offset + 1]) << 16
-                | Int(data[offset + 2]) << 8 | Int(data[offset + 3])
-            dimensions.append(size)
-            if !overflow {
-                let (product, didOverflow) = elementCount.multipliedReportingOverflow(by: size)
-                elementCount = product
-                overflow = didOverflow
-            }
-        }
-        // A zero dimension makes the product zero even after an overflow elsewhere.
-        if dimensions.contains(0) {
-            elementCount = 0
-            overflow = false
-        }
-        let (expectedBytes, sumOverflow) = headerBytes.addingReportingOverflow(elementCount)
-        guard !overflow, !sumOverflow else {
+        let dimensions = parseDimensions(data)
+        guard let expectedBytes = totalBytes(dimensions: dimensions, headerBytes: headerBytes) else {
             throw DatasetError.tooLarge(path: path, dimensions: dimensions, actualBytes: data.count)
         }
         guard data.count >= expectedBytes else {
@@ -101,13 +81,20 @@ public enum IDXFile {
     static func declaredSize(_ header: [UInt8]) -> Int? {
         guard header.count >= 4, header[0] == 0, header[1] == 0, header[2] == 0x08,
               header.count >= 4 + 4 * Int(header[3]) else { return nil }
-        var total = 1
-        for size in parseDimensions(header) {
-            let (product, overflow) = total.multipliedReportingOverflow(by: size)
+        return totalBytes(dimensions: parseDimensions(header), headerBytes: 4 + 4 * Int(header[3]))
+    }
+
+    /// Header plus data bytes; nil when that overflows. A zero dimension makes the
+    /// product zero even after an overflow elsewhere.
+    private static func totalBytes(dimensions: [Int], headerBytes: Int) -> Int? {
+        if dimensions.contains(0) { return headerBytes }
+        var elements = 1
+        for size in dimensions {
+            let (product, overflow) = elements.multipliedReportingOverflow(by: size)
             if overflow { return nil }
-            total = product
+            elements = product
         }
-        let (bytes, overflow) = total.addingReportingOverflow(4 + 4 * Int(header[3]))
+        let (bytes, overflow) = headerBytes.addingReportingOverflow(elements)
         return overflow ? nil : bytes
     }
 

@@ -26,10 +26,9 @@ public final class Trainer: Sendable {
     /// `dataset` (the one it trained on). Its config's `startPaused` applies.
     public convenience init(checkpoint: Checkpoint, dataset: ImageDataset, allowingDataChange: Bool = false) throws {
         let session = try TrainingSession(checkpoint: checkpoint, dataset: dataset, allowingDataChange: allowingDataChange)
-        let changed = checkpoint.dataset.changes(to: Checkpoint.Dataset(dataset)).isEmpty ? "" : " on changed data"
         self.init(session: session, progress: checkpoint.progress, recipeText: checkpoint.recipeText,
                   overrides: checkpoint.overrides,
-                  message: "resumed from \(checkpoint.fileName) at step \(Format.grouped(checkpoint.step))\(changed)")
+                  message: "resumed from \(checkpoint.fileName) at step \(Format.grouped(checkpoint.step))")
     }
 
     private init(session: TrainingSession, progress: TrainerProgress, recipeText: String?, overrides: [String],
