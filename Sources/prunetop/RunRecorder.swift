@@ -13,6 +13,9 @@ final class RunRecorder: @unchecked Sendable {
     private let lock = NSLock()
     private var frameState: DashboardFrameState
     private var lastProgressStep = -1
+    /// Set once the run's last event ("done", "stopped" or "diverged") is written: a
+    /// progress line the main thread took just before must not follow it.
+    private var ended = false
 
     init(path: String, overwrite: Bool = false, setup: RunSetup) throws {
         log = try RunLogWriter(path: path, overwrite: overwrite)
@@ -33,8 +36,8 @@ final class RunRecorder: @unchecked Sendable {
         case let .evaluated(snapshot):
             let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
             log.write(RunEventJSON.evaluation(snapshot, shapes: frameState.shapes, frame: frame))
-        case let .finished(snapshot): log.write(RunEventJSON.end("done", snapshot, shapes: frameState.shapes))
-        case let .stopped(snapshot): log.write(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot, shapes: frameState.shapes))
+        case let .finished(snapshot): writeEnd(RunEventJSON.end("done", snapshot, shapes: frameState.shapes))
+        case let .stopped(snapshot): writeEnd(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot, shapes: frameState.shapes))
         case let .diverged(snapshot): log.write(RunEventJSON.progress(snapshot))
         case let .checkpointSaved(path, snapshot):
             log.write(.object([("event", .string("checkpoint")), ("step", .int(snapshot.step)), ("path", .string(path))]))
@@ -46,13 +49,20 @@ final class RunRecorder: @unchecked Sendable {
         }
     }
 
-    /// Call a few times a second with the latest snapshot; writes when the step moved.
+    /// Call a few times a second with the latest snapshot; writes when the step moved and
+    /// the run has not ended.
     func progress(_ snapshot: TrainingSnapshot) {
-        let due = lock.withLock {
-            guard snapshot.step != lastProgressStep else { return false }
+        lock.withLock {
+            guard !ended, snapshot.step != lastProgressStep else { return }
             lastProgressStep = snapshot.step
-            return true
+            log.write(RunEventJSON.progress(snapshot))
         }
-        if due { log.write(RunEventJSON.progress(snapshot)) }
+    }
+
+    private func writeEnd(_ event: JSONValue) {
+        lock.withLock {
+            ended = true
+            log.write(event)
+        }
     }
 }
