@@ -17,6 +17,22 @@ public struct Recipe: Sendable, Equatable {
     public var schedule: ScheduleSpec?
     /// Where the schedule is written, for problems found once positions are in steps.
     public var scheduleLocation: RecipeLocation?
+    /// The `pace` section: a watched run's speed, as written.
+    public var pace = PaceSpec()
+
+    public struct PaceSpec: Sendable, Equatable {
+        public var stepsPerSecond: Double?
+        /// Seconds the whole run should take; becomes steps per second once its length is known.
+        public var durationSeconds: Double?
+        public var pausesAtPhaseChanges = false
+
+        public init() {}
+
+        public func pace(totalSteps: Int) -> RunPace {
+            RunPace(stepsPerSecond: durationSeconds.map { RunPace.lasting(seconds: $0, steps: totalSteps) } ?? stepsPerSecond,
+                    pausesAtPhaseChanges: pausesAtPhaseChanges)
+        }
+    }
 
     /// A sparsity schedule with its positions as written.
     public enum ScheduleSpec: Sendable, Equatable {

@@ -38,6 +38,7 @@ struct RecipeReader {
                 report(node, "granularity", "expected \(Granularity.syntax), found '\(text)'")
             }
         }
+        if let node = value(top, "pace") { recipe.pace = readPace(node) }
         // What only the method can judge (option combinations, granularity it cannot honour).
         if diagnostics.isEmpty {
             for problem in config.sparsity.validationErrors() {
@@ -236,6 +237,26 @@ struct RecipeReader {
         if let node = value(section, "keep_last_dense") { budget.keepLastDense = boolean(node, "budget.keep_last_dense") ?? false }
         if let node = value(section, "min_density") { budget.minimumDensity = number(node, "budget.min_density", 0...1) ?? 0 }
         return budget
+    }
+
+    /// `pace: 50` (steps per second) or a mapping of `steps_per_second` or `duration`,
+    /// and `pause_at_phases`.
+    private mutating func readPace(_ node: RecipeNode) -> Recipe.PaceSpec {
+        var pace = Recipe.PaceSpec()
+        if case .scalar = node {
+            pace.stepsPerSecond = number(node, "pace", SettingRules.pace)
+            return pace
+        }
+        guard let section = mapping(node, key: "pace") else { return pace }
+        checkKeys(section, path: "pace")
+        let rate = value(section, "steps_per_second"), duration = value(section, "duration")
+        if let rate { pace.stepsPerSecond = number(rate, "pace.steps_per_second", SettingRules.pace) }
+        if let duration { pace.durationSeconds = number(duration, "pace.duration", SettingRules.paceDuration) }
+        if rate != nil, let duration {
+            report(duration, "pace.duration", "give steps_per_second or duration, not both")
+        }
+        if let node = value(section, "pause_at_phases") { pace.pausesAtPhaseChanges = boolean(node, "pace.pause_at_phases") ?? false }
+        return pace
     }
 
     // MARK: Values

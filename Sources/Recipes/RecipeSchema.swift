@@ -74,6 +74,15 @@ public enum RecipeSchema {
                       "manual: each named tensor's sparsity, e.g. fc1.weight: 0.95; others get `schedule.final`"),
         ]),
         RecipeKey("granularity", "weights | neurons | N:M", default: "the method's", "what is pruned as a unit, e.g. 2:4"),
+        RecipeKey("pace", "number or mapping", default: "full speed",
+                  "how fast the dashboard lets the run go (headless runs ignore it): steps per second, or a mapping", children: [
+                      RecipeKey("steps_per_second", String(SettingRules.pace.expected.dropFirst(2)), default: "(full speed)",
+                                "at most this many training steps a second"),
+                      RecipeKey("duration", String(SettingRules.paceDuration.expected.dropFirst(2)), default: "(none)",
+                                "instead: seconds of training the whole run should take (evaluations and pauses add to it)"),
+                      RecipeKey("pause_at_phases", "boolean", default: "false",
+                                "pause where the phase changes (dense → pruning → fine-tune); space goes on"),
+                  ]),
     ]
 
     /// The keys allowed under a dotted path ("" for the top level).

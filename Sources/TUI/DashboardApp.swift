@@ -24,6 +24,8 @@ public final class DashboardApp {
         public var checkpointDirectory = "runs/checkpoints"
         /// Each new snapshot the dashboard draws (main thread).
         public var onSnapshot: ((TrainingSnapshot) -> Void)?
+        /// How fast a live run starts out (the pace knob changes it).
+        public var pace = RunPace.fullSpeed
 
         public init() {}
     }
@@ -97,7 +99,7 @@ public final class DashboardApp {
             }
         })
         defer { backend.close() }
-        if let live = trainer as? Trainer, let onEvent = options.onEvent { live.start(onEvent: onEvent) } else { trainer.start() }
+        if let live = trainer as? Trainer { live.start(pace: options.pace, onEvent: options.onEvent ?? { _ in }) } else { trainer.start() }
         let frameInterval = 1 / options.framesPerSecond
         var nextFrame = Date()
         var outcome: Outcome?
@@ -138,9 +140,14 @@ public final class DashboardApp {
 
     private func refreshFromTrainer(size: (width: Int, height: Int)) {
         guard let latest = trainer.latestSnapshot else { return }
+        if snapshot == nil, trainer.playback == nil, state.message == nil { state.message = PhaseNarration.opening(latest) }
         if let message = latest.message, message != lastSnapshotMessage {
             state.message = message
             lastSnapshotMessage = message
+            if let change = latest.pausedAtPhaseChange {
+                frameState.takeEvaluations(latest)
+                state.message = PhaseNarration.pause(change, snapshot: latest, hill: frameState.hill)
+            }
         }
         if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil { return }
         if latest.state == .finished && snapshot?.state != .finished {
@@ -178,6 +185,8 @@ public final class DashboardApp {
         var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
+        model.replaySpeed = trainer.playback?.speed
+        model.replaySecondsRemaining = trainer.playback?.secondsRemaining
         model.confirmingQuit = confirmingQuit
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
@@ -213,7 +222,11 @@ public final class DashboardApp {
         case .closeHelp: state.showsHelp = false
         case .togglePause:
             if let replay = trainer.playback { replay.send(replay.isPaused ? .resume : .pause) }
-            else { trainer.send(snapshot?.state == .running ? .pause : .resume) }
+            else if let current = snapshot, !current.state.isTerminal {
+                let pausing = current.state == .running
+                trainer.send(pausing ? .pause : .resume)
+                if current.state != .diverged { state.message = PhaseNarration.toggled(paused: pausing, snapshot: current) }
+            }
         case .step: trainer.send(.step(count: 1))
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
@@ -223,8 +236,10 @@ public final class DashboardApp {
         case .selectPreviousKnob: state.selectedKnob = (state.selectedKnob + Knob.allCases.count - 1) % Knob.allCases.count
         case .increaseKnob: turn(Knob.allCases[state.selectedKnob], by: 1)
         case .decreaseKnob: turn(Knob.allCases[state.selectedKnob], by: -1)
-        case .editKnob: editing = ""
+        case .editKnob:
+            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { editing = "" }
         case .cycleMethod: turn(.method, by: 1)
+        case let .changePace(direction): turn(.pace, by: direction)
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
         case let .selectLayer(index):
             if index < layerCount { state.selectedLayer = index } else { state.message = "there are \(layerCount) prunable layers" }
@@ -232,7 +247,8 @@ public final class DashboardApp {
         case .toggleLogHistogram: state.logHistogram.toggle()
         case .toggleHeatmapMode: state.heatmapShowsMagnitude.toggle()
         case .toggleInputMap: state.inputMapToggled.toggle()
-        case .rewind: trainer.send(.rewind)
+        case .rewind:
+            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { trainer.send(.rewind) }
         case .cycleTheme: cycleTheme()
         case .saveCheckpoint: saveCheckpoint()
         case .redraw: break
@@ -259,7 +275,7 @@ public final class DashboardApp {
         let why: String
         switch action {
         case .togglePause, .step: why = "there is nothing left to pause or step"
-        case .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod: why = "the knobs steer a live run"
+        case .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod, .changePace: why = "the knobs steer a live run"
         case .rewind: why = "rewind acts on a live run"
         case .saveCheckpoint: why = "S saves a live run to go on with later"
         default: return nil
@@ -273,9 +289,11 @@ public final class DashboardApp {
         state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
     }
 
+    static let replayKnobRefusal = "a replay shows the run as recorded: its knobs cannot change; < and > (or the pace knob) set the speed"
+
     private func turn(_ knob: Knob, by direction: Int) {
         if let replay = trainer.playback {
-            replay.changeSpeed(by: direction)
+            if knob == .pace { replay.changeSpeed(by: direction) } else { state.message = Self.replayKnobRefusal }
             return
         }
         guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }

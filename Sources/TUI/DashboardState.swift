@@ -37,4 +37,6 @@ public enum Knob: String, Sendable, CaseIterable {
     case exponent = "exponent"
     case budget = "budget"
     case learningRate = "learning rate"
+    /// Steps per second a live run is let go (a replay: its speed).
+    case pace = "pace"
 }

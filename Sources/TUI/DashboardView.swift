@@ -16,6 +16,10 @@ public struct DashboardModel {
     /// q was pressed once during a run: the message line shows the question, even on a
     /// diverged run (whose own message it shows otherwise).
     public var confirmingQuit = false
+    /// A replay's speed (recorded seconds a second); nil for a live run.
+    public var replaySpeed: Double?
+    /// Wall seconds until a playing replay reaches its end; nil when paused or live.
+    public var replaySecondsRemaining: Double?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
@@ -40,7 +44,12 @@ public enum DashboardView {
             return
         }
         if let snapshot = model.snapshot {
-            HeaderView.draw(HeaderStatus(snapshot: snapshot, paused: model.paused), fractionComplete: snapshot.fractionComplete,
+            var status = HeaderStatus(snapshot: snapshot, paused: model.paused)
+            if let speed = model.replaySpeed {
+                status.replaySpeed = speed
+                status.secondsRemaining = model.replaySecondsRemaining
+            }
+            HeaderView.draw(status, fractionComplete: snapshot.fractionComplete,
                             into: &screen, rect: layout.header, theme: theme, glyphs: glyphs)
         } else {
             screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
@@ -51,7 +60,9 @@ public enum DashboardView {
             drawContent(of: panel, model: model, layout: layout, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
         }
         MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)
-        if model.state.showsHelp { HelpOverlay.draw(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs) }
+        if model.state.showsHelp {
+            HelpOverlay.draw(into: &screen, area: screen.bounds, replay: model.replaySpeed != nil, theme: theme, glyphs: glyphs)
+        }
         paintBackground(&screen, theme: theme)
     }
 
@@ -116,7 +127,7 @@ public enum DashboardView {
                                                   points: accuracy)],
                               markers: model.history.maskUpdates, theme: theme, glyphs: glyphs)
         case .knobs:
-            KnobsView.draw(KnobValues(snapshot: snapshot), selectedKnob: model.state.selectedKnob, into: &screen, rect: rect,
+            KnobsView.draw(KnobValues(snapshot: snapshot, replaySpeed: model.replaySpeed), selectedKnob: model.state.selectedKnob, into: &screen, rect: rect,
                            theme: theme, glyphs: glyphs)
         }
     }

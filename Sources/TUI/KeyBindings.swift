@@ -21,6 +21,8 @@ public enum DashboardAction: Sendable, Equatable {
     case increaseKnob, decreaseKnob
     case editKnob
     case cycleMethod
+    /// The pace knob one step slower (-1) or faster (+1); a replay's speed.
+    case changePace(Int)
     case nextLayer
     /// 0-based layer index (key `1` selects layer 0).
     case selectLayer(Int)
@@ -49,6 +51,7 @@ public enum DashboardAction: Sendable, Equatable {
 ///   value for it. `d` toggles the heatmaps between density and |w|; `i` shows or hides
 ///   the input-pixel map.
 /// - Letters are case-sensitive: `s` steps, `S` saves a checkpoint.
+/// - `<` and `>` turn the pace knob (a replay's speed) from any panel.
 public enum KeyBindings {
     public static func action(for event: KeyEvent, focusedPanel: DashboardState.PanelID, helpShown: Bool = false) -> DashboardAction? {
         if helpShown {
@@ -100,6 +103,8 @@ public enum KeyBindings {
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint
+        case "<": .changePace(-1)
+        case ">": .changePace(1)
         default: nil
         }
     }

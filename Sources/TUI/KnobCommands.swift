@@ -33,6 +33,10 @@ public enum KnobCommands {
             var budget = sparsity.activeBudget
             budget.distribution = (try? LayerBudget.Distribution.parse(names[(index + direction + names.count) % names.count])) ?? .global
             return .success(.setLayerBudget(budget))
+        case .pace:
+            return paceStep(from: snapshot, direction: direction).map {
+                .setPace(RunPace(stepsPerSecond: $0, pausesAtPhaseChanges: snapshot.pace.pausesAtPhaseChanges))
+            }
         case .scheduleBegin, .scheduleEnd, .frequency, .exponent:
             let stride = max(total / 20, 1)
             return schedule(sparsity.activeSchedule, knob: knob, change: { value, isSteps in
@@ -52,12 +56,37 @@ public enum KnobCommands {
         return direction > 0 ? ladder.first { $0 > rate * (1 + 1e-6) }! : ladder.last { $0 < rate * (1 - 1e-6) }!
     }
 
+    /// Steps per second the pace knob moves along; past the top is full speed.
+    static let paceLadder: [Double] = [0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+
+    /// The next pace (nil: full speed). Down from full speed goes to the ladder's value
+    /// just under the rate the run trains at now, so the first press visibly slows it.
+    static func paceStep(from snapshot: TrainingSnapshot, direction: Int) -> Result<Double?, Refusal> {
+        guard let rate = snapshot.pace.stepsPerSecond else {
+            if direction > 0 { return .failure(Refusal(description: "pace: already full speed")) }
+            let samplesPerStep = snapshot.step > 0 ? Double(snapshot.samplesSeen) / Double(snapshot.step) : 1
+            let trainingRate = snapshot.samplesPerSecond / max(samplesPerStep, 1)
+            return .success(paceLadder.last { $0 < trainingRate } ?? paceLadder[0])
+        }
+        if direction > 0 { return .success(paceLadder.first { $0 > rate * (1 + 1e-9) }) }
+        guard let slower = paceLadder.last(where: { $0 < rate * (1 - 1e-9) }) else {
+            return .failure(Refusal(description: "pace: - stops at \(Format.plain(paceLadder[0])) steps/s; press Enter to type a lower one"))
+        }
+        return .success(slower)
+    }
+
     /// The command for a typed value.
     public static func typed(_ text: String, for knob: Knob, snapshot: TrainingSnapshot) -> Result<TrainerCommand, Refusal> {
         let text = text.trimmingCharacters(in: .whitespaces)
         switch knob {
         case .method:
             return .success(.setMethod(text))
+        case .pace:
+            let rate = text == "full" ? nil : Double(text)
+            guard text == "full" || rate.map(SettingRules.pace.contains) == true else {
+                return .failure(Refusal(description: "pace: expected 'full' or \(SettingRules.pace.expected) (steps a second), found '\(text)'"))
+            }
+            return .success(.setPace(RunPace(stepsPerSecond: rate, pausesAtPhaseChanges: snapshot.pace.pausesAtPhaseChanges)))
         case .target:
             guard let value = Double(text) else {
                 return .failure(Refusal(description: "target sparsity: expected \(SettingRules.targetSparsity.expected), found '\(text)'"))

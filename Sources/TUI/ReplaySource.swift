@@ -36,10 +36,22 @@ public final class ReplaySource: DashboardSource {
 
     public var isAtEnd: Bool { index == timeline.moments.count - 1 }
 
+    /// Wall seconds until the end at this speed; nil when paused.
+    public var secondsRemaining: Double? {
+        guard !isPaused, let end = timeline.moments.last?.seconds else { return nil }
+        return max(end - now, 0) / speed
+    }
+
+    /// The speed that plays the whole recording in about `seconds`.
+    public static func speed(toLast seconds: Double, timeline: ReplayTimeline) -> Double {
+        let recorded = (timeline.moments.last?.seconds ?? 0) - (timeline.moments.first?.seconds ?? 0)
+        return recorded > 0 ? recorded / seconds : 1
+    }
+
     public var latestSnapshot: TrainingSnapshot? {
         var snapshot = timeline.moments[index].snapshot
         if isPaused && !snapshot.state.isTerminal { snapshot.state = .paused }
-        snapshot.message = "replay \(Self.format(speed))x \(isPaused ? "paused" : "playing"): space pause, s step, + / - speed, q quit"
+        snapshot.message = "replay \(Self.format(speed))x \(isPaused ? "paused" : "playing"): space pause, s step, < > speed, ? help, q quit"
         return snapshot
     }
 
@@ -63,10 +75,11 @@ public final class ReplaySource: DashboardSource {
 
     public func waitUntilFinished(timeout seconds: Double) -> Bool { true }
 
-    /// One step along `speeds` (+1 faster, -1 slower), keeping the current position.
+    /// One step along `speeds` (+1 faster, -1 slower) from the current speed (which
+    /// `--duration` may have put between two of them), keeping the current position.
     public func changeSpeed(by steps: Int) {
-        let current = Self.speeds.firstIndex(of: speed) ?? 2
-        let next = Self.speeds[min(max(current + steps, 0), Self.speeds.count - 1)]
+        let next = steps > 0 ? Self.speeds.first { $0 > speed * (1 + 1e-9) } ?? speed
+            : Self.speeds.last { $0 < speed * (1 - 1e-9) } ?? speed
         positionAtResume = now
         resumedAt = Date()
         position = positionAtResume
@@ -86,5 +99,8 @@ public final class ReplaySource: DashboardSource {
         isPaused = false
     }
 
-    static func format(_ speed: Double) -> String { speed == speed.rounded() ? String(Int(speed)) : String(speed) }
+    /// "4", "0.25", "1.37".
+    public static func format(_ speed: Double) -> String {
+        speed == speed.rounded() && speed < 1e9 ? String(Int(speed)) : String(format: "%.3g", speed)
+    }
 }

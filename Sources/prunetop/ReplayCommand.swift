@@ -8,13 +8,16 @@ import TUI
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Play a recorded run (a --jsonl log) in the dashboard: space pauses, s steps, + and - change the speed.")
+        abstract: "Play a recorded run (a --jsonl log) in the dashboard: space pauses, s steps, < and > change the speed.")
 
     @Argument(help: "A run's JSONL log (prunetop run/tui --jsonl).")
     var log: String
 
-    @Option(help: "Playback speed: recorded seconds per second (0.25 to 64).")
-    var speed = 4.0
+    @Option(help: "Playback speed: recorded seconds per second, one of 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64 (default 4).")
+    var speed: Double?
+
+    @Option(help: ArgumentHelp("Instead of --speed: play the whole run in about this many seconds.", valueName: "seconds"))
+    var duration: Double?
 
     @Option(help: "Colours: auto, truecolor, 256, 16 or none.")
     var color: ColorDepth.Choice = .auto
@@ -26,9 +29,11 @@ struct ReplayCommand: ParsableCommand {
     var theme = "default"
 
     func validate() throws {
-        guard ReplaySource.speeds.contains(speed) else {
-            throw ValidationError("--speed: expected one of \(ReplaySource.speeds.map { String($0) }.joined(separator: ", ")), found \(speed)")
+        if let speed, !ReplaySource.speeds.contains(speed) {
+            throw ValidationError("--speed: expected one of \(ReplaySource.speeds.map { ReplaySource.format($0) }.joined(separator: ", ")), found \(speed)")
         }
+        if let duration, let problem = SettingRules.paceDuration.problem(duration) { throw ValidationError("--duration: \(problem) (seconds)") }
+        if speed != nil && duration != nil { throw ValidationError("--duration: give --speed or --duration, not both") }
     }
 
     func run() throws {
@@ -47,7 +52,8 @@ struct ReplayCommand: ParsableCommand {
         options.colorChoice = color
         options.ascii = ascii
         options.themeName = theme
-        let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: speed), model: model, options: options).run()
+        let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: timeline) } ?? speed ?? 4
+        let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: playback), model: model, options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

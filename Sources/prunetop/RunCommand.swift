@@ -35,6 +35,10 @@ struct RunCommand: ParsableCommand {
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
                               inputs: setup.inputFiles(recipe, control: control))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
+        if setup.pace != .fullSpeed {
+            Terminal.standardError("note: the recipe's pace (\(setup.pace)\(setup.pace.pausesAtPhaseChanges ? ", pausing at phase changes" : "")) "
+                                   + "steers the dashboard; this headless run goes at full speed\n")
+        }
         var headless = HeadlessRun(setup: setup, jsonlPath: jsonl)
         headless.overwritesLog = overwrite
         let outcome = try headless.run()

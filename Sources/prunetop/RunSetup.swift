@@ -15,6 +15,8 @@ struct RunSetup {
     var recipePath: String?
     var recipeText: String?
     var overrides: [String]
+    /// The recipe's `pace` (the dashboard's; `run` goes at full speed).
+    var pace = RunPace.fullSpeed
 
     /// The recipe argument and `--set` options shared by `run` and `tui`.
     struct RecipeOptions: ParsableArguments {
@@ -90,6 +92,9 @@ struct RunSetup {
         return files
     }
 
+    /// The run's length in steps, as the session will count it.
+    var totalSteps: Int { dataset.trainCount / max(config.batchSize, 1) * config.epochs }
+
     /// With --resume: continue on data that differs from the checkpoint's.
     var allowsDataChange = false
 
@@ -148,8 +153,10 @@ struct RunSetup {
         config.dataDirectory = dataDirectory
         config = try training.apply(to: config)
         let text = try? RegularFile.readText(path)
-        return RunSetup(config: config, dataset: dataset, notice: nil, recipePath: path, recipeText: text, overrides: recipeOptions.overrides,
-                        checkpoint: nil)
+        var setup = RunSetup(config: config, dataset: dataset, notice: nil, recipePath: path, recipeText: text,
+                             overrides: recipeOptions.overrides, checkpoint: nil)
+        setup.pace = recipe.pace.pace(totalSteps: setup.totalSteps)
+        return setup
     }
 }
 

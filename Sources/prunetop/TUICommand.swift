@@ -47,11 +47,42 @@ struct TUICommand: ParsableCommand {
     @Option(help: "Theme: default, light, colorblind, monochrome, or a file name in $XDG_CONFIG_HOME/prunetop/themes.")
     var theme = "default"
 
+    @Option(help: ArgumentHelp("At most this many training steps a second, or 'full' (default: the recipe's pace, else full). "
+                               + "The numbers are the same at any pace; < and > change it live.", valueName: "steps/s|full"))
+    var pace: String?
+
+    @Option(help: ArgumentHelp("Instead of --pace: spread the run's training over about this many seconds.", valueName: "seconds"))
+    var duration: Double?
+
+    @Flag(help: "Pause where the run's phase changes (dense → pruning → fine-tune); space goes on.")
+    var pauseAtPhases = false
+
+    /// --pace as steps per second (nil: full speed), or the reason it is refused.
+    static func parsePace(_ text: String) throws -> Double? {
+        if text == "full" { return nil }
+        guard let rate = Double(text), SettingRules.pace.contains(rate) else {
+            throw ValidationError("--pace: expected 'full' or \(SettingRules.pace.expected) (steps a second), found '\(text)'")
+        }
+        return rate
+    }
+
+    /// The recipe's pace with this command's flags on top.
+    func pace(over recipePace: RunPace, totalSteps: Int) throws -> RunPace {
+        var result = recipePace
+        if let pace { result.stepsPerSecond = try Self.parsePace(pace) }
+        if let duration { result.stepsPerSecond = RunPace.lasting(seconds: duration, steps: totalSteps) }
+        if pauseAtPhases { result.pausesAtPhaseChanges = true }
+        return result
+    }
+
     func validate() throws {
         guard (1...60).contains(fps) else { throw ValidationError("--fps: expected a number from 1 to 60, found \(fps)") }
         try recipe.validate()
         if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
         if let baseline { do { _ = try HillBaseline.parse(baseline) } catch { throw ValidationError("--baseline: \(error)") } }
+        if let pace { _ = try Self.parsePace(pace) }
+        if let duration, let problem = SettingRules.paceDuration.problem(duration) { throw ValidationError("--duration: \(problem) (seconds)") }
+        if pace != nil && duration != nil { throw ValidationError("--duration: give --pace or --duration, not both") }
     }
 
     func run() throws {
@@ -81,6 +112,7 @@ struct TUICommand: ParsableCommand {
         // The message line, not stderr: the dashboard's screen would cover it at once.
         options.initialMessage = ([setup.notice].compactMap { $0 } + warnings).joined(separator: "; ").nilIfEmpty
         options.checkpointDirectory = control.directory
+        options.pace = try pace(over: setup.pace, totalSteps: setup.totalSteps)
         let trainer = try setup.makeTrainer()
         if let jsonl {
             let recorder = try RunRecorder(path: jsonl, overwrite: overwrite, setup: setup)

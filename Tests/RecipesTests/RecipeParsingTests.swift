@@ -92,10 +92,25 @@ final class RecipeParsingTests: XCTestCase {
         XCTAssertEqual(try schedule("  kind: constant\n"), .constant)
     }
 
+    func testPaceIsStepsPerSecondOrADurationSpreadOverTheRun() throws {
+        func pace(_ yaml: String, totalSteps: Int = 1_000) throws -> RunPace {
+            try RecipeLoader.parse(yaml: "model: lenet300\n" + yaml, path: "r.yaml").pace.pace(totalSteps: totalSteps)
+        }
+        XCTAssertEqual(try pace(""), .fullSpeed)
+        XCTAssertEqual(try pace("pace: 50\n"), RunPace(stepsPerSecond: 50))
+        XCTAssertEqual(try pace("pace:\n  steps_per_second: 2.5\n  pause_at_phases: true\n"),
+                       RunPace(stepsPerSecond: 2.5, pausesAtPhaseChanges: true))
+        XCTAssertEqual(try pace("pace:\n  duration: 80\n", totalSteps: 4_000), RunPace(stepsPerSecond: 50))
+        XCTAssertEqual(errors("pace: 0\n"), ["r.yaml:1:7: pace: expected a number > 0 and <= 100000, found 0"])
+        XCTAssertEqual(errors("pace:\n  duration: 60\n  steps_per_second: 5\n"),
+                       ["r.yaml:2:13: pace.duration: give steps_per_second or duration, not both"])
+        XCTAssertEqual(errors("pace:\n  pause_at_phase: true\n").first?.hasPrefix("r.yaml:2:3: pace: unknown key 'pause_at_phase'; did you mean 'pause_at_phases'?"), true)
+    }
+
     func testUnknownKeysAreReportedWithTheirPositionAndTheClosestKey() {
         XCTAssertEqual(errors("model: lenet300\nepcohs: 5\n"), [
             "r.yaml:2:1: unknown key 'epcohs'; did you mean 'epochs'? (recipe keys: model, data, seed, epochs, batch, threads, "
-                + "eval_every, optimizer, lr_schedule, method, schedule, budget, granularity)",
+                + "eval_every, optimizer, lr_schedule, method, schedule, budget, granularity, pace)",
         ])
         XCTAssertEqual(errors("schedule:\n  finall: 0.9\n  kind: constant\n"), [
             "r.yaml:2:3: schedule: unknown key 'finall'; did you mean 'final'? (keys of schedule: final, kind, initial, begin, end, "

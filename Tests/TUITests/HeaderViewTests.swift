@@ -21,6 +21,27 @@ final class HeaderViewTests: XCTestCase {
         XCTAssertFalse(screen[12, 0].style.bold)
     }
 
+    func testAReplaySaysSoInItsBadgeAndAPacedRunShowsItsPace() {
+        var replay = status()
+        replay.replaySpeed = 8
+        XCTAssertEqual(replay.badge, "REPLAY 8x")
+        var screen = Screen(width: 120, height: 1)
+        HeaderView.draw(replay, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertTrue(screen.text(row: 0).hasSuffix(" REPLAY 8x "))
+        replay.state = .paused
+        XCTAssertEqual(replay.badge, "REPLAY PAUSED")
+        replay.state = .finished
+        XCTAssertEqual(replay.badge, "REPLAY FINISHED")
+        replay.replaySpeed = 1.37
+        replay.state = .running
+        XCTAssertEqual(replay.badge, "REPLAY 1.37x")
+
+        var paced = status()
+        paced.pace = "paced 50 steps/s"
+        XCTAssertTrue(HeaderView.fittedText(paced, width: 200).hasSuffix("12,345 samples/s  paced 50 steps/s  ETA 3:21"))
+        XCTAssertFalse(HeaderView.fittedText(paced, width: 100).contains("paced"), "it goes before the accuracy or the step")
+    }
+
     func testNarrowHeaderDropsTheLeastImportantFieldsFirst() {
         var screen = Screen(width: 80, height: 1)
         HeaderView.draw(status(.paused), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)

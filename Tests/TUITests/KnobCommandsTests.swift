@@ -27,6 +27,29 @@ final class KnobCommandsTests: XCTestCase {
         try result.get()
     }
 
+    func testThePaceKnobSlowsFromTheRateTheRunTrainsAtAndTypesFullOrANumber() throws {
+        var s = try snapshot()
+        s.samplesPerSecond = 128 * 340  // 340 steps a second
+        s.step = 10
+        s.samplesSeen = 1_280
+        XCTAssertEqual(try command(KnobCommands.step(.pace, by: -1, snapshot: s)), .setPace(RunPace(stepsPerSecond: 200)),
+                       "the first press down from full speed is below the rate the run has")
+        XCTAssertEqual(KnobCommands.step(.pace, by: 1, snapshot: s).failure, "pace: already full speed")
+        s.pace = RunPace(stepsPerSecond: 52.1, pausesAtPhaseChanges: true)
+        XCTAssertEqual(try command(KnobCommands.step(.pace, by: 1, snapshot: s)), .setPace(RunPace(stepsPerSecond: 100, pausesAtPhaseChanges: true)))
+        XCTAssertEqual(try command(KnobCommands.step(.pace, by: -1, snapshot: s)), .setPace(RunPace(stepsPerSecond: 50, pausesAtPhaseChanges: true)))
+        s.pace = RunPace(stepsPerSecond: 2_000)
+        XCTAssertEqual(try command(KnobCommands.step(.pace, by: 1, snapshot: s)), .setPace(.fullSpeed), "past the top is full speed")
+        s.pace = RunPace(stepsPerSecond: 0.5)
+        XCTAssertEqual(KnobCommands.step(.pace, by: -1, snapshot: s).failure, "pace: - stops at 0.5 steps/s; press Enter to type a lower one")
+        XCTAssertEqual(try command(KnobCommands.typed("0.1", for: .pace, snapshot: s)), .setPace(RunPace(stepsPerSecond: 0.1)))
+        XCTAssertEqual(try command(KnobCommands.typed("full", for: .pace, snapshot: s)), .setPace(.fullSpeed))
+        XCTAssertEqual(KnobCommands.typed("fast", for: .pace, snapshot: s).failure,
+                       "pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found 'fast'")
+        XCTAssertEqual(KnobCommands.typed("0", for: .pace, snapshot: s).failure,
+                       "pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found '0'")
+    }
+
     func testStepsTurnEachKnobByASensibleAmount() throws {
         let s = try snapshot()  // 10 epochs x 11 steps = 110; magnitude's default AGP runs 11 -> 66, every 2 steps
         XCTAssertEqual(try command(KnobCommands.step(.target, by: 1, snapshot: s)), .setTargetSparsity(0.95))
@@ -113,5 +136,12 @@ final class KnobCommandsTests: XCTestCase {
         XCTAssertThrowsError(try command(KnobCommands.step(.scheduleBegin, by: 1, snapshot: s))) {
             XCTAssertEqual("\($0)", "the constant schedule has no schedule begin")
         }
+    }
+}
+
+private extension Result where Failure == KnobCommands.Refusal {
+    var failure: String? {
+        if case let .failure(refusal) = self { return refusal.description }
+        return nil
     }
 }

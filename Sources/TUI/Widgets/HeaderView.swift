@@ -30,6 +30,20 @@ public struct HeaderStatus: Sendable, Equatable {
     public var samplesPerSecond: Double
     public var secondsRemaining: Double?
     public var state: State
+    /// A paced live run's cap ("50 steps/s"); nil at full speed.
+    public var pace: String?
+    /// A replay's speed: the badge says REPLAY, and the ETA is the replay's.
+    public var replaySpeed: Double?
+
+    /// The badge at the right: the run's state, or a replay's.
+    public var badge: String {
+        guard let speed = replaySpeed else { return state.rawValue }
+        switch state {
+        case .running: return "REPLAY \(ReplaySource.format(speed))x"
+        case .paused: return "REPLAY PAUSED"
+        default: return "REPLAY \(state.rawValue)"
+        }
+    }
 
     public init(method: String, variant: String? = nil, phase: String, epoch: Int, totalEpochs: Int, step: Int, totalSteps: Int,
                 targetSparsity: Double, actualSparsity: Double, compression: Double? = nil, loss: Double, testAccuracy: Double? = nil,
@@ -77,6 +91,7 @@ public struct HeaderStatus: Sendable, Equatable {
                   sparsityIsStorageOnly: sparsity.operands == .none, samplesPerSecond: snapshot.samplesPerSecond,
                   secondsRemaining: snapshot.state == .running && !paused ? snapshot.estimatedSecondsRemaining : nil,
                   state: state)
+        pace = snapshot.pace.stepsPerSecond.map { _ in "paced \(snapshot.pace)" }
     }
 }
 
@@ -102,6 +117,7 @@ public enum HeaderView {
         if let accuracy = status.testAccuracy { fields.append(("test acc \(String(format: "%.2f", accuracy * 100))%", 70)) }
         if let pruned = status.prunedTestAccuracy { fields.append(("pruned \(String(format: "%.2f", pruned * 100))%", 65)) }
         fields.append(("\(Format.grouped(Int(status.samplesPerSecond.isFinite ? status.samplesPerSecond.rounded() : 0))) samples/s", 20))
+        if let pace = status.pace { fields.append((pace, 25)) }
         if let eta = status.secondsRemaining { fields.append(("ETA \(duration(eta))", 10)) }
         return fields
     }
@@ -123,7 +139,7 @@ public enum HeaderView {
                             theme: Theme, glyphs: Glyphs) {
         guard !rect.isEmpty else { return }
         screen.fill(rect)
-        let badge = " \(status.state.rawValue) "
+        let badge = " \(status.badge) "
         let badgeX = max(rect.maxX - badge.count, rect.x)
         let stateRole: Theme.Role = switch status.state {
         case .running: .accuracy

@@ -13,10 +13,29 @@ public enum HelpOverlay {
 
     public static let title = "Help"
 
-    /// Every binding, in the order the README lists them.
-    public static func entries(_ glyphs: Glyphs) -> [Entry] {
+    /// Every binding, in the order the README lists them; a replay's own when `replay`
+    /// (its knobs are as recorded: only the speed changes).
+    public static func entries(_ glyphs: Glyphs, replay: Bool = false) -> [Entry] {
         let arrows = glyphs.isUnicode ? "←/→" : "left/right"
         let upDown = glyphs.isUnicode ? "↑/↓" : "up/down"
+        if replay {
+            return [
+                Entry("q", "quit"),
+                Entry("? h", "this help"),
+                Entry("space", "pause / play"),
+                Entry("s", "next recorded moment"),
+                Entry("< > + -", "slower / faster"),
+                Entry("Tab S-Tab", "next / previous panel"),
+                Entry("arrows", "move between panels"),
+                Entry("l 1-9", "next layer, layer 1-9"),
+                Entry("e", "error / accuracy"),
+                Entry("g", "log histogram"),
+                Entry("d", "heatmap density / |w|"),
+                Entry("i", "input-pixel map on / off"),
+                Entry("t", "cycle theme"),
+                Entry("click", "focus panel"),
+            ]
+        }
         return [
             Entry("q", "quit (asks if running)"),
             Entry("? h", "this help"),
@@ -27,6 +46,7 @@ public enum HelpOverlay {
             Entry(upDown, "select knob (in Knobs)"),
             Entry("+ - \(arrows)", "change the selected knob"),
             Entry("Enter", "type a knob's value"),
+            Entry("< >", "slower / faster (pace)"),
             Entry("m", "cycle method"),
             Entry("l 1-9", "next layer, layer 1-9"),
             Entry("e", "error / accuracy"),
@@ -36,8 +56,7 @@ public enum HelpOverlay {
             Entry("r", "rewind (lottery)"),
             Entry("t", "cycle theme"),
             Entry("S", "save checkpoint"),
-            Entry("click", "focus panel, pick knob"),
-            Entry("wheel", "change knob under it"),
+            Entry("mouse", "click picks, wheel turns"),
         ]
     }
 
@@ -46,8 +65,8 @@ public enum HelpOverlay {
     static let footer = "any key closes"
 
     /// The box for a screen area: centred, clamped to the area.
-    public static func frame(in area: Rect, glyphs: Glyphs) -> Rect {
-        let entries = entries(glyphs)
+    public static func frame(in area: Rect, replay: Bool = false, glyphs: Glyphs) -> Rect {
+        let entries = entries(glyphs, replay: replay)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -57,11 +76,11 @@ public enum HelpOverlay {
         return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
     }
 
-    public static func draw(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
-        let box = frame(in: area, glyphs: glyphs)
-        let inner = Panel.draw(into: &screen, rect: box, title: title, focused: true, theme: theme, glyphs: glyphs)
+    public static func draw(into screen: inout Screen, area: Rect, replay: Bool = false, theme: Theme, glyphs: Glyphs) {
+        let box = frame(in: area, replay: replay, glyphs: glyphs)
+        let inner = Panel.draw(into: &screen, rect: box, title: replay ? "Help (replay)" : title, focused: true, theme: theme, glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let entries = entries(glyphs)
+        let entries = entries(glyphs, replay: replay)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
         let keyWidth = keyWidth(entries)

@@ -14,12 +14,13 @@ public struct KnobValues: Sendable, Equatable {
     /// A schedule without the knob (constant, or nil when unknown) shows its name on the
     /// "schedule begin" row and a dash on the rows it lacks.
     public init(method: String, target: Double, schedule: SparsitySchedule?, scheduleName: String? = nil,
-                budget: String, learningRate: Float) {
+                budget: String, learningRate: Float, pace: String = RunPace.fullSpeed.description) {
         var values: [Knob: String] = [
             .method: method,
             .target: Format.fraction(target),
             .budget: budget,
             .learningRate: Self.learningRate(learningRate),
+            .pace: pace,
         ]
         switch schedule {
         case let .polynomial(_, begin, end, frequency, exponent)?:
@@ -40,10 +41,12 @@ public struct KnobValues: Sendable, Equatable {
         self.values = values
     }
 
-    public init(snapshot: TrainingSnapshot) {
+    /// `replaySpeed`: a replay's speed, shown on the pace row instead of the live pace.
+    public init(snapshot: TrainingSnapshot, replaySpeed: Double? = nil) {
         let sparsity = snapshot.sparsity
         self.init(method: sparsity.method, target: sparsity.target, schedule: sparsity.activeSchedule,
-                  scheduleName: sparsity.schedule, budget: sparsity.activeBudget.name, learningRate: snapshot.baseLearningRate)
+                  scheduleName: sparsity.schedule, budget: sparsity.activeBudget.name, learningRate: snapshot.baseLearningRate,
+                  pace: replaySpeed.map { "replay \(ReplaySource.format($0))x" } ?? snapshot.pace.description)
     }
 
     /// "0.05", "0.001", "3e-05".
@@ -99,6 +102,7 @@ public enum KnobsView {
         case .exponent: "exponent"
         case .budget: "budget"
         case .learningRate: "lr"
+        case .pace: "pace"
         }
     }
 

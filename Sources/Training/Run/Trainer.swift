@@ -48,12 +48,13 @@ public final class Trainer: Sendable {
         wake.signal()
     }
 
-    /// Starts the run. `onEvent` is called on the trainer's queue, in order.
-    public func start(onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }) {
+    /// Starts the run at `pace` (`setPace` changes it). `onEvent` is called on the
+    /// trainer's queue, in order.
+    public func start(pace: RunPace = .fullSpeed, onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }) {
         done.enter()
         queue.async { [self] in
             var loop = RunLoop(trainer: self, session: confined.session, progress: confined.progress,
-                               message: confined.message, onEvent: onEvent)
+                               message: confined.message, pace: pace, onEvent: onEvent)
             loop.run()
             done.leave()
         }
@@ -75,6 +76,9 @@ public final class Trainer: Sendable {
     }
 
     fileprivate func waitForCommand() { wake.wait() }
+
+    /// Waits for a command until `deadline` at the latest (a paced run between steps).
+    fileprivate func waitForCommand(until deadline: DispatchTime) { _ = wake.wait(timeout: deadline) }
 
     fileprivate func publish(_ snapshot: TrainingSnapshot) { slot.withLock { $0 = snapshot } }
 }
@@ -101,6 +105,10 @@ private struct RunLoop {
 
     private var state: RunState
     private var pendingSteps = 0
+    private var pace: RunPace
+    private var pausedAtPhaseChange: PhaseChange?
+    /// When a paced run may take its next step.
+    private var nextStepDue = DispatchTime.now()
     private var progress: TrainerProgress
     private var message: String?
     private let startTime = Date()
@@ -116,7 +124,7 @@ private struct RunLoop {
     private var rollbackPoint: Checkpoint
     private var rollbackPointIsEvaluation = false
 
-    init(trainer: Trainer, session: TrainingSession, progress: TrainerProgress, message: String?,
+    init(trainer: Trainer, session: TrainingSession, progress: TrainerProgress, message: String?, pace: RunPace,
          onEvent: @escaping @Sendable (TrainerEvent) -> Void) {
         self.trainer = trainer
         self.session = session
@@ -124,6 +132,7 @@ private struct RunLoop {
         self.message = message
         self.onEvent = onEvent
         state = session.config.startPaused ? .paused : .running
+        self.pace = pace
         rollbackPoint = Checkpoint(session: session, progress: progress)
     }
 
@@ -153,8 +162,26 @@ private struct RunLoop {
                 trainer.waitForCommand()
                 continue
             }
+            if state == .running, pace.stepsPerSecond != nil, DispatchTime.now() < nextStepDue {
+                publishSnapshotIfDue()
+                trainer.waitForCommand(until: nextStepDue)
+                continue
+            }
             if state != .running { pendingSteps -= 1 }
+            let phaseBefore = engine.phase
+            let began = DispatchTime.now()
             trainOneStep()
+            if let rate = pace.stepsPerSecond {
+                // From when this step began, not from the last due time: a step that ran
+                // late (an evaluation) does not make the next ones hurry to catch up.
+                nextStepDue = began + .nanoseconds(Int(1e9 / rate))
+            }
+            if pace.pausesAtPhaseChanges, state == .running, engine.phase != phaseBefore, !session.isComplete {
+                state = .paused
+                pausedAtPhaseChange = PhaseChange(from: phaseBefore, to: engine.phase, step: session.step)
+                announce("paused where the phase changes, \(phaseBefore) → \(engine.phase), after step \(Format.grouped(session.step)); "
+                         + "space goes on")
+            }
         }
     }
 
@@ -183,8 +210,8 @@ private struct RunLoop {
         let densePhaseEnds = engine.densePhaseEnd == session.step + 1
         if (session.step % evaluateEvery == 0 || densePhaseEnds) && !session.isComplete {
             evaluate()
-        } else if Date().timeIntervalSince(lastPublish) >= session.config.snapshotIntervalSeconds {
-            publishSnapshot()
+        } else {
+            publishSnapshotIfDue()
         }
         if let every = session.config.checkpointEverySteps, let directory = session.config.checkpointDirectory,
            session.step % every == 0 {
@@ -248,6 +275,7 @@ private struct RunLoop {
                 rollBack()
             } else if state == .paused {
                 state = .running
+                pausedAtPhaseChange = nil
             }
         case let .step(count):
             guard count > 0 else { return refuse("step count must be positive, got \(count)") }
@@ -274,6 +302,14 @@ private struct RunLoop {
             changeSparsity("granularity \(engine.granularity.name) → \(granularity.name)") { try $0.setGranularity(granularity) }
         case .rewind:
             changeSparsity("rewound") { try $0.rewind() }
+        case let .setPace(newPace):
+            if let rate = newPace.stepsPerSecond, let problem = SettingRules.pace.problem(rate) { return refuse("pace: \(problem)") }
+            let old = pace
+            pace = newPace
+            nextStepDue = .now()
+            announce(old.pausesAtPhaseChanges == newPace.pausesAtPhaseChanges
+                     ? "pace \(old) → \(newPace) at step \(Format.grouped(session.step))"
+                     : "\(newPace.pausesAtPhaseChanges ? "pausing" : "no longer pausing") at phase changes, pace \(newPace)")
         case let .saveCheckpoint(path):
             // Its weights are not finite: such a checkpoint could only diverge again.
             guard state != .diverged else { return refuse("the run has diverged; resume (it rolls back), then save") }
@@ -309,6 +345,10 @@ private struct RunLoop {
         }
     }
 
+    private mutating func publishSnapshotIfDue() {
+        if Date().timeIntervalSince(lastPublish) >= session.config.snapshotIntervalSeconds { publishSnapshot() }
+    }
+
     @discardableResult
     private mutating func publishSnapshot() -> TrainingSnapshot {
         if secondsSinceSnapshot > 0 { lastRate = Double(samplesSinceSnapshot) / secondsSinceSnapshot }
@@ -340,7 +380,9 @@ private struct RunLoop {
             sparsity: engine.snapshot,
             compute: progress.compute,
             evaluations: progress.evaluations,
-            message: message)
+            message: message,
+            pace: pace,
+            pausedAtPhaseChange: state == .paused ? pausedAtPhaseChange : nil)
         trainer.publish(snapshot)
         lastPublish = Date()
         lossSinceSnapshot = 0

@@ -18,6 +18,8 @@ public enum TrainerCommand: Sendable, Equatable {
     case setGranularity(Granularity)
     /// Rewind weights (and the learning rate) as the active method defines it (lottery).
     case rewind
+    /// Cap the steps per second and choose whether to pause at phase changes (`RunPace`).
+    case setPace(RunPace)
     /// Write a checkpoint of the run as it is now to `path`.
     case saveCheckpoint(path: String)
 }

@@ -139,16 +139,22 @@ public struct TrainingSnapshot: Sendable {
     public var evaluations: [EvaluationRecord]
     /// The latest thing worth telling the user ("learning rate 0.05 → 0.02 at step 1,200").
     public var message: String?
+    /// How fast the run is let go (a recorded run: full speed, as it is not known).
+    public var pace = RunPace.fullSpeed
+    /// Set while the run is paused because its phase changed; nil once it goes on.
+    public var pausedAtPhaseChange: PhaseChange?
 
     /// Completed epochs as a fraction, e.g. 2.5.
     public var epochProgress: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
     /// The 1-based epoch the run is in.
     public var epoch: Int { min(step / max(stepsPerEpoch, 1) + 1, totalSteps / max(stepsPerEpoch, 1)) }
     public var fractionComplete: Double { Double(step) / Double(max(totalSteps, 1)) }
-    /// Seconds left at the current rate, when known.
+    /// Seconds of training left at the current rate, or at the pace when that is slower,
+    /// when known.
     public var estimatedSecondsRemaining: Double? {
         guard samplesPerSecond > 0, step > 0 else { return nil }
         let samplesPerStep = Double(samplesSeen) / Double(step)
-        return Double(totalSteps - step) * samplesPerStep / samplesPerSecond
+        let stepsPerSecond = min(samplesPerSecond / max(samplesPerStep, 1), pace.stepsPerSecond ?? .infinity)
+        return Double(totalSteps - step) / stepsPerSecond
     }
 }

@@ -1,0 +1,42 @@
+import Foundation
+import Metrics
+import Training
+
+/// What the message line says to a class watching a run: at the start, what the first
+/// phase does and which keys matter; where the run paused itself at a phase change, what
+/// just happened and what comes next (`RunPace.pausesAtPhaseChanges`).
+public enum PhaseNarration {
+    /// The opening line of a live run.
+    public static func opening(_ snapshot: TrainingSnapshot) -> String {
+        let keys = "space pauses, < > pace, ? help"
+        let sparsity = snapshot.sparsity
+        if sparsity.phase == "dense" && sparsity.target > 0 {
+            return "dense phase: the full network trains to the baseline the hill measures against; "
+                + "\(sparsity.method) then prunes towards \(Format.fraction(sparsity.target)) · \(keys)"
+        }
+        return "\(sparsity.method) towards \(Format.fraction(sparsity.target)) sparsity · \(keys)"
+    }
+
+    /// The line when the user pauses or resumes a live run.
+    public static func toggled(paused: Bool, snapshot: TrainingSnapshot) -> String {
+        paused ? "paused at step \(Format.grouped(snapshot.step)) · space goes on, s steps one"
+            : "\(snapshot.sparsity.phase) · space pauses, < > pace, ? help"
+    }
+
+    /// The line for a run paused where its phase changed.
+    public static func pause(_ change: PhaseChange, snapshot: TrainingSnapshot, hill: OccamsHill) -> String {
+        let step = Format.grouped(change.step), sparsity = String(format: "%.1f%%", snapshot.sparsity.measured * 100)
+        // The key first: at 80 columns the rest may be cut.
+        let paused = "paused (space goes on): "
+        switch (change.from, change.to) {
+        case ("dense", _):
+            let baseline = hill.baseline.map { String(format: "%.1f%%", $0.accuracy * 100) }
+            return paused + "dense phase over at step \(step)" + (baseline.map { ", baseline \($0)" } ?? "")
+                + "; \(snapshot.sparsity.method) cut to \(sparsity). Each stage: a hollow point (just cut), then filled ones as it recovers"
+        case (_, "fine-tune"):
+            return paused + "pruning reached \(sparsity) at step \(step); fine-tuning at that sparsity settles the hill's last points"
+        default:
+            return paused + "phase \(change.from) → \(change.to) at step \(step), sparsity \(sparsity)"
+        }
+    }
+}
