@@ -238,7 +238,8 @@ public final class DashboardApp {
         case .decreaseKnob: turn(Knob.allCases[state.selectedKnob], by: -1)
         case .editKnob:
             if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { editing = "" }
-        case .cycleMethod: turn(.method, by: 1)
+        case .cycleMethod:
+            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { turn(.method, by: 1) }
         case let .changePace(direction): turn(.pace, by: direction)
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
         case let .selectLayer(index):
@@ -289,11 +290,12 @@ public final class DashboardApp {
         state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
     }
 
-    static let replayKnobRefusal = "a replay shows the run as recorded: its knobs cannot change; < and > (or the pace knob) set the speed"
+    static let replayKnobRefusal = "a replay shows the run as recorded: its knobs cannot change; < > or + - set the speed"
 
     private func turn(_ knob: Knob, by direction: Int) {
         if let replay = trainer.playback {
-            if knob == .pace { replay.changeSpeed(by: direction) } else { state.message = Self.replayKnobRefusal }
+            // Every knob key is the replay's speed: its own knobs are as recorded.
+            replay.changeSpeed(by: direction)
             return
         }
         guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }

@@ -29,10 +29,12 @@ public enum PhaseNarration {
         // The key first: at 80 columns the rest may be cut.
         let paused = "paused (space goes on): "
         switch (change.from, change.to) {
-        case ("dense", _):
+        case ("dense", let next):
             let baseline = hill.baseline.map { String(format: "%.1f%%", $0.accuracy * 100) }
-            return paused + "dense phase over at step \(step)" + (baseline.map { ", baseline \($0)" } ?? "")
-                + "; \(snapshot.sparsity.method) cut to \(sparsity). Each stage: a hollow point (just cut), then filled ones as it recovers"
+            let opening = paused + "dense phase over at step \(step)" + (baseline.map { ", baseline \($0)" } ?? "")
+                + "; \(snapshot.sparsity.method) cut to \(sparsity)"
+            return opening + (next == "fine-tune" ? " at once; fine-tuning at that sparsity follows: the hollow point fills"
+                : ". Each stage: a hollow point (just cut), then filled ones as it recovers")
         case (_, "fine-tune"):
             return paused + "pruning reached \(sparsity) at step \(step); fine-tuning at that sparsity settles the hill's last points"
         default:

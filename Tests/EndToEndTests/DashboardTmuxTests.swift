@@ -238,4 +238,52 @@ final class DashboardTmuxTests: XCTestCase {
             screen.contains("FINISHED") && screen.contains("base 99.0% given") && !screen.contains("knee")
         }
     }
+
+    /// The hill's caption (baseline, its source, the knee) on a screen, nil when absent.
+    private func hillCaption(_ screen: String) -> String? {
+        screen.range(of: #"base \d+\.\d% [a-z]+ [^\n│]*?knee \d+\.\d%"#, options: .regularExpression).map { String(screen[$0]) }
+    }
+
+    /// One run, one hill: the live dashboard, and its log replayed at 8x and in about two
+    /// seconds (a speed off the ladder), end with the same baseline and knee: the hill is
+    /// computed from the evaluations the log holds, not from the frames each one drew.
+    func testTheSameRunGivesTheSameHillLiveAndInReplayAtAnySpeed() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let log = PrunetopProcess.temporaryPath("hill.jsonl")
+        // Dense to step 132 (converged: the baseline), then AGP to 99% by step 330: the hill falls
+        // before the end, so the knee (86.6% here) is not simply the last point.
+        let run = "--data embedded --epochs 36 --method magnitude --sparsity 0.99 --schedule agp:132:330:11 --eval-every 5"
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                  "TERM=xterm-256color \(binary) \(run) --jsonl \(log); sleep 60"])
+        let live = try waitForScreen("the live run's finished hill") { $0.contains("FINISHED") && hillCaption($0) != nil }
+        let caption = try XCTUnwrap(hillCaption(live))
+        try tmux(["kill-server"])
+        for speed in [["--speed", "8"], ["--duration", "2"]] {
+            try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                      "TERM=xterm-256color \(binary) replay \(log) \(speed.joined(separator: " ")); sleep 60"])
+            let replayed = try waitForScreen("the replay's end at \(speed)") { $0.contains("REPLAY FINISHED") && hillCaption($0) != nil }
+            XCTAssertEqual(hillCaption(replayed), caption, "replay \(speed) against the live run")
+            try tmux(["kill-server"])
+        }
+    }
+
+    /// The guided tour's parts: a paced run pauses where its phase changes, the message line
+    /// says what happened and how to go on, and `<` `>` turn the pace while it runs.
+    func testAPacedRunPausesAtItsPhaseChangeAndThePaceTurnsLive() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let run = "--data embedded --epochs 30 --method magnitude --sparsity 0.9 --schedule oneshot:44 --eval-every 11"
+        try tmux(["new-session", "-d", "-s", session, "-x", "80", "-y", "24",
+                  "TERM=xterm-256color \(binary) \(run) --pace 200 --pause-at-phases; sleep 60"])
+        let paused = try waitForScreen("the pause where the dense phase ends") { $0.contains("PAUSED") && $0.contains("paused (space goes on)") }
+        XCTAssertTrue(paused.contains("step 44"), "it paused after the prune at step 44:\n\(paused)")
+        try tmux(["resize-window", "-t", session, "-x", "160", "-y", "48"])
+        let wide = try waitForScreen("the whole message at 160 columns") { $0.contains("cut to 90.0% at once; fine-tuning at that sparsity follows") }
+        XCTAssertTrue(wide.contains("paced 200 steps/s"), "the header shows the pace:\n\(wide)")
+        try tmux(["send-keys", "-t", session, " "])
+        try waitForScreen("the run going on") { $0.contains("RUNNING") && $0.contains("fine-tune · space pauses") }
+        try tmux(["send-keys", "-t", session, "<"])
+        try waitForScreen("a slower pace") { $0.contains("pace 200 steps/s → 100 steps/s") && $0.contains("paced 100 steps/s") }
+        try tmux(["send-keys", "-t", session, ">", ">", ">", ">", ">", ">"])
+        try waitForScreen("full speed again, to the end") { $0.contains("FINISHED") && !$0.contains("paced") }
+    }
 }
