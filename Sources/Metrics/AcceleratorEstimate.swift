@@ -12,7 +12,8 @@ public struct SpeedupEstimate: Sendable, Equatable, Codable {
     /// (nil for the profiles that do not depend on them; absent from older run logs).
     public var operands: SparsifiedOperands?
     /// True when the sparsity is beyond the last row of the data the estimate interpolates
-    /// (SWAT Table 6 stops at 90%): the figure is extrapolated.
+    /// (SWAT Table 6 stops at 90%): the figures are held at that row, a lower bound, not
+    /// extrapolated past it. (The name is the run logs' key.)
     public var extrapolated: Bool?
 
     public init(forward: Double, backward: Double, training: Double, operands: SparsifiedOperands? = nil,
@@ -56,8 +57,10 @@ public enum HardwareProfile: Sendable, Equatable {
 /// forward/backward. Between points, log-speedup is linear in log(1/density): an ideal
 /// machine is a straight line of slope 1 there (speedup = 1/density), so the table reads
 /// as an efficiency exponent per segment (0.74 and 0.76 up to 80%, 0.76 and 0.89 from 80
-/// to 90%). Beyond 90% the 80–90% segment's exponent continues, a power law that stays
-/// below the ideal line, and every value is capped at the network's FLOP-ideal speedup
+/// to 90%). Beyond 90% `simulatedSpeedupEstimate` continues the 80–90% segment's exponent,
+/// a power law that stays below the ideal line; `estimate` does not use it there: it holds
+/// the 90% figures as a lower bound (`SpeedupEstimate.extrapolated`). Every value is
+/// capped at the network's FLOP-ideal speedup
 /// for that pass (a dense first layer, e.g., bounds what the other layers' sparsity buys).
 public enum AcceleratorEstimate {
     /// One row of SWAT Table 6 (Raihan & Aamodt 2020, arXiv:2001.01969, §4.4).
@@ -96,7 +99,10 @@ public enum AcceleratorEstimate {
                                     training: flops.idealTrainingSpeedup)
         switch profile {
         case let .sparseAccelerator(sparsity, operands):
-            let table = simulatedSpeedupEstimate(sparsity: sparsity)
+            // Past the table's last point the figure is held there: a zero-skipping
+            // accelerator is taken to be no slower with more zeros, so it is a lower bound
+            // (`extrapolated` says so), never the power law's guess.
+            let table = simulatedSpeedupEstimate(sparsity: min(sparsity, table6.last!.sparsity))
             // Table 6 is SWAT-U: sparse weights forward (Eq. 1) and in the input gradient
             // (Eq. 2), sparse activations in the weight gradient (Eq. 3). A method that
             // sparsifies fewer operands gets the table's speedup on the GEMMs it does

@@ -13,8 +13,9 @@ public struct DashboardState: Sendable, Equatable {
     public var selectedLayer = 0
     /// Occam's hill and curves show test error instead of accuracy.
     public var showsError = false
-    /// Weight histogram counts on a log scale.
-    public var logHistogram = false
+    /// Weight histogram counts on a log scale: the default, as once pruned the spike of
+    /// zeros would flatten the kept weights into a line on a linear one (`g` toggles).
+    public var logHistogram = true
     /// Heatmaps coloured by mean |w| instead of density.
     public var heatmapShowsMagnitude = false
     /// The `i` key: flips whether the Sparsity panel shows the input-pixel map

@@ -57,6 +57,12 @@ public enum DashboardView {
         for panel in DashboardState.PanelID.allCases {
             let inner = Panel.draw(into: &screen, rect: layout[panel], title: panel.rawValue,
                                    focused: model.state.focusedPanel == panel, theme: theme, glyphs: glyphs)
+            if panel == .sparsity, model.frame != nil {
+                // In the top border, after the title: what the heatmaps' colours mean.
+                let border = layout[panel], titleEnd = border.x + 2 + panel.rawValue.count + 2
+                HeatmapView.drawLegend(into: &screen, row: Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1),
+                                       showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
+            }
             drawContent(of: panel, model: model, layout: layout, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
         }
         MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)

@@ -8,13 +8,14 @@ import Training
 public enum PhaseNarration {
     /// The opening line of a live run.
     public static func opening(_ snapshot: TrainingSnapshot) -> String {
-        let keys = "space pauses, < > pace, ? help"
+        // The keys first: at 80 columns the rest may be cut.
+        let keys = "space pauses, < > pace, ? help · "
         let sparsity = snapshot.sparsity
         if sparsity.phase == "dense" && sparsity.target > 0 {
-            return "dense phase: the full network trains to the baseline the hill measures against; "
-                + "\(sparsity.method) then prunes towards \(Format.fraction(sparsity.target)) · \(keys)"
+            return keys + "dense phase: the full network trains to the hill's baseline, then \(sparsity.method) prunes to "
+                + Format.fraction(sparsity.target)
         }
-        return "\(sparsity.method) towards \(Format.fraction(sparsity.target)) sparsity · \(keys)"
+        return keys + "\(sparsity.method) to \(Format.fraction(sparsity.target)) sparsity"
     }
 
     /// The line when the user pauses or resumes a live run.

@@ -72,7 +72,7 @@ struct EstimateCommand: ParsableCommand {
         let flops = FLOPModel.network(layers, densities: method.densities(layerCount: layers.count, sparsity: sparsity))
         let speedup = AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: sparsity, operands: method.operands), flops: flops)
         let beyond = speedup.extrapolated == true
-            ? " EXTRAPOLATED: Table 6 stops at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))% sparsity" : ""
+            ? " AT LEAST: Table 6 stops at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))% sparsity; its figures there are shown" : ""
         if json {
             print(JSONValue.object([
                 ("network", .string(network)), ("method", .string(method.rawValue)), ("sparsity", .number(sparsity)),

@@ -97,6 +97,20 @@ final class AcceleratorEstimateTests: XCTestCase {
                        "Table 6 stops at 90%")
     }
 
+    func testPastTable6TheEstimateIsHeldAtItsLastRowAsALowerBound() {
+        let layers: [LayerShape] = [.linear("fc", inputs: 1_000, outputs: 1_000)]
+        let at = { (sparsity: Double) in
+            AcceleratorEstimate.estimate(.sparseAccelerator(sparsity: sparsity, operands: .weightsAndActivations),
+                                         flops: FLOPModel.network(layers, densities: [LayerDensity(weight: 1 - sparsity, activation: 1 - sparsity)]))
+        }
+        let ninety = at(0.9), beyond = at(0.998)
+        XCTAssertEqual(beyond.forward, ninety.forward, accuracy: 1e-12, "not the power law's 111x at 99.8%")
+        XCTAssertEqual(beyond.backward, ninety.backward, accuracy: 1e-12)
+        XCTAssertEqual(beyond.forward, 5.6, accuracy: 1e-12)
+        XCTAssertEqual(beyond.extrapolated, true)
+        XCTAssertEqual(ninety.extrapolated, false)
+    }
+
     // Dense F: 100 (first layer, kept dense) and 1000 (10% weights and activations).
     private let twoLayers = FLOPModel.network(
         [.linear("first", inputs: 10, outputs: 10), .linear("second", inputs: 10, outputs: 100)],

@@ -20,6 +20,28 @@ final class HeatmapViewTests: XCTestCase {
         XCTAssertEqual(screen[3, 1].style.background, gradient.end)
     }
 
+    func testTheLegendNamesTheModeAndShowsTheColourScale() {
+        let theme = Theme.fallback
+        var screen = Screen(width: 30, height: 1)
+        HeatmapView.drawLegend(into: &screen, row: screen.bounds, showsMagnitude: false, theme: theme, glyphs: .unicode)
+        XCTAssertEqual(screen.lines, ["    kept: none ██████ densest "])
+        let density = theme.gradients[.density]!
+        XCTAssertEqual(screen[15, 0].style.foreground, density.start, "the scale starts at the ramp's start")
+        XCTAssertEqual(screen[20, 0].style.foreground, density.end, "and ends at its end")
+
+        screen = Screen(width: 30, height: 1)
+        HeatmapView.drawLegend(into: &screen, row: screen.bounds, showsMagnitude: true, theme: theme, glyphs: .unicode)
+        XCTAssertEqual(screen.lines, ["        |w|: 0 ██████ largest "], "d switches the mode, and the legend says so")
+        XCTAssertEqual(screen[20, 0].style.foreground, theme.gradients[.magnitude]!.end)
+
+        screen = Screen(width: 18, height: 1)
+        HeatmapView.drawLegend(into: &screen, row: screen.bounds, showsMagnitude: false, theme: theme, glyphs: .ascii)
+        XCTAssertEqual(screen.lines, ["  kept ..::+# max "], "narrow (80 columns): the short form; ASCII shades")
+        screen = Screen(width: 10, height: 1)
+        HeatmapView.drawLegend(into: &screen, row: screen.bounds, showsMagnitude: false, theme: theme, glyphs: .unicode)
+        XCTAssertEqual(screen.lines, ["          "], "no room: nothing")
+    }
+
     func testCaptionNamesShapeAndMeasuredSparsity() {
         XCTAssertEqual(HeatmapView.caption(name: "fc1.weight", shape: [2, 4], grid: grid, glyphs: .unicode),
                        "fc1.weight 2×4  37.5% sparse")

@@ -53,8 +53,8 @@ final class SpeedupViewTests: XCTestCase {
                        "ESTIMATE accelerator (weights only): training 2.5×")
         let beyond = SpeedupEstimate(forward: 9, backward: 11, training: 9.9, operands: .weightsAndActivations, extrapolated: true)
         XCTAssertEqual(draw(width: 80, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces),
-                       "ESTIMATE accelerator (weights+activations): training 9.9×, past Table 6")
-        XCTAssertEqual(draw(width: 30, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces), "est. train 9.9× W+A extrap.")
+                       "ESTIMATE accelerator (weights+activations): training ≥9.9× (Table 6 ends at 90%)")
+        XCTAssertEqual(draw(width: 30, height: 1, estimate: beyond).lines[0].trimmingCharacters(in: .whitespaces), "est. train ≥9.9× W+A")
         XCTAssertEqual(draw(width: 30, height: 1, estimate: SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none))
                         .lines[0].trimmingCharacters(in: .whitespaces), "est. train 1.0× none skipped")
         let dropBack = SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none, extrapolated: false)

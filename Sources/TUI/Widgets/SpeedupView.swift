@@ -15,8 +15,8 @@ import Training
 ///     run so far −27.0%: 1.2 T of 1.6 T training MACs      run -27% of 1.6T
 ///     storage CSR 1.2 MB, 8.3× smaller                     CSR 1.2 MB 8.3×
 ///
-/// The estimate names what it lets the accelerator skip (the method's sparsified operands)
-/// and says "past Table 6" when it extrapolates. In a short rect lines are dropped by
+/// The estimate names what it lets the accelerator skip (the method's sparsified operands);
+/// past Table 6's last row it reads "≥" that row's figures and says where the table ends. In a short rect lines are dropped by
 /// importance, keeping their order: the estimated training speedup first (it carries the
 /// ESTIMATE label), then the measured speedup, the ideal bound, storage, the FLOPs of a
 /// step, the forward/backward split and the run's total.
@@ -64,13 +64,15 @@ public enum SpeedupView {
         let storageShort = storage.format == .dense ? "dense \(size)" : "\(format) \(size) \(factor(storage.compressionRatio))"
         let basis = estimate.operands.map { " (\(operandLabel($0)))" } ?? ""
         let basisShort = estimate.operands.map { " " + operandShortLabel($0) } ?? ""
-        let past = estimate.extrapolated == true ? ", past Table 6" : ""
-        let pastShort = estimate.extrapolated == true ? " extrap." : ""
+        // Past Table 6 the figures are its last row's: at least that much.
+        let beyond = estimate.extrapolated == true
+        let atLeast = beyond ? (glyphs.isUnicode ? "≥" : ">=") : ""
+        let past = beyond ? " (Table 6 ends at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))%)" : ""
         var result = [
-            Line(long: "ESTIMATE accelerator\(basis): training \(factor(estimate.training))\(past)",
-                 short: "est. train \(factor(estimate.training))\(basisShort)\(pastShort)", priority: 0, role: .estimate),
-            Line(long: "  forward \(factor(estimate.forward))  backward \(factor(estimate.backward))",
-                 short: "fwd \(factor(estimate.forward)) bwd \(factor(estimate.backward))", priority: 5, role: .estimate),
+            Line(long: "ESTIMATE accelerator\(basis): training \(atLeast)\(factor(estimate.training))\(past)",
+                 short: "est. train \(atLeast)\(factor(estimate.training))\(basisShort)", priority: 0, role: .estimate),
+            Line(long: "  forward \(atLeast)\(factor(estimate.forward))  backward \(atLeast)\(factor(estimate.backward))",
+                 short: "fwd \(atLeast)\(factor(estimate.forward)) bwd \(atLeast)\(factor(estimate.backward))", priority: 5, role: .estimate),
             Line(long: "  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))",
                  short: "ideal \(factor(flops.idealTrainingSpeedup))", priority: 2, role: .estimate),
             Line(long: "measured here (CPU): \(measured)\(when)", short: "CPU \(measured)\(whenShort)", priority: 1, role: .measured),

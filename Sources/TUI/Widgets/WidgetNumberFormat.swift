@@ -11,9 +11,15 @@ enum WidgetNumberFormat {
     }
 
     /// A fraction as a percentage: 0.9 -> "90.0%".
+    /// "90.0%"; a fraction short of 1 (or above 0) never rounds to "100%" (or "0%"): with
+    /// `digits` 0, 99.8% reads ">99%" and 0.2% "<1%".
     static func percent(_ fraction: Double, digits: Int = 1) -> String {
         guard fraction.isFinite else { return "n/a" }
-        return String(format: "%.\(digits)f%%", fraction * 100)
+        let text = String(format: "%.\(digits)f%%", fraction * 100)
+        let step = pow(10, -Double(digits)) / 100
+        if fraction < 1, fraction > 1 - step / 2 { return ">" + String(format: "%.\(digits)f%%", (1 - step) * 100) }
+        if fraction > 0, fraction < step / 2 { return "<" + String(format: "%.\(digits)f%%", step * 100) }
+        return text
     }
 
     /// A speedup factor: "5.6×" (ASCII "5.6x"); infinite as "∞×"/"inf x".
