@@ -34,7 +34,7 @@ final class LinePlotViewTests: XCTestCase {
         LinePlotView.draw(into: &screen, rect: screen.bounds, series: series, markers: [50, 500], theme: .fallback, glyphs: .unicode)
         let colors = Theme.fallback.colors
         XCTAssertEqual(screen.lines[0], "━ loss 1  ━ acc 0.9 ")
-        XCTAssertEqual(screen.lines[5], "  0          100    ")
+        XCTAssertEqual(screen.lines[5], "  0      ▲   100    ")
         XCTAssertEqual(screen[0, 0].style.foreground, colors[.loss])
         XCTAssertEqual(screen[10, 0].style.foreground, colors[.accuracy])
         XCTAssertEqual(screen.lines[1].first, "2")
@@ -44,10 +44,28 @@ final class LinePlotViewTests: XCTestCase {
         XCTAssertEqual(screen[17, 1].style.foreground, colors[.accuracy])
         XCTAssertEqual(screen[2, 1].style.foreground, colors[.loss], "loss starts top left")
         XCTAssertEqual(screen[2, 4].style.foreground, colors[.accuracy], "accuracy starts bottom left")
-        let markerCells = (1...4).filter { screen[9, $0].character == "│" }
-        XCTAssertFalse(markerCells.isEmpty, "the pruning event at step 50 is marked")
-        XCTAssertTrue(markerCells.allSatisfy { screen[9, $0].style.foreground == colors[.warning] })
-        XCTAssertEqual((0..<6).filter { screen.lines[$0].contains("│") }.count, markerCells.count, "step 500 is off the plot")
+        XCTAssertEqual(screen[9, 5].character, "▲", "the mask update at step 50 is a tick on the step row")
+        XCTAssertEqual(screen[9, 5].style.foreground, colors[.warning])
+        XCTAssertEqual(screen.lines.joined().filter { $0 == "▲" }.count, 1, "step 500 is off the plot")
+        XCTAssertFalse((1...4).contains { screen.lines[$0].contains("│") }, "no line across the curves")
+
+        var wide = Screen(width: 40, height: 6)
+        LinePlotView.draw(into: &wide, rect: wide.bounds, series: series, markers: [50], theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(wide.lines[0], "━ loss 1  ━ acc 0.9  ▲ mask update      ", "the legend names the ticks when it has room")
+        XCTAssertEqual(wide[21, 0].style.foreground, colors[.warning])
+    }
+
+    /// LeNet-5's first losses (about 5) above a run that then stays under 1: the range is the
+    /// rest's, and the spike is drawn at the top edge.
+    func testAnEarlySpikeDoesNotFlattenTheRestOfTheCurve() {
+        let points = [PlotPoint(step: 0, value: 4.97)] + (1...99).map { PlotPoint(step: $0 * 10, value: 0.9 - Double($0) * 0.005) }
+        XCTAssertEqual(LinePlotView.valueRange(points), 0.405...0.875, "from the step at 5% of the run on")
+        let gentle = (0...99).map { PlotPoint(step: $0 * 10, value: 2.3 - Double($0) * 0.01) }
+        XCTAssertEqual(LinePlotView.valueRange(gentle)?.upperBound, 2.3, "a curve without a spike keeps its whole range")
+        var screen = Screen(width: 30, height: 8)
+        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [PlotSeries(label: "loss", role: .loss, points: points)],
+                          theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[1].prefix(5), "0.875")
     }
 
     func testDrawsOnlyInsideItsRectAtAnySize() {

@@ -40,6 +40,37 @@ final class SpeedupViewTests: XCTestCase {
         XCTAssertEqual(screen[0, 3].style.foreground, Theme.fallback.colors[.measured])
     }
 
+    /// The 160x48 layout's panel is 32 columns by 20 rows: words over several rows, not
+    /// abbreviations over a third of it.
+    func testATallNarrowPanelStacksEveryLineInWords() {
+        let screen = draw(width: 32, height: 20, cumulative: cumulative)
+        XCTAssertEqual(screen.lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, [
+            "ESTIMATE, sparse accelerator",
+            "  training 5.9×",
+            "  forward 5.6×  backward 6.3×",
+            "  ideal FLOP bound 1.8×",
+            "MEASURED here (CPU)",
+            "  sparse inference 1.8×",
+            "  on the masks of step 4,680",
+            "FLOPs per step",
+            "  training −45.0%",
+            "  inference −90.0%",
+            "run so far −22.5% FLOPs",
+            "  155k of 200k training MACs",
+            "storage delta 4.6 kB",
+            "  8.6× smaller than dense",
+            "", "", "", "", "", "",
+        ])
+        XCTAssertTrue(screen[0, 0].style.bold)
+        XCTAssertEqual(screen[2, 5].style.foreground, Theme.fallback.colors[.measured])
+        let beyond = draw(width: 32, height: 20, estimate: SpeedupEstimate(forward: 5.6, backward: 6.3, training: 5.9,
+                                                                           operands: .weights, extrapolated: true))
+        XCTAssertEqual(Array(beyond.lines.prefix(4)).map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) },
+                       ["ESTIMATE, sparse accelerator", "  skips weights only", "  training ≥5.9×", "  (Table 6 ends at 90%)"])
+        XCTAssertEqual(draw(width: 32, height: 10, cumulative: cumulative).lines[0].trimmingCharacters(in: .whitespaces),
+                       "est. train 5.9×", "too short to stack: the short forms")
+    }
+
     func testSmallRectsDropLinesByImportanceAndUseShortForms() {
         XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
         XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])

@@ -31,14 +31,18 @@ public struct PlotSeries: Sendable, Equatable {
 /// series' colour, with its latest value), the plot, and (from 5 rows) the first and last
 /// step. Every series is scaled to its own y range, so loss and accuracy both fill the
 /// height: the first series' range is labelled on the left, the second's on the right,
-/// each label in its series' colour. Non-finite values break a line. Markers (pruning
-/// events) are vertical lines at their steps in the `.warning` colour, under the curves.
+/// each label in its series' colour. Non-finite values break a line. A series' range
+/// leaves out an early spike (`valueRange`): LeNet-5's first loss of 5 no longer flattens
+/// the rest; such values are drawn at the top edge. Markers (mask updates) are ticks
+/// (`▲`) in the `.warning` colour along the bottom row, under the step labels, named in
+/// the legend ("▲ mask update") when it has room: as lines across the plot, frequent
+/// updates (every step for SWAT) filled it.
 public enum LinePlotView {
     public static func draw(into screen: inout Screen, rect: Rect, series: [PlotSeries], markers: [Int] = [],
                             theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        drawLegend(into: &screen, rect: area, series: series, theme: theme, glyphs: glyphs)
+        drawLegend(into: &screen, rect: area, series: series, marks: !markers.isEmpty, theme: theme, glyphs: glyphs)
         let stepLabelRows = area.height >= 5 ? 1 : 0
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
         guard !body.isEmpty else { return }
@@ -74,15 +78,16 @@ public enum LinePlotView {
             span == 0 ? 0 : Int((Double(step - firstStep) / span * Double(canvas.pixelWidth - 1)).rounded())
         }
         let markerStyle = CellStyle(foreground: theme.color(.warning), dim: theme.isMonochrome)
+        let markerRow = stepLabelRows == 1 ? area.maxY - 1 : plot.maxY - 1
         for step in markers where step >= firstStep && step <= lastStep {
-            let x = plot.x + pixelX(step) / 2
-            for y in plot.y..<plot.maxY { screen[x, y] = Cell(glyphs.vertical, style: markerStyle) }
+            screen[plot.x + pixelX(step) / 2, markerRow] = Cell(markerGlyph(glyphs), style: markerStyle)
         }
         for (index, line) in series.enumerated() {
             guard let range = ranges[index] else { continue }
             let color = theme.color(line.role)
             func pixelY(_ value: Double) -> Int {
-                Int(((range.upperBound - value) / (range.upperBound - range.lowerBound) * Double(canvas.pixelHeight - 1)).rounded())
+                let clamped = min(max(value, range.lowerBound), range.upperBound)
+                return Int(((range.upperBound - clamped) / (range.upperBound - range.lowerBound) * Double(canvas.pixelHeight - 1)).rounded())
             }
             var previous: (x: Int, y: Int)?
             for point in line.points {
@@ -96,7 +101,7 @@ public enum LinePlotView {
 
         if stepLabelRows == 1 {
             let y = area.maxY - 1, style = theme.style(.inactive)
-            screen.put(WidgetNumberFormat.count(firstStep), x: plot.x, y: y, style: style, clip: area)
+            screen.put(WidgetNumberFormat.count(firstStep) + " ", x: plot.x, y: y, style: style, clip: area)
             let last = WidgetNumberFormat.count(lastStep)
             if plot.width >= WidgetNumberFormat.count(firstStep).count + last.count + 1 {
                 putRight(&screen, last, rightEdge: plot.maxX, y: y, style: style, clip: area)
@@ -104,9 +109,21 @@ public enum LinePlotView {
         }
     }
 
-    /// The y range a series is scaled to: its finite values, widened when flat; nil when empty.
+    static func markerGlyph(_ glyphs: Glyphs) -> Character { glyphs.isUnicode ? "▲" : "^" }
+
+    /// The y range a series is scaled to: its finite values, widened when flat; nil when
+    /// empty. An early spike is left out: when the values of the first 5% of the steps
+    /// reach more than twice as far above the rest's low as the rest's high does (the
+    /// first losses of an untrained LeNet-5), the range is the rest's.
     public static func valueRange(_ points: [PlotPoint]) -> ClosedRange<Double>? {
-        let values = points.map(\.value).filter(\.isFinite)
+        let finite = points.filter(\.value.isFinite)
+        var values = finite.map(\.value)
+        if let first = finite.first?.step, let last = finite.last?.step, last > first, finite.count >= 20 {
+            let settled = finite.filter { $0.step >= first + (last - first) / 20 }.map(\.value)
+            if let low = settled.min(), let high = settled.max(), let peak = values.max(), peak - low > 2 * (high - low) {
+                values = settled
+            }
+        }
         guard let low = values.min(), let high = values.max() else { return nil }
         if high > low { return low...high }
         let pad = low == 0 ? 1 : abs(low) * 0.1
@@ -117,13 +134,17 @@ public enum LinePlotView {
         max(WidgetNumberFormat.axis(range.lowerBound).count, WidgetNumberFormat.axis(range.upperBound).count)
     }
 
-    private static func drawLegend(into screen: inout Screen, rect: Rect, series: [PlotSeries], theme: Theme, glyphs: Glyphs) {
+    private static func drawLegend(into screen: inout Screen, rect: Rect, series: [PlotSeries], marks: Bool, theme: Theme, glyphs: Glyphs) {
         let line = Rect(x: rect.x, y: rect.y, width: rect.width, height: 1)
         let (items, gap) = legendItems(series, width: rect.width, glyphs: glyphs)
         var x = rect.x
         for (index, item) in items.enumerated() {
             let style = theme.style(series[index].role, bold: theme.isMonochrome && index == 0)
             x = screen.put(item, x: x, y: rect.y, style: style, clip: line) + gap
+        }
+        let markerEntry = "\(markerGlyph(glyphs)) mask update"
+        if marks, items.count == series.count, x + markerEntry.count <= line.maxX {
+            screen.put(markerEntry, x: x, y: rect.y, style: CellStyle(foreground: theme.color(.warning), dim: theme.isMonochrome), clip: line)
         }
     }
 

@@ -15,6 +15,9 @@ import Training
 ///     run so far −27.0%: 1.2 T of 1.6 T training MACs      run -27% of 1.6T
 ///     storage CSR 1.2 MB, 8.3× smaller                     CSR 1.2 MB 8.3×
 ///
+/// A panel too narrow for the long forms but tall enough stacks each line over a few rows
+/// in words ("ESTIMATE, sparse accelerator / skips weights only / training 1.9×").
+///
 /// The estimate names what it lets the accelerator skip (the method's sparsified operands);
 /// past Table 6's last row it reads "≥" that row's figures and says where the table ends. In a short rect lines are dropped by
 /// importance, keeping their order: the estimated training speedup first (it carries the
@@ -26,9 +29,21 @@ public enum SpeedupView {
                             theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        let chosen = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
-                           storage: storage, glyphs: glyphs)
-            .enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
+        let all = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
+                        storage: storage, glyphs: glyphs)
+        // Tall and narrow (the 160-column layout): every line in its stacked form, in words.
+        if all.contains(where: { $0.long.count > area.width }), all.reduce(0, { $0 + $1.stacked.count }) <= area.height,
+           all.allSatisfy({ $0.stacked.allSatisfy { $0.count <= area.width } }) {
+            var y = area.y
+            for line in all {
+                for (index, text) in line.stacked.enumerated() {
+                    screen.put(text, x: area.x, y: y, style: theme.style(line.role, bold: line.priority == 0 && index == 0), clip: area)
+                    y += 1
+                }
+            }
+            return
+        }
+        let chosen = all.enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
             .sorted { $0.offset < $1.offset }.map(\.element)
         for (row, line) in chosen.enumerated() {
             let text = line.long.count <= area.width ? line.long : line.short
@@ -43,6 +58,8 @@ public enum SpeedupView {
         public var short: String
         public var priority: Int
         public var role: Theme.Role
+        /// The long form over several rows, for a tall narrow panel.
+        public var stacked: [String]
     }
 
     /// The panel's lines in display order.
@@ -68,24 +85,35 @@ public enum SpeedupView {
         let beyond = estimate.extrapolated == true
         let atLeast = beyond ? (glyphs.isUnicode ? "≥" : ">=") : ""
         let past = beyond ? " (Table 6 ends at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))%)" : ""
+        let basisWords = estimate.operands.map { "  skips \(operandLabel($0))" }
         var result = [
             Line(long: "ESTIMATE accelerator\(basis): training \(atLeast)\(factor(estimate.training))\(past)",
-                 short: "est. train \(atLeast)\(factor(estimate.training))\(basisShort)", priority: 0, role: .estimate),
+                 short: "est. train \(atLeast)\(factor(estimate.training))\(basisShort)", priority: 0, role: .estimate,
+                 stacked: ["ESTIMATE, sparse accelerator"] + (basisWords.map { [$0] } ?? [])
+                    + ["  training \(atLeast)\(factor(estimate.training))"]
+                    + (beyond ? ["  (Table 6 ends at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))%)"] : [])),
             Line(long: "  forward \(atLeast)\(factor(estimate.forward))  backward \(atLeast)\(factor(estimate.backward))",
-                 short: "fwd \(atLeast)\(factor(estimate.forward)) bwd \(atLeast)\(factor(estimate.backward))", priority: 5, role: .estimate),
+                 short: "fwd \(atLeast)\(factor(estimate.forward)) bwd \(atLeast)\(factor(estimate.backward))", priority: 5, role: .estimate,
+                 stacked: ["  forward \(atLeast)\(factor(estimate.forward))  backward \(atLeast)\(factor(estimate.backward))"]),
             Line(long: "  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))",
-                 short: "ideal \(factor(flops.idealTrainingSpeedup))", priority: 2, role: .estimate),
-            Line(long: "measured here (CPU): \(measured)\(when)", short: "CPU \(measured)\(whenShort)", priority: 1, role: .measured),
+                 short: "ideal \(factor(flops.idealTrainingSpeedup))", priority: 2, role: .estimate,
+                 stacked: ["  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))"]),
+            Line(long: "measured here (CPU): \(measured)\(when)", short: "CPU \(measured)\(whenShort)", priority: 1, role: .measured,
+                 stacked: ["MEASURED here (CPU)", "  sparse inference \(measured)"] + (measuredCPU.map { ["  on the masks of step \(Format.grouped($0.step))"] } ?? [])),
             Line(long: "FLOPs per step \(cut(flops.trainingReduction)) training, \(cut(flops.inferenceReduction)) inference",
                  short: "step \(cut(flops.trainingReduction, digits: 0))/\(cut(flops.inferenceReduction, digits: 0))",
-                 priority: 4, role: .foreground),
+                 priority: 4, role: .foreground,
+                 stacked: ["FLOPs per step", "  training \(cut(flops.trainingReduction))", "  inference \(cut(flops.inferenceReduction))"]),
         ]
         if let cumulative, cumulative.dense.training > 0 {
             let done = WidgetNumberFormat.macs(cumulative.sparse.training), dense = WidgetNumberFormat.macs(cumulative.dense.training)
             result.append(Line(long: "run so far \(cut(cumulative.trainingReduction)): \(done) of \(dense) training MACs",
-                               short: "run \(cut(cumulative.trainingReduction, digits: 0)) of \(dense)", priority: 6, role: .foreground))
+                               short: "run \(cut(cumulative.trainingReduction, digits: 0)) of \(dense)", priority: 6, role: .foreground,
+                               stacked: ["run so far \(cut(cumulative.trainingReduction)) FLOPs", "  \(done) of \(dense) training MACs"]))
         }
-        result.append(Line(long: storageLong, short: storageShort, priority: 3, role: .foreground))
+        result.append(Line(long: storageLong, short: storageShort, priority: 3, role: .foreground,
+                           stacked: storage.format == .dense ? ["storage dense \(size)"]
+                               : ["storage \(format) \(size)", "  \(factor(storage.compressionRatio)) smaller than dense"]))
         return result
     }
 
