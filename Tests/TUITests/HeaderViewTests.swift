@@ -65,8 +65,8 @@ final class HeaderViewTests: XCTestCase {
     func testVariantDivergedAndMonochrome() {
         let mono = Theme(name: "mono", isMonochrome: true, colors: Theme.fallback.colors, gradients: [:])
         var screen = Screen(width: 80, height: 1)
-        HeaderView.draw(status(.diverged, loss: .nan, variant: "variant 1"), into: &screen, rect: screen.bounds, theme: mono, glyphs: .ascii)
-        XCTAssertTrue(screen.text(row: 0).hasPrefix(" magnitude (variant 1)  step 1,234/4,680"))
+        HeaderView.draw(status(.diverged, loss: .nan, variant: "SWAT-ERK"), into: &screen, rect: screen.bounds, theme: mono, glyphs: .ascii)
+        XCTAssertTrue(screen.text(row: 0).hasPrefix(" magnitude (SWAT-ERK)  step 1,234/4,680"))
         XCTAssertTrue(screen.text(row: 0).hasSuffix(" DIVERGED "))
         XCTAssertTrue(screen[75, 0].style.reverse, "monochrome states are reverse video")
         XCTAssertNil(screen[75, 0].style.foreground)

@@ -9,7 +9,7 @@ public struct HeaderStatus: Sendable, Equatable {
     }
 
     public var method: String
-    /// e.g. "variant 1" (SWAT) or "rewind mode 2" (lottery), from the method's statistics.
+    /// e.g. "SWAT-ERK" or "rewind to θ₀" (`SparsityMethod.variantLabel`).
     public var variant: String?
     public var phase: String
     public var epoch: Int
@@ -72,8 +72,7 @@ public struct HeaderStatus: Sendable, Equatable {
     /// next snapshot says so.
     public init(snapshot: TrainingSnapshot, paused: Bool) {
         let sparsity = snapshot.sparsity
-        let variant = sparsity.statistics.first { $0.name == "variant" || $0.name == "rewind mode" }
-            .map { "\($0.name) \(Int($0.value))" }
+        let variant = sparsity.variantLabel
         let prunable = snapshot.layers.filter(\.isPrunable)
         let total = prunable.reduce(0) { $0 + $1.parameterCount }, kept = prunable.reduce(0) { $0 + $1.nonzeroCount }
         let state: State = switch snapshot.state {

@@ -73,6 +73,8 @@ public struct SparsitySnapshot: Sendable {
     /// Per prunable tensor, the non-zero fraction of the weight gradient's input
     /// activation at the last step, for methods that sparsify it (SWAT); nil otherwise.
     public var activationDensities: [Double]?
+    /// The form of the method that runs, when it has several (`SparsityMethod.variantLabel`).
+    public var variantLabel: String? = nil
 }
 
 /// One evaluation of the run, as Occam's hill reads it: every evaluation is kept, so a

@@ -304,7 +304,8 @@ public final class SparsityEngine {
                          granularity: granularity.name, activeSchedule: schedule, activeBudget: budget,
                          activeGranularity: granularity, phase: phase, lastUpdateStep: lastUpdateStep,
                          lastMaskChurn: lastMaskChurn, statistics: method.statistics,
-                         operands: method.sparsifiedOperands, activationDensities: method.activationDensities)
+                         operands: method.sparsifiedOperands, activationDensities: method.activationDensities,
+                         variantLabel: method.variantLabel)
     }
 
     public func rewind() throws { try method.rewind(self) }

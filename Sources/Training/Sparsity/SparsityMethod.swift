@@ -33,6 +33,9 @@ public protocol SparsityMethod: AnyObject {
     var statistics: [MethodStatistic] { get }
     /// The method's own phase name when the schedule's does not say it ("rewind", "dense").
     var phase: String? { get }
+    /// Which form of the method runs, in the paper's words, when it has several
+    /// ("SWAT-ERK", "rewind to θ₀"); the header shows it beside the name.
+    var variantLabel: String? { get }
     /// The `rewind` knob; methods without a rewind throw a message saying so.
     func rewind(_ engine: SparsityEngine) throws
     /// Everything the method keeps from one step to the next (counters, scores, flags),
@@ -58,6 +61,7 @@ extension SparsityMethod {
     public func afterStep(_ engine: SparsityEngine) {}
     public var statistics: [MethodStatistic] { [] }
     public var phase: String? { nil }
+    public var variantLabel: String? { nil }
     public func rewind(_ engine: SparsityEngine) throws {
         throw SparsityError.unsupported("rewind applies to the lottery method; \(name) has nothing to rewind to")
     }

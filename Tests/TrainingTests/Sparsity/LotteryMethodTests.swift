@@ -62,6 +62,19 @@ final class LotteryMethodTests: XCTestCase {
         XCTAssertEqual(statistic(session, "rewind mode"), 0)
     }
 
+    /// The header names the form that runs in words, never "rewind mode 0" or "variant 1".
+    func testEachFormIsNamedInWords() throws {
+        XCTAssertEqual(try lottery(mode: 0).sparsity.snapshot.variantLabel, "rewind to θ₀")
+        XCTAssertEqual(try lottery(mode: 1, rewindStep: 20).sparsity.snapshot.variantLabel, "rewind to θ at step 20")
+        XCTAssertEqual(try lottery(mode: 2, rewindStep: 20).sparsity.snapshot.variantLabel, "rewind the learning rate to step 20")
+        XCTAssertEqual(try lottery(mode: 3).sparsity.snapshot.variantLabel, "random reinit")
+        for (variant, label) in [(0.0, "SWAT-U"), (1, "SWAT-ERK"), (2, "SWAT-M")] {
+            let swat = try PAITest.session(SparsityConfig(method: "swat", target: 0.9, options: ["variant": variant]))
+            XCTAssertEqual(swat.sparsity.snapshot.variantLabel, label)
+        }
+        XCTAssertNil(try PAITest.session(SparsityConfig(method: "magnitude", target: 0.9)).sparsity.snapshot.variantLabel)
+    }
+
     func testGlobalMagnitudeSelectionOnTheTrainedWeightsAndLearningRateRewinding() throws {
         // Mode 2 keeps the weights: the survivors are the trained weights of step 5, which
         // a dense run of the same seed reproduces, and they are its global top-k by |w|.

@@ -90,6 +90,15 @@ public final class LotteryMethod: SparsityMethod {
 
     public func rewind(_ engine: SparsityEngine) throws { rewindNow(engine) }
 
+    public var variantLabel: String? {
+        switch mode {
+        case .initialWeights: "rewind to θ₀"
+        case .stepWeights: "rewind to θ at step \(Format.grouped(rewindStep))"
+        case .learningRateOnly: "rewind the learning rate to step \(Format.grouped(rewindStep))"
+        case .randomReinit: "random reinit"
+        }
+    }
+
     public var statistics: [MethodStatistic] {
         [MethodStatistic("round", Double(roundsDone)), MethodStatistic("rounds", Double(plannedRounds)),
          MethodStatistic("rewind mode", Double(mode.rawValue)), MethodStatistic("rewind step", Double(rewindStep))]

@@ -357,6 +357,12 @@ public final class SWATMethod: SparsityMethod {
 
     // MARK: Display
 
+    /// The variants' names in Raihan & Aamodt 2020 (arXiv:2001.01969, §3.3.2).
+    public var variantLabel: String? {
+        let name = ["SWAT-U", "SWAT-ERK", "SWAT-M"][min(max(variant, 0), 2)]
+        return structured ? name + ", structured" : name
+    }
+
     public var statistics: [MethodStatistic] {
         var result = [MethodStatistic("variant", Double(variant)), MethodStatistic("period", Double(period)),
                       MethodStatistic("threshold age", Double(step - lastRecomputeStep))]
