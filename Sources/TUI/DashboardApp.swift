@@ -58,6 +58,8 @@ public final class DashboardApp {
     private var frame: DashboardFrame?
     private var editing: String?
     private var confirmingQuit = false
+    /// The method `m` (or the method knob) proposes; Enter switches to it.
+    private var proposedMethod: String?
     private var lastSnapshotMessage: String?
     private let signals = TerminationSignals()
     private let speedup = SpeedupMeasurement()
@@ -203,6 +205,24 @@ public final class DashboardApp {
             state.message = "quit cancelled"
             return false
         }
+        if let proposed = proposedMethod {
+            switch key {
+            case .enter:
+                proposedMethod = nil
+                sendAndAwaitAnnouncement(.setMethod(proposed))
+                if let undo = snapshot?.undoableMethodSwitch, undo.to == proposed { state.message = MethodSwitchProposal.applied(undo) }
+                return false
+            case .escape:
+                proposedMethod = nil
+                state.message = "kept \(snapshot?.sparsity.method ?? "the method")"
+                return false
+            default:
+                break
+            }
+        }
+        // Any key but one that proposes the next method drops the proposal.
+        let proposalBefore = proposedMethod
+        defer { if proposedMethod == proposalBefore { proposedMethod = nil } }
         guard let action = KeyBindings.action(for: key, state: state) else { return false }
         if let refusal = refusalOnceTheRunIsOver(action) {
             state.message = refusal
@@ -240,6 +260,8 @@ public final class DashboardApp {
             if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { editing = "" }
         case .cycleMethod:
             if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { turn(.method, by: 1) }
+        case .undoMethodSwitch:
+            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { sendAndAwaitAnnouncement(.undoMethodSwitch) }
         case let .changePace(direction): turn(.pace, by: direction)
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
         case let .selectLayer(index):
@@ -276,7 +298,7 @@ public final class DashboardApp {
         let why: String
         switch action {
         case .togglePause, .step: why = "there is nothing left to pause or step"
-        case .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod, .changePace: why = "the knobs steer a live run"
+        case .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod, .changePace, .undoMethodSwitch: why = "the knobs steer a live run"
         case .rewind: why = "rewind acts on a live run"
         case .saveCheckpoint: why = "S saves a live run to go on with later"
         default: return nil
@@ -299,7 +321,19 @@ public final class DashboardApp {
             return
         }
         guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }
+        if knob == .method {
+            propose(MethodSwitchProposal.method(after: proposedMethod ?? snapshot.sparsity.method, steps: direction))
+            return
+        }
         send(KnobCommands.step(knob, by: direction, snapshot: snapshot))
+    }
+
+    /// Asks the trainer what switching to `method` would do, and says it; Enter switches.
+    private func propose(_ method: String) {
+        sendAndAwaitAnnouncement(.previewMethodSwitch(method))
+        guard let preview = trainer.latestSnapshot?.methodSwitchPreview, preview.to == method else { return }
+        proposedMethod = method
+        state.message = MethodSwitchProposal.message(preview)
     }
 
     private func send(_ result: Result<TrainerCommand, KnobCommands.Refusal>) {
@@ -318,7 +352,14 @@ public final class DashboardApp {
         while Date() < deadline, trainer.latestSnapshot?.message == before {
             Thread.sleep(forTimeInterval: 0.002)
         }
-        if let latest = trainer.latestSnapshot { snapshot = latest }
+        if let latest = trainer.latestSnapshot {
+            snapshot = latest
+            // Shown now, and not again by the next refresh: a caller may say it in its own words.
+            if let message = latest.message, message != before {
+                state.message = message
+                lastSnapshotMessage = message
+            }
+        }
     }
 
     /// Line editing of a typed knob value; true never (typing cannot quit).

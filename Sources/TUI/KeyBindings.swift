@@ -23,6 +23,8 @@ public enum DashboardAction: Sendable, Equatable {
     case cycleMethod
     /// The pace knob one step slower (-1) or faster (+1); a replay's speed.
     case changePace(Int)
+    /// Take back the last method switch (`TrainerCommand.undoMethodSwitch`).
+    case undoMethodSwitch
     case nextLayer
     /// 0-based layer index (key `1` selects layer 0).
     case selectLayer(Int)
@@ -103,6 +105,7 @@ public enum KeyBindings {
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint
+        case "u": .undoMethodSwitch
         case "<": .changePace(-1)
         case ">": .changePace(1)
         default: nil

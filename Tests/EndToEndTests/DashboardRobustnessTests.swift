@@ -318,7 +318,7 @@ final class DashboardRobustnessTests: XCTestCase {
     private func showsAllPanels(_ screen: String, width: Int, height: Int) -> Bool {
         let lines = lines(of: screen)
         let count = { (glyph: Character) in lines.reduce(0) { $0 + $1.filter { $0 == glyph }.count } }
-        return titles.allSatisfy(screen.contains) && !screen.contains("cycle method") && lines.count == height
+        return titles.allSatisfy(screen.contains) && !screen.contains("method / undo switch") && lines.count == height
             && lines.allSatisfy { $0.count <= width } && ["╭", "╮", "╰", "╯"].allSatisfy { count(Character($0)) == titles.count }
     }
 

@@ -74,10 +74,32 @@ final class DashboardTmuxTests: XCTestCase {
         try waitForScreen("the target sparsity knob to reach the trainer") { screen in
             screen.contains("of 0.950") && screen.contains("target sparsity 0.90 → 0.95")
         }
+        // m proposes and says what the switch would do; Esc keeps the method; Enter switches; u undoes.
         try tmux(["send-keys", "-t", session, "m"])
+        let proposal = try waitForScreen("the proposed switch") { $0.contains("Enter: switch magnitude → random (m next, Esc keeps magnitude)") }
+        XCTAssertNotNil(proposal.range(of: #"it changes [\d,]+ of [\d,]+ masks at once"#, options: .regularExpression), proposal)
+        XCTAssertTrue(proposal.split(separator: "\n").first?.contains("magnitude") == true, "nothing switched yet")
+        try tmux(["send-keys", "-t", session, "Escape"])
+        try waitForScreen("the method kept") { $0.contains("kept magnitude") }
+        try tmux(["send-keys", "-t", session, "m", "m"])
+        try waitForScreen("the next method proposed") { $0.contains("Enter: switch magnitude → ") && !$0.contains("→ random (m next") }
+        try tmux(["send-keys", "-t", session, "Escape"])
+        try waitForScreen("the method kept again") { $0.contains("kept magnitude") }
+        try tmux(["send-keys", "-t", session, "m"])
+        try waitForScreen("random proposed again") { $0.contains("Enter: switch magnitude → random") }
+        try tmux(["send-keys", "-t", session, "Enter"])
         try waitForScreen("the method to change") { screen in
-            screen.contains("method magnitude → random") && screen.split(separator: "\n").first?.contains("random") == true
+            screen.contains("method magnitude → random at step") && screen.contains("u undoes it")
+                && screen.split(separator: "\n").first?.contains("random") == true
         }
+        try tmux(["send-keys", "-t", session, "u"])
+        try waitForScreen("the switch undone") { screen in
+            screen.contains("undone: random → back to magnitude") && screen.split(separator: "\n").first?.contains("magnitude") == true
+        }
+        try tmux(["send-keys", "-t", session, "m"])
+        try waitForScreen("random proposed once more") { $0.contains("Enter: switch magnitude → random") }
+        try tmux(["send-keys", "-t", session, "Enter"])
+        try waitForScreen("random again") { $0.split(separator: "\n").first?.contains("random") == true }
 
         try tmux(["send-keys", "-t", session, "S"])
         try waitForScreen("the checkpoint the S key saved") { $0.contains("checkpoint saved to \(checkpoints)/dashboard-") }
@@ -87,9 +109,9 @@ final class DashboardTmuxTests: XCTestCase {
                        "the checkpoint has the method the knob set")
 
         try tmux(["send-keys", "-t", session, "?"])
-        try waitForScreen("the help overlay") { $0.contains("cycle method") && $0.contains("rewind") }
+        try waitForScreen("the help overlay") { $0.contains("method / undo switch") && $0.contains("rewind") }
         try tmux(["send-keys", "-t", session, "x"])
-        try waitForScreen("the help overlay to close") { !$0.contains("cycle method") }
+        try waitForScreen("the help overlay to close") { !$0.contains("method / undo switch") }
 
         try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
         try waitForScreen("the compact layout at 80x24") { screen in
@@ -125,9 +147,9 @@ final class DashboardTmuxTests: XCTestCase {
             screen.contains("DIVERGED") && screen.contains("training diverged at step") && screen.contains("lower the learning rate")
         }
         try tmux(["send-keys", "-t", session, "?"])
-        try waitForScreen("the help overlay on a diverged run") { $0.contains("cycle method") }
+        try waitForScreen("the help overlay on a diverged run") { $0.contains("method / undo switch") }
         try tmux(["send-keys", "-t", session, "x"])
-        try waitForScreen("the help overlay to close") { !$0.contains("cycle method") && $0.contains("DIVERGED") }
+        try waitForScreen("the help overlay to close") { !$0.contains("method / undo switch") && $0.contains("DIVERGED") }
 
         try tmux(["send-keys", "-t", session, "C-z"])
         try waitForScreen("the shell's job-stopped notice on the normal screen") { $0.contains("Stopped") }

@@ -11,14 +11,14 @@ final class HelpOverlayTests: XCTestCase {
 
     func testEveryKeyOfTheIssueIsListed() {
         let keys = HelpOverlay.entries(.unicode).map(\.keys)
-        XCTAssertEqual(keys, ["q", "? h", "space", "s", "Tab S-Tab", "arrows", "↑/↓", "+ - ←/→", "Enter", "< >", "m", "l 1-9",
+        XCTAssertEqual(keys, ["q", "? h", "space", "s", "Tab S-Tab", "arrows", "↑/↓", "+ - ←/→", "Enter", "< >", "m u", "l 1-9",
                               "e", "g", "d", "i", "r", "t", "S", "mouse"])
         let screen = render()
         let text = screen.lines.joined(separator: "\n")
         for entry in HelpOverlay.entries(.unicode) {
             XCTAssertTrue(screen.lines.contains { $0.contains(entry.keys) && $0.contains(entry.action) }, "\(entry.keys) \(entry.action)")
         }
-        for phrase in ["quit", "help", "pause / resume", "single step", "cycle method", "next layer, layer 1-9", "input-pixel map", "error / accuracy",
+        for phrase in ["quit", "help", "pause / resume", "single step", "method / undo switch", "next layer, layer 1-9", "input-pixel map", "error / accuracy",
                        "log histogram", "rewind", "cycle theme", "save checkpoint", "click picks, wheel turns", "slower / faster (pace)"] {
             XCTAssertTrue(text.contains(phrase), phrase)
         }
@@ -31,7 +31,7 @@ final class HelpOverlayTests: XCTestCase {
         XCTAssertTrue(text.contains("Help (replay)"))
         XCTAssertTrue(screen.lines.contains { $0.contains("< > + -") && $0.contains("slower / faster") })
         XCTAssertTrue(screen.lines.contains { $0.contains("s ") && $0.contains("next recorded moment") })
-        for live in ["Enter", "cycle method", "rewind", "save checkpoint"] { XCTAssertFalse(text.contains(live), live) }
+        for live in ["Enter", "undo switch", "rewind", "save checkpoint"] { XCTAssertFalse(text.contains(live), live) }
     }
 
     func testCentredFramedBoxFitsEightyByTwentyFour() {
@@ -52,7 +52,7 @@ final class HelpOverlayTests: XCTestCase {
         let short = render(width: 100, height: 16, glyphs: .ascii)
         let box = HelpOverlay.frame(in: short.bounds, glyphs: .ascii)
         XCTAssertEqual(box.height, 14)
-        XCTAssertTrue(short.lines.contains { $0.contains("| q               quit") && $0.contains(" m               cycle method") })
+        XCTAssertTrue(short.lines.contains { $0.contains("| q               quit") && $0.contains(" m u             method / undo switch") })
         XCTAssertTrue(short.lines.contains { $0.contains("| + - left/right  change the selected knob") })
     }
 

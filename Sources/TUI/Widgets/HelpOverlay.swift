@@ -47,7 +47,7 @@ public enum HelpOverlay {
             Entry("+ - \(arrows)", "change the selected knob"),
             Entry("Enter", "type a knob's value"),
             Entry("< >", "slower / faster (pace)"),
-            Entry("m", "cycle method"),
+            Entry("m u", "method / undo switch"),
             Entry("l 1-9", "next layer, layer 1-9"),
             Entry("e", "error / accuracy"),
             Entry("g", "log histogram"),

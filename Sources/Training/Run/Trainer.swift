@@ -107,6 +107,9 @@ private struct RunLoop {
     private var pendingSteps = 0
     private var pace: RunPace
     private var pausedAtPhaseChange: PhaseChange?
+    private var methodSwitchPreview: MethodSwitchPreview?
+    /// The run just before the last method switch, for `undoMethodSwitch`.
+    private var beforeMethodSwitch: (checkpoint: Checkpoint, undo: UndoableMethodSwitch)?
     /// When a paced run may take its next step.
     private var nextStepDue = DispatchTime.now()
     private var progress: TrainerProgress
@@ -289,8 +292,15 @@ private struct RunLoop {
             session.baseLearningRate = rate
             announce("learning rate \(Format.rate(old)) → \(Format.rate(rate)) at step \(Format.grouped(session.step))")
         case let .setMethod(name):
-            let old = engine.method.name
+            let old = engine.method.name, kept = beforeMethodSwitch
+            // Set first: the announcement's snapshot says the switch can be undone.
+            beforeMethodSwitch = (Checkpoint(session: session, progress: progress), UndoableMethodSwitch(from: old, to: name, step: session.step))
             changeSparsity("method \(old) → \(name)") { try $0.switchMethod(to: name) }
+            if engine.method.name != name || name == old { beforeMethodSwitch = kept }
+        case let .previewMethodSwitch(name):
+            previewMethodSwitch(to: name)
+        case .undoMethodSwitch:
+            undoMethodSwitch()
         case let .setTargetSparsity(target):
             let old = engine.target
             changeSparsity("target sparsity \(Format.fraction(old)) → \(Format.fraction(target))") { try $0.setTarget(target) }
@@ -318,6 +328,47 @@ private struct RunLoop {
     }
 
     private var engine: SparsityEngine { session.sparsity }
+
+    /// Switches, counts the masks that changed, and restores the run bitwise.
+    private mutating func previewMethodSwitch(to name: String) {
+        let before = Checkpoint(session: session, progress: progress)
+        let old = engine.method.name, masks = engine.masks, sparsityBefore = engine.measuredSparsity
+        do {
+            try engine.switchMethod(to: name)
+        } catch {
+            return refuse("\(error)")
+        }
+        let changed = zip(masks, engine.masks).reduce(0) { total, pair in
+            total + zip(pair.0, pair.1).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
+        }
+        let preview = MethodSwitchPreview(from: old, to: name, step: session.step, changedMasks: changed,
+                                          prunableWeights: masks.reduce(0) { $0 + $1.count },
+                                          sparsityBefore: sparsityBefore, sparsityAfter: engine.measuredSparsity)
+        do {
+            try session.restore(before)
+        } catch {
+            // The run is no longer the one previewed: say so, never go on silently.
+            state = .paused
+            return refuse("the preview could not put the run back (\(error)); paused")
+        }
+        methodSwitchPreview = preview
+        message = "preview: \(name) would change \(Format.grouped(changed)) masks at once"
+        publishSnapshot()
+    }
+
+    private mutating func undoMethodSwitch() {
+        guard let (checkpoint, undo) = beforeMethodSwitch else { return refuse("there is no method switch to undo") }
+        let dropped = session.step - undo.step
+        do {
+            try session.restore(checkpoint)
+        } catch {
+            return refuse("cannot undo the method switch: \(error)")
+        }
+        progress = checkpoint.progress
+        beforeMethodSwitch = nil
+        announce("undone: \(undo.to) → back to \(undo.from) at step \(Format.grouped(undo.step))"
+                 + (dropped > 0 ? " (the \(Format.grouped(dropped)) steps since dropped)" : ""))
+    }
 
     /// Applies a sparsity knob, or refuses it with the engine's reason and changes nothing.
     private mutating func changeSparsity(_ description: String, _ change: (SparsityEngine) throws -> Void) {
@@ -382,7 +433,9 @@ private struct RunLoop {
             evaluations: progress.evaluations,
             message: message,
             pace: pace,
-            pausedAtPhaseChange: state == .paused ? pausedAtPhaseChange : nil)
+            pausedAtPhaseChange: state == .paused ? pausedAtPhaseChange : nil,
+            methodSwitchPreview: methodSwitchPreview,
+            undoableMethodSwitch: beforeMethodSwitch?.undo)
         trainer.publish(snapshot)
         lastPublish = Date()
         lossSinceSnapshot = 0

@@ -11,6 +11,12 @@ public enum TrainerCommand: Sendable, Equatable {
     case setLearningRate(Float)
     /// Switch sparsification method; the current masks carry over.
     case setMethod(String)
+    /// Work out what switching to this method would do to the masks at once, without
+    /// switching (`TrainingSnapshot.methodSwitchPreview`).
+    case previewMethodSwitch(String)
+    /// Back to just before the last method switch: its step, weights, masks, method and
+    /// progress (the steps trained since are dropped).
+    case undoMethodSwitch
     /// Set the final target sparsity, in [0, 1); masks follow at the next step.
     case setTargetSparsity(Double)
     case setSparsitySchedule(SparsitySchedule)

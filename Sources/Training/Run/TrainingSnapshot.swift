@@ -145,6 +145,10 @@ public struct TrainingSnapshot: Sendable {
     public var pace = RunPace.fullSpeed
     /// Set while the run is paused because its phase changed; nil once it goes on.
     public var pausedAtPhaseChange: PhaseChange?
+    /// The latest method-switch preview asked for.
+    public var methodSwitchPreview: MethodSwitchPreview?
+    /// The method switch `undoMethodSwitch` would take back; nil when there is none.
+    public var undoableMethodSwitch: UndoableMethodSwitch?
 
     /// Completed epochs as a fraction, e.g. 2.5.
     public var epochProgress: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
