@@ -142,7 +142,13 @@ public final class DashboardApp {
 
     private func refreshFromTrainer(size: (width: Int, height: Int)) {
         guard let latest = trainer.latestSnapshot else { return }
-        if snapshot == nil, trainer.playback == nil, state.message == nil { state.message = PhaseNarration.opening(latest) }
+        if snapshot == nil {
+            if trainer.playback == nil, state.message == nil { state.message = PhaseNarration.opening(latest) }
+            // Open on a layer the run prunes, not one the budget keeps dense (LeNet-5's conv1).
+            let count = latest.layers.filter(\.isPrunable).count
+            let keptDense = latest.sparsity.activeBudget.denseLayers(count: count)
+            state.selectedLayer = (0..<count).first { !keptDense.contains($0) } ?? 0
+        }
         if let message = latest.message, message != lastSnapshotMessage {
             state.message = message
             lastSnapshotMessage = message

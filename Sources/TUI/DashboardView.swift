@@ -110,7 +110,8 @@ public enum DashboardView {
             for (layer, area) in zip(shown, areas.heatmaps) {
                 guard let grid = frame.heatmaps[layer.name] else { continue }
                 HeatmapView.draw(into: &screen, rect: area, name: layer.name, shape: layer.shape, grid: grid,
-                                 showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
+                                 showsMagnitude: model.state.heatmapShowsMagnitude,
+                                 selected: shown.count > 1 && layer.name == selected?.name, theme: theme, glyphs: glyphs)
             }
         case .weights:
             guard let layer = selected, let histogram = frame.histograms[layer.name] else { return }

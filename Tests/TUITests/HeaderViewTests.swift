@@ -1,4 +1,5 @@
 import TUI
+import Training
 import XCTest
 
 final class HeaderViewTests: XCTestCase {
@@ -40,6 +41,26 @@ final class HeaderViewTests: XCTestCase {
         paced.pace = "paced 50 steps/s"
         XCTAssertTrue(HeaderView.fittedText(paced, width: 200).hasSuffix("12,345 samples/s  paced 50 steps/s  ETA 3:21"))
         XCTAssertFalse(HeaderView.fittedText(paced, width: 100).contains("paced"), "it goes before the accuracy or the step")
+    }
+
+    /// One rate on screen: a finished (or paused) run shows its average, as the finished
+    /// message does, not the last few steps' rate; a running one its recent rate.
+    func testARunThatIsNotRunningShowsItsAverageRate() {
+        var snapshot = TrainingSnapshot(recordedState: .finished, model: "lenet300", dataset: "d", step: 100, totalSteps: 100,
+                                        stepsPerEpoch: 10, recentLoss: 0.3, testAccuracy: 0.9, testLoss: nil, evaluationStep: 100,
+                                        learningRate: 0.05, samplesPerSecond: 59_718, elapsedSeconds: 2,
+                                        layers: [], sparsity: SparsitySnapshot(recordedMethod: "dense", target: 0, scheduledTarget: 0,
+                                                                               measured: 0, phase: "dense", lastUpdateStep: nil),
+                                        message: nil)
+        snapshot.samplesSeen = 143_208
+        snapshot.trainingSeconds = 2
+        XCTAssertEqual(HeaderStatus(snapshot: snapshot, paused: false).samplesPerSecond, 71_604)
+        snapshot.state = .running
+        XCTAssertEqual(HeaderStatus(snapshot: snapshot, paused: false).samplesPerSecond, 59_718)
+        XCTAssertEqual(HeaderStatus(snapshot: snapshot, paused: true).samplesPerSecond, 71_604, "paused from the keyboard")
+        snapshot.samplesSeen = 0
+        snapshot.state = .finished
+        XCTAssertEqual(HeaderStatus(snapshot: snapshot, paused: false).samplesPerSecond, 59_718, "a replay: its recorded rate")
     }
 
     func testNarrowHeaderDropsTheLeastImportantFieldsFirst() {

@@ -20,6 +20,18 @@ final class HeatmapViewTests: XCTestCase {
         XCTAssertEqual(screen[3, 1].style.background, gradient.end)
     }
 
+    func testTheSelectedLayersCaptionIsInReverseVideo() {
+        var screen = Screen(width: 30, height: 3)
+        HeatmapView.draw(into: &screen, rect: screen.bounds, name: "fc2.weight", shape: [2, 4], grid: grid, selected: true,
+                         theme: .fallback, glyphs: .unicode)
+        XCTAssertTrue(screen[0, 0].style.reverse)
+        XCTAssertEqual(screen[0, 0].style.foreground, Theme.fallback.color(.highlight))
+        var plain = Screen(width: 30, height: 3)
+        HeatmapView.draw(into: &plain, rect: plain.bounds, name: "fc2.weight", shape: [2, 4], grid: grid, theme: .fallback, glyphs: .unicode)
+        XCTAssertFalse(plain[0, 0].style.reverse)
+        XCTAssertEqual(plain.lines[0], screen.lines[0], "the same caption")
+    }
+
     func testTheLegendNamesTheModeAndShowsTheColourScale() {
         let theme = Theme.fallback
         var screen = Screen(width: 30, height: 1)

@@ -68,6 +68,14 @@ public struct HeaderStatus: Sendable, Equatable {
         self.state = state
     }
 
+    /// The recent rate while running; otherwise the whole run's average over its training
+    /// time, the figure the finished message gives too (one rate on screen, not two), and
+    /// not the last few steps' before a pause (a mask update's slow step).
+    static func samplesPerSecond(_ snapshot: TrainingSnapshot, state: State) -> Double {
+        guard state != .running, snapshot.trainingSeconds > 0, snapshot.samplesSeen > 0 else { return snapshot.samplesPerSecond }
+        return Double(snapshot.samplesSeen) / snapshot.trainingSeconds
+    }
+
     /// `paused` is the dashboard's own request, shown at once even before the trainer's
     /// next snapshot says so.
     public init(snapshot: TrainingSnapshot, paused: Bool) {
@@ -87,7 +95,7 @@ public struct HeaderStatus: Sendable, Equatable {
                   targetSparsity: sparsity.target, actualSparsity: sparsity.measured,
                   compression: kept > 0 && total > 0 ? Double(total) / Double(kept) : nil, loss: snapshot.recentLoss,
                   testAccuracy: snapshot.testAccuracy, prunedTestAccuracy: snapshot.prunedTestAccuracy,
-                  sparsityIsStorageOnly: sparsity.operands == .none, samplesPerSecond: snapshot.samplesPerSecond,
+                  sparsityIsStorageOnly: sparsity.operands == .none, samplesPerSecond: Self.samplesPerSecond(snapshot, state: state),
                   secondsRemaining: snapshot.state == .running && !paused ? snapshot.estimatedSecondsRemaining : nil,
                   state: state)
         pace = snapshot.pace.stepsPerSecond.map { _ in "paced \(snapshot.pace)" }

@@ -25,12 +25,16 @@ public enum HeatmapView {
         (max(rect.height - 1, 0) * pixelsPerCell(theme: theme, glyphs: glyphs), rect.width)
     }
 
+    /// `selected`: the layer `l` and `1`-`9` chose (the Weights panel's), when several are
+    /// shown: its caption is in reverse video.
     public static func draw(into screen: inout Screen, rect: Rect, name: String, shape: [Int], grid: HeatmapGrid,
-                            showsMagnitude: Bool = false, relativeDensity: Bool = true, theme: Theme, glyphs: Glyphs) {
+                            showsMagnitude: Bool = false, relativeDensity: Bool = true, selected: Bool = false,
+                            theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        screen.put(caption(name: name, shape: shape, grid: grid, glyphs: glyphs, width: area.width), x: area.x, y: area.y,
-                   style: theme.style(.title), clip: area)
+        let text = caption(name: name, shape: shape, grid: grid, glyphs: glyphs, width: area.width)
+        screen.put(text, x: area.x, y: area.y,
+                   style: selected ? CellStyle(foreground: theme.color(.highlight), bold: true, reverse: true) : theme.style(.title), clip: area)
         let map = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1)
         guard !map.isEmpty, grid.rows > 0, grid.columns > 0 else { return }
         let perCell = pixelsPerCell(theme: theme, glyphs: glyphs)
