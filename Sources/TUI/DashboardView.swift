@@ -122,8 +122,12 @@ public enum DashboardView {
             OccamsHillView.draw(into: &screen, rect: rect, hill: model.hill, showsError: model.state.showsError,
                                 theme: theme, glyphs: glyphs)
         case .speedup:
-            SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                             cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, storage: frame.cheapestStorage, theme: theme, glyphs: glyphs)
+            let used = SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
+                                        cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, storage: frame.cheapestStorage,
+                                        theme: theme, glyphs: glyphs)
+            // Spare rows (the tall 160-column panel): the network's and the method's facts, after a blank row.
+            NetworkFactsView.draw(into: &screen, rect: Rect(x: rect.x, y: rect.y + used + 1, width: rect.width, height: rect.height - used - 1),
+                                  frame: frame, snapshot: snapshot, theme: theme)
         case .loss:
             let accuracy = model.state.showsError
                 ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy

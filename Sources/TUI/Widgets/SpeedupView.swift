@@ -24,11 +24,13 @@ import Training
 /// ESTIMATE label), then the measured speedup, the ideal bound, storage, the FLOPs of a
 /// step, the forward/backward split and the run's total.
 public enum SpeedupView {
+    /// Returns the rows it used, from the top of `rect`.
+    @discardableResult
     public static func draw(into screen: inout Screen, rect: Rect, estimate: SpeedupEstimate, flops: NetworkFLOPs,
                             cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?, storage: StorageCost,
-                            theme: Theme, glyphs: Glyphs) {
+                            theme: Theme, glyphs: Glyphs) -> Int {
         let area = rect.intersection(screen.bounds)
-        guard !area.isEmpty else { return }
+        guard !area.isEmpty else { return 0 }
         let all = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
                         storage: storage, glyphs: glyphs)
         // Tall and narrow (the 160-column layout): every line in its stacked form, in words.
@@ -41,7 +43,7 @@ public enum SpeedupView {
                     y += 1
                 }
             }
-            return
+            return y - area.y
         }
         let chosen = all.enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
             .sorted { $0.offset < $1.offset }.map(\.element)
@@ -50,6 +52,7 @@ public enum SpeedupView {
             let style = theme.style(line.role, bold: line.priority == 0)
             screen.put(text, x: area.x, y: area.y + row, style: style, clip: area)
         }
+        return chosen.count
     }
 
     /// One line of the panel: the lower the priority, the longer it survives.

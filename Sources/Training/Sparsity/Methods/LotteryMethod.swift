@@ -101,7 +101,7 @@ public final class LotteryMethod: SparsityMethod {
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("round", Double(roundsDone)), MethodStatistic("rounds", Double(plannedRounds)),
-         MethodStatistic("rewind mode", Double(mode.rawValue)), MethodStatistic("rewind step", Double(rewindStep))]
+         MethodStatistic("rewind step", Double(rewindStep))]
     }
 
     /// "round k/R" while training towards the k-th pruning, "ticket" after the last.

@@ -364,7 +364,7 @@ public final class SWATMethod: SparsityMethod {
     }
 
     public var statistics: [MethodStatistic] {
-        var result = [MethodStatistic("variant", Double(variant)), MethodStatistic("period", Double(period)),
+        var result = [MethodStatistic("period", Double(period)),
                       MethodStatistic("threshold age", Double(step - lastRecomputeStep))]
         // Element-weighted over the layers whose activations are sparsified (Raihan & Aamodt 2020, §4.2).
         let live = activationSparsifiers.indices.filter { l in
