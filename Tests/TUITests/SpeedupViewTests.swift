@@ -67,6 +67,8 @@ final class SpeedupViewTests: XCTestCase {
                                                                            operands: .weights, extrapolated: true))
         XCTAssertEqual(Array(beyond.lines.prefix(4)).map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) },
                        ["ESTIMATE, sparse accelerator", "  skips weights only", "  training ≥5.9×", "  (Table 6 ends at 90%)"])
+        let dropBack = draw(width: 32, height: 20, estimate: SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none))
+        XCTAssertEqual(dropBack.lines[1].trimmingCharacters(in: .whitespaces), "skips nothing")
         XCTAssertEqual(draw(width: 32, height: 10, cumulative: cumulative).lines[0].trimmingCharacters(in: .whitespaces),
                        "est. train 5.9×", "too short to stack: the short forms")
     }

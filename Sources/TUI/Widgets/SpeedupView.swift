@@ -88,7 +88,7 @@ public enum SpeedupView {
         let beyond = estimate.extrapolated == true
         let atLeast = beyond ? (glyphs.isUnicode ? "≥" : ">=") : ""
         let past = beyond ? " (Table 6 ends at \(Int(100 * AcceleratorEstimate.table6.last!.sparsity))%)" : ""
-        let basisWords = estimate.operands.map { "  skips \(operandLabel($0))" }
+        let basisWords = estimate.operands.map { $0 == .none ? "  skips nothing" : "  skips \(operandLabel($0))" }
         var result = [
             Line(long: "ESTIMATE accelerator\(basis): training \(atLeast)\(factor(estimate.training))\(past)",
                  short: "est. train \(atLeast)\(factor(estimate.training))\(basisShort)", priority: 0, role: .estimate,
