@@ -63,6 +63,24 @@ final class HeaderViewTests: XCTestCase {
         XCTAssertEqual(HeaderStatus(snapshot: snapshot, paused: false).samplesPerSecond, 59_718, "a replay: its recorded rate")
     }
 
+    /// Sparsity and compression come from one count: the stored (kept, non-zero) weights.
+    func testSparsityAndCompressionAgree() {
+        // 1,000 weights, a mask keeping 536 of them (sparsity 0.464 by the mask), 263 of those non-zero.
+        let parameter = Parameter(name: "fc1.weight", shape: [10, 100], role: .weight, index: 0,
+                                  value: (0..<1_000).map { $0 < 263 ? 1 : 0 })
+        let layer = LayerSnapshot(parameter: parameter, mask: (0..<1_000).map { $0 < 536 ? 1 : 0 }, targetSparsity: 0.5)
+        let snapshot = TrainingSnapshot(recordedState: .running, model: "lenet300", dataset: "d", step: 1, totalSteps: 10,
+                                        stepsPerEpoch: 10, recentLoss: 0.3, testAccuracy: nil, testLoss: nil, evaluationStep: nil,
+                                        learningRate: 0.05, samplesPerSecond: 1, elapsedSeconds: 1, layers: [layer],
+                                        sparsity: SparsitySnapshot(recordedMethod: "random", target: 0.9, scheduledTarget: 0.5,
+                                                                   measured: 0.536, phase: "pruning", lastUpdateStep: 1),
+                                        message: nil)
+        let status = HeaderStatus(snapshot: snapshot, paused: false)
+        XCTAssertEqual(status.actualSparsity, 0.737, accuracy: 1e-12)
+        XCTAssertEqual(status.compression, 1000.0 / 263, accuracy: 1e-12)
+        XCTAssertEqual(status.compression, 1 / (1 - status.actualSparsity), accuracy: 1e-9)
+    }
+
     func testNarrowHeaderDropsTheLeastImportantFieldsFirst() {
         var screen = Screen(width: 80, height: 1)
         HeaderView.draw(status(.paused), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)

@@ -92,7 +92,9 @@ public struct HeaderStatus: Sendable, Equatable {
         }
         self.init(method: sparsity.method, variant: variant, phase: sparsity.phase, epoch: snapshot.epoch,
                   totalEpochs: snapshot.totalSteps / max(snapshot.stepsPerEpoch, 1), step: snapshot.step, totalSteps: snapshot.totalSteps,
-                  targetSparsity: sparsity.target, actualSparsity: sparsity.measured,
+                  // Sparsity and compression from the same counts (weights stored: kept and non-zero), so
+                  // they always agree (a switch once showed "0.536" beside "3.8x", from two counts).
+                  targetSparsity: sparsity.target, actualSparsity: total > 0 ? 1 - Double(kept) / Double(total) : sparsity.measured,
                   compression: kept > 0 && total > 0 ? Double(total) / Double(kept) : nil, loss: snapshot.recentLoss,
                   testAccuracy: snapshot.testAccuracy, prunedTestAccuracy: snapshot.prunedTestAccuracy,
                   sparsityIsStorageOnly: sparsity.operands == .none, samplesPerSecond: Self.samplesPerSecond(snapshot, state: state),
