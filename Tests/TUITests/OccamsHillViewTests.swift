@@ -53,6 +53,25 @@ final class OccamsHillViewTests: XCTestCase {
         XCTAssertTrue(screen.lines[7].contains("-"), "the baseline in ASCII")
     }
 
+    /// The 160-column layout's tall panel names every mark and the x axis on its last row.
+    func testATallPanelHasALegendOfItsMarks() {
+        var screen = Screen(width: 60, height: 16)
+        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[15], "● settled ○ moving ◉ knee ◆ other runs  x: log density".padding(toLength: 60, withPad: " ", startingAt: 0))
+        XCTAssertEqual(screen[0, 15].style.foreground, Theme.fallback.colors[.accuracy])
+        XCTAssertEqual(screen[21, 15].style.foreground, Theme.fallback.colors[.warning], "the knee's mark in its colour")
+        XCTAssertEqual(screen[28, 15].style.foreground, Theme.fallback.colors[.highlight])
+        XCTAssertTrue(screen.lines[14].contains("90%"), "the ticks move up a row")
+        var short = Screen(width: 60, height: 13)
+        OccamsHillView.draw(into: &short, rect: short.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        XCTAssertFalse(short.lines.joined().contains("settled"), "a short panel keeps its rows for the plot")
+        var alone = OccamsHill(budget: 0.01, noiseMargin: 0.005, baseline: nil)
+        alone.record(HillPoint(sparsity: 0, accuracy: 0.9, phase: .dense, runID: "live"))
+        var plain = Screen(width: 40, height: 16)
+        OccamsHillView.draw(into: &plain, rect: plain.bounds, hill: alone, theme: .fallback, glyphs: .ascii)
+        XCTAssertEqual(plain.lines[15], "* settled o moving  x: log density      ", "no knee, no other runs: not named")
+    }
+
     func testLogDensityAxis() {
         XCTAssertEqual(SparsityAxis.position(sparsity: 0, decades: 2), 0)
         XCTAssertEqual(SparsityAxis.position(sparsity: 0.9, decades: 2), 0.5, accuracy: 1e-12)

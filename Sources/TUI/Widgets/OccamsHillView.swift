@@ -20,7 +20,8 @@ import Metrics
 /// points taken while the mask was still moving `○`, joined in step order by a braille
 /// line in `.accuracy`; other runs' points (sweeps, earlier runs) are `◆` in `.highlight`;
 /// the knee is `◉` in `.warning`, bold. ASCII: `*`, `o`, `+`, `@`. The caption gives the
-/// baseline and where it came from, or why there is none yet, and the knee's sparsity.
+/// baseline and where it came from, or why there is none yet, and the knee's sparsity; a
+/// tall panel names the marks and the x axis in a legend on its last row.
 public enum OccamsHillView {
     public static let liveRunID = DashboardFrameState.liveRunID
 
@@ -31,8 +32,14 @@ public enum OccamsHillView {
         screen.put(caption(hill: hill, showsError: showsError, width: area.width), x: area.x, y: area.y, style: theme.style(.title),
                    clip: area)
         let tickRows = area.height >= 4 ? 1 : 0
-        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - tickRows)
+        // A tall panel (the 160-column layout) keeps its last row for a legend of the marks.
+        let legendRows = area.height >= legendMinimumHeight ? 1 : 0
+        let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - tickRows - legendRows)
         guard !body.isEmpty else { return }
+        if legendRows == 1 {
+            drawLegend(into: &screen, row: Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1), hill: hill,
+                       theme: theme, glyphs: glyphs)
+        }
 
         func shown(_ accuracy: Double) -> Double { showsError ? 1 - accuracy : accuracy }
         let range = valueRange(hill: hill, showsError: showsError)
@@ -62,7 +69,9 @@ public enum OccamsHillView {
         guard !plot.isEmpty else { return }
 
         let decades = SparsityAxis.decades(for: hill.points.map(\.sparsity))
-        if tickRows == 1 { drawTicks(into: &screen, y: area.maxY - 1, plot: plot, clip: area, decades: decades, theme: theme) }
+        if tickRows == 1 {
+            drawTicks(into: &screen, y: area.maxY - 1 - legendRows, plot: plot, clip: area, decades: decades, theme: theme)
+        }
 
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
         func pixel(_ point: HillPoint) -> (x: Int, y: Int) {
@@ -96,6 +105,26 @@ public enum OccamsHillView {
             mark(point, settled ? (glyphs.isUnicode ? "●" : "*") : (glyphs.isUnicode ? "○" : "o"), .accuracy)
         }
         if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
+    }
+
+    /// From this many rows the panel has a legend row.
+    static let legendMinimumHeight = 14
+
+    /// "● settled ○ moving ◉ knee ◆ other runs  x: sparsity (log density)", each mark in its
+    /// colour, the knee and other runs only when shown; the axis note when it fits.
+    static func drawLegend(into screen: inout Screen, row: Rect, hill: OccamsHill, theme: Theme, glyphs: Glyphs) {
+        let u = glyphs.isUnicode
+        var entries: [(String, Theme.Role)] = [("\(u ? "●" : "*") settled", .accuracy), ("\(u ? "○" : "o") moving", .accuracy)]
+        if hill.knee != nil { entries.append(("\(u ? "◉" : "@") knee", .warning)) }
+        if hill.points.contains(where: { $0.runID != liveRunID }) { entries.append(("\(u ? "◆" : "+") other runs", .highlight)) }
+        var x = row.x
+        for (text, role) in entries where x + text.count <= row.maxX {
+            x = screen.put(text, x: x, y: row.y, style: theme.style(role), clip: row) + 1
+        }
+        for note in ["  x: sparsity, log density", "  x: log density"] where x + note.count <= row.maxX {
+            screen.put(note, x: x - 1, y: row.y, style: theme.style(.inactive), clip: row)
+            break
+        }
     }
 
     /// "acc  base 89.1% dense 4ep  knee 93.2%" (or "err ..."); without a baseline, why:
