@@ -131,7 +131,8 @@ enum RunEventJSON {
                 ("phase", .string(snapshot.sparsity.phase)),
                 ("target", .number(snapshot.sparsity.scheduledTarget)),
                 ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
-                ("compression", .number(SparsityStatistics.compression(prunable)))]
+                ("compression", .number(SparsityStatistics.compression(prunable))),
+                ("mask_churn", .int(snapshot.sparsity.lastMaskChurn))]
     }
 
     /// What the network computes (`FLOPModel`): the reductions of one training step and

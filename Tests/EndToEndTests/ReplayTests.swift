@@ -26,6 +26,14 @@ final class ReplayTests: XCTestCase {
         XCTAssertEqual(lastFrame.inputMap?.rows, 28)
         XCTAssertEqual(timeline.moments.last?.snapshot.state, .finished)
         XCTAssertEqual(timeline.moments.map(\.seconds), timeline.moments.map(\.seconds).sorted(), "in recorded order")
+        // The prune at step 22 changed 90% of the masks: the replay knows it (the Loss panel's
+        // tick, the NETWORK rows), as it knows the method's statistics.
+        let afterPrune = try XCTUnwrap(evaluations.first { $0.snapshot.step == 22 }?.snapshot)
+        XCTAssertEqual(afterPrune.sparsity.lastUpdateStep, 22)
+        XCTAssertEqual(Double(afterPrune.sparsity.lastMaskChurn), 0.9 * 266_200, accuracy: 0.001 * 266_200)
+        var ticks = RunHistory()
+        for moment in timeline.moments { ticks.record(moment.snapshot) }
+        XCTAssertEqual(ticks.maskUpdates, [22], "one tick where the masks changed")
 
         let replay = ReplaySource(timeline: timeline, speed: 1)
         replay.start()
@@ -61,7 +69,7 @@ final class ReplayTests: XCTestCase {
                                           state: DashboardState()),
                            into: &screen, theme: .fallback, glyphs: .unicode)
         let text = screen.lines.joined(separator: "\n")
-        for expected in ["FINISHED", "fc1.weight 300×784  ", "sparsity 0.900 of 0.900", "10.0x", "est. train"] {
+        for expected in ["FINISHED", "fc1.weight 300×784  ", "sparsity 0.900 of 0.900", "10.0x", "ESTIMATE"] {
             XCTAssertTrue(text.contains(expected), "\(expected) missing; header: \(screen.lines.first ?? "")")
         }
     }

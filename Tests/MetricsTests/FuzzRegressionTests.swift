@@ -43,6 +43,18 @@ final class FuzzRegressionTests: XCTestCase {
         XCTAssertFalse(HillSVG.run(log).document.isEmpty)
     }
 
+    /// The method's statistics (at evaluations) and the last update's mask churn come back
+    /// in replay, and hold until the next line that gives them; a negative churn is refused.
+    func testReplayReadsTheMethodsStatisticsAndTheMaskChurn() throws {
+        let text = reproducer(#""phase":"pruning","target":0.5,"#, #""phase":"pruning","mask_churn":7,"method_stats":{"tracked":3,"entered":1},"target":0.5,"#)
+        let timeline = try ReplayTimeline(text: text, path: "run.jsonl")
+        XCTAssertEqual(timeline.moments[0].snapshot.sparsity.lastMaskChurn, 7)
+        XCTAssertEqual(timeline.moments[0].snapshot.sparsity.statistics, [MethodStatistic("entered", 1), MethodStatistic("tracked", 3)])
+        XCTAssertEqual(timeline.moments[1].snapshot.sparsity.statistics.count, 2, "held by the line after")
+        assertRefused(try ReplayTimeline(text: text.replacingOccurrences(of: #""mask_churn":7"#, with: #""mask_churn":-7"#), path: "run.jsonl"),
+                      line: 2, mentioning: "mask_churn: expected an integer >= 0")
+    }
+
     /// The replay built LeNet-300-100 for 100000x100000 images: a 3x10^12-weight first
     /// layer (AddressSanitizer: requested allocation size 0xae9f7bcc020).
     func testReplayRefusesImagesTooLargeToRebuildTheModel() {

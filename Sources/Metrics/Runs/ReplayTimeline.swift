@@ -93,8 +93,14 @@ public struct ReplayTimeline: Sendable {
             let testAccuracy = try fields.fraction(object["test_acc"], "test_acc")
             let scheduledTarget = try fields.fraction(object["target"], "target")
             let measuredSparsity = try fields.fraction(object["sparsity"], "sparsity")
-            if let lastUpdate = object["last_update_step"] as? Int, lastUpdate < 0 {
-                throw RunLogError(path: path, line: fields.line, problem: "last_update_step: expected an integer >= 0, found \(lastUpdate)")
+            for key in ["last_update_step", "mask_churn"] {
+                if let value = object[key] as? Int, value < 0 {
+                    throw RunLogError(path: path, line: fields.line, problem: "\(key): expected an integer >= 0, found \(value)")
+                }
+            }
+            // The method's statistics are logged at evaluations; between them the last ones hold.
+            let statistics = (object["method_stats"] as? [String: Any]).map { stats in
+                stats.compactMap { name, value in (value as? Double).map { MethodStatistic(name, $0) } }.sorted { $0.name < $1.name }
             }
             let previous = current
             let state: RunState = switch event {
@@ -124,7 +130,9 @@ public struct ReplayTimeline: Sendable {
                                            scheduledTarget: scheduledTarget ?? previous?.sparsity.scheduledTarget ?? 0,
                                            measured: measuredSparsity ?? previous?.sparsity.measured ?? 0,
                                            phase: object["phase"] as? String ?? previous?.sparsity.phase ?? "?",
-                                           lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep),
+                                           lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep,
+                                           lastMaskChurn: object["mask_churn"] as? Int ?? previous?.sparsity.lastMaskChurn ?? 0,
+                                           statistics: statistics ?? previous?.sparsity.statistics ?? []),
                 evaluations: evaluations,
                 message: object["message"] as? String ?? previous?.message)
             moments.append(Moment(seconds: current!.elapsedSeconds, snapshot: current!, frame: frame))

@@ -16,7 +16,7 @@ extension LayerSnapshot {
 
 extension SparsitySnapshot {
     public init(recordedMethod method: String, target: Double, scheduledTarget: Double, measured: Double, phase: String,
-                lastUpdateStep: Int?) {
+                lastUpdateStep: Int?, lastMaskChurn: Int = 0, statistics: [MethodStatistic] = []) {
         self.method = method
         self.target = target
         self.scheduledTarget = scheduledTarget
@@ -29,8 +29,8 @@ extension SparsitySnapshot {
         activeGranularity = .weights
         self.phase = phase
         self.lastUpdateStep = lastUpdateStep
-        lastMaskChurn = 0
-        statistics = []
+        self.lastMaskChurn = lastMaskChurn
+        self.statistics = statistics
         operands = .weights
         activationDensities = nil
     }
