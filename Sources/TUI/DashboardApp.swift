@@ -161,7 +161,7 @@ public final class DashboardApp {
         if latest.state == .finished && snapshot?.state != .finished {
             let rate = latest.trainingSeconds > 0 ? Double(latest.samplesSeen) / latest.trainingSeconds : 0
             let accuracy = latest.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
-            state.message = "finished: test accuracy \(accuracy), \(Format.grouped(Int(rate))) samples/s of training; q quits"
+            state.message = "finished: test accuracy \(accuracy), \(Format.grouped(Int(rate.rounded()))) samples/s of training; q quits"
         }
         snapshot = latest
         options.onSnapshot?(latest)
