@@ -74,13 +74,13 @@ wait_for() {
         sleep 0.05
     done
 }
-shows_help() { screen | grep -q 'cycle method'; }
+shows_help() { screen | grep -q 'undo switch'; }
 shows_panels() {
     local s; s=$(screen)
     for title in "Sparsity" "Weights" "Occam's hill" "Speedup" "Loss" "Knobs"; do
         case "$s" in *"$title"*) ;; *) return 1 ;; esac
     done
-    case "$s" in *'cycle method'*) return 1 ;; esac
+    case "$s" in *'undo switch'*) return 1 ;; esac
 }
 asks_to_quit() { screen | grep -q 'press q again'; }
 exited() { [ -s "$EXIT_FILE" ]; }

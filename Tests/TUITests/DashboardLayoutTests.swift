@@ -48,14 +48,14 @@ final class DashboardLayoutTests: XCTestCase {
         let medium = DashboardLayout(width: 120, height: 40)!
         XCTAssertEqual(medium.arrangement, .medium)
         XCTAssertEqual(medium.header.height, 2)
-        XCTAssertEqual(rows(medium), [.sparsity: 18, .occamsHill: 18, .weights: 19, .loss: 19, .knobs: 12, .speedup: 25])
+        XCTAssertEqual(rows(medium), [.sparsity: 18, .occamsHill: 18, .weights: 19, .loss: 19, .knobs: 13, .speedup: 24])
         let large = DashboardLayout(width: 160, height: 48)!
         XCTAssertEqual(large.arrangement, .large)
         XCTAssertTrue(large.sparsityShowsEveryLayer)
         XCTAssertEqual(large[.sparsity].width, 124, "Sparsity spans the left side for side-by-side heatmaps")
-        XCTAssertEqual(rows(large), [.sparsity: 18, .weights: 27, .occamsHill: 27, .loss: 27, .knobs: 12, .speedup: 33])
+        XCTAssertEqual(rows(large), [.sparsity: 18, .weights: 27, .occamsHill: 27, .loss: 27, .knobs: 13, .speedup: 32])
         let huge = DashboardLayout(width: 200, height: 60)!
-        XCTAssertEqual(rows(huge), [.sparsity: 22, .weights: 35, .occamsHill: 35, .loss: 35, .knobs: 12, .speedup: 45])
+        XCTAssertEqual(rows(huge), [.sparsity: 22, .weights: 35, .occamsHill: 35, .loss: 35, .knobs: 13, .speedup: 44])
         XCTAssertEqual(DashboardLayout(width: 200, height: 40)!.arrangement, .medium)
         XCTAssertEqual(DashboardLayout(width: 119, height: 60)!.arrangement, .compact)
     }
