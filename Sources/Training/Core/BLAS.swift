@@ -14,3 +14,11 @@ func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                 b, blasint(transposeB ? k : n),
                 beta, c, blasint(n))
 }
+
+/// Row-major single-precision y = alpha * op(A) * x + beta * y; A is m x n.
+@inline(__always)
+func sgemv(transposeA: Bool, m: Int, n: Int, alpha: Float = 1, a: UnsafePointer<Float>, x: UnsafePointer<Float>,
+           beta: Float, y: UnsafeMutablePointer<Float>) {
+    cblas_sgemv(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, blasint(m), blasint(n), alpha,
+                a, blasint(n), x, 1, beta, y, 1)
+}

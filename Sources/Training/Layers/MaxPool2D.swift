@@ -21,34 +21,69 @@ public final class MaxPool2D: Layer {
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
         let outH = height / size, outW = width / size
         let outCount = batch * channels * outH * outW
-        var indices = [Int32](repeating: 0, count: outCount)
+        // Reused between steps: only a training pass needs the indices, for backward.
+        if isTraining && argmax.count != outCount { argmax = [Int32](repeating: 0, count: outCount) }
         let output = Tensor(shape: [batch, channels, outH, outW]) { out in
             input.storage.withUnsafeBufferPointer { x in
-                var o = 0
-                for plane in 0..<(batch * channels) {
-                    let planeBase = plane * height * width
-                    for oy in 0..<outH {
-                        for ox in 0..<outW {
-                            var best = planeBase + oy * size * width + ox * size
-                            for dy in 0..<size {
-                                for dx in 0..<size {
-                                    let i = planeBase + (oy * size + dy) * width + ox * size + dx
-                                    if x[i] > x[best] { best = i }
+                argmax.withUnsafeMutableBufferPointer { indices in
+                    if size == 2 {
+                        Self.pool2x2(x, into: out, indices: isTraining ? indices : nil, planes: batch * channels, height: height, width: width)
+                        return
+                    }
+                    var o = 0
+                    for plane in 0..<(batch * channels) {
+                        let planeBase = plane * height * width
+                        for oy in 0..<outH {
+                            for ox in 0..<outW {
+                                var best = planeBase + oy * size * width + ox * size
+                                for dy in 0..<size {
+                                    for dx in 0..<size {
+                                        let i = planeBase + (oy * size + dy) * width + ox * size + dx
+                                        if x[i] > x[best] { best = i }
+                                    }
                                 }
+                                out[o] = x[best]
+                                if isTraining { indices[o] = Int32(best) }
+                                o += 1
                             }
-                            out[o] = x[best]
-                            indices[o] = Int32(best)
-                            o += 1
                         }
                     }
                 }
             }
         }
-        if isTraining {
-            cachedInputShape = input.shape
-            argmax = indices
-        }
+        if isTraining { cachedInputShape = input.shape }
         return output
+    }
+
+    /// The 2x2 case (every pooling layer of the catalog's CNNs), unrolled: the same
+    /// comparisons in the same order as the general loop, so ties and NaNs pick the same
+    /// element.
+    private static func pool2x2(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,
+                                indices: UnsafeMutableBufferPointer<Int32>?, planes: Int, height: Int, width: Int) {
+        let outH = height / 2, outW = width / 2
+        var o = 0
+        for plane in 0..<planes {
+            let planeBase = plane * height * width
+            for oy in 0..<outH {
+                let top = planeBase + 2 * oy * width
+                for ox in 0..<outW {
+                    // Selects, not branches: which element wins is data, and mispredicted
+                    // branches made this the third most costly step of LeNet-5's training.
+                    let i0 = top + 2 * ox
+                    var best = i0, value = x[i0]
+                    let b = x[i0 + 1], c = x[i0 + width], d = x[i0 + width + 1]
+                    best = b > value ? i0 + 1 : best
+                    value = b > value ? b : value
+                    best = c > value ? i0 + width : best
+                    value = c > value ? c : value
+                    best = d > value ? i0 + width + 1 : best
+                    value = d > value ? d : value
+                    out[o] = value
+                    indices?[o] = Int32(best)
+                    o += 1
+                }
+            }
+        }
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
