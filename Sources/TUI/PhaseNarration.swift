@@ -35,7 +35,7 @@ public enum PhaseNarration {
             let opening = paused + "dense phase over at step \(step)" + (baseline.map { ", baseline \($0)" } ?? "")
                 + "; \(snapshot.sparsity.method) cut to \(sparsity)"
             return opening + (next == "fine-tune" ? " at once; fine-tuning at that sparsity follows: the hollow point fills"
-                : ". Each stage: a hollow point (just cut), then filled ones as it recovers")
+                : "; each stage adds a hollow point, then filled ones as it recovers")
         case (_, "fine-tune"):
             return paused + "pruning reached \(sparsity) at step \(step); fine-tuning at that sparsity settles the hill's last points"
         default:
