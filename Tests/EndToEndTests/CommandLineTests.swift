@@ -79,6 +79,26 @@ final class CommandLineTests: XCTestCase {
         }
     }
 
+    /// The pace flags of `tui` and `replay` are checked before anything runs, with the same
+    /// words as the recipe's `pace` and the knob.
+    func testBadPaceAndReplaySpeedsAreRefused() throws {
+        let log = PrunetopProcess.temporaryPath("never-read.jsonl")
+        let cases: [([String], String)] = [
+            (["tui", "--pace", "0"], "--pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found '0'"),
+            (["tui", "--pace", "fast"], "--pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found 'fast'"),
+            (["tui", "--duration=-3"], "--duration: expected a number > 0 and <= 10000000, found -3 (seconds)"),
+            (["tui", "--pace", "5", "--duration", "30"], "--duration: give --pace or --duration, not both"),
+            (["replay", log, "--speed", "3"], "--speed: expected one of 0.25, 0.5, 1, 2, 4, 8, 16, 32, 64, found 3.0"),
+            (["replay", log, "--duration", "0"], "--duration: expected a number > 0 and <= 10000000, found 0 (seconds)"),
+            (["replay", log, "--speed", "2", "--duration", "10"], "--duration: give --speed or --duration, not both"),
+        ]
+        for (arguments, message) in cases {
+            let result = try PrunetopProcess.run(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments): \(result.standardError)")
+            XCTAssertTrue(result.standardError.contains(message), "\(arguments): expected «\(message)» in «\(result.standardError)»")
+        }
+    }
+
     func testBadDataIsReportedWithTheFileNotACrash() throws {
         let missing = try PrunetopProcess.run(["run", "--headless", "--data", "/nonexistent/mnist"])
         XCTAssertEqual(missing.status, 1)

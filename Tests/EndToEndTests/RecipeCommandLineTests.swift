@@ -41,6 +41,16 @@ final class RecipeCommandLineTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(done["sparsity"] as? Double), 0.9, accuracy: 0.001, "the schedule ends inside the run")
     }
 
+    /// A recipe's pace steers the dashboard; a headless run says it goes at full speed.
+    func testAHeadlessRunSaysItIgnoresTheRecipesPace() throws {
+        let recipe = try write("data: embedded\nepochs: 1\npace:\n  steps_per_second: 2\n  pause_at_phases: true\n")
+        let result = try PrunetopProcess.run(["run", recipe])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        XCTAssertTrue(result.standardError.contains(
+            "note: the recipe's pace (2 steps/s, pausing at phase changes) steers the dashboard; this headless run goes at full speed"),
+            result.standardError)
+    }
+
     func testABadRecipeIsRefusedWithEveryProblemAndNothingRuns() throws {
         let recipe = try write("""
         data: embedded
