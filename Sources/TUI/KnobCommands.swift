@@ -14,9 +14,8 @@ public enum KnobCommands {
         let total = snapshot.totalSteps
         switch knob {
         case .method:
-            let names = MethodRegistry.names
-            let index = names.firstIndex(of: sparsity.method) ?? 0
-            return .success(.setMethod(names[(index + direction + names.count) % names.count]))
+            // The dashboard proposes this one first (`MethodSwitchProposal`); a script switches.
+            return .success(.setMethod(MethodSwitchProposal.method(after: sparsity.method, steps: direction)))
         case .target:
             let value = ((sparsity.target + 0.05 * Double(direction)) * 100).rounded() / 100
             if direction > 0 && sparsity.target >= stepLimit {

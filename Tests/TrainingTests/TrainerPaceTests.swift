@@ -44,7 +44,7 @@ final class TrainerPaceTests: XCTestCase {
         XCTAssertEqual(first.pausedAtPhaseChange, PhaseChange(from: "dense", to: "pruning", step: 11))
         XCTAssertEqual(first.step, 11)
         XCTAssertEqual(first.sparsity.measured, 0.4, accuracy: 0.01, "paused right after the first cut")
-        XCTAssertEqual(first.message, "paused where the phase changes, dense → pruning, after step 11; space goes on")
+        XCTAssertEqual(first.message, "paused where the phase changes, dense → pruning, after step 11")
         Thread.sleep(forTimeInterval: 0.05)
         XCTAssertEqual(paced.latestSnapshot?.step, 11, "it waits for the user")
 

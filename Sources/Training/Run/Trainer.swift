@@ -182,8 +182,7 @@ private struct RunLoop {
             if pace.pausesAtPhaseChanges, state == .running, engine.phase != phaseBefore, !session.isComplete {
                 state = .paused
                 pausedAtPhaseChange = PhaseChange(from: phaseBefore, to: engine.phase, step: session.step)
-                announce("paused where the phase changes, \(phaseBefore) → \(engine.phase), after step \(Format.grouped(session.step)); "
-                         + "space goes on")
+                announce("paused where the phase changes, \(phaseBefore) → \(engine.phase), after step \(Format.grouped(session.step))")
             }
         }
     }
