@@ -81,11 +81,10 @@ public enum KnobCommands {
         case .method:
             return .success(.setMethod(text))
         case .pace:
-            let rate = text == "full" ? nil : Double(text)
-            guard text == "full" || rate.map(SettingRules.pace.contains) == true else {
-                return .failure(Refusal(description: "pace: expected 'full' or \(SettingRules.pace.expected) (steps a second), found '\(text)'"))
+            guard let pace = RunPace(typed: text, pausesAtPhaseChanges: snapshot.pace.pausesAtPhaseChanges) else {
+                return .failure(Refusal(description: "pace: expected \(RunPace.expectedText), found '\(text)'"))
             }
-            return .success(.setPace(RunPace(stepsPerSecond: rate, pausesAtPhaseChanges: snapshot.pace.pausesAtPhaseChanges)))
+            return .success(.setPace(pace))
         case .target:
             guard let value = Double(text) else {
                 return .failure(Refusal(description: "target sparsity: expected \(SettingRules.targetSparsity.expected), found '\(text)'"))

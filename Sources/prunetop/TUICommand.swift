@@ -59,11 +59,8 @@ struct TUICommand: ParsableCommand {
 
     /// --pace as steps per second (nil: full speed), or the reason it is refused.
     static func parsePace(_ text: String) throws -> Double? {
-        if text == "full" { return nil }
-        guard let rate = Double(text), SettingRules.pace.contains(rate) else {
-            throw ValidationError("--pace: expected 'full' or \(SettingRules.pace.expected) (steps a second), found '\(text)'")
-        }
-        return rate
+        guard let pace = RunPace(typed: text) else { throw ValidationError("--pace: expected \(RunPace.expectedText), found '\(text)'") }
+        return pace.stepsPerSecond
     }
 
     /// The recipe's pace with this command's flags on top.

@@ -16,6 +16,19 @@ public struct RunPace: Sendable, Equatable, CustomStringConvertible {
 
     public static let fullSpeed = RunPace()
 
+    /// What a typed pace may be (`--pace`, the pace knob).
+    public static let expectedText = "'full' or \(SettingRules.pace.expected) (steps a second)"
+
+    /// "full" (full speed) or steps per second under `SettingRules.pace`; nil for anything else.
+    public init?(typed text: String, pausesAtPhaseChanges: Bool = false) {
+        if text == "full" {
+            self.init(pausesAtPhaseChanges: pausesAtPhaseChanges)
+            return
+        }
+        guard let rate = Double(text), SettingRules.pace.contains(rate) else { return nil }
+        self.init(stepsPerSecond: rate, pausesAtPhaseChanges: pausesAtPhaseChanges)
+    }
+
     /// The pace that makes a run of `steps` steps take about `seconds` of training (time
     /// spent evaluating and paused comes on top).
     public static func lasting(seconds: Double, steps: Int) -> Double { Double(max(steps, 1)) / seconds }
