@@ -42,21 +42,19 @@ public struct LayerShape: Sendable, Equatable {
     /// output position.
     public var forwardMACs: Int { weightCount * outputHeight * outputWidth }
 
-    /// The conv and linear layers of a trainer model, in network order, named after their
-    /// weight parameter ("fc1.weight") so they match `LayerSnapshot.name`.
-    public static func shapes(of model: Model) -> [LayerShape] {
-        zip(model.layers, model.layerInputShapes).compactMap { layer, inputShape in
-            switch layer {
-            case let dense as Dense:
-                return .linear(dense.weight.name, inputs: dense.inputCount, outputs: dense.outputCount)
-            case let conv as Conv2D:
-                let output = conv.outputShape(for: inputShape)
-                return LayerShape(name: conv.weight.name, kind: .convolution, inChannels: conv.inChannels,
-                                  outChannels: conv.outChannels, kernelHeight: conv.kernelSize,
-                                  kernelWidth: conv.kernelSize, outputHeight: output[1], outputWidth: output[2])
-            default:
-                return nil
-            }
+    /// The conv and linear layers of a network, in forward order, named after their weight
+    /// tensor ("fc1.weight") so they match `LayerSnapshot.name`.
+    public static func shapes(of network: NetworkDescription) -> [LayerShape] {
+        network.prunableLayers.compactMap { layer in
+            guard let geometry = layer.geometry, let weight = layer.weight else { return nil }
+            let isConvolution = layer.kind == .convolution
+            return LayerShape(name: weight, kind: isConvolution ? .convolution : .linear,
+                              inChannels: geometry.inChannels, outChannels: geometry.outChannels,
+                              kernelHeight: geometry.kernel, kernelWidth: geometry.kernel,
+                              outputHeight: isConvolution ? layer.outputShape[1] : 1,
+                              outputWidth: isConvolution ? layer.outputShape[2] : 1)
         }
     }
+
+    public static func shapes(of model: Model) -> [LayerShape] { shapes(of: model.description) }
 }

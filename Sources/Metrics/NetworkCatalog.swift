@@ -30,9 +30,9 @@ public enum NetworkCatalog {
     public static func layers(_ name: String) -> [LayerShape]? {
         switch name {
         case "lenet300":
-            return LayerShape.shapes(of: ModelCatalog.lenet300(inputShape: [1, 28, 28], classCount: 10, seed: 0))
+            return (try? ModelCatalog.make("lenet300", inputShape: [1, 28, 28], classCount: 10, seed: 0)).map(LayerShape.shapes(of:))
         case "lenet5":
-            return (try? ModelCatalog.lenet5(inputShape: [1, 28, 28], classCount: 10, seed: 0)).map(LayerShape.shapes(of:))
+            return (try? ModelCatalog.make("lenet5", inputShape: [1, 28, 28], classCount: 10, seed: 0)).map(LayerShape.shapes(of:))
         case "vgg16": return vgg16CIFAR()
         case "wrn-16-8": return wideResNetCIFAR(depth: 16, widen: 8)
         case "densenet121": return denseNet121CIFAR()

@@ -22,8 +22,7 @@ final class RunRecorder: @unchecked Sendable {
         config = setup.config
         dataset = setup.dataset
         provenance = setup.provenance
-        let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
-                                          classCount: dataset.classCount, seed: config.seed)
+        let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
         frameState = DashboardFrameState(model: model)
     }
 

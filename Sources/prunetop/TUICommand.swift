@@ -116,8 +116,7 @@ struct TUICommand: ParsableCommand {
             options.onEvent = { recorder.record($0) }
             options.onSnapshot = { recorder.progress($0) }
         }
-        let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
-                                          classCount: dataset.classCount, seed: config.seed)
+        let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
         let outcome = try DashboardApp(trainer: trainer, model: model, options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }

@@ -60,7 +60,7 @@ final class HeatmapGridTests: XCTestCase {
     }
 
     func testInputConnectionMapOfLenet300IsTwentyEightSquare() throws {
-        let model = ModelCatalog.lenet300(inputShape: [1, 28, 28], classCount: 10, seed: 3)
+        let model = try ModelCatalog.make("lenet300", inputShape: [1, 28, 28], classCount: 10, seed: 3)
         let fc1 = LayerSnapshot(parameter: try XCTUnwrap(model.parameter(named: "fc1.weight")))
         let map = try XCTUnwrap(InputConnectionMap(firstLayer: fc1, imageShape: [28, 28]))
         XCTAssertEqual(map.counts.count, 784)

@@ -62,19 +62,19 @@ final class Conv2DReferenceTests: XCTestCase {
         // patch 27 x positions 156: 15 samples a chunk, so 37 samples are chunks of 15, 15 and 7.
         let reference = Reference(inC: 3, outC: 5, k: 3, pad: 1, h: 12, w: 13)
         let layer = Conv2D(name: "conv", inChannels: 3, outChannels: 5, kernelSize: 3, padding: 1, seed: 7, firstParameterIndex: 0)
-        layer.bias.value = random(5, seed: 1)
+        layer.bias!.value = random(5, seed: 1)
         for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
             let x = random(batch * 3 * 12 * 13, seed: seed)
             let input = Tensor(shape: [batch, 3, 12, 13], storage: x)
             let y = layer.forward(input, isTraining: true)
-            assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias.value), "forward, batch \(batch)")
+            assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, batch \(batch)")
             // An evaluation of another batch between the training forward and its backward.
             _ = layer.forward(Tensor(shape: [3, 3, 12, 13], storage: random(3 * 3 * 12 * 13, seed: seed + 1)), isTraining: false)
             let g = random(y.count, seed: seed + 2)
             let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
             let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
             assertClose(layer.weight.gradient, dw, "weight gradient, batch \(batch)")
-            assertClose(layer.bias.gradient, db, "bias gradient, batch \(batch)")
+            assertClose(layer.bias!.gradient, db, "bias gradient, batch \(batch)")
             assertClose(dx.storage, dxExpected, "input gradient, batch \(batch)")
         }
     }
@@ -84,11 +84,11 @@ final class Conv2DReferenceTests: XCTestCase {
         let layer = Conv2D(name: "conv2", inChannels: 6, outChannels: 16, kernelSize: 5, seed: 3, firstParameterIndex: 0)
         let batch = 50, x = random(batch * 6 * 14 * 14, seed: 40)
         let y = layer.forward(Tensor(shape: [batch, 6, 14, 14], storage: x), isTraining: true)
-        assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias.value), "forward")
+        assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward")
         let g = random(y.count, seed: 41)
         XCTAssertNil(layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: false))
         let (dw, db, _) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
         assertClose(layer.weight.gradient, dw, "weight gradient")
-        assertClose(layer.bias.gradient, db, "bias gradient")
+        assertClose(layer.bias!.gradient, db, "bias gradient")
     }
 }

@@ -130,7 +130,7 @@ final class GradientCheckTests: XCTestCase {
 
     /// The whole LeNet-5 chain (conv, pool, flatten, dense) through Model.backward.
     func testLeNet5EndToEndGradient() throws {
-        let model = try ModelCatalog.lenet5(inputShape: [1, 12, 12], classCount: 3, seed: 7)
+        let model = try ModelCatalog.make("lenet5", inputShape: [1, 12, 12], classCount: 3, seed: 7)
         let input = randomTensor([2, 1, 12, 12], seed: 18)
         let labels: [Int32] = [2, 0]
         func loss() -> Double {

@@ -1,9 +1,18 @@
 /// A trainable tensor with its gradient. Weights of Dense and Conv2D layers are the
-/// prunable tensors; biases are not pruned unless a method says so.
+/// prunable tensors; biases and batch-norm scales and shifts are never pruned.
 public final class Parameter {
-    public enum Role: String, Sendable { case weight, bias }
+    public enum Role: String, Sendable, Codable {
+        /// A Dense or Conv2D weight: the tensors pruning methods mask.
+        case weight
+        case bias
+        /// A batch-norm scale (γ): pruning it would silence a whole channel, which is
+        /// structured pruning's business, not a mask's.
+        case scale
+        /// A batch-norm shift (β).
+        case shift
+    }
 
-    /// Qualified name, e.g. `fc1.weight`.
+    /// Qualified name, e.g. `fc1.weight` or `layer1.0.bn1.scale`.
     public let name: String
     public let shape: [Int]
     public let role: Role

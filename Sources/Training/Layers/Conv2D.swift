@@ -1,5 +1,6 @@
-/// 2-D convolution over NCHW tensors, stride 1, symmetric zero padding, computed as im2col
-/// and GEMMs over chunks of the batch.
+/// 2-D convolution over NCHW tensors with a square kernel, a stride and symmetric zero
+/// padding, with or without a bias (none before a batch norm, whose shift replaces it),
+/// computed as im2col and GEMMs over chunks of the batch.
 ///
 /// A chunk's column matrix is [patch, samples × positions]: row (c, ky, kx) holds, for each
 /// of the chunk's samples and output positions, the input pixel that kernel tap sees. One
@@ -17,8 +18,10 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public let outChannels: Int
     public let kernelSize: Int
     public let padding: Int
+    public let stride: Int
     public let weight: Parameter
-    public let bias: Parameter
+    /// Nil for a convolution without bias.
+    public let bias: Parameter?
     /// The input of the last training pass (SWAT: as sparsified), for backward's columns.
     private var cachedInput = Tensor(shape: [0])
     /// A chunk's column matrix, [patch, samples × positions].
@@ -33,36 +36,56 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     /// sparsified by it (SWAT); the forward pass and the input gradient are unchanged.
     public weak var activationSparsifier: (any ActivationSparsifier)?
 
-    public init(name: String, inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int = 0,
-                seed: UInt64, firstParameterIndex: Int) {
+    public init(name: String, inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int = 0, stride: Int = 1,
+                hasBias: Bool = true, seed: UInt64, firstParameterIndex: Int) {
+        precondition(stride >= 1 && kernelSize >= 1 && padding >= 0)
         self.name = name
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.kernelSize = kernelSize
         self.padding = padding
+        self.stride = stride
         let fanIn = inChannels * kernelSize * kernelSize
         weight = Parameter(name: "\(name).weight", shape: [outChannels, inChannels, kernelSize, kernelSize],
                            role: .weight, index: firstParameterIndex,
                            value: ParameterInitializer.weights(count: outChannels * fanIn, fanIn: fanIn,
                                                                seed: seed, parameterIndex: firstParameterIndex))
-        bias = Parameter(name: "\(name).bias", shape: [outChannels], role: .bias, index: firstParameterIndex + 1,
-                         value: [Float](repeating: 0, count: outChannels))
+        bias = hasBias ? Parameter(name: "\(name).bias", shape: [outChannels], role: .bias, index: firstParameterIndex + 1,
+                                   value: [Float](repeating: 0, count: outChannels)) : nil
         SparsifiableLayers.register(self)
     }
 
-    public var parameters: [Parameter] { [weight, bias] }
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     private var patchSize: Int { inChannels * kernelSize * kernelSize }
 
     private func outputSize(_ height: Int, _ width: Int) -> (Int, Int) {
-        (height + 2 * padding - kernelSize + 1, width + 2 * padding - kernelSize + 1)
+        ((height + 2 * padding - kernelSize) / stride + 1, (width + 2 * padding - kernelSize) / stride + 1)
+    }
+
+    public func expectation(for inputShape: [Int]) -> String? {
+        let side = kernelSize - 2 * padding
+        guard inputShape.count == 3, inputShape[0] == inChannels, inputShape[1] >= side, inputShape[2] >= side else {
+            return "[\(inChannels), height, width] with height and width at least \(max(side, 1))"
+        }
+        return nil
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
-        precondition(inputShape.count == 3 && inputShape[0] == inChannels,
-                     "\(name) expects [\(inChannels), height, width], got \(inputShape)")
+        precondition(expectation(for: inputShape) == nil, "\(name) expects \(expectation(for: inputShape)!), got \(inputShape)")
         let (h, w) = outputSize(inputShape[1], inputShape[2])
-        precondition(h > 0 && w > 0, "\(name): input \(inputShape) is smaller than the kernel")
         return [outChannels, h, w]
+    }
+
+    public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
+        let output = outputShape(for: inputShape)
+        description.append(.init(
+            name: name, kind: .convolution, inputShape: inputShape, outputShape: output,
+            geometry: .init(inChannels: inChannels, outChannels: outChannels, kernel: kernelSize, stride: stride, padding: padding),
+            weight: weight.name,
+            initialization: .init(scheme: "he-uniform", fanIn: patchSize, bound: ParameterInitializer.heUniformBound(fanIn: patchSize),
+                                  stream: weight.index),
+            parameterCount: parameters.reduce(0) { $0 + $1.count }, forwardMACs: forwardMACs(inputShape: inputShape),
+            elementOperations: bias == nil ? 0 : output.reduce(1, *)))
     }
 
     public func forwardMACs(inputShape: [Int]) -> Int {
@@ -81,7 +104,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         Self.reserve(&columns, patch * chunk * positions)
         Self.reserve(&channelMajor, outC * chunk * positions)
         let output = Tensor(shape: [batch, outC, outH, outW]) { out in
-            for first in stride(from: 0, to: batch, by: chunk) {
+            for first in Swift.stride(from: 0, to: batch, by: chunk) {
                 let samples = min(chunk, batch - first), span = samples * positions
                 input.storage.withUnsafeBufferPointer { x in
                     columns.withUnsafeMutableBufferPointer { cols in
@@ -98,14 +121,12 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                     }
                 }
                 channelMajor.withUnsafeBufferPointer { y in
-                    bias.value.withUnsafeBufferPointer { b in
-                        for sample in 0..<samples {
-                            for c in 0..<outC {
-                                let from = y.baseAddress! + c * span + sample * positions
-                                let to = out.baseAddress! + ((first + sample) * outC + c) * positions
-                                let shift = b[c]
-                                for p in 0..<positions { to[p] = from[p] + shift }
-                            }
+                    for sample in 0..<samples {
+                        for c in 0..<outC {
+                            let from = y.baseAddress! + c * span + sample * positions
+                            let to = out.baseAddress! + ((first + sample) * outC + c) * positions
+                            let shift = bias?.value[c] ?? 0
+                            for p in 0..<positions { to[p] = from[p] + shift }
                         }
                     }
                 }
@@ -136,7 +157,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         if needsInputGradient { Self.reserve(&columnGradient, patch * chunk * positions) }
         if ones.count < chunk * positions { ones = [Float](repeating: 1, count: chunk * positions) }
         var inputGradient = needsInputGradient ? Tensor(shape: shape) : nil
-        for first in stride(from: 0, to: batch, by: chunk) {
+        for first in Swift.stride(from: 0, to: batch, by: chunk) {
             let samples = min(chunk, batch - first), span = samples * positions, accumulate: Float = first == 0 ? 0 : 1
             cachedInput.storage.withUnsafeBufferPointer { x in
                 columns.withUnsafeMutableBufferPointer { cols in
@@ -157,9 +178,11 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 }
             }
             channelMajor.withUnsafeBufferPointer { g in
-                ones.withUnsafeBufferPointer { one in
-                    bias.gradient.withUnsafeMutableBufferPointer { db in
-                        sgemv(transposeA: false, m: outC, n: span, a: g.baseAddress!, x: one.baseAddress!, beta: accumulate, y: db.baseAddress!)
+                if let bias {
+                    ones.withUnsafeBufferPointer { one in
+                        bias.gradient.withUnsafeMutableBufferPointer { db in
+                            sgemv(transposeA: false, m: outC, n: span, a: g.baseAddress!, x: one.baseAddress!, beta: accumulate, y: db.baseAddress!)
+                        }
                     }
                 }
                 columns.withUnsafeBufferPointer { cols in
@@ -241,6 +264,12 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private func im2col(_ x: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
                         into col: UnsafeMutablePointer<Float>) {
         let positions = outH * outW, span = samples * positions
+        if stride != 1 {
+            forEachTap(samples: samples, height: height, width: width, outH: outH, outW: outW) { column, pixel in
+                col[column] = pixel.map { x[$0] } ?? 0
+            }
+            return
+        }
         for sample in 0..<samples {
             let image = x + sample * inChannels * height * width
             var row = 0
@@ -271,6 +300,12 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private func col2im(_ col: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
                         into dx: UnsafeMutablePointer<Float>) {
         let positions = outH * outW, span = samples * positions
+        if stride != 1 {
+            forEachTap(samples: samples, height: height, width: width, outH: outH, outW: outW) { column, pixel in
+                if let pixel { dx[pixel] += col[column] }
+            }
+            return
+        }
         for sample in 0..<samples {
             let image = dx + sample * inChannels * height * width
             var row = 0
@@ -284,6 +319,34 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                             guard iy >= 0 && iy < height, first < end else { continue }
                             let from = src + oy * outW, to = image + (c * height + iy) * width + kx - padding
                             Self.add(to + first, from + first, count: end - first)
+                        }
+                        row += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// The strided path of `im2col` and `col2im`, one element at a time: for every column
+    /// entry, its index and the input pixel it sees (nil in the padding). Strided
+    /// convolutions are the few downsampling layers of a ResNet, so simplicity wins here.
+    @inline(__always)
+    private func forEachTap(samples: Int, height: Int, width: Int, outH: Int, outW: Int, _ body: (Int, Int?) -> Void) {
+        let positions = outH * outW, span = samples * positions
+        for sample in 0..<samples {
+            var row = 0
+            for c in 0..<inChannels {
+                let plane = (sample * inChannels + c) * height * width
+                for ky in 0..<kernelSize {
+                    for kx in 0..<kernelSize {
+                        var column = row * span + sample * positions
+                        for oy in 0..<outH {
+                            let iy = oy * stride + ky - padding
+                            for ox in 0..<outW {
+                                let ix = ox * stride + kx - padding
+                                body(column, iy >= 0 && iy < height && ix >= 0 && ix < width ? plane + iy * width + ix : nil)
+                                column += 1
+                            }
                         }
                         row += 1
                     }

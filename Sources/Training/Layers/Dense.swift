@@ -28,12 +28,26 @@ public final class Dense: Layer, ActivationSparsifiable {
 
     public var parameters: [Parameter] { [weight, bias] }
 
+    public func expectation(for inputShape: [Int]) -> String? {
+        inputShape.reduce(1, *) == inputCount ? nil : "\(inputCount) inputs"
+    }
+
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(inputShape.reduce(1, *) == inputCount, "\(name) expects \(inputCount) inputs, got \(inputShape)")
         return [outputCount]
     }
 
     public func forwardMACs(inputShape: [Int]) -> Int { inputCount * outputCount }
+
+    public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
+        description.append(.init(
+            name: name, kind: .linear, inputShape: inputShape, outputShape: [outputCount],
+            geometry: .init(inChannels: inputCount, outChannels: outputCount, kernel: 1, stride: 1, padding: 0),
+            weight: weight.name,
+            initialization: .init(scheme: "he-uniform", fanIn: inputCount,
+                                  bound: ParameterInitializer.heUniformBound(fanIn: inputCount), stream: weight.index),
+            parameterCount: weight.count + bias.count, forwardMACs: inputCount * outputCount, elementOperations: outputCount))
+    }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let batch = input.batchSize

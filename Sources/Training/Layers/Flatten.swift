@@ -6,6 +6,10 @@ public final class Flatten: Layer {
 
     public func outputShape(for inputShape: [Int]) -> [Int] { [inputShape.reduce(1, *)] }
 
+    public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
+        description.append(.init(name: name, kind: .flatten, inputShape: inputShape, outputShape: outputShape(for: inputShape)))
+    }
+
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         if isTraining { cachedShape = input.shape }
         return Tensor(shape: [input.batchSize, input.sampleSize], storage: input.storage)

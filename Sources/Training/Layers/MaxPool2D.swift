@@ -1,32 +1,47 @@
-/// Max pooling over non-overlapping `size` x `size` windows of an NCHW tensor
-/// (stride = size; a ragged edge is dropped, as PyTorch does by default).
+/// Max pooling over `size` x `size` windows of an NCHW tensor, `stride` apart (by default
+/// `size`: windows that do not overlap); a ragged edge is dropped, as PyTorch does by default.
 public final class MaxPool2D: Layer {
     public let name: String
     public let size: Int
+    public let stride: Int
     private var cachedInputShape: [Int] = []
     /// For each output element, the flat input index of its maximum.
     private var argmax: [Int32] = []
 
-    public init(name: String, size: Int = 2) {
+    public init(name: String, size: Int = 2, stride: Int? = nil) {
+        precondition(size >= 1 && (stride ?? size) >= 1)
         self.name = name
         self.size = size
+        self.stride = stride ?? size
+    }
+
+    public func expectation(for inputShape: [Int]) -> String? {
+        inputShape.count == 3 && inputShape[1] >= size && inputShape[2] >= size
+            ? nil : "[channels, height, width] with height and width at least \(size)"
     }
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
-        precondition(inputShape.count == 3, "\(name) expects [channels, height, width]")
-        return [inputShape[0], inputShape[1] / size, inputShape[2] / size]
+        precondition(expectation(for: inputShape) == nil, "\(name) expects \(expectation(for: inputShape)!), got \(inputShape)")
+        return [inputShape[0], (inputShape[1] - size) / stride + 1, (inputShape[2] - size) / stride + 1]
+    }
+
+    public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
+        let output = outputShape(for: inputShape)
+        description.append(.init(name: name, kind: .maxPool, inputShape: inputShape, outputShape: output,
+                                 geometry: .init(inChannels: inputShape[0], outChannels: inputShape[0], kernel: size, stride: stride, padding: 0),
+                                 elementOperations: output.reduce(1, *) * (size * size - 1)))
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
-        let outH = height / size, outW = width / size
+        let outH = (height - size) / stride + 1, outW = (width - size) / stride + 1
         let outCount = batch * channels * outH * outW
         // Reused between steps: only a training pass needs the indices, for backward.
         if isTraining && argmax.count != outCount { argmax = [Int32](repeating: 0, count: outCount) }
         let output = Tensor(shape: [batch, channels, outH, outW]) { out in
             input.storage.withUnsafeBufferPointer { x in
                 argmax.withUnsafeMutableBufferPointer { indices in
-                    if size == 2 {
+                    if size == 2 && stride == 2 {
                         Self.pool2x2(x, into: out, indices: isTraining ? indices : nil, planes: batch * channels, height: height, width: width)
                         return
                     }
@@ -35,10 +50,10 @@ public final class MaxPool2D: Layer {
                         let planeBase = plane * height * width
                         for oy in 0..<outH {
                             for ox in 0..<outW {
-                                var best = planeBase + oy * size * width + ox * size
+                                var best = planeBase + oy * stride * width + ox * stride
                                 for dy in 0..<size {
                                     for dx in 0..<size {
-                                        let i = planeBase + (oy * size + dy) * width + ox * size + dx
+                                        let i = planeBase + (oy * stride + dy) * width + ox * stride + dx
                                         if x[i] > x[best] { best = i }
                                     }
                                 }
@@ -55,7 +70,7 @@ public final class MaxPool2D: Layer {
         return output
     }
 
-    /// The 2x2 case (every pooling layer of the catalog's CNNs), unrolled: the same
+    /// The 2x2 stride-2 case (the pooling of LeNet-5 and VGG), unrolled: the same
     /// comparisons in the same order as the general loop, so ties and NaNs pick the same
     /// element.
     private static func pool2x2(_ x: UnsafeBufferPointer<Float>, into out: UnsafeMutableBufferPointer<Float>,

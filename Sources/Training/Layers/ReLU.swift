@@ -9,6 +9,15 @@ public final class ReLU: Layer {
 
     public func outputShape(for inputShape: [Int]) -> [Int] { inputShape }
 
+    public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
+        description.append(.init(name: name, kind: .relu, inputShape: inputShape, outputShape: inputShape,
+                                 elementOperations: inputShape.reduce(1, *)))
+    }
+
+    public var evaluationZeros: ActivationZeroCount? {
+        ActivationZeroCount(layer: name, elements: lastEvaluationElements, zeros: lastEvaluationZeros)
+    }
+
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let output = Tensor(shape: input.shape) { out in
             input.storage.withUnsafeBufferPointer { x in

@@ -1,21 +1,43 @@
-/// A feed-forward network: an ordered list of layers with named parameters.
+/// A feed-forward network: an ordered list of layers (some of them blocks of layers, a
+/// walkable tree) with named parameters and buffers, and the description of itself that
+/// every consumer reads.
 public final class Model {
     public let name: String
-    /// Per-sample input shape, e.g. [1, 28, 28].
+    /// Per-sample input shape, [channels, height, width].
     public let inputShape: [Int]
+    /// The top-level layers; blocks hold more (`Layer.children`).
     public let layers: [any Layer]
     public let parameters: [Parameter]
+    /// Batch-norm running statistics and the like: state that is not trained but saved.
+    public let buffers: [Buffer]
+    public let description: NetworkDescription
 
     public init(name: String, inputShape: [Int], layers: [any Layer]) {
         self.name = name
         self.inputShape = inputShape
         self.layers = layers
         parameters = layers.flatMap(\.parameters)
+        buffers = layers.flatMap(\.buffers)
         for (position, parameter) in parameters.enumerated() {
             precondition(parameter.index == position, "parameter \(parameter.name) has index \(parameter.index), expected \(position)")
         }
-        _ = layerInputShapes
+        var builder = NetworkDescription.Builder()
+        var shape = inputShape
+        for layer in layers {
+            precondition(layer.expectation(for: shape) == nil, "\(layer.name) expects \(layer.expectation(for: shape)!), got \(shape)")
+            layer.describe(inputShape: shape, into: &builder)
+            shape = layer.outputShape(for: shape)
+        }
+        description = NetworkDescription(name: name, inputShape: inputShape, layers: builder.layers)
+        let names = description.layers.map(\.name) + parameters.map(\.name) + buffers.map(\.name)
+        precondition(Set(names).count == names.count, "\(name): two layers, parameters or buffers share a name")
     }
+
+    /// Every layer of the tree, blocks and their children, in network order.
+    public var allLayers: [any Layer] { layers.flatMap(\.subtree) }
+
+    /// Each activation's zeros over the last evaluation pass, in network order.
+    public var evaluationZeros: [ActivationZeroCount] { allLayers.compactMap(\.evaluationZeros) }
 
     /// The weights of Dense and Conv2D layers, in network order.
     public var prunableParameters: [Parameter] { parameters.filter(\.isPrunable) }
@@ -52,9 +74,7 @@ public final class Model {
     }
 
     /// Forward multiply-accumulates per sample.
-    public var forwardMACsPerSample: Int {
-        zip(layers, layerInputShapes).reduce(0) { $0 + $1.0.forwardMACs(inputShape: $1.1) }
-    }
+    public var forwardMACsPerSample: Int { description.forwardMACs }
 
     /// Forward + backward MACs per sample: each parameterised layer costs its forward
     /// MACs again for the weight gradient and again for the input gradient, except the

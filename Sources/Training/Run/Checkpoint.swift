@@ -36,7 +36,8 @@ public struct Checkpoint: Sendable {
     public var step: Int
     /// The learning-rate schedule reads step - offset (lottery rewinding moves it).
     public var learningRateStepOffset: Int
-    /// Every parameter of the model, in network order.
+    /// Every parameter of the model in network order, then its buffers (batch-norm
+    /// running statistics, dropout counters).
     public var parameters: [SavedParameter]
     public var sparsity: SparsityEngineState
     public var optimizer: SavedState
@@ -131,6 +132,7 @@ public struct Checkpoint: Sendable {
         step = session.step
         learningRateStepOffset = session.learningRateStepOffset
         parameters = session.model.parameters.map { SavedParameter(name: $0.name, shape: $0.shape, values: $0.value) }
+            + session.model.buffers.map { SavedParameter(name: $0.name, shape: $0.shape, values: $0.values) }
         sparsity = session.sparsity.savedState()
         optimizer = session.optimizer.saveState()
         self.progress = progress

@@ -1,7 +1,13 @@
 /// Everything that defines a training run. The same config and seed give bitwise the
 /// same run on the same machine and thread count. Checkpoints store it as JSON.
 public struct RunConfig: Sendable, Equatable, Codable {
+    /// The network's name: a zoo model (`ModelCatalog.names`), or with `architecture` the
+    /// name of a recipe's own network.
     public var model = "lenet300"
+    /// The zoo model's options (mlp's widths, a CNN's width); nil: its defaults.
+    public var modelOptions: ModelCatalog.Options?
+    /// A network defined layer by layer (a recipe's `model:` list); nil: the zoo model `model`.
+    public var architecture: Architecture?
     /// An MNIST-format IDX directory; nil means Fashion-MNIST when installed, else the embedded digits.
     public var dataDirectory: String?
     public var epochs = 5
@@ -31,6 +37,15 @@ public struct RunConfig: Sendable, Equatable, Codable {
 
     public init() {}
 
+    /// The network this config trains, for images of `inputShape` and `classCount` classes.
+    public func makeModel(inputShape: [Int], classCount: Int) throws(ArchitectureError) -> Model {
+        let architecture: Architecture
+        if let custom = self.architecture { architecture = custom } else {
+            architecture = try ModelCatalog.architecture(model, options: modelOptions ?? .init())
+        }
+        return try NetworkBuilder.build(architecture, name: model, inputShape: inputShape, classCount: classCount, seed: seed)
+    }
+
     /// The most epochs a run may have (as a recipe's `epochs` allows).
     public static let maximumEpochs = 1_000_000
 
@@ -38,7 +53,9 @@ public struct RunConfig: Sendable, Equatable, Codable {
         func check(_ condition: Bool, _ key: String, _ expected: String, _ found: String) throws {
             if !condition { throw RunConfigError.invalid(key: key, expected: expected, found: found) }
         }
-        try check(ModelCatalog.names.contains(model), "model", "one of \(ModelCatalog.names.joined(separator: ", "))", model)
+        if architecture == nil {
+            try check(ModelCatalog.names.contains(model), "model", "one of \(ModelCatalog.names.joined(separator: ", "))", model)
+        }
         try check(epochs >= 1, "epochs", "an integer >= 1", "\(epochs)")
         // Steps are counted in an Int: the run's length (steps an epoch x epochs) must fit.
         try check(epochs <= Self.maximumEpochs, "epochs", "an integer <= \(Self.maximumEpochs)", "\(epochs)")

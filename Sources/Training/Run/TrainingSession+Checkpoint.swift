@@ -22,6 +22,7 @@ extension TrainingSession {
             throw CheckpointError.malformed(file: file, section: "optimizer state", problem: "\(error)")
         }
         for (parameter, saved) in zip(model.parameters, checkpoint.parameters) { parameter.value = saved.values }
+        for (buffer, saved) in zip(model.buffers, checkpoint.parameters.dropFirst(model.parameters.count)) { buffer.values = saved.values }
         do {
             try sparsity.restore(checkpoint.sparsity, config: checkpoint.config.sparsity)
         } catch {
@@ -33,11 +34,13 @@ extension TrainingSession {
         baseLearningRate = checkpoint.config.learningRate
     }
 
-    /// The checkpoint's parameters must be this model's, by name and shape, in order, and
-    /// its data set this session's (by content, for checkpoints that record it).
+    /// The checkpoint's tensors must be this model's parameters and buffers, by name and
+    /// shape, in order, and its data set this session's (by content, for checkpoints that
+    /// record it).
     private func checkFits(_ checkpoint: Checkpoint, allowingDataChange: Bool) throws {
         let file = checkpoint.fileName
-        let saved = checkpoint.parameters, current = model.parameters
+        let saved = checkpoint.parameters
+        let current = model.parameters.map { (name: $0.name, shape: $0.shape) } + model.buffers.map { (name: $0.name, shape: $0.shape) }
         for index in 0..<max(saved.count, current.count) {
             let problem: String? = if index >= saved.count {
                 "it has no \(current[index].name) (\(model.name) has \(current.count) parameters, the checkpoint \(saved.count))"

@@ -65,8 +65,7 @@ public final class TrainingSession {
         self.dataset = dataset
         sampler = BatchSampler(dataset: dataset, batchSize: config.batchSize, seed: config.seed)
         prefetcher = BatchPrefetcher(sampler: sampler)
-        model = try ModelCatalog.make(config.model, inputShape: sampler.sampleShape,
-                                      classCount: dataset.classCount, seed: config.seed)
+        model = try config.makeModel(inputShape: sampler.sampleShape, classCount: dataset.classCount)
         optimizer = config.optimizer.makeOptimizer(for: model.parameters)
         baseLearningRate = config.learningRate
         sparsity = try SparsityEngine(config: config.sparsity, prunable: model.prunableParameters,
@@ -156,8 +155,7 @@ public final class TrainingSession {
         var correct = 0
         var loss = 0.0
         var start = 0
-        let relus = model.layers.compactMap { $0 as? ReLU }
-        var zeros = relus.map { ActivationZeroCount(layer: $0.name, elements: 0, zeros: 0) }
+        var zeros = model.evaluationZeros.map { ActivationZeroCount(layer: $0.layer, elements: 0, zeros: 0) }
         var predictions: [UInt8] = []
         predictions.reserveCapacity(dataset.testCount)
         while start < dataset.testCount {
@@ -172,9 +170,9 @@ public final class TrainingSession {
                 let scores = logits.storage[(row * classes)..<((row + 1) * classes)]
                 predictions.append(UInt8(scores.indices.max { scores[$0] < scores[$1] }! - row * classes))
             }
-            for (i, relu) in relus.enumerated() {
-                zeros[i].elements += relu.lastEvaluationElements
-                zeros[i].zeros += relu.lastEvaluationZeros
+            for (i, count) in model.evaluationZeros.enumerated() {
+                zeros[i].elements += count.elements
+                zeros[i].zeros += count.zeros
             }
             start = end
         }
@@ -184,11 +182,14 @@ public final class TrainingSession {
     }
 
     /// Dense gradients of the loss on `count` training samples drawn with `seed`, at the
-    /// effective weights. Nothing is updated; the training order is not disturbed.
+    /// effective weights. Nothing is updated (batch-norm statistics and dropout counters are
+    /// put back); the training order is not disturbed.
     func sampleGradients(count: Int, seed: UInt64) -> [[Float]] {
         var generator = SeededGenerator(seed: seed)
         let indices = (0..<count).map { _ in Int32(generator.next() % UInt64(dataset.trainCount)) }
         let (images, labels) = sampler.batch(trainIndices: indices[...])
+        let buffers = model.buffers.map(\.values)
+        defer { for (buffer, values) in zip(model.buffers, buffers) { buffer.values = values } }
         return sparsity.withEffectiveWeights {
             let logits = model.forward(images, isTraining: true)
             let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
@@ -199,9 +200,17 @@ public final class TrainingSession {
 
     /// SynFlow's data-free pass: every parameter replaced by its absolute value, an
     /// all-ones input, R = sum of the outputs; returns dR/dw for each prunable tensor.
+    /// Batch norm normalises with its running statistics (the reference code scores in
+    /// evaluation mode, Tanaka et al. 2020, arXiv:2006.05467; a one-sample batch has no
+    /// variance), which stay as they were.
     func synapticFlowGradients() -> [[Float]] {
-        let saved = model.parameters.map(\.value)
-        defer { for (parameter, value) in zip(model.parameters, saved) { parameter.value = value } }
+        let saved = model.parameters.map(\.value), buffers = model.buffers.map(\.values)
+        for layer in model.layers { layer.setNormalizesWithRunningStatistics(true) }
+        defer {
+            for (parameter, value) in zip(model.parameters, saved) { parameter.value = value }
+            for (buffer, values) in zip(model.buffers, buffers) { buffer.values = values }
+            for layer in model.layers { layer.setNormalizesWithRunningStatistics(false) }
+        }
         for (l, parameter) in model.prunableParameters.enumerated() {
             parameter.value = sparsity.effectiveWeights(l)
         }
