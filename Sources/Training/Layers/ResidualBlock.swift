@@ -114,5 +114,9 @@ public struct ShapeMismatch: Error, Equatable, Sendable, CustomStringConvertible
     public var expected: String
     public var found: [Int]
 
+    public init(layer: String, expected: String, found: [Int]) {
+        (self.layer, self.expected, self.found) = (layer, expected, found)
+    }
+
     public var description: String { "\(layer) expects \(expected), got \(found)" }
 }
