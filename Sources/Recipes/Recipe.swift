@@ -17,6 +17,10 @@ public struct Recipe: Sendable, Equatable {
     public var schedule: ScheduleSpec?
     /// Where the schedule is written, for problems found once positions are in steps.
     public var scheduleLocation: RecipeLocation?
+    /// Where each layer of a `model:` list is written, by its path in the `Architecture`
+    /// (`ArchitectureError.shapeMismatch`'s; [] is the `model` key itself), for shape errors
+    /// found once the data is known.
+    public var layerLocations: [[Int]: RecipeLocation] = [:]
     /// The `pace` section: a watched run's speed, as written.
     public var pace = PaceSpec()
 

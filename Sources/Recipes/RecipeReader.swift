@@ -10,9 +10,7 @@ struct RecipeReader {
         guard let top = mapping(root, key: nil) else { return recipe }
         checkKeys(top, path: "")
         var config = RunConfig()
-        if let node = value(top, "model") {
-            config.model = choice(node, "model", ModelCatalog.names) ?? config.model
-        }
+        if let node = value(top, "model") { readModel(node, into: &config, locations: &recipe.layerLocations) }
         if let node = value(top, "data") { recipe.data = string(node, "data") ?? recipe.data }
         if let node = value(top, "seed") { config.seed = UInt64(integer(node, "seed", 0...Int.max) ?? 0) }
         if let node = value(top, "epochs") { config.epochs = integer(node, "epochs", 1...1_000_000) ?? config.epochs }
@@ -32,7 +30,7 @@ struct RecipeReader {
             recipe.schedule = readSchedule(node, into: &config.sparsity)
             recipe.scheduleLocation = node.location
         }
-        if let node = value(top, "budget") { config.sparsity.budget = readBudget(node, method: config.sparsity.method, model: config.model) }
+        if let node = value(top, "budget") { config.sparsity.budget = readBudget(node, method: config.sparsity.method, config: config) }
         if let node = value(top, "granularity"), let text = string(node, "granularity") {
             do { config.sparsity.granularity = try Granularity.parse(text) } catch {
                 report(node, "granularity", "expected \(Granularity.syntax), found '\(text)'")
@@ -198,7 +196,8 @@ struct RecipeReader {
         }
     }
 
-    private mutating func readBudget(_ node: RecipeNode, method: String, model: String) -> LayerBudget? {
+    private mutating func readBudget(_ node: RecipeNode, method: String, config: RunConfig) -> LayerBudget? {
+        let model = config.model
         var budget = MethodRegistry.descriptor(named: method)?.defaultBudget ?? LayerBudget(.global)
         let distributions = LayerBudget.Distribution.names + ["manual"]
         if case .scalar = node {
@@ -219,7 +218,9 @@ struct RecipeReader {
                 return nil
             }
             var sparsities: [String: Double] = [:]
-            let tensors = (try? ModelCatalog.make(model, inputShape: [1, 28, 28], classCount: 10, seed: 0))?.prunableParameters.map(\.name) ?? []
+            // Tensor names do not depend on the image size: any input the network takes will do.
+            let tensors = ([[1, 28, 28], [3, 32, 32]].lazy.compactMap { try? config.makeModel(inputShape: $0, classCount: 10) }.first)?
+                .prunableParameters.map(\.name) ?? []
             for entry in mapping(layersNode, key: "budget.layers") ?? [] {
                 if !tensors.isEmpty && !tensors.contains(entry.key) {
                     var message = "unknown tensor '\(entry.key)' of \(model)"
@@ -261,19 +262,19 @@ struct RecipeReader {
 
     // MARK: Values
 
-    private mutating func report(_ node: RecipeNode, _ key: String?, _ message: String) {
+    mutating func report(_ node: RecipeNode, _ key: String?, _ message: String) {
         report(node.location, key, message)
     }
 
-    private mutating func report(_ location: RecipeLocation, _ key: String?, _ message: String) {
+    mutating func report(_ location: RecipeLocation, _ key: String?, _ message: String) {
         diagnostics.append(RecipeDiagnostic(location, key: key, message))
     }
 
-    private func value(_ entries: [RecipeNode.Entry], _ key: String) -> RecipeNode? {
+    func value(_ entries: [RecipeNode.Entry], _ key: String) -> RecipeNode? {
         entries.first { $0.key == key }?.value
     }
 
-    private mutating func checkKeys(_ entries: [RecipeNode.Entry], path: String) {
+    mutating func checkKeys(_ entries: [RecipeNode.Entry], path: String) {
         let known = RecipeSchema.children(of: path).map(\.name)
         for entry in entries where !known.contains(entry.key) {
             var message = "unknown key '\(entry.key)'"
@@ -283,19 +284,19 @@ struct RecipeReader {
         }
     }
 
-    private mutating func mapping(_ node: RecipeNode, key: String?) -> [RecipeNode.Entry]? {
+    mutating func mapping(_ node: RecipeNode, key: String?) -> [RecipeNode.Entry]? {
         if case let .mapping(entries, _) = node { return entries }
         report(node, key, "expected a mapping of keys to values, found \(Self.kind(of: node))")
         return nil
     }
 
-    private mutating func string(_ node: RecipeNode, _ key: String) -> String? {
+    mutating func string(_ node: RecipeNode, _ key: String) -> String? {
         if case let .scalar(text, _) = node, !text.isEmpty { return text }
         report(node, key, "expected a string, found \(Self.kind(of: node))")
         return nil
     }
 
-    private mutating func choice(_ node: RecipeNode, _ key: String, _ allowed: [String]) -> String? {
+    mutating func choice(_ node: RecipeNode, _ key: String, _ allowed: [String]) -> String? {
         guard let text = string(node, key) else { return nil }
         if allowed.contains(text) { return text }
         var message = "expected one of \(allowed.joined(separator: ", ")), found '\(text)'"
@@ -304,7 +305,7 @@ struct RecipeReader {
         return nil
     }
 
-    private mutating func integer(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Int>) -> Int? {
         let expected = range.upperBound == Int.max ? "an integer >= \(range.lowerBound)"
             : "an integer from \(range.lowerBound) to \(range.upperBound)"
         guard case let .scalar(text, _) = node, let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
@@ -331,7 +332,7 @@ struct RecipeReader {
         return value
     }
 
-    private mutating func number(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Double>, openUpper: Bool = false,
+    mutating func number(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Double>, openUpper: Bool = false,
                                  positive: Bool = false) -> Double? {
         var expected = "a number"
         if positive { expected += " > 0" + (range.upperBound < 1e6 ? " and <= \(Format.plain(range.upperBound))" : "") }
@@ -348,7 +349,7 @@ struct RecipeReader {
         return value
     }
 
-    private mutating func boolean(_ node: RecipeNode, _ key: String) -> Bool? {
+    mutating func boolean(_ node: RecipeNode, _ key: String) -> Bool? {
         if case let .scalar(text, _) = node {
             switch text.lowercased() {
             case "true", "yes", "on": return true
@@ -372,7 +373,7 @@ struct RecipeReader {
         return length
     }
 
-    private static func kind(of node: RecipeNode) -> String {
+    static func kind(of node: RecipeNode) -> String {
         switch node {
         case let .scalar(text, _): text.isEmpty ? "nothing" : "'\(text)'"
         case .mapping: "a mapping"

@@ -23,7 +23,16 @@ public enum RecipeSchema {
     static let length = "epochs (number) or \"N steps\""
 
     public static let keys: [RecipeKey] = [
-        RecipeKey("model", "string", default: "lenet300", "the network: \(ModelCatalog.names.joined(separator: ", "))"),
+        RecipeKey("model", "string, mapping or list", default: "lenet300",
+                  "the network: a zoo name (\(ModelCatalog.names.joined(separator: ", "))), a zoo model with options, or a list of layers",
+                  children: [
+                      RecipeKey("zoo", "zoo name", default: "-", "the zoo model to take"),
+                      RecipeKey("width", "integer 1-16", default: "1", "vgg-small, resnet20: channel multiplier"),
+                      RecipeKey("widths", "list of integers", default: "[512, 256]", "mlp: hidden layer widths"),
+                      RecipeKey("name", "string", default: "custom", "the name of a network given by `layers`"),
+                      RecipeKey("layers", "list of layers", default: "-",
+                                "dense, conv, batchnorm, relu, maxpool, avgpool, flatten, dropout, residual (see Architectures)"),
+                  ]),
         RecipeKey("data", "string", default: "fashion-mnist",
                   "fashion-mnist (Debian's dataset-fashion-mnist), embedded (the built-in digits), or an MNIST-format IDX directory"),
         RecipeKey("seed", "integer >= 0", default: "0", "weights, data order and every random choice"),

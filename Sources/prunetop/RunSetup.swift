@@ -152,11 +152,26 @@ struct RunSetup {
         }
         config.dataDirectory = dataDirectory
         config = try training.apply(to: config)
+        try checkModelFits(config, dataset: dataset, recipe: recipe, path: path)
         let text = try? RegularFile.readText(path)
         var setup = RunSetup(config: config, dataset: dataset, notice: nil, recipePath: path, recipeText: text,
                              overrides: recipeOptions.overrides, checkpoint: nil)
         setup.pace = recipe.pace.pace(totalSteps: setup.totalSteps)
         return setup
+    }
+}
+
+/// The recipe's network must take the data's images and give one output per class; a
+/// layer that does not fit is reported at the line that writes it.
+private func checkModelFits(_ config: RunConfig, dataset: ImageDataset, recipe: Recipe, path: String) throws {
+    let shape = [1, dataset.rows, dataset.columns]
+    do {
+        _ = try config.makeModel(inputShape: shape, classCount: dataset.classCount)
+    } catch {
+        var location = recipe.layerLocations[[]] ?? .file(path: path, line: 1, column: 1)
+        if case let .shapeMismatch(_, layerPath, _) = error, let written = recipe.layerLocations[layerPath] { location = written }
+        throw RecipeFailure.report(RecipeErrors([RecipeDiagnostic(
+            location, key: "model", "\(error) (the data, \(dataset.name), has images of \(shape) and \(dataset.classCount) classes)")]))
     }
 }
 

@@ -42,6 +42,27 @@ final class RecipeCommandLineTests: XCTestCase {
     }
 
     /// A recipe's pace steers the dashboard; a headless run says it goes at full speed.
+    /// A layer that does not fit the data is refused at its line before anything runs; a
+    /// network of the recipe's own runs and its log names its layers.
+    func testARecipesOwnNetworkIsCheckedAgainstTheDataAndRuns() throws {
+        let tooSmall = try write("data: embedded\nmodel:\n  - conv: 4\n  - maxpool\n  - conv: 8\n    kernel: 5\n  - maxpool\n"
+                                 + "  - {conv: 8, kernel: 5}\n  - dense: classes\n")
+        let refused = try PrunetopProcess.run(["run", tooSmall])
+        XCTAssertEqual(refused.status, 65, refused.standardError)
+        XCTAssertTrue(refused.standardError.hasPrefix("\(tooSmall):8:5: model: custom: conv3 expects [8, height, width] with height and "
+            + "width at least 5, got [8, 4, 4] (the data, digits-8x8 (embedded), has images of [1, 28, 28] and 10 classes)\n"), refused.standardError)
+
+        let fits = try write("data: embedded\nepochs: 1\nmethod: magnitude\nschedule: {final: 0.5}\nmodel:\n  name: tiny\n  layers:\n"
+                             + "    - {conv: 4, padding: 1, bias: false}\n    - batchnorm\n    - relu\n"
+                             + "    - residual: {body: [{conv: 4, padding: 1}, batchnorm]}\n    - relu\n    - avgpool\n    - dense: classes\n")
+        let log = PrunetopProcess.temporaryPath("tiny.jsonl")
+        let result = try PrunetopProcess.run(["run", fits, "--jsonl", log])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let events = try PrunetopProcess.jsonLines(log)
+        let layers = try XCTUnwrap(events.last { $0["event"] as? String == "eval" }?["layers"] as? [[String: Any]])
+        XCTAssertEqual(layers.compactMap { $0["name"] as? String }, ["conv1.weight", "block1.conv1.weight", "fc1.weight"])
+    }
+
     func testAHeadlessRunSaysItIgnoresTheRecipesPace() throws {
         let recipe = try write("data: embedded\nepochs: 1\npace:\n  steps_per_second: 2\n  pause_at_phases: true\n")
         let result = try PrunetopProcess.run(["run", recipe])

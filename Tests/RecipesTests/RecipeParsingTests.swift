@@ -128,9 +128,10 @@ final class RecipeParsingTests: XCTestCase {
                        ["r.yaml:2:21: budget.keep_first_dense: expected true or false, found 'maybe'"])
         XCTAssertEqual(errors("eval_every: soon\n"),
                        ["r.yaml:1:13: eval_every: expected epochs (number) or \"N steps\" such as 2, 0.5 or \"1200 steps\", found 'soon'"])
-        XCTAssertEqual(errors("model: resnet50\n"), ["r.yaml:1:8: model: expected one of lenet300, lenet5, found 'resnet50'"])
+        XCTAssertEqual(errors("model: densenet121\n"),
+                       ["r.yaml:1:8: model: expected one of lenet300, lenet5, mlp, vgg-small, resnet20, found 'densenet121'"])
         XCTAssertEqual(errors("model: lenet3000\n"),
-                       ["r.yaml:1:8: model: expected one of lenet300, lenet5, found 'lenet3000'; did you mean 'lenet300'?"])
+                       ["r.yaml:1:8: model: expected one of lenet300, lenet5, mlp, vgg-small, resnet20, found 'lenet3000'; did you mean 'lenet300'?"])
     }
 
     func testAMisspeltMethodOrOptionGetsASuggestion() {
