@@ -22,10 +22,18 @@ public struct DashboardFrameState {
     /// (taken from a freshly initialised model of the run's seed).
     public let initialWeights: [String: [Float]]
 
+    /// For the network `network`, whose prunable tensors started at `initialWeights` (by
+    /// name; empty for a replay, whose recorded frames carry their histograms).
+    public init(network: NetworkDescription, initialWeights: [String: [Float]] = [:]) {
+        shapes = LayerShape.shapes(of: network)
+        self.initialWeights = initialWeights
+        imageShape = network.inputShape
+    }
+
+    /// For a live run of `model`, freshly initialised from the run's seed.
     public init(model: Model) {
-        shapes = LayerShape.shapes(of: model)
-        initialWeights = Dictionary(model.prunableParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
-        imageShape = model.inputShape
+        self.init(network: model.description,
+                  initialWeights: Dictionary(model.prunableParameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// Takes the run's evaluations from `snapshot`: all of them, however many happened

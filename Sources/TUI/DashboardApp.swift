@@ -64,7 +64,11 @@ public final class DashboardApp {
     private let signals = TerminationSignals()
     private let speedup = SpeedupMeasurement()
 
-    public init(trainer: any DashboardSource, model: Model, options: Options) throws {
+    public convenience init(trainer: any DashboardSource, model: Model, options: Options) throws {
+        try self.init(trainer: trainer, frameState: DashboardFrameState(model: model), options: options)
+    }
+
+    public init(trainer: any DashboardSource, frameState: DashboardFrameState, options: Options) throws {
         self.trainer = trainer
         self.options = options
         library = ThemeLibrary()
@@ -74,9 +78,9 @@ public final class DashboardApp {
         depth = ColorDepth.resolve(options.colorChoice, terminal: terminal)
         theme = depth.adapting(file.theme)
         glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
-        frameState = DashboardFrameState(model: model)
-        frameState.overlay = options.overlay
-        frameState.givenBaseline = options.baseline
+        self.frameState = frameState
+        self.frameState.overlay = options.overlay
+        self.frameState.givenBaseline = options.baseline
         state.message = options.initialMessage
         if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
     }

@@ -47,13 +47,22 @@ struct ReplayCommand: ParsableCommand {
             ?? TerminalInfo.foregroundRefusal() {
             throw ValidationError(refusal)
         }
-        let model = try ModelCatalog.make(timeline.model, inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0)
+        let network: NetworkDescription
+        if let described = timeline.network { network = described } else {
+            // Logs written before the start event described the network were of zoo models.
+            do {
+                network = try ModelCatalog.make(timeline.model, inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0).description
+            } catch {
+                throw ValidationError("\(log): its start event does not describe the network (an older log), and \(error)")
+            }
+        }
         var options = DashboardApp.Options()
         options.colorChoice = color
         options.ascii = ascii
         options.themeName = theme
         let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: timeline) } ?? speed ?? 4
-        let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: playback), model: model, options: options).run()
+        let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: playback),
+                                         frameState: DashboardFrameState(network: network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -66,8 +66,11 @@ final class RunLogWriter: @unchecked Sendable {
 
 /// The JSON shape of each event.
 enum RunEventJSON {
-    static func start(config: RunConfig, dataset: ImageDataset, provenance: RunProvenance, snapshot: TrainingSnapshot) -> JSONValue {
+    static func start(config: RunConfig, dataset: ImageDataset, network: NetworkDescription, provenance: RunProvenance,
+                      snapshot: TrainingSnapshot) -> JSONValue {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return .object([
             ("event", .string("start")),
             ("config", configJSON(config)),
@@ -82,6 +85,8 @@ enum RunEventJSON {
             ("parameters", .int(snapshot.layers.reduce(0) { $0 + $1.parameterCount })),
             ("prunable", .array(prunable.map { .object([("name", .string($0.name)), ("params", .int($0.parameterCount))]) })),
             ("blas_core", .string(BLASRuntime.coreName)),
+            // Encoding a value of plain structs, strings and numbers cannot fail.
+            ("network", .raw(String(decoding: try! encoder.encode(network), as: UTF8.self))),
         ] + provenance.fields)
     }
 

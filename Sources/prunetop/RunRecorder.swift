@@ -16,6 +16,7 @@ final class RunRecorder: @unchecked Sendable {
     /// Set once the run's last event ("done", "stopped" or "diverged") is written: a
     /// progress line the main thread took just before must not follow it.
     private var ended = false
+    private let network: NetworkDescription
 
     init(path: String, overwrite: Bool = false, setup: RunSetup) throws {
         log = try RunLogWriter(path: path, overwrite: overwrite)
@@ -24,6 +25,7 @@ final class RunRecorder: @unchecked Sendable {
         provenance = setup.provenance
         let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
         frameState = DashboardFrameState(model: model)
+        network = model.description
     }
 
     var path: String { log.path }
@@ -31,7 +33,8 @@ final class RunRecorder: @unchecked Sendable {
     /// Call from the trainer's event callback. `diverged` tells a stop after divergence apart.
     func record(_ event: TrainerEvent, diverged: Bool = false) {
         switch event {
-        case let .started(snapshot): log.write(RunEventJSON.start(config: config, dataset: dataset, provenance: provenance, snapshot: snapshot))
+        case let .started(snapshot):
+            log.write(RunEventJSON.start(config: config, dataset: dataset, network: network, provenance: provenance, snapshot: snapshot))
         case let .evaluated(snapshot):
             let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
             log.write(RunEventJSON.evaluation(snapshot, shapes: frameState.shapes, frame: frame))

@@ -1,4 +1,6 @@
 import Foundation
+import Metrics
+import Training
 import XCTest
 
 /// Recipes through the real binary: a recipe runs with its overrides applied, and a bad
@@ -61,6 +63,15 @@ final class RecipeCommandLineTests: XCTestCase {
         let events = try PrunetopProcess.jsonLines(log)
         let layers = try XCTUnwrap(events.last { $0["event"] as? String == "eval" }?["layers"] as? [[String: Any]])
         XCTAssertEqual(layers.compactMap { $0["name"] as? String }, ["conv1.weight", "block1.conv1.weight", "fc1.weight"])
+
+        // The log alone describes the network: a replay needs no zoo model of that name.
+        let timeline = try ReplayTimeline(path: log)
+        XCTAssertEqual(timeline.model, "tiny")
+        let network = try XCTUnwrap(timeline.network)
+        XCTAssertEqual(network.layers.map(\.name), ["conv1", "bn1", "relu1", "block1.conv1", "block1.bn1", "block1.add", "relu2", "avgpool", "fc1"])
+        XCTAssertEqual(network.layers.first { $0.name == "block1.add" }?.tiedWeights, ["block1.conv1.weight", "conv1.weight"])
+        XCTAssertEqual(DashboardFrameState(network: network).shapes.map(\.name), ["conv1.weight", "block1.conv1.weight", "fc1.weight"])
+        XCTAssertThrowsError(try ModelCatalog.make("tiny", inputShape: network.inputShape, classCount: 10, seed: 0))
     }
 
     func testAHeadlessRunSaysItIgnoresTheRecipesPace() throws {

@@ -55,8 +55,9 @@ final class ReplayTests: XCTestCase {
         // The panels of the last evaluation, drawn as the dashboard draws them.
         let snapshot = try XCTUnwrap(replay.latestSnapshot)
         let frame = try XCTUnwrap(replay.recordedFrame(for: snapshot))
-        var hillState = DashboardFrameState(model: try ModelCatalog.make("lenet300", inputShape: timeline.imageShape,
-                                                                         classCount: timeline.classCount, seed: 0))
+        let network = try XCTUnwrap(timeline.network, "the start event describes the network")
+        XCTAssertEqual(network, try ModelCatalog.make("lenet300", inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0).description)
+        var hillState = DashboardFrameState(network: network)
         var history = RunHistory()
         for moment in timeline.moments {
             history.record(moment.snapshot)

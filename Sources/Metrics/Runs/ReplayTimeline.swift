@@ -16,6 +16,9 @@ public struct ReplayTimeline: Sendable {
     /// The line number of a last line cut off while it was written, left out; nil when whole.
     public var incompleteLastLine: Int?
     public var model = "?"
+    /// The network as the start event describes it; nil in logs written before it did
+    /// (their networks are zoo models, rebuilt by name).
+    public var network: NetworkDescription?
     /// The data's [channels, rows, columns] and class count, to rebuild the model's shapes.
     public var imageShape = [1, 28, 28]
     public var classCount = 10
@@ -52,6 +55,12 @@ public struct ReplayTimeline: Sendable {
                     throw RunLogError(path: path, line: fields.line, problem: "dataset: expected images of 1 to \(Self.maximumImagePixels) "
                         + "pixels and 1 to 256 classes, found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
                 }
+                if let recorded = object["network"], !(recorded is NSNull) {
+                    let data = try JSONSerialization.data(withJSONObject: recorded)
+                    do { network = try JSONDecoder().decode(NetworkDescription.self, from: data) } catch {
+                        throw RunLogError(path: path, line: fields.line, problem: "network: \(Self.describe(error))")
+                    }
+                }
                 method = (config?["sparsity"] as? [String: Any])?["method"] as? String ?? "?"
                 finalTarget = try fields.fraction((config?["sparsity"] as? [String: Any])?["target"], "config.sparsity.target") ?? 0
                 totalSteps = try fields.step("total_steps")
@@ -78,7 +87,7 @@ public struct ReplayTimeline: Sendable {
                 if let recorded = object["frame"], !(recorded is NSNull) {
                     let data = try JSONSerialization.data(withJSONObject: recorded)
                     do { frame = try JSONDecoder().decode(RecordedFrame.self, from: data) } catch {
-                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(error)")
+                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(Self.describe(error))")
                     }
                     if let problem = frame?.consistencyProblem {
                         throw RunLogError(path: path, line: fields.line, problem: "frame: \(problem)")
@@ -154,5 +163,22 @@ public struct ReplayTimeline: Sendable {
             product = result
         }
         return product
+    }
+}
+
+extension ReplayTimeline {
+    /// A decoding error as "what, where": "missing key 'kind' at layers[3]".
+    static func describe(_ error: any Error) -> String {
+        func path(_ keys: [any CodingKey]) -> String {
+            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+            return text.isEmpty ? "the top" : String(text.drop { $0 == "." })
+        }
+        switch error as? DecodingError {
+        case let .keyNotFound(key, context)?: return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
+        case let .typeMismatch(type, context)?: return "expected \(type) at \(path(context.codingPath))"
+        case let .valueNotFound(type, context)?: return "expected \(type) at \(path(context.codingPath)), found null"
+        case let .dataCorrupted(context)?: return "\(context.debugDescription) at \(path(context.codingPath))"
+        default: return "\(error)"
+        }
     }
 }
