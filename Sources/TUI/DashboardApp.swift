@@ -185,7 +185,8 @@ public final class DashboardApp {
     private func sizeHeatmaps(for size: (width: Int, height: Int), layers: Int) {
         guard let layout = DashboardLayout(width: size.width, height: size.height) else { return }
         let areas = SparsityPanelLayout(rect: layout[.sparsity].inset(by: 1), layers: layout.sparsityShowsEveryLayer ? max(layers, 1) : 1,
-                                        hasInputMap: frame?.inputMap != nil, inputMapToggled: state.inputMapToggled)
+                                        selected: state.selectedLayer, hasInputMap: frame?.inputMap != nil,
+                                        inputMapToggled: state.inputMapToggled)
         guard let area = areas.heatmaps.first else { return }
         frameState.heatmapRows = max((area.height - 1) * 2, 2)
         frameState.heatmapColumns = max(area.width, 4)
@@ -274,6 +275,7 @@ public final class DashboardApp {
             if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { sendAndAwaitAnnouncement(.undoMethodSwitch) }
         case let .changePace(direction): turn(.pace, by: direction)
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
+        case .previousLayer: state.selectedLayer = (state.selectedLayer + max(layerCount, 1) - 1) % max(layerCount, 1)
         case let .selectLayer(index):
             if index < layerCount { state.selectedLayer = index } else { state.message = "there are \(layerCount) prunable layers" }
         case .toggleError: state.showsError.toggle()

@@ -88,6 +88,15 @@ public enum DashboardView {
         return model.state.message
     }
 
+    /// " ◀ layers 4-9 of 22 ▶  l L scroll " on the Sparsity panel's bottom border, when its
+    /// heatmaps show a window of the layers; an arrow only where more layers lie that way.
+    static func drawLayerWindow(_ window: Range<Int>, of count: Int, into screen: inout Screen, row: Rect, theme: Theme, glyphs: Glyphs) {
+        let left = window.lowerBound > 0 ? (glyphs.isUnicode ? "◀ " : "< ") : ""
+        let right = window.upperBound < count ? (glyphs.isUnicode ? " ▶" : " >") : ""
+        let text = " \(left)layers \(window.lowerBound + 1)-\(window.upperBound) of \(count)\(right)  l L scroll "
+        screen.put(text, x: row.x + 1, y: row.y, style: theme.style(.title), clip: row)
+    }
+
     /// The prunable layers of the latest snapshot.
     static func prunable(_ model: DashboardModel) -> [LayerSnapshot] { model.snapshot?.layers.filter(\.isPrunable) ?? [] }
 
@@ -98,12 +107,19 @@ public enum DashboardView {
             return
         }
         let layers = prunable(model)
-        let selected = layers.isEmpty ? nil : layers[min(model.state.selectedLayer, layers.count - 1)]
+        let selectedIndex = min(model.state.selectedLayer, max(layers.count - 1, 0))
+        let selected = layers.isEmpty ? nil : layers[selectedIndex]
         switch panel {
         case .sparsity:
-            let shown = layout.sparsityShowsEveryLayer ? layers : selected.map { [$0] } ?? []
-            let areas = SparsityPanelLayout(rect: rect, layers: shown.count, hasInputMap: frame.inputMap != nil,
+            let every = layout.sparsityShowsEveryLayer
+            let areas = SparsityPanelLayout(rect: rect, layers: every ? layers.count : min(layers.count, 1),
+                                            selected: every ? selectedIndex : 0, hasInputMap: frame.inputMap != nil,
                                             inputMapToggled: model.state.inputMapToggled)
+            let shown = every ? Array(layers[areas.shownLayers]) : selected.map { [$0] } ?? []
+            if every && areas.shownLayers.count < layers.count {
+                drawLayerWindow(areas.shownLayers, of: layers.count, into: &screen,
+                                row: Rect(x: rect.x, y: rect.y + rect.height, width: rect.width, height: 1), theme: theme, glyphs: glyphs)
+            }
             if let area = areas.inputMap, let inputMap = frame.inputMap {
                 HeatmapView.drawInputMap(into: &screen, rect: area, map: inputMap, theme: theme, glyphs: glyphs)
             }

@@ -25,7 +25,7 @@ public enum DashboardAction: Sendable, Equatable {
     case changePace(Int)
     /// Take back the last method switch (`TrainerCommand.undoMethodSwitch`).
     case undoMethodSwitch
-    case nextLayer
+    case nextLayer, previousLayer
     /// 0-based layer index (key `1` selects layer 0).
     case selectLayer(Int)
     case toggleError
@@ -97,6 +97,7 @@ public enum KeyBindings {
         case "\t": .focusNext
         case "m": .cycleMethod
         case "l": .nextLayer
+        case "L": .previousLayer
         case "1"..."9": .selectLayer(Int(String(character))! - 1)
         case "e": .toggleError
         case "g": .toggleLogHistogram

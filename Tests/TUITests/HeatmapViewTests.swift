@@ -63,6 +63,9 @@ final class HeatmapViewTests: XCTestCase {
                        "fc1 300×784 37.5%", "narrow: short name, no 'sparse'")
         XCTAssertEqual(HeatmapView.caption(name: "fc1.weight", shape: [300, 784], grid: grid, glyphs: .unicode, width: 12),
                        "fc1 37.5%")
+        XCTAssertEqual(HeatmapView.caption(name: "layer2.0.shortcut.conv1.weight", shape: [32, 16, 1, 1], grid: grid,
+                                           glyphs: .unicode, width: 18),
+                       "l2.0.s.conv1 37.5%", "a block layer's path abbreviated, its own name whole")
     }
 
     func testMonochromeAndASCIIUseShadesOnePixelPerCell() {

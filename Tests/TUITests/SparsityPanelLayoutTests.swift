@@ -35,4 +35,18 @@ final class SparsityPanelLayoutTests: XCTestCase {
             XCTAssertEqual(layout.heatmaps, [Rect(x: 0, y: 0, width: 61, height: 16), Rect(x: 62, y: 0, width: 62, height: 16)])
         }
     }
+
+    /// A ResNet's 22 layers do not fit: a window of as many as fit keeps the selected one in
+    /// view, centred where the ends allow.
+    func testManyLayersShowAWindowAroundTheSelectedOne() {
+        let panel = Rect(x: 1, y: 3, width: 118, height: 16)
+        let first = SparsityPanelLayout(rect: panel, layers: 22, selected: 0, hasInputMap: false, inputMapToggled: false)
+        XCTAssertEqual(first.shownLayers, 0..<6, "118 columns hold six heatmaps of at least 18 columns and a gap")
+        XCTAssertEqual(first.heatmaps.count, 6)
+        XCTAssertTrue(first.heatmaps.allSatisfy { $0.width >= SparsityPanelLayout.minimumHeatmapWidth })
+        XCTAssertEqual(SparsityPanelLayout(rect: panel, layers: 22, selected: 10, hasInputMap: false, inputMapToggled: false).shownLayers, 8..<14)
+        XCTAssertEqual(SparsityPanelLayout(rect: panel, layers: 22, selected: 21, hasInputMap: false, inputMapToggled: false).shownLayers, 16..<22)
+        XCTAssertEqual(SparsityPanelLayout(rect: panel, layers: 5, selected: 4, hasInputMap: false, inputMapToggled: false).shownLayers, 0..<5)
+        XCTAssertEqual(SparsityPanelLayout.window(layers: 22, selected: 3, capacity: 1), 3..<4)
+    }
 }

@@ -108,14 +108,20 @@ public enum HeatmapView {
     }
 
     /// "fc1.weight 300×784  90.0% sparse" (ASCII: "300x784"); narrower forms when that
-    /// does not fit `width` ("fc1 300×784 90.0%", then "fc1 90.0%"), so the sparsity
+    /// does not fit `width` ("fc1 300×784 90.0%", then "fc1 90.0%", then a block layer's
+    /// path abbreviated, "l2.0.s.conv1 90.0%" for layer2.0.shortcut.conv1), so the sparsity
     /// always shows.
     public static func caption(name: String, shape: [Int], grid: HeatmapGrid, glyphs: Glyphs, width: Int = .max) -> String {
         let weights = grid.weightCount.reduce(0, +), kept = grid.keptCount.reduce(0, +)
         let sparsity = weights == 0 ? "n/a" : WidgetNumberFormat.percent(1 - Double(kept) / Double(weights))
         let dimensions = shape.map(String.init).joined(separator: glyphs.isUnicode ? "×" : "x")
         let short = name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name
-        let forms = ["\(name) \(dimensions)  \(sparsity) sparse", "\(short) \(dimensions) \(sparsity)", "\(short) \(sparsity)"]
+        let parts = short.split(separator: ".")
+        let abbreviated = (parts.dropLast().map { part in
+            String(part.prefix(1)) + part.dropFirst().filter(\.isNumber)
+        } + parts.suffix(1).map(String.init)).joined(separator: ".")
+        let forms = ["\(name) \(dimensions)  \(sparsity) sparse", "\(short) \(dimensions) \(sparsity)", "\(short) \(sparsity)",
+                     "\(abbreviated) \(sparsity)"]
         return forms.first { $0.count <= width } ?? forms.last!
     }
 
