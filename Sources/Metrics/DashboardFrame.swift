@@ -5,6 +5,8 @@ import Training
 /// churn).
 public struct DashboardFrameState {
     public let shapes: [LayerShape]
+    /// How the prunable layers feed one another (residual sums included).
+    public let unitLinks: [NetworkDescription.UnitLink]
     public let imageShape: [Int]
     public var histogramRanges: [String: StableHistogramRange] = [:]
     /// The live run's evaluations, in order: its points on Occam's hill.
@@ -26,6 +28,7 @@ public struct DashboardFrameState {
     /// name; empty for a replay, whose recorded frames carry their histograms).
     public init(network: NetworkDescription, initialWeights: [String: [Float]] = [:]) {
         shapes = LayerShape.shapes(of: network)
+        unitLinks = network.unitLinks
         self.initialWeights = initialWeights
         imageShape = network.inputShape
     }
@@ -122,7 +125,7 @@ public struct DashboardFrame {
         let churn = state.previous.map { MaskChurn.network(MaskChurn.layers(from: $0.layers, to: snapshot.layers)) }
         state.previous = snapshot
         return DashboardFrame(
-            analysis: try? NetworkAnalysis(layers: prunable),
+            analysis: try? NetworkAnalysis(layers: prunable, links: state.unitLinks),
             histograms: histograms,
             histogramsShowDistance: showsDistance,
             heatmaps: heatmaps,

@@ -6,6 +6,7 @@ public enum LayerChainError: Error, Equatable, CustomStringConvertible {
     case unsupportedShape(layer: String, shape: [Int])
     case countMismatch(layer: String, expected: Int, weights: Int, mask: Int?)
     case mismatch(from: String, to: String, outputs: Int, inputs: Int)
+    case linksMismatch(layers: Int, links: Int)
 
     public var description: String {
         switch self {
@@ -15,6 +16,7 @@ public enum LayerChainError: Error, Equatable, CustomStringConvertible {
             "\(layer): shape holds \(expected) weights, got \(weights) weights and \(mask.map(String.init) ?? "no") mask values"
         case let .mismatch(from, to, outputs, inputs):
             "\(from) has \(outputs) outputs, which do not feed the \(inputs) inputs of \(to)"
+        case let .linksMismatch(layers, links): "\(layers) prunable layers but links for \(links)"
         }
     }
 }
@@ -45,8 +47,9 @@ public struct LayerAnalysis: Sendable, Equatable {
     }
 }
 
-/// Per-layer and network-wide statistics of the prunable tensors of a snapshot, for chains
-/// of Dense layers (lenet300) and Conv2D stacks followed by Dense layers (lenet5).
+/// Per-layer and network-wide statistics of the prunable tensors of a snapshot, for any
+/// network its description links (residual sums included), or read as a chain of Dense
+/// layers (lenet300) and Conv2D stacks followed by Dense layers (lenet5) without one.
 ///
 /// Network averages are element-weighted, as SWAT reports its "Training Sparsity" W column
 /// (Raihan & Aamodt 2020, arXiv:2001.01969, §4.2: averages weighted "by the number of weights or
@@ -59,8 +62,9 @@ public struct NetworkAnalysis: Sendable, Equatable {
     /// Network inputs from which no output is reachable (for lenet300: pixels nobody listens to).
     public var deadInputCount: Int
 
-    /// Reads the prunable tensors (isPrunable, in network order) of `layers` as one chain.
-    public init(layers snapshots: [LayerSnapshot]) throws(LayerChainError) {
+    /// Reads the prunable tensors (isPrunable, in network order) of `layers`, linked as
+    /// `links` says (`NetworkDescription.unitLinks`), or as one chain when nil.
+    public init(layers snapshots: [LayerSnapshot], links: [NetworkDescription.UnitLink]? = nil) throws(LayerChainError) {
         let prunable = snapshots.filter(\.isPrunable)
         var chain: [LiveConnectivity.Layer] = []
         for snapshot in prunable {
@@ -76,7 +80,12 @@ public struct NetworkAnalysis: Sendable, Equatable {
             chain.append(.init(name: snapshot.name, shape: shape, active: active,
                                connected: Self.connections(active, shape)))
         }
-        let connectivity = try LiveConnectivity(chain)
+        let connectivity: LiveConnectivity
+        if let links {
+            connectivity = try LiveConnectivity(chain, sources: links.map(\.sources), inputsPerSourceUnit: links.map(\.inputsPerSourceUnit))
+        } else {
+            connectivity = try LiveConnectivity(chain)
+        }
         layers = chain.indices.map { l in
             let layer = chain[l]
             let kept = prunable[l].mask.map { $0.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }

@@ -1,5 +1,5 @@
-/// Which units of a chain of prunable layers still lie on a path from the network input
-/// to its output through active weights (kept by the mask and non-zero).
+/// Which units of the prunable layers still lie on a path from the network input to its
+/// output through active weights (kept by the mask and non-zero).
 ///
 /// RigL's MNIST code (`get_compressed_fc` in rigl/mnist/mnist_train_eval.py) removes
 /// neurons without incoming edges and, one layer ahead only, neurons without outgoing
@@ -8,6 +8,12 @@
 /// reachable, and a weight is *effective* iff it is active, its input unit is reachable
 /// and its output unit reaches the output. The chain is acyclic, so one pass each way is
 /// the fixed point; no iteration is needed.
+///
+/// The layers need not form a chain: each reads the output units of its `sources` (the
+/// network description's `unitLinks`). Residual sums tie channels: a summed channel is live
+/// when any of the tensors feeding it is (a union), and an identity shortcut carries a
+/// channel past the block, so a conv whose own path died still counts as cut off only if
+/// the sum's channel is dead too. Without links, each layer reads the one before it.
 ///
 /// Units are neurons for Dense layers and channels for Conv2D layers (a coarsening: a
 /// channel counts as live when any of its kernels is, whatever the spatial position).
@@ -29,8 +35,12 @@ struct LiveConnectivity {
     }
 
     let layers: [Layer]
-    /// Input units of layer l per output unit of layer l-1 (1, or H*W after a Flatten); 1 for l = 0.
-    let inputsPerPreviousUnit: [Int]
+    /// Per layer: the layers whose output units are its input units (empty: the network input).
+    let sources: [[Int]]
+    /// Per layer: the layers reading its output units (empty: it gives the network output).
+    let consumers: [[Int]]
+    /// Input units of layer l per output unit of a source (1, or H*W after a Flatten).
+    let inputsPerSourceUnit: [Int]
     /// Per layer, per input unit: reachable from the network input.
     private(set) var reachableInputs: [[Bool]] = []
     /// Per layer, per output unit: reachable from the network input.
@@ -40,6 +50,7 @@ struct LiveConnectivity {
     /// Per layer, per input unit: some network output is reachable from it.
     private(set) var outputReachingInputs: [[Bool]] = []
 
+    /// The layers read as a chain, each fed by the one before it.
     init(_ layers: [Layer]) throws(LayerChainError) {
         guard !layers.isEmpty else { throw .empty }
         var ratios = [1]
@@ -53,8 +64,32 @@ struct LiveConnectivity {
                 throw .mismatch(from: previous.name, to: next.name, outputs: outputs, inputs: inputs)
             }
         }
+        try self.init(layers, sources: layers.indices.map { $0 == 0 ? [] : [$0 - 1] }, inputsPerSourceUnit: ratios)
+    }
+
+    /// The layers with their links (`NetworkDescription.unitLinks`): every source comes
+    /// before the layer it feeds, and its output units times `inputsPerSourceUnit` are
+    /// that layer's input units.
+    init(_ layers: [Layer], sources: [[Int]], inputsPerSourceUnit: [Int]) throws(LayerChainError) {
+        guard !layers.isEmpty else { throw .empty }
+        guard sources.count == layers.count, inputsPerSourceUnit.count == layers.count else {
+            throw .linksMismatch(layers: layers.count, links: sources.count)
+        }
+        var consumers = [[Int]](repeating: [], count: layers.count)
+        for (l, layerSources) in sources.enumerated() {
+            for s in layerSources {
+                let outputs = s < l ? layers[s].shape.outputUnits * inputsPerSourceUnit[l] : -1
+                guard s >= 0, outputs == layers[l].shape.inputUnits else {
+                    throw .mismatch(from: s >= 0 && s < layers.count ? layers[s].name : "layer \(s)", to: layers[l].name,
+                                    outputs: max(outputs, 0), inputs: layers[l].shape.inputUnits)
+                }
+                consumers[s].append(l)
+            }
+        }
         self.layers = layers
-        inputsPerPreviousUnit = ratios
+        self.sources = sources
+        self.consumers = consumers
+        self.inputsPerSourceUnit = inputsPerSourceUnit
         propagateForward()
         propagateBackward()
     }
@@ -63,11 +98,11 @@ struct LiveConnectivity {
         for (l, layer) in layers.enumerated() {
             let inputs = layer.shape.inputUnits, outputs = layer.shape.outputUnits
             let reachable: [Bool]
-            if l == 0 {
+            if sources[l].isEmpty {
                 reachable = [Bool](repeating: true, count: inputs)
             } else {
-                let ratio = inputsPerPreviousUnit[l], previous = reachableOutputs[l - 1]
-                reachable = (0..<inputs).map { previous[$0 / ratio] }
+                let ratio = inputsPerSourceUnit[l]
+                reachable = (0..<inputs).map { i in sources[l].contains { reachableOutputs[$0][i / ratio] } }
             }
             var out = [Bool](repeating: false, count: outputs)
             for o in 0..<outputs {
@@ -87,12 +122,14 @@ struct LiveConnectivity {
         var inputsReaching = [[Bool]](repeating: [], count: layers.count)
         for l in layers.indices.reversed() {
             let layer = layers[l], inputs = layer.shape.inputUnits, outputs = layer.shape.outputUnits
-            if l == layers.count - 1 {
+            if consumers[l].isEmpty {
                 outputsReaching[l] = [Bool](repeating: true, count: outputs)
             } else {
-                let ratio = inputsPerPreviousUnit[l + 1], next = inputsReaching[l + 1]
                 outputsReaching[l] = (0..<outputs).map { unit in
-                    next[(unit * ratio)..<((unit + 1) * ratio)].contains(true)
+                    consumers[l].contains { c in
+                        let ratio = inputsPerSourceUnit[c]
+                        return inputsReaching[c][(unit * ratio)..<((unit + 1) * ratio)].contains(true)
+                    }
                 }
             }
             var reaching = [Bool](repeating: false, count: inputs)
@@ -124,6 +161,11 @@ struct LiveConnectivity {
         zip(reachableOutputs[l], outputReachingOutputs[l]).reduce(0) { $0 + ($1.0 && $1.1 ? 0 : 1) }
     }
 
-    /// Network inputs (pixels for an MLP, image channels for a CNN) from which no output is reachable.
-    var deadInputCount: Int { outputReachingInputs[0].reduce(0) { $0 + ($1 ? 0 : 1) } }
+    /// Network inputs (pixels for an MLP, image channels for a CNN) from which no output is
+    /// reachable: an input unit is dead when no layer reading the network input uses it.
+    var deadInputCount: Int {
+        let readers = layers.indices.filter { sources[$0].isEmpty }
+        guard let first = readers.first else { return 0 }
+        return (0..<layers[first].shape.inputUnits).filter { i in !readers.contains { outputReachingInputs[$0][i] } }.count
+    }
 }

@@ -75,10 +75,10 @@ final class LayerAnalysisTests: XCTestCase {
         XCTAssertEqual(analysis.layers.map(\.deadUnitCount), [1, 0, 0])
     }
 
-    func testDenseCatalogModelsParseAsChainsWithNothingDead() throws {
+    func testDenseZooModelsHaveNothingDeadThroughTheirLinks() throws {
         for name in ModelCatalog.names {
             let model = try ModelCatalog.make(name, inputShape: [1, 28, 28], classCount: 10, seed: 1)
-            let analysis = try NetworkAnalysis(layers: model.parameters.map { LayerSnapshot(parameter: $0) })
+            let analysis = try NetworkAnalysis(layers: model.parameters.map { LayerSnapshot(parameter: $0) }, links: model.description.unitLinks)
             XCTAssertEqual(analysis.parameterCount, model.prunableParameters.reduce(0) { $0 + $1.count }, name)
             XCTAssertEqual(analysis.layers.map(\.effectiveCount), analysis.layers.map(\.activeCount), name)
             XCTAssertEqual(analysis.deadUnitCount, 0, name)
@@ -119,5 +119,59 @@ final class LayerAnalysisTests: XCTestCase {
         // 6 zeros of 10 elements, not the mean 0.375 of the two ratios.
         XCTAssertEqual(ActivationSparsity.networkAverage([relu1, relu2]), 0.6, accuracy: 1e-12)
         XCTAssertEqual(ActivationSparsity.networkAverage([]), 0)
+    }
+}
+
+/// Effective sparsity and dead units through a residual sum, from the network description's links.
+final class ResidualConnectivityTests: XCTestCase {
+    /// stem conv (4 channels) -> relu -> [block: conv 4 + identity] -> relu -> avgpool -> fc.
+    private func network() throws -> Model {
+        try NetworkBuilder.build(Architecture([
+            .convolution(channels: 4, kernel: 3, padding: 1), .relu(),
+            .residual(body: [.convolution(channels: 4, kernel: 3, padding: 1)]), .relu(),
+            .globalAveragePool(), .dense(units: .classes),
+        ]), name: "tiny", inputShape: [1, 6, 6], classCount: 3, seed: 1)
+    }
+
+    func testLinksFollowTheIdentityShortcut() throws {
+        let links = try network().description.unitLinks
+        XCTAssertEqual(links, [.init(sources: [], inputsPerSourceUnit: 1), .init(sources: [0], inputsPerSourceUnit: 1),
+                               .init(sources: [0, 1], inputsPerSourceUnit: 1)],
+                       "fc reads the sum of the stem's and the block's channels")
+    }
+
+    /// The block's conv pruned away entirely: the identity still carries the stem's channels
+    /// to the classifier, so the stem and fc stay effective. Read as a chain, the stem would
+    /// seem to feed only the dead conv, and everything after it would count as cut off.
+    func testAPrunedAwayBlockLeavesTheShortcutLive() throws {
+        let model = try network()
+        let (stem, block, fc) = (model.prunableParameters[0], model.prunableParameters[1], model.prunableParameters[2])
+        let snapshots = [LayerSnapshot(parameter: stem), LayerSnapshot(parameter: block, mask: [Float](repeating: 0, count: block.count)),
+                         LayerSnapshot(parameter: fc)]
+        let linked = try NetworkAnalysis(layers: snapshots, links: model.description.unitLinks)
+        XCTAssertEqual(linked.layers.map(\.effectiveCount), [stem.count, 0, fc.count])
+        XCTAssertEqual(linked.layers.map(\.deadUnitCount), [0, 4, 0])
+        let chain = try NetworkAnalysis(layers: snapshots)
+        XCTAssertEqual(chain.layers.map(\.effectiveCount), [0, 0, 0], "what the chain reading gets wrong")
+
+        // The stem pruned away instead: nothing reaches the sum but through the block's
+        // conv, whose inputs are all dead, so nothing is effective.
+        let noStem = [LayerSnapshot(parameter: stem, mask: [Float](repeating: 0, count: stem.count)),
+                      LayerSnapshot(parameter: block), LayerSnapshot(parameter: fc)]
+        let dead = try NetworkAnalysis(layers: noStem, links: model.description.unitLinks)
+        XCTAssertEqual(dead.layers.map(\.effectiveCount), [0, 0, 0])
+        XCTAssertEqual(dead.deadInputCount, 1, "the image's one channel feeds nothing live")
+    }
+
+    func testLinksThatDoNotFitAreRefused() throws {
+        let model = try network()
+        let snapshots = model.prunableParameters.map { LayerSnapshot(parameter: $0) }
+        XCTAssertThrowsError(try NetworkAnalysis(layers: snapshots, links: [.init(sources: [], inputsPerSourceUnit: 1)])) {
+            XCTAssertEqual("\($0)", "3 prunable layers but links for 1")
+        }
+        XCTAssertThrowsError(try NetworkAnalysis(layers: snapshots, links: [
+            .init(sources: [], inputsPerSourceUnit: 1), .init(sources: [0], inputsPerSourceUnit: 2), .init(sources: [1], inputsPerSourceUnit: 1)])) {
+            XCTAssertEqual("\($0)", "conv1.weight has 8 outputs, which do not feed the 4 inputs of block1.conv1.weight")
+        }
     }
 }

@@ -20,6 +20,29 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
 
     /// The layers with a prunable weight (conv and linear), in forward order.
     public var prunableLayers: [LayerDescription] { layers.filter { $0.weight != nil } }
+
+    /// For each prunable layer, in order: which prunable layers' output units are its input units.
+    public var unitLinks: [UnitLink] {
+        let prunable = prunableLayers
+        let index = Dictionary(prunable.enumerated().map { ($1.weight!, $0) }, uniquingKeysWith: { a, _ in a })
+        return prunable.map { layer in
+            UnitLink(sources: (layer.inputWeights ?? []).compactMap { index[$0] }.sorted(), inputsPerSourceUnit: layer.inputsPerSourceUnit ?? 1)
+        }
+    }
+
+    /// Where a prunable layer's input units come from.
+    public struct UnitLink: Sendable, Equatable {
+        /// Indices among the prunable layers; several when a residual sum ties their
+        /// channels, none for the network input.
+        public var sources: [Int]
+        /// Input units per source output unit (height × width after a flatten, else 1).
+        public var inputsPerSourceUnit: Int
+
+        public init(sources: [Int], inputsPerSourceUnit: Int) {
+            self.sources = sources
+            self.inputsPerSourceUnit = inputsPerSourceUnit
+        }
+    }
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
     public var forwardMACs: Int { layers.reduce(0) { $0 + $1.forwardMACs } }
     public var outputShape: [Int] { layers.last?.outputShape ?? inputShape }
@@ -56,8 +79,15 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
         public var activation: String?
         /// An add: the prunable weights whose output channels it sums, directly or through
         /// an identity shortcut. Pruning one of their output channels alone leaves the
-        /// others feeding the sum: structured methods prune them together.
+        /// others feeding the sum.
         public var tiedWeights: [String]?
+        /// A conv or linear layer: the prunable weights whose output units (channels,
+        /// neurons) are its input units, several when a residual sum ties their channels;
+        /// empty when it reads the network input.
+        public var inputWeights: [String]?
+        /// How many of its input units each of those output units feeds: 1, or height ×
+        /// width when a feature map was flattened into a linear layer (channel-major).
+        public var inputsPerSourceUnit: Int?
 
         public struct Geometry: Sendable, Equatable, Codable {
             public var inChannels: Int
@@ -109,6 +139,8 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
         var activation: String?
         /// The weights whose output channels are the current tensor's channels.
         var channelSources: [String] = []
+        /// Positions per channel once flattened (1 before a flatten).
+        var positionsPerChannel = 1
         var block: String?
 
         public init() {}
@@ -119,14 +151,18 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
             var entry = entry
             entry.block = block
             entry.activation = activation
+            if entry.weight != nil {
+                entry.inputWeights = channelSources
+                entry.inputsPerSourceUnit = positionsPerChannel
+            }
             layers.append(entry)
             switch entry.kind {
             case .relu: activation = entry.name
             case .maxPool, .averagePool, .dropout, .flatten: break
             case .linear, .convolution, .batchNorm, .add: activation = nil
             }
-            if let weight = entry.weight { channelSources = [weight] }
-            if entry.kind == .flatten { channelSources = [] }
+            if let weight = entry.weight { (channelSources, positionsPerChannel) = ([weight], 1) }
+            if entry.kind == .flatten, entry.inputShape.count == 3 { positionsPerChannel *= entry.inputShape[1] * entry.inputShape[2] }
         }
 
         /// Describes a residual block: `body` and `shortcut` (nil: identity) each see the
@@ -134,6 +170,7 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
         public mutating func residual(name: String, inputShape: [Int], outputShape: [Int],
                                       body: (inout Builder) -> Void, shortcut: ((inout Builder) -> Void)?) {
             let (outerBlock, entryActivation, entrySources) = (block, activation, channelSources)
+            precondition(positionsPerChannel == 1, "\(name): a residual block after a flatten")
             block = name
             body(&self)
             let bodySources = channelSources
