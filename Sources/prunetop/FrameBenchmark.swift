@@ -23,7 +23,7 @@ struct FrameBenchmark {
         config.startPaused = true
         config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
         let trainer = try Trainer(config: config, dataset: dataset)
-        let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
+        let model = try ModelCatalog.make(config.model, inputShape: dataset.sampleShape,
                                           classCount: dataset.classCount, seed: config.seed)
         trainer.start()
         trainer.send(.step(count: 20))

@@ -22,7 +22,7 @@ final class RunRecorder: @unchecked Sendable {
         config = setup.config
         dataset = setup.dataset
         provenance = setup.provenance
-        let model = try ModelCatalog.make(config.model, inputShape: [1, dataset.rows, dataset.columns],
+        let model = try ModelCatalog.make(config.model, inputShape: dataset.sampleShape,
                                           classCount: dataset.classCount, seed: config.seed)
         frameState = DashboardFrameState(model: model)
     }
