@@ -53,6 +53,26 @@ final class BatchSamplerTests: XCTestCase {
         XCTAssertNotEqual(sampler.offsets[0], sampler.offsets[2])
     }
 
+    func testColourCIFARFilesAreNormalisedPerChannel() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("prunetop-cifar-norm-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try CIFARTestFiles.writeRandomCIFAR10(in: path, trainCount: 64, testCount: 8, seed: 5)
+        let dataset = try DatasetLoader.load(directory: path)
+        let (images, _) = BatchSampler(dataset: dataset, batchSize: 8, seed: 0).batch(trainIndices: all(64))
+        XCTAssertEqual(images.shape, [64, 3, 32, 32])
+        for channel in 0..<3 {
+            var sum = 0.0, squares = 0.0
+            for n in 0..<64 {
+                let start = (n * 3 + channel) * 1024
+                for value in images.storage[start..<(start + 1024)] { sum += Double(value); squares += Double(value) * Double(value) }
+            }
+            let mean = sum / (64 * 1024)
+            XCTAssertEqual(mean, 0, accuracy: 1e-4, "channel \(channel)")
+            XCTAssertEqual(squares / (64 * 1024) - mean * mean, 1, accuracy: 1e-3, "channel \(channel)")
+        }
+    }
+
     /// Greyscale keeps the numbers of the sampler before colour: one scale and offset from
     /// all the bytes, (byte/255 - mean)/std, so existing runs are bitwise the same.
     func testGreyscaleIsNormalisedExactlyAsBefore() throws {
