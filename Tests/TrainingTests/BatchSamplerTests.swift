@@ -2,7 +2,7 @@ import Foundation
 import Training
 import XCTest
 
-/// Per-channel normalisation of the batches.
+/// Per-channel normalisation and the deterministic crops and flips of training batches.
 final class BatchSamplerTests: XCTestCase {
     /// A colour data set in memory: 40 training and 8 test images of 3x6x5 whose red,
     /// green and blue bytes have different ranges (red bright, blue dark), so one mean and
@@ -95,5 +95,131 @@ final class BatchSamplerTests: XCTestCase {
         let (images, _) = sampler.testBatch(0..<dataset.testCount)
         XCTAssertEqual(images.shape, [360, 1, 28, 28])
         XCTAssertEqual(images.storage.map(\.bitPattern), dataset.testImages.map { (Float($0) * scale + offset).bitPattern })
+        // Without augmentation a training step's batch is the plain gather.
+        let indices = sampler.permutation(epoch: 0)[0..<100]
+        XCTAssertEqual(sampler.trainingBatch(step: 0, indices: indices).images.storage.map(\.bitPattern),
+                       sampler.batch(trainIndices: indices).images.storage.map(\.bitPattern))
+    }
+
+    // MARK: - Augmentation
+
+    func testTheSameSeedStepAndPositionGiveTheSameBatch() {
+        let a = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 21, augmentation: .standard)
+        let b = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 21, augmentation: .standard)
+        let indices = a.permutation(epoch: 0)[0..<10]
+        let first = a.trainingBatch(step: 3, indices: indices)
+        XCTAssertEqual(first.images.storage.map(\.bitPattern), b.trainingBatch(step: 3, indices: indices).images.storage.map(\.bitPattern))
+        XCTAssertEqual(first.images.storage.map(\.bitPattern), a.trainingBatch(step: 3, indices: indices).images.storage.map(\.bitPattern))
+        XCTAssertEqual(first.labels, a.batch(trainIndices: indices).labels)
+        XCTAssertNotEqual(first.images.storage, a.batch(trainIndices: indices).images.storage, "augmented at all")
+        let otherSeed = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 22, augmentation: .standard)
+        XCTAssertNotEqual(first.images.storage, otherSeed.trainingBatch(step: 3, indices: indices).images.storage)
+    }
+
+    func testAnotherStepGivesOtherCropsOfTheSameSamples() {
+        let sampler = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 21, augmentation: .standard)
+        let augmentation = DataAugmentation.standard
+        let step3 = (0..<10).map { augmentation.draw(seed: 21, step: 3, position: $0, batchSize: 10) }
+        let step4 = (0..<10).map { augmentation.draw(seed: 21, step: 4, position: $0, batchSize: 10) }
+        XCTAssertNotEqual(step3, step4)
+        let indices = sampler.permutation(epoch: 0)[0..<10]
+        XCTAssertNotEqual(sampler.trainingBatch(step: 3, indices: indices).images.storage,
+                          sampler.trainingBatch(step: 4, indices: indices).images.storage)
+    }
+
+    /// Offsets uniform over -4...4 on each axis, flips about half the time, independently.
+    func testTheDrawsCoverEveryCropAndFlipHalfTheTime() {
+        let augmentation = DataAugmentation.standard
+        let draws = (0..<8100).map { augmentation.draw(seed: 5, step: $0 / 128, position: $0 % 128, batchSize: 128) }
+        XCTAssertEqual(Set(draws.map(\.rowShift)), Set(-4...4))
+        XCTAssertEqual(Set(draws.map(\.columnShift)), Set(-4...4))
+        for shift in -4...4 {
+            XCTAssertEqual(Double(draws.filter { $0.rowShift == shift }.count), 900, accuracy: 120, "row shift \(shift)")
+            XCTAssertEqual(Double(draws.filter { $0.columnShift == shift }.count), 900, accuracy: 120, "column shift \(shift)")
+        }
+        XCTAssertEqual(Double(draws.filter(\.flipped).count), 4050, accuracy: 250)
+        XCTAssertEqual(Set(draws.map { "\($0.rowShift),\($0.columnShift)" }).count, 81, "the axes are independent")
+        let cropOnly = DataAugmentation(padding: 2, horizontalFlip: false)
+        let crops = (0..<500).map { cropOnly.draw(seed: 5, step: 0, position: $0, batchSize: 500) }
+        XCTAssertFalse(crops.contains(where: \.flipped))
+        XCTAssertEqual(Set(crops.map(\.columnShift)), Set(-2...2))
+    }
+
+    /// A flipped sample with no crop offset is the unaugmented sample mirrored left-right.
+    func testAFlippedSampleIsTheMirroredSample() throws {
+        let dataset = Self.colour
+        let sampler = BatchSampler(dataset: dataset, batchSize: 10, seed: 8, augmentation: .standard)
+        let (step, position) = try XCTUnwrap(find(sampler) { $0 == DataAugmentation.Draw(rowShift: 0, columnShift: 0, flipped: true) })
+        let indices = sampler.permutation(epoch: 0)[0..<10]
+        let augmented = sampler.trainingBatch(step: step, indices: indices).images
+        let plain = sampler.batch(trainIndices: indices).images
+        for c in 0..<3 {
+            for y in 0..<6 {
+                for x in 0..<5 {
+                    XCTAssertEqual(value(augmented, position, c, y, x), value(plain, position, c, y, 4 - x), "[\(c), \(y), \(x)]")
+                }
+            }
+        }
+        // Flips alone (no padding) mirror every flipped sample and leave the others as they are.
+        let flips = BatchSampler(dataset: dataset, batchSize: 10, seed: 8, augmentation: DataAugmentation(padding: 0, horizontalFlip: true))
+        let flipped = flips.trainingBatch(step: 0, indices: indices).images
+        var mirrored = 0
+        for n in 0..<10 {
+            let draw = DataAugmentation(padding: 0, horizontalFlip: true).draw(seed: 8, step: 0, position: n, batchSize: 10)
+            XCTAssertEqual(draw.rowShift, 0)
+            mirrored += draw.flipped ? 1 : 0
+            for c in 0..<3 { for y in 0..<6 { for x in 0..<5 {
+                XCTAssertEqual(value(flipped, n, c, y, x), value(plain, n, c, y, draw.flipped ? 4 - x : x))
+            } } }
+        }
+        XCTAssertTrue((1...9).contains(mirrored), "some flipped, some not: \(mirrored)")
+    }
+
+    /// A crop moves the image by its offset; what comes from the padding is a black pixel
+    /// (byte 0) normalised with its channel's scale and offset.
+    func testACropShiftsTheImageAndPadsWithBlack() throws {
+        let dataset = Self.colour
+        let sampler = BatchSampler(dataset: dataset, batchSize: 10, seed: 8, augmentation: .standard)
+        let wanted = DataAugmentation.Draw(rowShift: 2, columnShift: -3, flipped: false)
+        let (step, position) = try XCTUnwrap(find(sampler) { $0 == wanted })
+        let indices = sampler.permutation(epoch: 0)[0..<10]
+        let augmented = sampler.trainingBatch(step: step, indices: indices).images
+        let plain = sampler.batch(trainIndices: indices).images
+        var padded = 0
+        for c in 0..<3 {
+            for y in 0..<6 {
+                for x in 0..<5 {
+                    let (sy, sx) = (y + 2, x - 3)
+                    if (0..<6).contains(sy) && (0..<5).contains(sx) {
+                        XCTAssertEqual(value(augmented, position, c, y, x), value(plain, position, c, sy, sx))
+                    } else {
+                        XCTAssertEqual(value(augmented, position, c, y, x), Float(0) * sampler.scales[c] + sampler.offsets[c])
+                        padded += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(padded, 3 * (6 * 5 - 4 * 2))
+    }
+
+    func testTestBatchesAndScoringBatchesAreNeverAugmented() {
+        let augmented = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 8, augmentation: .standard)
+        let plain = BatchSampler(dataset: Self.colour, batchSize: 10, seed: 8)
+        XCTAssertEqual(augmented.testBatch(0..<8).images.storage.map(\.bitPattern),
+                       plain.testBatch(0..<8).images.storage.map(\.bitPattern))
+        XCTAssertEqual(augmented.batch(trainIndices: all(40)).images.storage.map(\.bitPattern),
+                       plain.batch(trainIndices: all(40)).images.storage.map(\.bitPattern))
+    }
+
+    /// The first (step, position) in the first 200 steps whose draw satisfies `match`.
+    private func find(_ sampler: BatchSampler, _ match: (DataAugmentation.Draw) -> Bool) -> (step: Int, position: Int)? {
+        guard let augmentation = sampler.augmentation else { return nil }
+        for step in 0..<200 {
+            for position in 0..<sampler.batchSize
+            where match(augmentation.draw(seed: sampler.seed, step: step, position: position, batchSize: sampler.batchSize)) {
+                return (step, position)
+            }
+        }
+        return nil
     }
 }

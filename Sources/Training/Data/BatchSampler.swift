@@ -10,12 +10,16 @@ public struct BatchSampler: Sendable {
     /// this replaced.
     public let scales: [Float]
     public let offsets: [Float]
+    /// Crops and flips of the training steps' batches; nil: none.
+    public let augmentation: DataAugmentation?
 
-    public init(dataset: ImageDataset, batchSize: Int, seed: UInt64) {
+    public init(dataset: ImageDataset, batchSize: Int, seed: UInt64, augmentation: DataAugmentation? = nil) {
         precondition(batchSize > 0 && batchSize <= dataset.trainCount)
+        precondition(augmentation.map { (0...DataAugmentation.maximumPadding).contains($0.padding) } ?? true)
         self.dataset = dataset
         self.batchSize = batchSize
         self.seed = seed
+        self.augmentation = augmentation
         let normalization = Self.normalization(for: dataset.trainImages, channels: dataset.channels,
                                                planeSize: dataset.rows * dataset.columns)
         scales = normalization.map(\.scale)
@@ -62,31 +66,62 @@ public struct BatchSampler: Sendable {
         return order
     }
 
-    /// The training images at `indices` as a [count, channels, rows, columns] tensor and
-    /// their labels.
-    public func batch(trainIndices indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
-        gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices)
+    /// The batch of training step `step`, its samples `indices` in order: augmented when
+    /// `augmentation` is set (the draws a function of the seed, the step and the position
+    /// in the batch), else the same as `batch(trainIndices:)`.
+    public func trainingBatch(step: Int, indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
+        guard let augmentation else { return batch(trainIndices: indices) }
+        let draws = indices.indices.map { augmentation.draw(seed: seed, step: step, position: $0 - indices.startIndex,
+                                                            batchSize: batchSize) }
+        return gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices, draws: draws)
     }
 
-    /// Test samples `range` as a tensor and their labels.
+    /// The training images at `indices` as a [count, channels, rows, columns] tensor and
+    /// their labels, never augmented.
+    public func batch(trainIndices indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
+        gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices, draws: nil)
+    }
+
+    /// Test samples `range` as a tensor and their labels, never augmented.
     public func testBatch(_ range: Range<Int>) -> (images: Tensor, labels: [Int32]) {
         gather(images: dataset.testImages, labels: dataset.testLabels,
-               indices: (Int32(range.lowerBound)..<Int32(range.upperBound)).map { $0 }[...])
+               indices: (Int32(range.lowerBound)..<Int32(range.upperBound)).map { $0 }[...], draws: nil)
     }
 
-    private func gather(images: [UInt8], labels: [UInt8], indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
+    private func gather(images: [UInt8], labels: [UInt8], indices: ArraySlice<Int32>,
+                        draws: [DataAugmentation.Draw]?) -> (images: Tensor, labels: [Int32]) {
         let values = dataset.valuesPerImage
-        let plane = dataset.rows * dataset.columns
+        let (channels, rows, columns) = (dataset.channels, dataset.rows, dataset.columns)
+        let plane = rows * columns
         let (scales, offsets) = (scales, offsets)
         let tensor = Tensor(shape: [indices.count] + sampleShape) { out in
             images.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     let src = source.baseAddress! + Int(index) * values
                     let dst = out.baseAddress! + row * values
-                    for c in 0..<dataset.channels {
+                    guard let draw = draws?[row], draw != .identity else {
+                        for c in 0..<channels {
+                            let (scale, offset) = (scales[c], offsets[c])
+                            let (from, to) = (src + c * plane, dst + c * plane)
+                            for p in 0..<plane { to[p] = Float(from[p]) * scale + offset }
+                        }
+                        continue
+                    }
+                    for c in 0..<channels {
                         let (scale, offset) = (scales[c], offsets[c])
-                        let (from, to) = (src + c * plane, dst + c * plane)
-                        for p in 0..<plane { to[p] = Float(from[p]) * scale + offset }
+                        for y in 0..<rows {
+                            let to = dst + c * plane + y * columns
+                            let sourceRow = y + draw.rowShift
+                            guard (0..<rows).contains(sourceRow) else {
+                                for x in 0..<columns { to[x] = offset }
+                                continue
+                            }
+                            let from = src + c * plane + sourceRow * columns
+                            for x in 0..<columns {
+                                let sourceColumn = (draw.flipped ? columns - 1 - x : x) + draw.columnShift
+                                to[x] = (0..<columns).contains(sourceColumn) ? Float(from[sourceColumn]) * scale + offset : offset
+                            }
+                        }
                     }
                 }
             }

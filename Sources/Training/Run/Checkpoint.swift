@@ -5,7 +5,8 @@ import Foundation
 /// run (same machine and BLAS thread count), and its trainer reports the same numbers.
 ///
 /// The data order needs nothing of its own: every epoch's permutation is a function of
-/// the seed and the epoch, and the batch of a step a function of the step.
+/// the seed and the epoch, the batch of a step a function of the step, and its
+/// augmentation (if any) a function of the seed, the step and the position in the batch.
 ///
 /// On disk: the magic "PRUNETOPCKPT", the format version (UInt32), the payload's length
 /// (UInt64) and CRC-32 (UInt32), then the payload, a fixed sequence of tagged sections
