@@ -6,7 +6,8 @@ import Training
 public struct Recipe: Sendable, Equatable {
     /// Everything that does not depend on the steps per epoch.
     public var config: RunConfig
-    /// The `data` key: "fashion-mnist", "embedded", or an IDX directory.
+    /// The data's source (`data` or `data.source`): "fashion-mnist", "embedded", or an IDX
+    /// or CIFAR directory. `data.augment` is `config.augmentation`.
     public var data: String
     public var evaluateEvery: RunLength?
     public var warmup: RunLength
@@ -57,8 +58,8 @@ public struct Recipe: Sendable, Equatable {
         scheduleLocation = nil
     }
 
-    /// `RunConfig.dataDirectory`: "embedded", or an IDX directory (Fashion-MNIST's for
-    /// "fashion-mnist").
+    /// `RunConfig.dataDirectory`: "embedded", or an IDX or CIFAR directory (Fashion-MNIST's
+    /// for "fashion-mnist").
     public var dataDirectory: String {
         data == "fashion-mnist" ? DatasetLoader.fashionMNISTDirectory : data
     }

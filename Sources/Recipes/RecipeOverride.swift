@@ -1,8 +1,8 @@
 /// A `--set key.path=value` override: replaces (or adds) one value of the recipe before it
 /// is validated, so an override is checked exactly like the file. Under
 /// `budget.layers` the rest of the path is one tensor name (`budget.layers.fc1.weight=0.95`).
-/// A `method` or `budget` written as a single name becomes a mapping when an override
-/// sets one of its keys (`--set method.alpha=0.5`). A value of `~` or `null` removes the key
+/// A `method`, `budget` or `data` written as a single name becomes a mapping when an
+/// override sets one of its keys (`--set method.alpha=0.5`, `--set data.augment=true`). A value of `~` or `null` removes the key
 /// (its default applies), e.g. `--set optimizer.momentum=~` before switching to Adam.
 public struct RecipeOverride: Sendable, Equatable {
     public var path: [String]
@@ -30,7 +30,7 @@ public struct RecipeOverride: Sendable, Equatable {
         tree = try set(path[...], in: tree, parent: "")
     }
 
-    private static let scalarShorthand = ["method": "name", "budget": "distribution"]
+    private static let scalarShorthand = ["method": "name", "budget": "distribution", "data": "source"]
 
     private func set(_ path: ArraySlice<String>, in node: RecipeNode, parent: String) throws(RecipeErrors) -> RecipeNode {
         guard let key = path.first else { return .scalar(value, .override(text)) }

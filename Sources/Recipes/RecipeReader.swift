@@ -11,7 +11,7 @@ struct RecipeReader {
         checkKeys(top, path: "")
         var config = RunConfig()
         if let node = value(top, "model") { readModel(node, into: &config, locations: &recipe.layerLocations) }
-        if let node = value(top, "data") { recipe.data = string(node, "data") ?? recipe.data }
+        if let node = value(top, "data") { readData(node, into: &recipe, config: &config) }
         if let node = value(top, "seed") { config.seed = UInt64(integer(node, "seed", 0...Int.max) ?? 0) }
         if let node = value(top, "epochs") { config.epochs = integer(node, "epochs", 1...1_000_000) ?? config.epochs }
         if let node = value(top, "batch") { config.batchSize = integer(node, "batch", 1...1_000_000) ?? config.batchSize }
@@ -238,6 +238,18 @@ struct RecipeReader {
         if let node = value(section, "keep_last_dense") { budget.keepLastDense = boolean(node, "budget.keep_last_dense") ?? false }
         if let node = value(section, "min_density") { budget.minimumDensity = number(node, "budget.min_density", 0...1) ?? 0 }
         return budget
+    }
+
+    /// `data: DIR` (the source), or a mapping of `source` and `augment`.
+    private mutating func readData(_ node: RecipeNode, into recipe: inout Recipe, config: inout RunConfig) {
+        if case .scalar = node {
+            recipe.data = string(node, "data") ?? recipe.data
+            return
+        }
+        guard let section = mapping(node, key: "data") else { return }
+        checkKeys(section, path: "data")
+        if let source = value(section, "source") { recipe.data = string(source, "data.source") ?? recipe.data }
+        if let augment = value(section, "augment") { config.augment = boolean(augment, "data.augment") ?? false }
     }
 
     /// `pace: 50` (steps per second) or a mapping of `steps_per_second` or `duration`,

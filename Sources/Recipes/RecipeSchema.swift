@@ -33,8 +33,14 @@ public enum RecipeSchema {
                       RecipeKey("layers", "list of layers", default: "-",
                                 "dense, conv, batchnorm, relu, maxpool, avgpool, flatten, dropout, residual (see Architectures)"),
                   ]),
-        RecipeKey("data", "string", default: "fashion-mnist",
-                  "fashion-mnist (Debian's dataset-fashion-mnist), embedded (the built-in digits), or an MNIST-format IDX directory"),
+        RecipeKey("data", "string or mapping", default: "fashion-mnist",
+                  "the data set: a source, or a mapping with `source` and `augment`", children: [
+                      RecipeKey("source", "string", default: "fashion-mnist",
+                                "fashion-mnist (Debian's dataset-fashion-mnist), embedded (the built-in digits), "
+                                + "an MNIST-format IDX directory, or a CIFAR-10 / CIFAR-100 binary directory"),
+                      RecipeKey("augment", "boolean", default: "false",
+                                "random crops (4 pixels of padding) and horizontal flips of the training batches"),
+                  ]),
         RecipeKey("seed", "integer >= 0", default: "0", "weights, data order and every random choice"),
         RecipeKey("epochs", "integer >= 1", default: "5", "passes over the training set"),
         RecipeKey("batch", "integer >= 1", default: "128", "samples per step"),

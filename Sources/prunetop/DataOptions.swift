@@ -5,8 +5,8 @@ import Training
 /// Loads the data set named by --data (a directory, or `embedded`), or the default one,
 /// telling the user on stderr when the default had to fall back to the embedded set.
 enum DataChoice {
-    static let help = "An MNIST-format IDX directory, or 'embedded' for the built-in 8x8 digits "
-        + "(default: Fashion-MNIST if installed, else the embedded digits)."
+    static let help = "An MNIST-format IDX directory, a CIFAR-10 or CIFAR-100 binary directory, or 'embedded' "
+        + "for the built-in 8x8 digits (default: Fashion-MNIST if installed, else the embedded digits)."
 
     static func load(directory: String?) throws -> ImageDataset {
         let (dataset, notice) = try loadWithNotice(directory: directory)

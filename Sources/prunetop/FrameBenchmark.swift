@@ -23,7 +23,7 @@ struct FrameBenchmark {
         config.startPaused = true
         config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
         let trainer = try Trainer(config: config, dataset: dataset)
-        let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
+        let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
         trainer.start()
         trainer.send(.step(count: 20))
         let deadline = Date().addingTimeInterval(120)

@@ -77,7 +77,7 @@ enum RunEventJSON {
             ("dataset", .object([
                 ("name", .string(dataset.name)), ("source", .string(dataset.source)),
                 ("train", .int(dataset.trainCount)), ("test", .int(dataset.testCount)),
-                ("rows", .int(dataset.rows)), ("columns", .int(dataset.columns)),
+                ("channels", .int(dataset.channels)), ("rows", .int(dataset.rows)), ("columns", .int(dataset.columns)),
                 ("classes", .int(dataset.classCount)),
             ])),
             ("steps_per_epoch", .int(snapshot.stepsPerEpoch)),
@@ -109,6 +109,7 @@ enum RunEventJSON {
         return .object([
             ("model", .string(config.model)),
             ("data", config.dataDirectory.map(JSONValue.string) ?? .null),
+            ("augment", .bool(config.augment)),
             ("epochs", .int(config.epochs)),
             ("batch", .int(config.batchSize)),
             ("lr", .number(config.learningRate)),

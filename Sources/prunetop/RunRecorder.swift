@@ -23,7 +23,7 @@ final class RunRecorder: @unchecked Sendable {
         config = setup.config
         dataset = setup.dataset
         provenance = setup.provenance
-        let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
+        let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
         frameState = DashboardFrameState(model: model)
         network = model.description
     }

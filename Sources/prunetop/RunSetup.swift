@@ -164,7 +164,7 @@ struct RunSetup {
 /// The recipe's network must take the data's images and give one output per class; a
 /// layer that does not fit is reported at the line that writes it.
 private func checkModelFits(_ config: RunConfig, dataset: ImageDataset, recipe: Recipe, path: String) throws {
-    let shape = [1, dataset.rows, dataset.columns]
+    let shape = dataset.sampleShape
     do {
         _ = try config.makeModel(inputShape: shape, classCount: dataset.classCount)
     } catch {

@@ -116,7 +116,7 @@ struct TUICommand: ParsableCommand {
             options.onEvent = { recorder.record($0) }
             options.onSnapshot = { recorder.progress($0) }
         }
-        let model = try config.makeModel(inputShape: [1, dataset.rows, dataset.columns], classCount: dataset.classCount)
+        let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
         let outcome = try DashboardApp(trainer: trainer, model: model, options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }

@@ -10,6 +10,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: ArgumentHelp(DataChoice.help))
     var data: String?
 
+    @Flag(inversion: .prefixedNo,
+          help: "Augment the training batches: random crops with 4 pixels of padding and horizontal flips (default: off, or the recipe's data.augment).")
+    var augment: Bool?
+
     @Option(help: "Epochs to train (default: 5).")
     var epochs: Int?
 
@@ -49,7 +53,7 @@ struct TrainingOptions: ParsableArguments {
     /// No training flag was given (a resumed run takes none).
     var isEmpty: Bool {
         [model, data, lrSchedule, optimizer].allSatisfy { $0 == nil } && [epochs, batch, warmupSteps, threads, evalEvery].allSatisfy { $0 == nil }
-            && lr == nil && momentum == nil && weightDecay == nil && seed == nil && sparsityOptions.isEmpty
+            && lr == nil && momentum == nil && weightDecay == nil && seed == nil && augment == nil && sparsityOptions.isEmpty
     }
 
     /// The run the flags describe, from the defaults (no recipe).
@@ -66,6 +70,7 @@ struct TrainingOptions: ParsableArguments {
         var config = base
         if let model { config.model = model }
         if let data { config.dataDirectory = data }
+        if let augment { config.augment = augment }
         if let epochs { config.epochs = epochs }
         if let batch { config.batchSize = batch }
         if let lr { config.learningRate = lr }

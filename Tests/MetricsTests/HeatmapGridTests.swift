@@ -59,6 +59,33 @@ final class HeatmapGridTests: XCTestCase {
         XCTAssertNil(InputConnectionMap(firstLayer: fc1, imageShape: [3, 3]))
     }
 
+    /// fc1 [2 outputs, 3 channels of a 1x2 image], inputs in CHW order (channel c of pixel p
+    /// is input c * 2 + p): a pixel's count is its active weights summed over its channels,
+    /// so the map stays 1x2. Pixel 0 feeds output 0 by red and green, output 1 by green
+    /// (its blue weight masked); pixel 1 feeds output 0 by green and blue, output 1 not at all.
+    func testInputConnectionMapSumsAPixelsChannels() throws {
+        let fc1 = ViewModelFixtures.prunable("fc1.weight", [2, 6], [1, 0, 1, 1, 0, 2,
+                                                                 0, 0, 1, 0, 3, 0],
+                                             mask: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1])
+        let map = try XCTUnwrap(InputConnectionMap(firstLayer: fc1, imageShape: [3, 1, 2]))
+        XCTAssertEqual([map.rows, map.columns], [1, 2])
+        XCTAssertEqual(map.counts, [3, 2])
+        XCTAssertEqual(map.maximum, 6, "2 outputs x 3 channels")
+        XCTAssertEqual(map.disconnectedPixels, 0)
+        XCTAssertNil(InputConnectionMap(firstLayer: fc1, imageShape: [1, 1, 2]), "6 inputs are not one channel of 1x2")
+        XCTAssertNil(InputConnectionMap(firstLayer: fc1, imageShape: [2, 1, 2]))
+    }
+
+    func testInputConnectionMapOfLenet300OnColourImagesIsThePlane() throws {
+        let model = try ModelCatalog.make("lenet300", inputShape: [3, 32, 32], classCount: 10, seed: 3)
+        let fc1 = LayerSnapshot(parameter: try XCTUnwrap(model.parameter(named: "fc1.weight")))
+        let map = try XCTUnwrap(InputConnectionMap(firstLayer: fc1, imageShape: model.inputShape))
+        XCTAssertEqual([map.rows, map.columns], [32, 32])
+        XCTAssertEqual(map.maximum, 900)
+        XCTAssertEqual(map.counts.max(), 900, "every weight of a dense layer is active")
+        XCTAssertEqual(map.disconnectedPixels, 0)
+    }
+
     func testInputConnectionMapOfLenet300IsTwentyEightSquare() throws {
         let model = try ModelCatalog.make("lenet300", inputShape: [1, 28, 28], classCount: 10, seed: 3)
         let fc1 = LayerSnapshot(parameter: try XCTUnwrap(model.parameter(named: "fc1.weight")))

@@ -22,6 +22,20 @@ final class RecipeOverrideTests: XCTestCase {
         XCTAssertEqual(try config(["schedule.kind=oneshot", "schedule.at=25 steps"]).sparsity.schedule, .oneShot(atStep: 25))
     }
 
+    /// `data` written as a source becomes a mapping when `data.augment` is set.
+    func testAugmentationCanBeSetOnADataSource() throws {
+        let recipe = try RecipeLoader.parse(yaml: "data: embedded\n", path: "r.yaml", overrides: ["data.augment=true"])
+        XCTAssertEqual(recipe.data, "embedded")
+        XCTAssertEqual(recipe.config.augmentation, .standard)
+        XCTAssertTrue(try config(["data.augment=on"]).augment, "a new section")
+        XCTAssertNil(try RecipeLoader.parse(yaml: "data:\n  augment: true\n", path: "r.yaml", overrides: ["data.augment=~"])
+            .config.augmentation)
+        XCTAssertThrowsError(try config(["data.augment=2"])) {
+            XCTAssertEqual(($0 as? RecipeErrors)?.diagnostics.map(\.description),
+                           ["--set data.augment=2: data.augment: expected true or false, found '2'"])
+        }
+    }
+
     func testATildeRemovesAKeySoItsDefaultApplies() throws {
         let yaml = "optimizer:\n  name: sgd\n  momentum: 0.5\n"
         let removed = try RecipeLoader.parse(yaml: yaml, path: "r.yaml", overrides: ["optimizer.momentum=~", "optimizer.name=adam"])

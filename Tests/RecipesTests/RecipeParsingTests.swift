@@ -107,6 +107,28 @@ final class RecipeParsingTests: XCTestCase {
         XCTAssertEqual(errors("pace:\n  pause_at_phase: true\n").first?.hasPrefix("r.yaml:2:3: pace: unknown key 'pause_at_phase'; did you mean 'pause_at_phases'?"), true)
     }
 
+    /// `data` is a source, or a mapping of `source` and `augment`.
+    func testDataIsASourceOrAMappingWithAugment() throws {
+        let plain = try RecipeLoader.parse(yaml: "data: /data/cifar10\n", path: "r.yaml")
+        XCTAssertEqual(plain.data, "/data/cifar10")
+        XCTAssertNil(plain.config.augmentation)
+        let augmented = try RecipeLoader.parse(yaml: "data:\n  source: embedded\n  augment: true\n", path: "r.yaml")
+        XCTAssertEqual(augmented.data, "embedded")
+        XCTAssertEqual(augmented.runConfig(stepsPerEpoch: 10).augmentation, .standard)
+        XCTAssertEqual(augmented.runConfig(stepsPerEpoch: 10).dataDirectory, "embedded")
+        let defaultSource = try RecipeLoader.parse(yaml: "data:\n  augment: yes\n", path: "r.yaml")
+        XCTAssertEqual(defaultSource.dataDirectory, DatasetLoader.fashionMNISTDirectory)
+        XCTAssertTrue(defaultSource.config.augment)
+        XCTAssertFalse(try RecipeLoader.parse(yaml: "data:\n  augment: false\n", path: "r.yaml").config.augment)
+
+        XCTAssertEqual(errors("data:\n  source: embedded\n  augment: maybe\n"),
+                       ["r.yaml:3:12: data.augment: expected true or false, found 'maybe'"])
+        XCTAssertEqual(errors("data:\n  agument: true\n"),
+                       ["r.yaml:2:3: data: unknown key 'agument'; did you mean 'augment'? (keys of data: source, augment)"])
+        XCTAssertEqual(errors("data:\n  source: [a, b]\n"), ["r.yaml:2:11: data.source: expected a string, found a list"])
+        XCTAssertEqual(errors("data: [a, b]\n"), ["r.yaml:1:7: data: expected a mapping of keys to values, found a list"])
+    }
+
     func testUnknownKeysAreReportedWithTheirPositionAndTheClosestKey() {
         XCTAssertEqual(errors("model: lenet300\nepcohs: 5\n"), [
             "r.yaml:2:1: unknown key 'epcohs'; did you mean 'epochs'? (recipe keys: model, data, seed, epochs, batch, threads, "

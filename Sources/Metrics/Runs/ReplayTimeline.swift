@@ -45,15 +45,20 @@ public struct ReplayTimeline: Sendable {
                 model = config?["model"] as? String ?? "?"
                 let data = object["dataset"] as? [String: Any]
                 dataset = data?["name"] as? String ?? "?"
-                imageShape = [1, data?["rows"] as? Int ?? 28, data?["columns"] as? Int ?? 28]
+                // Logs from before colour images have no channels: greyscale.
+                imageShape = [data?["channels"] as? Int ?? 1, data?["rows"] as? Int ?? 28, data?["columns"] as? Int ?? 28]
                 classCount = data?["classes"] as? Int ?? 10
                 // The replay builds the model for these shapes: images as a data set can
-                // hold them (at most 512x512 pixels here) and byte labels.
+                // hold them (at most 512x512 pixels of 1 to 4 channels here) and byte labels.
                 guard (1...Self.maximumImageSide).contains(imageShape[1]), (1...Self.maximumImageSide).contains(imageShape[2]),
                       imageShape[1] * imageShape[2] <= Self.maximumImagePixels, (1...256).contains(classCount)
                 else {
                     throw RunLogError(path: path, line: fields.line, problem: "dataset: expected images of 1 to \(Self.maximumImagePixels) "
                         + "pixels and 1 to 256 classes, found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
+                }
+                guard (1...Self.maximumImageChannels).contains(imageShape[0]) else {
+                    throw RunLogError(path: path, line: fields.line, problem: "dataset.channels: expected 1 to "
+                        + "\(Self.maximumImageChannels), found \(imageShape[0])")
                 }
                 if let recorded = object["network"], !(recorded is NSNull) {
                     let data = try JSONSerialization.data(withJSONObject: recorded)
@@ -152,6 +157,8 @@ public struct ReplayTimeline: Sendable {
     /// The largest image side and size a replay accepts (the model is rebuilt for them).
     public static let maximumImageSide = 4096
     public static let maximumImagePixels = 512 * 512
+    /// Greyscale, RGB, RGBA.
+    public static let maximumImageChannels = 4
 
     /// Weights of a tensor of this shape; nil for a negative size or more than 2^40.
     private static func elementCount(_ shape: [Int]) -> Int? {

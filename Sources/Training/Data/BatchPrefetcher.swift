@@ -20,7 +20,7 @@ final class BatchPrefetcher: Sendable {
     func prefetch(step: Int, indices: [Int32]) {
         pending.withLock { $0 = (step, nil) }
         queue.async { [self] in
-            let batch = sampler.batch(trainIndices: indices[...])
+            let batch = sampler.trainingBatch(step: step, indices: indices[...])
             pending.withLock { $0?.batch = batch }
             ready.signal()
         }

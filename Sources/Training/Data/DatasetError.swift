@@ -42,13 +42,25 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
     case decompressedTooLarge(path: String, limit: Int)
     /// A gzipped IDX file inflates to more than its header declares; inflating stopped there.
     case inflatesPastDeclaredSize(path: String, dimensions: [Int], expectedBytes: Int)
+    /// A CIFAR batch file of zero bytes.
+    case noRecords(path: String, format: CIFARFormat)
+    /// A CIFAR batch file whose length is not a whole number of records: `wholeRecords`
+    /// complete ones, then `leftoverBytes` of an incomplete one.
+    case partialRecord(path: String, format: CIFARFormat, wholeRecords: Int, leftoverBytes: Int)
+    /// A CIFAR record (0-based) whose `kind` of label ("label", "fine label", "coarse
+    /// label") is not below `classCount`.
+    case labelOutOfRange(path: String, format: CIFARFormat, record: Int, kind: String, label: Int, classCount: Int)
+    /// A CIFAR directory with only one half of the data: `found` are its files of the
+    /// format, `missing` the files of the other half (any one of them would do).
+    case incompleteCIFAR(directory: String, format: CIFARFormat, found: [String], missing: [String])
 
     public var description: String {
         switch self {
         case let .directoryNotFound(path):
             return "\(path): data set directory not found (expected a directory holding "
                 + "train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte and "
-                + "t10k-labels-idx1-ubyte, each optionally .gz)"
+                + "t10k-labels-idx1-ubyte, each optionally .gz; or CIFAR-10's data_batch_N.bin and "
+                + "test_batch.bin; or CIFAR-100's train.bin and test.bin)"
         case let .directoryUnreadable(path, reason):
             return "\(path): cannot list the data set directory: \(reason)"
         case let .missingFile(directory, role, lookedFor):
@@ -104,6 +116,29 @@ public enum DatasetError: Error, CustomStringConvertible, Equatable, Sendable {
         case let .decompressedTooLarge(path, limit):
             return "\(path): decompressed data would exceed the limit of \(limit) bytes; "
                 + "refusing to inflate further (a damaged file or a decompression bomb?)"
+        case let .noRecords(path, format):
+            return "\(path): empty \(format.rawValue) file: expected at least one \(format.recordBytes)-byte record "
+                + "(\(format.recordLayout)), found 0 bytes"
+        case let .partialRecord(path, format, whole, leftover):
+            return "\(path): not a whole number of \(format.rawValue) records: expected a multiple of "
+                + "\(format.recordBytes) bytes (\(format.recordLayout) a record), found "
+                + "\(whole * format.recordBytes + leftover) bytes: \(whole) whole record\(whole == 1 ? "" : "s") "
+                + "and \(leftover) byte\(leftover == 1 ? "" : "s") of an incomplete record \(whole)"
+        case let .labelOutOfRange(path, format, record, kind, label, classCount):
+            return "\(path): record \(record) has \(kind) \(label), expected a \(format.rawValue) \(kind) "
+                + "from 0 to \(classCount - 1)"
+        case let .incompleteCIFAR(directory, format, found, missing):
+            let test = missing == [format.testFile]
+            let half = test ? (format == .cifar10 ? "test batch" : "test file")
+                : (format == .cifar10 ? "training batches" : "training file")
+            let wanted = missing.count > 1 ? "at least one of \(missing.first!) to \(missing.last!)"
+                : missing.first ?? "?"
+            if found.isEmpty {
+                return "\(directory): no \(format.rawValue) files: expected \(wanted) and "
+                    + (test ? "training files" : format.testFile)
+            }
+            return "\(directory): \(format.rawValue) data without its \(half): found "
+                + found.joined(separator: ", ") + "; expected \(wanted) as well"
         }
     }
 }

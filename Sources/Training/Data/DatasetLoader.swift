@@ -25,13 +25,27 @@ public enum DatasetLoader {
                                      suffixes: ["t10k-labels-idx1-ubyte", "test-labels-idx1-ubyte",
                                                 "t10k-labels.idx1-ubyte", "test-labels.idx1-ubyte"])
 
-    /// Loads the data set in `directory`: one file for each of training images, training
-    /// labels, test images and test labels, found by the end of its name (so MNIST,
-    /// Fashion-MNIST, KMNIST and EMNIST's prefixed names all work), each raw or gzipped.
-    /// Every file is checked (format, shape, counts, sizes, at least two classes) and any
-    /// problem is thrown as a `DatasetError` naming the file.
+    /// Loads the data set in `directory`, in either of two formats:
+    ///
+    /// - IDX (MNIST's): one file for each of training images, training labels, test images
+    ///   and test labels, found by the end of its name (so MNIST, Fashion-MNIST, KMNIST and
+    ///   EMNIST's prefixed names all work), each raw or gzipped. Every file is checked
+    ///   (format, shape, counts, sizes, at least two classes).
+    /// - CIFAR binary (see `loadCIFAR`): CIFAR-10's data_batch_N.bin and test_batch.bin, or
+    ///   CIFAR-100's train.bin and test.bin, in `directory` or in the directory the official
+    ///   tarball extracts to (cifar-10-batches-bin, cifar-100-binary) inside it.
+    ///
+    /// Any problem is thrown as a `DatasetError` naming the file.
     public static func load(directory: String) throws -> ImageDataset {
         let names = try listDirectory(directory)
+        if let (format, filesDirectory, filesNames) = try findCIFAR(in: directory, names: names) {
+            return try loadCIFAR(format, directory: filesDirectory, names: filesNames,
+                                 name: datasetName(directory: directory, format: format))
+        }
+        return try loadIDX(directory: directory, names: names)
+    }
+
+    private static func loadIDX(directory: String, names: [String]) throws -> ImageDataset {
         let trainImagesPath = try find(trainImagesRole, in: directory, names: names)
         let trainLabelsPath = try find(trainLabelsRole, in: directory, names: names)
         let testImagesPath = try find(testImagesRole, in: directory, names: names)
@@ -157,7 +171,7 @@ public enum DatasetLoader {
 
     // MARK: - Directory discovery
 
-    private static func listDirectory(_ directory: String) throws -> [String] {
+    static func listDirectory(_ directory: String) throws -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else {
             throw DatasetError.directoryNotFound(path: directory)
@@ -189,13 +203,22 @@ public enum DatasetLoader {
         return join(directory, name)
     }
 
-    private static func join(_ directory: String, _ name: String) -> String {
+    static func join(_ directory: String, _ name: String) -> String {
         directory.hasSuffix("/") ? directory + name : directory + "/" + name
     }
 
-    private static func datasetName(directory: String) -> String {
+    /// The directory's last component; for CIFAR, "cifar-10" or "cifar-100" when that is
+    /// the tarball's own directory (cifar-10-batches-bin says less).
+    private static func datasetName(directory: String, format: CIFARFormat? = nil) -> String {
         let component = URL(fileURLWithPath: directory).standardizedFileURL.lastPathComponent
+        if let format, component == format.tarballDirectory { return format.datasetName }
         return component.isEmpty ? directory : component
+    }
+
+    /// The names in `names` that could be one of an IDX data set's four files.
+    static func idxFiles(among names: [String]) -> [String] {
+        let endings = [trainImagesRole, trainLabelsRole, testImagesRole, testLabelsRole].flatMap(\.endings)
+        return names.filter { name in !name.hasPrefix(".") && endings.contains { name.hasSuffix($0) } }
     }
 
     // MARK: - Checks

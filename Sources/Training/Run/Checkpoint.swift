@@ -5,7 +5,8 @@ import Foundation
 /// run (same machine and BLAS thread count), and its trainer reports the same numbers.
 ///
 /// The data order needs nothing of its own: every epoch's permutation is a function of
-/// the seed and the epoch, and the batch of a step a function of the step.
+/// the seed and the epoch, the batch of a step a function of the step, and its
+/// augmentation (if any) a function of the seed, the step and the position in the batch.
 ///
 /// On disk: the magic "PRUNETOPCKPT", the format version (UInt32), the payload's length
 /// (UInt64) and CRC-32 (UInt32), then the payload, a fixed sequence of tagged sections
@@ -17,10 +18,11 @@ public struct Checkpoint: Sendable {
     /// version 1 files are still read: their runs count training FLOPs from the step they
     /// resume at, and their hill starts there. Version 3 added the data set's content
     /// (`Dataset.Content`; older files are checked by its name and counts) and the
-    /// sparsity engine's values at pruning (older files: all zero). Other versions
-    /// are refused.
-    public static let formatVersion: UInt32 = 3
-    static let readableVersions: ClosedRange<UInt32> = 1...3
+    /// sparsity engine's values at pruning (older files: all zero). Version 4 added the
+    /// images' channels to the data set's content (older files: 1, greyscale). Other
+    /// versions are refused.
+    public static let formatVersion: UInt32 = 4
+    static let readableVersions: ClosedRange<UInt32> = 1...4
     static let headerSize = magic.count + 4 + 8 + 4
 
     /// The run's settings as they are now, knob changes included (method, target,
@@ -62,6 +64,8 @@ public struct Checkpoint: Sendable {
 
         /// The data's bytes, so data edited in place (same name and counts) is noticed.
         public struct Content: Sendable, Equatable {
+            /// 1 in checkpoints of format 3, which predate colour images.
+            public var channels: Int
             public var rows: Int
             public var columns: Int
             public var classCount: Int
@@ -71,15 +75,20 @@ public struct Checkpoint: Sendable {
             public var testLabels: ContentFingerprint
 
             public init(_ dataset: ImageDataset) {
-                self.init(rows: dataset.rows, columns: dataset.columns, classCount: dataset.classCount,
+                self.init(channels: dataset.channels, rows: dataset.rows, columns: dataset.columns, classCount: dataset.classCount,
                           trainImages: ContentFingerprint(of: dataset.trainImages), trainLabels: ContentFingerprint(of: dataset.trainLabels),
                           testImages: ContentFingerprint(of: dataset.testImages), testLabels: ContentFingerprint(of: dataset.testLabels))
             }
 
-            init(rows: Int, columns: Int, classCount: Int, trainImages: ContentFingerprint, trainLabels: ContentFingerprint,
-                 testImages: ContentFingerprint, testLabels: ContentFingerprint) {
-                (self.rows, self.columns, self.classCount) = (rows, columns, classCount)
+            init(channels: Int, rows: Int, columns: Int, classCount: Int, trainImages: ContentFingerprint,
+                 trainLabels: ContentFingerprint, testImages: ContentFingerprint, testLabels: ContentFingerprint) {
+                (self.channels, self.rows, self.columns, self.classCount) = (channels, rows, columns, classCount)
                 (self.trainImages, self.trainLabels, self.testImages, self.testLabels) = (trainImages, trainLabels, testImages, testLabels)
+            }
+
+            /// "28x28", or "3x32x32" when `showingChannels`.
+            func imageSize(showingChannels: Bool) -> String {
+                (showingChannels ? "\(channels)x" : "") + "\(rows)x\(columns)"
             }
 
             var parts: [(name: String, fingerprint: ContentFingerprint)] {
@@ -109,9 +118,11 @@ public struct Checkpoint: Sendable {
                 changes.append("it has \(now.trainCount) training and \(now.testCount) test images, not \(trainCount) and \(testCount)")
             }
             if let content, let current = now.content {
-                if (current.rows, current.columns, current.classCount) != (content.rows, content.columns, content.classCount) {
-                    changes.append("its images are \(current.rows)x\(current.columns) in \(current.classCount) classes, "
-                                   + "not \(content.rows)x\(content.columns) in \(content.classCount)")
+                if (current.channels, current.rows, current.columns, current.classCount)
+                    != (content.channels, content.rows, content.columns, content.classCount) {
+                    let channels = current.channels != 1 || content.channels != 1
+                    changes.append("its images are \(current.imageSize(showingChannels: channels)) in \(current.classCount) classes, "
+                                   + "not \(content.imageSize(showingChannels: channels)) in \(content.classCount)")
                 }
                 for (then, current) in zip(content.parts, current.parts) where then.fingerprint != current.fingerprint {
                     changes.append("\(then.name) differ (\(then.fingerprint) then, \(current.fingerprint) now)")
@@ -180,6 +191,7 @@ public struct Checkpoint: Sendable {
         payload.int(dataset.testCount)
         payload.bool(dataset.content != nil)
         if let content = dataset.content {
+            payload.int(content.channels)
             payload.int(content.rows)
             payload.int(content.columns)
             payload.int(content.classCount)
@@ -302,11 +314,12 @@ public struct Checkpoint: Sendable {
         var dataset = Dataset(name: try reader.string(), trainCount: try reader.natural("the training-set size"),
                               testCount: try reader.natural("the test-set size"), content: nil)
         if version >= 3, try reader.bool() {
+            let channels = version >= 4 ? try reader.natural("the image channels") : 1
             let rows = try reader.natural("the image rows"), columns = try reader.natural("the image columns")
             let classes = try reader.natural("the class count")
             var parts: [ContentFingerprint] = []
             for _ in 0..<4 { parts.append(ContentFingerprint(crc32: try reader.uint32(), byteCount: try reader.natural("a data size"))) }
-            dataset.content = Dataset.Content(rows: rows, columns: columns, classCount: classes, trainImages: parts[0],
+            dataset.content = Dataset.Content(channels: channels, rows: rows, columns: columns, classCount: classes, trainImages: parts[0],
                                               trainLabels: parts[1], testImages: parts[2], testLabels: parts[3])
         }
 

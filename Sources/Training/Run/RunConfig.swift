@@ -8,8 +8,13 @@ public struct RunConfig: Sendable, Equatable, Codable {
     public var modelOptions: ModelCatalog.Options?
     /// A network defined layer by layer (a recipe's `model:` list); nil: the zoo model `model`.
     public var architecture: Architecture?
-    /// An MNIST-format IDX directory; nil means Fashion-MNIST when installed, else the embedded digits.
+    /// An MNIST-format IDX or CIFAR binary directory; nil means Fashion-MNIST when
+    /// installed, else the embedded digits.
     public var dataDirectory: String?
+    /// Random crops and flips of the training batches (`DataAugmentation`); nil, the
+    /// default, is none. Optional so that a config without it (a checkpoint written before
+    /// it existed) decodes, as none.
+    public var augmentation: DataAugmentation?
     public var epochs = 5
     public var batchSize = 128
     public var learningRate: Float = 0.05
@@ -46,6 +51,13 @@ public struct RunConfig: Sendable, Equatable, Codable {
         return try NetworkBuilder.build(architecture, name: model, inputShape: inputShape, classCount: classCount, seed: seed)
     }
 
+    /// Whether the training batches are augmented: `augmentation` is the standard one
+    /// (`DataAugmentation.standard`, 4-pixel crops and flips) when set to true.
+    public var augment: Bool {
+        get { augmentation != nil }
+        set { augmentation = newValue ? (augmentation ?? .standard) : nil }
+    }
+
     /// The most epochs a run may have (as a recipe's `epochs` allows).
     public static let maximumEpochs = 1_000_000
 
@@ -71,6 +83,10 @@ public struct RunConfig: Sendable, Equatable, Codable {
         }
         if let directory = checkpointDirectory { try check(!directory.isEmpty, "checkpoint-dir", "a directory", "an empty path") }
         if let stop = stopAfterSteps { try check(stop >= 1, "stop-after", "an integer >= 1", "\(stop)") }
+        if let padding = augmentation?.padding {
+            try check((0...DataAugmentation.maximumPadding).contains(padding), "augment",
+                      "a crop padding from 0 to \(DataAugmentation.maximumPadding) pixels", "\(padding)")
+        }
         let sparsityErrors = sparsity.validationErrors()
         if !sparsityErrors.isEmpty { throw RunConfigError.sparsity(sparsityErrors.joined(separator: "; ")) }
     }

@@ -63,7 +63,8 @@ public final class TrainingSession {
         }
         self.config = config
         self.dataset = dataset
-        sampler = BatchSampler(dataset: dataset, batchSize: config.batchSize, seed: config.seed)
+        sampler = BatchSampler(dataset: dataset, batchSize: config.batchSize, seed: config.seed,
+                               augmentation: config.augmentation)
         prefetcher = BatchPrefetcher(sampler: sampler)
         model = try config.makeModel(inputShape: sampler.sampleShape, classCount: dataset.classCount)
         optimizer = config.optimizer.makeOptimizer(for: model.parameters)
@@ -110,7 +111,7 @@ public final class TrainingSession {
     /// Forward, loss, backward and update on the next training batch.
     @discardableResult
     public func trainStep() -> StepResult {
-        let (images, labels) = prefetcher.take(step: step) ?? sampler.batch(trainIndices: batchIndices(step: step)[...])
+        let (images, labels) = prefetcher.take(step: step) ?? sampler.trainingBatch(step: step, indices: batchIndices(step: step)[...])
         if step + 1 < totalSteps { prefetcher.prefetch(step: step + 1, indices: batchIndices(step: step + 1)) }
         sparsity.beforeForward()
         let logits = model.forward(images, isTraining: true)
@@ -182,8 +183,8 @@ public final class TrainingSession {
     }
 
     /// Dense gradients of the loss on `count` training samples drawn with `seed`, at the
-    /// effective weights. Nothing is updated (batch-norm statistics and dropout counters are
-    /// put back); the training order is not disturbed.
+    /// effective weights, never augmented. Nothing is updated (batch-norm statistics and
+    /// dropout counters are put back); the training order is not disturbed.
     func sampleGradients(count: Int, seed: UInt64) -> [[Float]] {
         var generator = SeededGenerator(seed: seed)
         let indices = (0..<count).map { _ in Int32(generator.next() % UInt64(dataset.trainCount)) }

@@ -161,10 +161,10 @@ final class CheckpointFileTests: XCTestCase {
 
     func testAnotherFormatVersionIsRefused() throws {
         var (path, bytes) = try savedFile()
-        bytes[Checkpoint.magic.count] = 4  // the version's low byte
+        bytes[Checkpoint.magic.count] = 5  // the version's low byte
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         XCTAssertEqual(CheckpointTestSupport.checkpointError { try Checkpoint.read(from: path) },
-                       .unsupportedVersion(file: path, found: 4, supported: 3))
+                       .unsupportedVersion(file: path, found: 5, supported: 4))
     }
 
     /// A version-1 file (before the compute section) still reads: its run counts training
@@ -177,9 +177,9 @@ final class CheckpointFileTests: XCTestCase {
             try XCTUnwrap((0...(current.count - pattern.count)).last { current[$0..<($0 + pattern.count)].elementsEqual(pattern) })
         }
         let header = Checkpoint.headerSize
-        // Version 3's data content: a flag, rows, columns and classes, four CRC-32s and sizes;
-        // and its values at pruning: a flag, then per tensor a count and the floats.
-        let contentSize = 1 + 3 * 8 + 4 * (4 + 8), sessionTag = try offset(of: tag("session"))
+        // Version 4's data content: a flag, channels, rows, columns and classes, four CRC-32s
+        // and sizes; and its values at pruning: a flag, then per tensor a count and the floats.
+        let contentSize = 1 + 4 * 8 + 4 * (4 + 8), sessionTag = try offset(of: tag("session"))
         let valuesSize = 1 + session.sparsity.masks.reduce(0) { $0 + 8 + 4 * $1.count }
         let methodTag = try offset(of: tag("method state"))
         let payload = Array(current[header..<(sessionTag - contentSize)] + current[sessionTag..<(methodTag - valuesSize)]
@@ -193,6 +193,42 @@ final class CheckpointFileTests: XCTestCase {
         XCTAssertEqual(old.parameters.map(\.values), try Checkpoint(decoding: current).parameters.map(\.values))
         XCTAssertNil(old.dataset.content, "checked by name and counts only")
         XCTAssertEqual(old.dataset.changes(to: Checkpoint.Dataset(dataset)), [])
+    }
+
+    /// A version-3 file (before colour images) has no channels in its data content: it
+    /// reads as greyscale, and resumes on the same greyscale data.
+    func testAVersionThreeCheckpointReadsAsGreyscale() throws {
+        let session = try trainedSession()
+        let (_, current) = try savedFile(session)
+        var dataTag = BinaryWriter()
+        dataTag.section("dataset")
+        let section = try XCTUnwrap(current.firstRange(of: dataTag.bytes)).upperBound
+        // The name, the two counts and the content flag, then the channels (8 bytes) to drop.
+        let channels = section + 8 + dataset.name.utf8.count + 2 * 8 + 1
+        XCTAssertEqual(current[channels..<(channels + 8)], [1, 0, 0, 0, 0, 0, 0, 0], "greyscale: 1 channel")
+        let payload = Array(current[Checkpoint.headerSize..<channels] + current[(channels + 8)...])
+        let file = Checkpoint.magic + withUnsafeBytes(of: UInt32(3).littleEndian, Array.init)
+            + withUnsafeBytes(of: UInt64(payload.count).littleEndian, Array.init)
+            + withUnsafeBytes(of: CRC32.checksum(payload[...]).littleEndian, Array.init) + payload
+        let old = try Checkpoint(decoding: file, file: "v3.ckpt")
+        XCTAssertEqual(old.dataset.content?.channels, 1)
+        XCTAssertEqual(old.dataset.content, Checkpoint.Dataset.Content(dataset))
+        XCTAssertEqual(old.dataset.changes(to: Checkpoint.Dataset(dataset)), [])
+        XCTAssertEqual(try TrainingSession(checkpoint: old, dataset: dataset).step, session.step)
+    }
+
+    /// Colour data records its channels; data with other channels is named as such.
+    func testTheDataContentRecordsChannels() throws {
+        func images(_ channels: Int) -> ImageDataset {
+            ImageDataset(name: "tiles", source: "memory", channels: channels, rows: 4, columns: 4, classCount: 2,
+                         trainImages: [UInt8](repeating: 9, count: 2 * channels * 16), trainLabels: [0, 1],
+                         testImages: [UInt8](repeating: 3, count: channels * 16), testLabels: [1])
+        }
+        let colour = Checkpoint.Dataset(images(3))
+        XCTAssertEqual(colour.content?.channels, 3)
+        let changes = colour.changes(to: Checkpoint.Dataset(images(1)))
+        XCTAssertEqual(changes.first, "its images are 1x4x4 in 2 classes, not 3x4x4 in 2")
+        XCTAssertEqual(changes.count, 3, "and the images' bytes differ, train and test: \(changes)")
     }
 
     /// A damaged length must be refused before it is allocated: a 100 GB tensor in a
