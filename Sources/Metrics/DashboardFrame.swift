@@ -5,6 +5,8 @@ import Training
 /// churn).
 public struct DashboardFrameState {
     public let shapes: [LayerShape]
+    /// The network the frames describe.
+    public let network: NetworkDescription
     /// How the prunable layers feed one another (residual sums included).
     public let unitLinks: [NetworkDescription.UnitLink]
     public let imageShape: [Int]
@@ -27,6 +29,7 @@ public struct DashboardFrameState {
     /// For the network `network`, whose prunable tensors started at `initialWeights` (by
     /// name; empty for a replay, whose recorded frames carry their histograms).
     public init(network: NetworkDescription, initialWeights: [String: [Float]] = [:]) {
+        self.network = network
         shapes = LayerShape.shapes(of: network)
         unitLinks = network.unitLinks
         self.initialWeights = initialWeights

@@ -19,6 +19,21 @@ public enum SparseInferenceError: Error, Equatable, CustomStringConvertible {
     }
 }
 
+/// Whether the measured CPU speedup covers `network`: the sparse kernel runs MLPs, linear
+/// layers with a ReLU between each two (dropout passes values through at inference); nil
+/// when covered, else why not, in a few words for the Speedup panel.
+public func sparseInferenceGap(_ network: NetworkDescription) -> String? {
+    let kinds = network.layers.map(\.kind).filter { $0 != .dropout && $0 != .flatten }
+    guard kinds.first == .linear, kinds.last == .linear else { return "MLPs only" }
+    for (kind, next) in zip(kinds, kinds.dropFirst()) {
+        switch (kind, next) {
+        case (.linear, .relu), (.relu, .linear): continue
+        default: return "MLPs only"
+        }
+    }
+    return nil
+}
+
 /// Inference of an MLP (Dense layers with ReLU between them, the shape of lenet300) rebuilt
 /// from layer snapshots, by two paths: the dense BLAS path the trainer uses, on W⊙M, and a
 /// path that runs each layer either through its `SparseMatrix` or through BLAS, as a plan

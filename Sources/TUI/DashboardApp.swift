@@ -176,7 +176,7 @@ public final class DashboardApp {
             frameState.takeEvaluations(latest)
         } else if trainer.playback == nil {
             frame = DashboardFrame.make(latest, state: &frameState)
-            speedup.requestIfMasksChanged(latest)
+            if sparseInferenceGap(frameState.network) == nil { speedup.requestIfMasksChanged(latest) }
         }
     }
 
@@ -201,6 +201,7 @@ public final class DashboardApp {
         model.replaySpeed = trainer.playback?.speed
         model.replaySecondsRemaining = trainer.playback?.secondsRemaining
         model.confirmingQuit = confirmingQuit
+        model.measuredCPUGap = trainer.playback != nil ? "live runs only" : sparseInferenceGap(frameState.network)
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
     }

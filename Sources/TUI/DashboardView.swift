@@ -12,6 +12,8 @@ public struct DashboardModel {
     public var editing: String?
     /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
     public var measuredCPU: CPUSpeedupReading?
+    /// Why the CPU speedup is not measured for this network ("MLPs only"); nil when it is.
+    public var measuredCPUGap: String?
     public var paused: Bool
     /// q was pressed once during a run: the message line shows the question, even on a
     /// diverged run (whose own message it shows otherwise).
@@ -139,7 +141,8 @@ public enum DashboardView {
                                 theme: theme, glyphs: glyphs)
         case .speedup:
             let used = SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                                        cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, storage: frame.cheapestStorage,
+                                        cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, measuredCPUGap: model.measuredCPUGap,
+                                        storage: frame.cheapestStorage,
                                         theme: theme, glyphs: glyphs)
             // Spare rows (the tall 160-column panel): the network's and the method's facts, after a blank row.
             NetworkFactsView.draw(into: &screen, rect: Rect(x: rect.x, y: rect.y + used + 1, width: rect.width, height: rect.height - used - 1),

@@ -32,6 +32,9 @@ final class ExampleRecipesTests: XCTestCase {
         "lenet5-gradual": ("lenet5", "magnitude", 0.9),
         "occams-hill-demo": ("lenet300", "magnitude", 0.998),
         "demo": ("lenet300", "magnitude", 0.98),
+        "resnet20-gradual-90": ("resnet20", "magnitude", 0.9),
+        "vgg-small-dense": ("vgg-small", "dense", 0),
+        "custom-resnet": ("small-resnet", "magnitude", 0.9),
     ]
 
     private func exampleFiles() throws -> [URL] {

@@ -15,11 +15,12 @@ final class SpeedupViewTests: XCTestCase {
     let cumulative = NetworkFLOPs(layers: [], dense: MACBreakdown(forward: 100_000, backwardInput: 0, backwardWeight: 100_000),
                                   sparse: MACBreakdown(forward: 55_000, backwardInput: 0, backwardWeight: 100_000))
 
-    func draw(width: Int, height: Int, measured: CPUSpeedupReading? = CPUSpeedupReading(speedup: 1.8, step: 4680), estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
+    func draw(width: Int, height: Int, measured: CPUSpeedupReading? = CPUSpeedupReading(speedup: 1.8, step: 4680), gap: String? = nil,
+              estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
               theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
         SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate ?? self.estimate, flops: flops, cumulative: cumulative,
-                         measuredCPU: measured, storage: storage, theme: theme, glyphs: glyphs)
+                         measuredCPU: measured, measuredCPUGap: gap, storage: storage, theme: theme, glyphs: glyphs)
         return screen
     }
 
@@ -76,6 +77,8 @@ final class SpeedupViewTests: XCTestCase {
     func testSmallRectsDropLinesByImportanceAndUseShortForms() {
         XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
         XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])
+        XCTAssertEqual(draw(width: 40, height: 2, measured: nil, gap: "MLPs only").lines,
+                       ["ESTIMATE accelerator: training 5.9×     ", "measured here (CPU): n/a (MLPs only)    "], "says why it is not measured")
         XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8× @4,680   ", "delta 4.6 kB 8.6× "])
         XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
     }

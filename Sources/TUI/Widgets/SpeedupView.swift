@@ -27,11 +27,12 @@ public enum SpeedupView {
     /// Returns the rows it used, from the top of `rect`.
     @discardableResult
     public static func draw(into screen: inout Screen, rect: Rect, estimate: SpeedupEstimate, flops: NetworkFLOPs,
-                            cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?, storage: StorageCost,
+                            cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?, measuredCPUGap: String? = nil,
+                            storage: StorageCost,
                             theme: Theme, glyphs: Glyphs) -> Int {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return 0 }
-        let all = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
+        let all = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU, measuredCPUGap: measuredCPUGap,
                         storage: storage, glyphs: glyphs)
         // Tall and narrow (the 160-column layout): every line in its stacked form, in words.
         if all.contains(where: { $0.long.count > area.width }), all.reduce(0, { $0 + $1.stacked.count }) <= area.height,
@@ -67,14 +68,15 @@ public enum SpeedupView {
 
     /// The panel's lines in display order.
     public static func lines(estimate: SpeedupEstimate, flops: NetworkFLOPs, cumulative: NetworkFLOPs? = nil,
-                             measuredCPU: CPUSpeedupReading?, storage: StorageCost, glyphs: Glyphs) -> [Line] {
+                             measuredCPU: CPUSpeedupReading?, measuredCPUGap: String? = nil, storage: StorageCost,
+                             glyphs: Glyphs) -> [Line] {
         func factor(_ value: Double) -> String { WidgetNumberFormat.factor(value, glyphs: glyphs) }
         let minus = glyphs.isUnicode ? "−" : "-"
         func cut(_ fraction: Double, digits: Int = 1) -> String {
             let text = WidgetNumberFormat.percent(abs(fraction), digits: digits)
             return (fraction > 0 ? minus : fraction < 0 ? "+" : "") + text
         }
-        let measured = measuredCPU.map { factor($0.speedup) } ?? "n/a"
+        let measured = measuredCPU.map { factor($0.speedup) } ?? (measuredCPUGap.map { "n/a (\($0))" } ?? "n/a")
         let when = measuredCPU.map { " at step \(Format.grouped($0.step))" } ?? ""
         let whenShort = measuredCPU.map { " @\(Format.grouped($0.step))" } ?? ""
         let size = WidgetNumberFormat.bytes(bits: storage.bits)
