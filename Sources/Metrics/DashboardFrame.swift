@@ -97,6 +97,10 @@ public struct DashboardFrame {
     public var activationSparsity: Double
     /// Per-class test accuracy at the last evaluation (empty before one).
     public var classAccuracy: [ClassAccuracy]
+    /// Forward arithmetic per sample outside the multiply-accumulates: batch norm, ReLU,
+    /// pooling, residual adds, bias adds (`NetworkDescription.LayerDescription.elementOperations`);
+    /// the FLOP model counts MACs only, as SWAT's tables do.
+    public var otherOperationsPerSample = 0
 
     public static func make(_ snapshot: TrainingSnapshot, state: inout DashboardFrameState) -> DashboardFrame {
         let prunable = snapshot.layers.filter(\.isPrunable)
@@ -143,6 +147,7 @@ public struct DashboardFrame {
             activationSparsity: ActivationSparsity.networkAverage(activations),
             classAccuracy: snapshot.testPredictions.isEmpty ? [] : ClassAccuracy.perClass(
                 labels: snapshot.testLabels.map(Int.init), predictions: snapshot.testPredictions.map(Int.init),
-                classCount: Int(snapshot.testLabels.max() ?? 0) + 1))
+                classCount: Int(snapshot.testLabels.max() ?? 0) + 1),
+            otherOperationsPerSample: state.network.elementOperations)
     }
 }

@@ -173,6 +173,7 @@ public final class DashboardApp {
         sizeHeatmaps(for: size, layers: latest.layers.filter(\.isPrunable).count)
         if let recorded = trainer.recordedFrame(for: latest) {
             frame = recorded.dashboardFrame
+            frame?.otherOperationsPerSample = frameState.network.elementOperations
             frameState.takeEvaluations(latest)
         } else if trainer.playback == nil {
             frame = DashboardFrame.make(latest, state: &frameState)

@@ -22,7 +22,7 @@ final class NetworkFactsViewTests: XCTestCase {
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             if let s = trainer.latestSnapshot, s.step == steps, s.state == .paused, s.testAccuracy != nil {
-                let model = try ModelCatalog.make(config.model, inputShape: [1, data.rows, data.columns], classCount: data.classCount, seed: 0)
+                let model = try ModelCatalog.make(config.model, inputShape: data.sampleShape, classCount: data.classCount, seed: 0)
                 var state = DashboardFrameState(model: model)
                 return (DashboardFrame.make(s, state: &state), s)
             }
@@ -40,6 +40,7 @@ final class NetworkFactsViewTests: XCTestCase {
         let analysis = try XCTUnwrap(frame.analysis)
         XCTAssertTrue(text.contains(String(format: "  effective sparsity %.1f%%", analysis.effectiveSparsity * 100)), "\(text)")
         XCTAssertTrue(text.contains { $0.hasPrefix("  dead units \(analysis.deadUnitCount) of ") })
+        XCTAssertTrue(text.contains("  other ops 810 per sample"), "lenet300: ReLUs 300 + 100, bias adds 300 + 100 + 10; \(text)")
         let classes = frame.classAccuracy.compactMap(\.accuracy)
         XCTAssertEqual(classes.count, 10)
         XCTAssertTrue(text.contains { $0.hasPrefix("  worst class ") && $0.hasSuffix(String(format: ": %.1f%%", classes.min()! * 100)) })

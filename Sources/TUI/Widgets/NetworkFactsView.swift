@@ -8,6 +8,7 @@ import Training
 ///     NETWORK
 ///       effective sparsity 98.3%
 ///       dead units 12 of 410
+///       other ops 1.2M per sample
 ///       mask churn 1,204 weights at step 3,627
 ///       worst class 6: 61.0%
 ///       best class 1: 97.2%
@@ -15,7 +16,9 @@ import Training
 ///       tracked 10,650, compression 25, entered 0
 ///
 /// Effective sparsity counts weights that cannot reach an output (Hoefler et al. 2021,
-/// arXiv:2102.00554, §2.4.1); dead units have no live weight in or out. Churn is the
+/// arXiv:2102.00554, §2.4.1); dead units have no live weight in or out. Other ops are the
+/// forward arithmetic the MAC counts leave out (batch norm, ReLU, pooling, residual and
+/// bias adds), dense: masks do not remove them. Churn is the
 /// engine's count of masks changed by the last update. The per-class line is there because
 /// pruning can cost a few classes much while the mean barely moves (Hooker et al. 2019,
 /// arXiv:1911.05248). The method's own statistics follow under its name.
@@ -27,6 +30,9 @@ public enum NetworkFactsView {
             result.append(("  effective sparsity \(percent(analysis.effectiveSparsity))", false))
             let units = analysis.layers.reduce(0) { $0 + $1.unitCount }
             result.append(("  dead units \(Format.grouped(analysis.deadUnitCount)) of \(Format.grouped(units))", false))
+        }
+        if frame.otherOperationsPerSample > 0 {
+            result.append(("  other ops \(WidgetNumberFormat.macs(Double(frame.otherOperationsPerSample))) per sample", false))
         }
         if let step = snapshot.sparsity.lastUpdateStep {
             result.append(("  mask churn \(Format.grouped(snapshot.sparsity.lastMaskChurn)) at step \(Format.grouped(step))", false))

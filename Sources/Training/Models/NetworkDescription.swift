@@ -45,6 +45,8 @@ public struct NetworkDescription: Sendable, Equatable, Codable {
     }
     public var parameterCount: Int { layers.reduce(0) { $0 + $1.parameterCount } }
     public var forwardMACs: Int { layers.reduce(0) { $0 + $1.forwardMACs } }
+    /// Forward arithmetic per sample besides the MACs (see `LayerDescription.elementOperations`).
+    public var elementOperations: Int { layers.reduce(0) { $0 + $1.elementOperations } }
     public var outputShape: [Int] { layers.last?.outputShape ?? inputShape }
     public func layer(withWeight weight: String) -> LayerDescription? { layers.first { $0.weight == weight } }
 
