@@ -20,7 +20,7 @@ public struct ReplayTimeline: Sendable {
     /// (their networks are zoo models, rebuilt by name).
     public var network: NetworkDescription?
     /// The data's [channels, rows, columns] and class count, to rebuild the model's shapes.
-    public var imageShape = [1, 28, 28]
+    public var imageShape: [Int] = []
     public var classCount = 10
 
     public init(path: String) throws {
@@ -45,8 +45,11 @@ public struct ReplayTimeline: Sendable {
                 model = config?["model"] as? String ?? "?"
                 let data = object["dataset"] as? [String: Any]
                 dataset = data?["name"] as? String ?? "?"
+                guard let rows = data?["rows"] as? Int, let columns = data?["columns"] as? Int else {
+                    throw RunLogError(path: path, line: fields.line, problem: "dataset: expected the images' rows and columns as integers")
+                }
                 // Logs from before colour images have no channels: greyscale.
-                imageShape = [data?["channels"] as? Int ?? 1, data?["rows"] as? Int ?? 28, data?["columns"] as? Int ?? 28]
+                imageShape = [data?["channels"] as? Int ?? 1, rows, columns]
                 classCount = data?["classes"] as? Int ?? 10
                 // The replay builds the model for these shapes: images as a data set can
                 // hold them (at most 512x512 pixels of 1 to 4 channels here) and byte labels.
