@@ -77,11 +77,16 @@ public final class TrainingSession {
     private func makeSparsityServices() -> SparsityServices {
         let prunable = model.prunableParameters
         let fanIns = prunable.map { $0.shape.dropFirst().reduce(1, *) }
+        let description = model.description
+        precondition(description.prunableLayers.map(\.weight) == prunable.map(\.name),
+                     "\(model.name): the description's prunable layers are not the prunable parameters, in order")
+        let others = model.parameters.filter { !$0.isPrunable }
         return SparsityServices(
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
             classCount: dataset.classCount,
-            otherParameters: model.parameters.filter { !$0.isPrunable },
+            otherParameters: others,
+            unitLinks: description.unitLinks,
             initialValue: { [seed = config.seed] l, i in
                 ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])
             },

@@ -54,6 +54,8 @@ public final class SparsityEngine {
         self.totalSteps = totalSteps
         self.stepsPerEpoch = stepsPerEpoch
         self.seed = seed
+        precondition(services.unitLinks.count == prunable.count,
+                     "\(services.unitLinks.count) unit links for \(prunable.count) prunable tensors")
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
@@ -171,7 +173,7 @@ public final class SparsityEngine {
         return MaskSelection.masks(scores: scores, shapes: shapes, granularity: granularity,
                                    layerSparsities: budget.layerSparsities(names: names, shapes: shapes, target: sparsity),
                                    target: sparsity, dense: budget.denseLayers(count: prunable.count),
-                                   minimumDensity: budget.minimumDensity)
+                                   minimumDensity: budget.minimumDensity, unitLinks: services.unitLinks)
     }
 
     public func prune(byScores scores: [[Float]], to sparsity: Double) {
@@ -374,6 +376,10 @@ public struct SparsityServices {
     public var classCount: Int
     /// The parameters that are not pruned (biases), in network order; they start at zero.
     public var otherParameters: [Parameter]
+    /// For each prunable tensor, in order: which prunable tensors' output units are its
+    /// input units (`NetworkDescription.unitLinks`), several through a residual sum. A
+    /// structured mask follows them to the inputs a removed unit fed.
+    public var unitLinks: [NetworkDescription.UnitLink]
     /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
     public var initialValue: (_ l: Int, _ i: Int) -> Float
     /// Runs the model forward/backward on an all-ones input with |weights| and no data
