@@ -74,6 +74,8 @@ public final class TrainingSession {
                                       services: makeSparsityServices())
     }
 
+    /// Called while the model is as made (a restored run's values come after): the
+    /// initial values of its other parameters and statistics are read here.
     private func makeSparsityServices() -> SparsityServices {
         let prunable = model.prunableParameters
         let fanIns = prunable.map { $0.shape.dropFirst().reduce(1, *) }
@@ -81,11 +83,15 @@ public final class TrainingSession {
         precondition(description.prunableLayers.map(\.weight) == prunable.map(\.name),
                      "\(model.name): the description's prunable layers are not the prunable parameters, in order")
         let others = model.parameters.filter { !$0.isPrunable }
+        let statistics = model.allLayers.compactMap { $0 as? BatchNorm }.flatMap(\.buffers)
         return SparsityServices(
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
             classCount: dataset.classCount,
             otherParameters: others,
+            initialOtherValues: others.map(\.value),
+            normalizationStatistics: statistics,
+            initialNormalizationStatistics: statistics.map(\.values),
             unitLinks: description.unitLinks,
             initialValue: { [seed = config.seed] l, i in
                 ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])

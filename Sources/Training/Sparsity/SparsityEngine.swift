@@ -374,8 +374,15 @@ public struct SparsityServices {
     public var sampleGradients: (_ count: Int, _ seed: UInt64) -> [[Float]]
     /// Number of classes (SNIP's default batch size).
     public var classCount: Int
-    /// The parameters that are not pruned (biases), in network order; they start at zero.
+    /// The parameters that are not pruned (biases, batch-norm scales and shifts), in
+    /// network order.
     public var otherParameters: [Parameter]
+    /// Their values when the model was made: biases and shifts 0, batch-norm scales 1.
+    public var initialOtherValues: [[Float]]
+    /// Batch norm's running means and variances, in network order (not dropout's counters).
+    public var normalizationStatistics: [Buffer]
+    /// Their values when the model was made (means 0, variances 1).
+    public var initialNormalizationStatistics: [[Float]]
     /// For each prunable tensor, in order: which prunable tensors' output units are its
     /// input units (`NetworkDescription.unitLinks`), several through a residual sum. A
     /// structured mask follows them to the inputs a removed unit fed.
