@@ -214,7 +214,7 @@ public final class TrainingSession {
     /// all-ones input, R = sum of the outputs; returns dR/dw for each prunable tensor.
     /// Batch norm normalises with its running statistics (the reference code scores in
     /// evaluation mode, Tanaka et al. 2020, arXiv:2006.05467; a one-sample batch has no
-    /// variance), which stay as they were.
+    /// variance), which stay as they were; dropout, as in evaluation, drops nothing.
     func synapticFlowGradients() -> [[Float]] {
         let saved = model.parameters.map(\.value), buffers = model.buffers.map(\.values)
         for layer in model.layers { layer.setNormalizesWithRunningStatistics(true) }
