@@ -56,6 +56,9 @@ public final class DashboardApp {
     private var history = RunHistory()
     private var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
+    /// The snapshot step and state the live frame was computed from.
+    private var frameOf: (step: Int, state: RunState)?
+    private lazy var framePacing = FramePacing(framesPerSecond: options.framesPerSecond)
     private var editing: String?
     private var confirmingQuit = false
     /// The method `m` (or the method knob) proposes; Enter switches to it.
@@ -161,7 +164,10 @@ public final class DashboardApp {
                 state.message = PhaseNarration.pause(change, snapshot: latest, hill: frameState.hill)
             }
         }
-        if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil { return }
+        if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil {
+            refreshLiveFrame(latest)
+            return
+        }
         if latest.state == .finished && snapshot?.state != .finished {
             let rate = latest.trainingSeconds > 0 ? Double(latest.samplesSeen) / latest.trainingSeconds : 0
             let accuracy = latest.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
@@ -176,9 +182,20 @@ public final class DashboardApp {
             frame?.otherOperationsPerSample = frameState.network.elementOperations
             frameState.takeEvaluations(latest)
         } else if trainer.playback == nil {
-            frame = DashboardFrame.make(latest, state: &frameState)
-            if sparseInferenceGap(frameState.network) == nil { speedup.requestIfMasksChanged(latest) }
+            refreshLiveFrame(latest)
         }
+    }
+
+    /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
+    /// allows (a big network's frame comes less often; the header follows every snapshot).
+    private func refreshLiveFrame(_ latest: TrainingSnapshot) {
+        guard trainer.playback == nil, frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
+        let start = FramePacing.now
+        guard frame == nil || framePacing.isDue(at: start) else { return }
+        frame = DashboardFrame.make(latest, state: &frameState)
+        frameOf = (latest.step, latest.state)
+        framePacing.computed(startedAt: start, cost: FramePacing.now - start)
+        if sparseInferenceGap(frameState.network) == nil { speedup.requestIfMasksChanged(latest) }
     }
 
     /// Asks the frame for heatmap grids that fill their part of the Sparsity panel (two

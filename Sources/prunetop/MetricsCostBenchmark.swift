@@ -41,11 +41,14 @@ struct MetricsCostBenchmark {
         let begin = DispatchTime.now().uptimeNanoseconds
         trainer.start()
         if let framesPerSecond {
+            // Paced as the dashboard paces its frames.
+            var pacing = FramePacing(framesPerSecond: framesPerSecond)
             while !trainer.waitUntilFinished(timeout: 1 / framesPerSecond) {
-                guard let snapshot = trainer.latestSnapshot else { continue }
-                let frameBegin = DispatchTime.now().uptimeNanoseconds
+                let start = FramePacing.now
+                guard let snapshot = trainer.latestSnapshot, pacing.isDue(at: start) else { continue }
                 _ = DashboardFrame.make(snapshot, state: &state)
-                frameTimes.append(Double(DispatchTime.now().uptimeNanoseconds - frameBegin) / 1e6)
+                pacing.computed(startedAt: start, cost: FramePacing.now - start)
+                frameTimes.append(pacing.lastCost * 1000)
             }
         } else {
             trainer.waitUntilFinished()
