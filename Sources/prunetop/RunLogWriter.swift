@@ -134,7 +134,7 @@ enum RunEventJSON {
     static func sparsityFields(_ snapshot: TrainingSnapshot) -> [(String, JSONValue)] {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
         return [("method", .string(snapshot.sparsity.method)),
-                ("phase", .string(snapshot.sparsity.phase)),
+                ("phase", .string(snapshot.sparsity.phase.displayName)),
                 ("target", .number(snapshot.sparsity.scheduledTarget)),
                 ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
                 ("compression", .number(SparsityStatistics.compression(prunable))),

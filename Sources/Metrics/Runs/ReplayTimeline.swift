@@ -127,7 +127,8 @@ public struct ReplayTimeline: Sendable {
             let prunedAccuracy = try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
             if event == "eval", let testAccuracy {
                 evaluations.append(EvaluationRecord(step: step, sparsity: measuredSparsity ?? 0, accuracy: testAccuracy,
-                                                    prunedAccuracy: prunedAccuracy, phase: object["phase"] as? String ?? "?"))
+                                                    prunedAccuracy: prunedAccuracy,
+                                                    phase: (object["phase"] as? String).map(TrainingPhase.init(displayName:)) ?? .unrecorded))
             }
             current = TrainingSnapshot(
                 recordedState: state, model: model, dataset: dataset, step: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
@@ -143,7 +144,7 @@ public struct ReplayTimeline: Sendable {
                 sparsity: SparsitySnapshot(recordedMethod: object["method"] as? String ?? method, target: finalTarget,
                                            scheduledTarget: scheduledTarget ?? previous?.sparsity.scheduledTarget ?? 0,
                                            measured: measuredSparsity ?? previous?.sparsity.measured ?? 0,
-                                           phase: object["phase"] as? String ?? previous?.sparsity.phase ?? "?",
+                                           phase: (object["phase"] as? String).map(TrainingPhase.init(displayName:)) ?? previous?.sparsity.phase ?? .unrecorded,
                                            lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep,
                                            lastMaskChurn: object["mask_churn"] as? Int ?? previous?.sparsity.lastMaskChurn ?? 0,
                                            statistics: statistics ?? previous?.sparsity.statistics ?? []),

@@ -49,7 +49,7 @@ public enum RunExport {
     /// One row per evaluation.
     public static func evaluationsCSV(_ log: RunLog) -> String {
         table(header: evaluationsHeader, rows: log.evaluations.map { evaluation in
-            [String(evaluation.step), number(evaluation.epoch), evaluation.phase, number(evaluation.target),
+            [String(evaluation.step), number(evaluation.epoch), evaluation.phase.displayName, number(evaluation.target),
              number(evaluation.sparsity), number(evaluation.testAccuracy), number(evaluation.testLoss),
              number(evaluation.trainLoss), number(evaluation.learningRate)]
         })

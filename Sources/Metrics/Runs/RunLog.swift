@@ -11,8 +11,8 @@ public struct RunLog: Sendable {
         /// Measured over the prunable weights, and the schedule's target at that step.
         public var sparsity: Double
         public var target: Double
-        /// The engine's phase name ("dense", "pruning", "fine-tune", ...).
-        public var phase: String
+        /// The engine's phase at the evaluation.
+        public var phase: TrainingPhase
         public var testAccuracy: Double?
         /// DropBack: the accuracy with the untracked weights zeroed (absent for other methods).
         public var prunedTestAccuracy: Double?
@@ -164,7 +164,7 @@ public struct RunLog: Sendable {
                 }
                 evaluations.append(Evaluation(
                     step: try fields.step("step"), epoch: try fields.number("epoch"), sparsity: try fields.fraction("sparsity"),
-                    target: try fields.fraction("target"), phase: object["phase"] as? String ?? "?",
+                    target: try fields.fraction("target"), phase: (object["phase"] as? String).map(TrainingPhase.init(displayName:)) ?? .unrecorded,
                     testAccuracy: try fields.fraction(object["test_acc"], "test_acc"),
                     prunedTestAccuracy: try fields.fraction(object["test_acc_pruned"], "test_acc_pruned"),
                     testLoss: object["test_loss"] as? Double,
