@@ -19,14 +19,15 @@ public enum RunExport {
         do { text = try RegularFile.readText(path) } catch {
             throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
-        if let table = try SweepTable(jsonLines: text, path: path) {
+        let lines = try RunLogLines(text: text, path: path)
+        if let table = try SweepTable(lines: lines) {
             let directory = (path as NSString).deletingLastPathComponent
             let method = table.rows.lazy.compactMap {
                 try? RunLog(path: (directory as NSString).appendingPathComponent($0.log)).method
             }.first
             return .sweep(table, path: path, method: method)
         }
-        let log = try RunLog(text: text, path: path)
+        let log = try RunLog(lines: lines, path: path)
         guard !log.evaluations.isEmpty else {
             throw RunLogError(path: path, line: nil, problem: "neither a run log with evaluations (\"eval\" events) "
                               + "nor a sweep table (\"sweep_point\" events)")

@@ -10,7 +10,7 @@
 /// A reader takes every version up to `schemaVersion` and refuses a newer one at its start
 /// line (`RunLogLines`). Fields a reader may find absent (older logs, hand-written lines)
 /// are optional; the recorder fills every one it knows.
-public enum RunLogEvent: Sendable {
+public enum RunLogEvent: Sendable, Equatable {
     case start(RunStartEvent)
     case evaluation(RunEvaluationEvent)
     case progress(RunProgressEvent)

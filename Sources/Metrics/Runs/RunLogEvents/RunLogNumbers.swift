@@ -1,8 +1,7 @@
 /// Numbers by name, as one JSON object whose keys keep the order they were given in (a
 /// method's statistics in the method's order, options sorted by name). A value that is not
-/// a finite number is written as null, and null values are left out on reading; the order
-/// read back is not the file's (JSON objects have none to keep), so readers sort if they
-/// need one.
+/// a finite number is written as null, and null values are left out on reading. They read
+/// back sorted by name: the decoder does not keep the file's order (a JSON object has none).
 public struct RunLogNumbers: Sendable, Equatable, Codable {
     public var entries: [(name: String, value: Double)]
 
@@ -10,11 +9,13 @@ public struct RunLogNumbers: Sendable, Equatable, Codable {
         self.entries = entries
     }
 
+    /// The same numbers by the same names, in any order (as JSON objects compare).
     public static func == (a: RunLogNumbers, b: RunLogNumbers) -> Bool {
-        a.entries.count == b.entries.count && zip(a.entries, b.entries).allSatisfy { $0.name == $1.name && $0.value == $1.value }
+        func sorted(_ numbers: RunLogNumbers) -> [(name: String, value: Double)] { numbers.entries.sorted { $0.name < $1.name } }
+        return a.entries.count == b.entries.count && zip(sorted(a), sorted(b)).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
 
-    public subscript(name: String) -> Double? { entries.first { $0.name == name }?.value }
+    public subscript(_ name: String) -> Double? { entries.first { $0.name == name }?.value }
 
     private struct Key: CodingKey {
         var stringValue: String
@@ -27,7 +28,7 @@ public struct RunLogNumbers: Sendable, Equatable, Codable {
         let container = try decoder.container(keyedBy: Key.self)
         entries = try container.allKeys.compactMap { key in
             try container.decodeIfPresent(Double.self, forKey: key).map { (key.stringValue, $0) }
-        }
+        }.sorted { $0.name < $1.name }
     }
 
     public func encode(to encoder: any Encoder) throws {
