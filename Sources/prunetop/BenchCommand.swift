@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import Recipes
 import Training
 
 struct BenchCommand: ParsableCommand {
@@ -8,8 +9,12 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure training throughput: full steps (forward, loss, backward, update) on real data.")
 
-    @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")).")
-    var model = "lenet300"
+    @Argument(help: ArgumentHelp("A recipe whose network to time (its `model`: a zoo model with options, or its own layers); "
+                                 + "its other keys are not used.", valueName: "recipe"))
+    var recipe: String?
+
+    @Option(help: "Model: \(ModelCatalog.names.joined(separator: ", ")) (default: lenet300).")
+    var model: String?
 
     @Option(help: "Samples per step.")
     var batch = 128
@@ -35,20 +40,38 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Also time whole training runs headless and with the dashboard's metrics computed at 5 frames/s (magnitude pruning to 90%, 3 epochs, 3 rounds each).")
     var metrics = false
 
+    @Option(help: "With --metrics: training steps of each timed run instead of 3 epochs (for networks that train slowly).")
+    var metricsSteps: Int?
+
     @Flag(help: "Also time one dashboard frame (compose every panel and flush it through ncurses) at 80x24 and 200x60, median of 30 x repeats frames.")
     var frame = false
 
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
         guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
-        guard !sparse || model == "lenet300" else {
-            throw ValidationError("--sparse: measures lenet300 (an MLP), not \(model); use --model lenet300")
+        guard !sparse || (recipe == nil && (model ?? "lenet300") == "lenet300") else {
+            throw ValidationError("--sparse: measures lenet300 (an MLP); use --model lenet300")
         }
+        guard recipe == nil || model == nil else { throw ValidationError("--model: the recipe names the network; give one or the other") }
+        if let metricsSteps, metricsSteps < 1 { throw ValidationError("--metrics-steps: expected an integer >= 1, found \(metricsSteps)") }
+    }
+
+    /// A config with only the network set: the recipe's, or the zoo model's.
+    private func network() throws -> RunConfig {
+        var config = RunConfig()
+        if let recipe {
+            let loaded = try RecipeFailure.load(path: recipe, overrides: [])
+            (config.model, config.modelOptions, config.architecture) = (loaded.config.model, loaded.config.modelOptions, loaded.config.architecture)
+        } else {
+            config.model = model ?? "lenet300"
+        }
+        return config
     }
 
     func run() throws {
-        var config = RunConfig()
-        config.model = model
+        let network = try network()
+        var config = network
+        let model = config.model
         config.batchSize = batch
         config.threads = threads
         config.epochs = 1_000_000
@@ -71,9 +94,9 @@ struct BenchCommand: ParsableCommand {
                                        settings: .init(repeats: repeats, minimumSecondsPerRepeat: 0.005))
             : nil
         let metricsCost = metrics
-            ? try MetricsCostBenchmark(dataset: dataset, model: model, batch: batch, threads: threads)
+            ? try MetricsCostBenchmark(dataset: dataset, network: network, batch: batch, threads: threads, steps: metricsSteps)
             : nil
-        let frameTiming = frame ? try FrameBenchmark(dataset: dataset, frames: max(repeats * 30, 3)) : nil
+        let frameTiming = frame ? try FrameBenchmark(dataset: dataset, network: network, frames: max(repeats * 30, 3)) : nil
         if json {
             print(JSONValue.object([
                 ("model", .string(model)), ("batch", .int(batch)), ("threads", .int(threads)),
@@ -84,7 +107,9 @@ struct BenchCommand: ParsableCommand {
             ] + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])
                 + (frameTiming?.json ?? [])).rendered)
         } else {
-            print("\(model), batch \(batch), \(threads) thread(s), \(dataset.name), OpenBLAS core \(BLASRuntime.coreName)")
+            let parameters = session.model.parameters.reduce(0) { $0 + $1.count }
+            print("\(model) (\(Format.grouped(parameters)) parameters), batch \(batch), \(threads) thread(s), \(dataset.name), "
+                  + "OpenBLAS core \(BLASRuntime.coreName)")
             print("  training: \(Format.grouped(Int(median))) samples/s (median of \(repeats) x \(steps) steps; "
                   + "range \(Format.grouped(Int(rates.min()!)))-\(Format.grouped(Int(rates.max()!))))")
             print(String(format: "  %.1f GFLOP/s of training arithmetic (%.2f MFLOP per sample)",

@@ -17,8 +17,9 @@ struct FrameBenchmark {
 
     let timings: [Timing]
 
-    init(dataset: ImageDataset, frames: Int) throws {
-        var config = RunConfig()
+    /// `network`: a config whose model (zoo name and options, or architecture) to run.
+    init(dataset: ImageDataset, network: RunConfig = RunConfig(), frames: Int) throws {
+        var config = network
         config.epochs = 100
         config.startPaused = true
         config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)

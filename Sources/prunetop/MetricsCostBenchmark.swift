@@ -11,13 +11,18 @@ struct MetricsCostBenchmark {
     let withMetricsRates: [Double]
     let frameMilliseconds: [Double]
 
-    init(dataset: ImageDataset, model: String, batch: Int, threads: Int, epochs: Int = 3, rounds: Int = 3,
+    /// `network`: a config whose model (zoo name and options, or architecture) to run;
+    /// each run is `epochs` long, or `steps` when given.
+    init(dataset: ImageDataset, network: RunConfig, batch: Int, threads: Int, epochs: Int = 3, steps: Int? = nil, rounds: Int = 3,
          framesPerSecond: Double = 5) throws {
-        var config = RunConfig()
-        config.model = model
+        var config = network
         config.batchSize = batch
         config.threads = threads
         config.epochs = epochs
+        if let steps {
+            config.epochs = max(epochs, steps / max(dataset.trainCount / batch, 1) + 1)
+            config.stopAfterSteps = steps
+        }
         config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
         var headless: [Double] = [], withMetrics: [Double] = [], frames: [Double] = []
         for _ in 0..<rounds {

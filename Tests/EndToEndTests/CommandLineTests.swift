@@ -138,6 +138,21 @@ final class CommandLineTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(object["blas_core"] as? String).isEmpty)
     }
 
+    /// A recipe's own network is timed, metrics for a given number of steps.
+    func testBenchTimesARecipesNetwork() throws {
+        let recipe = PrunetopProcess.temporaryPath("mlp.yaml")
+        try "model:\n  name: wide\n  layers: [dense: 64, relu, dense: classes]\n".write(toFile: recipe, atomically: true, encoding: .utf8)
+        let result = try PrunetopProcess.run(["bench", recipe, "--json", "--data", "embedded", "--steps", "3", "--repeats", "1",
+                                              "--metrics", "--metrics-steps", "4"])
+        XCTAssertEqual(result.status, 0, result.standardError)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(object["model"] as? String, "wide")
+        XCTAssertNotNil(object["metrics_cost"])
+        let both = try PrunetopProcess.run(["bench", recipe, "--model", "lenet5", "--data", "embedded"])
+        XCTAssertEqual(both.status, 64)
+        XCTAssertTrue(both.standardError.contains("--model: the recipe names the network; give one or the other"), both.standardError)
+    }
+
     func testBenchMetricsCostRow() throws {
         let result = try PrunetopProcess.run(["bench", "--json", "--data", "embedded", "--steps", "3", "--repeats", "1", "--metrics"])
         XCTAssertEqual(result.status, 0, result.standardError)

@@ -309,6 +309,29 @@ final class DashboardTmuxTests: XCTestCase {
         try waitForScreen("full speed again, to the end") { $0.contains("FINISHED") && !$0.contains("paced") }
     }
 
+    /// ResNet-20's 22 prunable layers at 160x48: a window of six heatmaps that follows the
+    /// selected layer, the CPU figure saying why it is not measured, the network's numbers
+    /// through its residual sums; at 80x24 one layer at a time.
+    func testAResNetsLayersScrollAtBothSizes() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                  "TERM=xterm-256color \(binary) --model resnet20 --data embedded --epochs 30 --method dense --eval-every 4 --pace 1; sleep 60"])
+        let wide = try waitForScreen("ResNet-20's first layers and the window marker", timeout: 120) {
+            $0.contains("layers 1-6 of 22 ▶") && $0.contains("dead units 0 of 794")
+        }
+        XCTAssertTrue(wide.contains("│conv1 16×1×3×3 0.0% layer1.0.conv1 0.0% layer1.0.conv2 0.0%"), "captions fit 19 columns:\n\(wide)")
+        XCTAssertTrue(wide.contains("sparse inference n/a (MLPs only)"), wide)
+        try tmux(["send-keys", "-t", session, "L"])
+        let last = try waitForScreen("the window at the last layer") { $0.contains("◀ layers 17-22 of 22") }
+        XCTAssertTrue(last.contains("fc.weight"), "the Weights panel shows the selected layer:\n\(last)")
+        try tmux(["send-keys", "-t", session, "l", "l", "l", "l", "l", "l", "l", "l", "l"])
+        try waitForScreen("the window in the middle, on layer 9 (l wraps round)") { $0.contains("◀ layers 7-12 of 22 ▶") && $0.contains("layer2.0.conv2.weight") }
+        try tmux(["resize-window", "-t", session, "-x", "80", "-y", "24"])
+        let narrow = try waitForScreen("one layer at 80 columns") { $0.contains("layer2.0.conv2 32×32×3×3") }
+        XCTAssertFalse(narrow.contains("layers 7-12"), "no window marker when one layer shows:\n\(narrow)")
+        try tmux(["send-keys", "-t", session, "q"])
+    }
+
     /// The Speedup panel's CPU figure is measured on the masks the run ends with, not left
     /// at a dense run's 1.0x: at 98% sparsity LeNet-300-100's sparse inference is several
     /// times faster here (6x in the demo; `prunetop bench --sparse`: 4.5x).

@@ -104,7 +104,8 @@ final class RunLogSchemaTests: XCTestCase {
         for line in [#"{"event":"future","x":[1,2]}"#, #"{"note":"no event"}"#, #"{"event":7}"#] {
             guard case .unknown = try decode(line) else { return XCTFail(line) }
         }
-        let text = [#"{"event":"start","total_steps":10,"steps_per_epoch":5}"#, #"{"event":"future","step":"soon"}"#,
+        let text = [#"{"event":"start","dataset":{"rows":28,"columns":28},"total_steps":10,"steps_per_epoch":5}"#,
+                    #"{"event":"future","step":"soon"}"#,
                     #"{"event":"eval","step":5,"epoch":1,"sparsity":0.5,"target":0.5,"phase":"rewind","test_acc":0.5}"#].joined(separator: "\n")
         let log = try RunLog(text: text, path: "r.jsonl")
         XCTAssertEqual(log.evaluations.map(\.phase), [.other("rewind")], "a phase this build does not know is kept as written")
@@ -120,7 +121,7 @@ final class RunLogSchemaTests: XCTestCase {
     ]
 
     private func log(schema: String) -> String {
-        ([#"{"event":"start","# + schema + #""config":{"model":"lenet300","sparsity":{"method":"lottery","target":0.5}},"total_steps":10,"steps_per_epoch":5}"#]
+        ([#"{"event":"start","# + schema + #""config":{"model":"lenet300","sparsity":{"method":"lottery","target":0.5}},"dataset":{"rows":28,"columns":28},"total_steps":10,"steps_per_epoch":5}"#]
             + schema1Body).joined(separator: "\n") + "\n"
     }
 

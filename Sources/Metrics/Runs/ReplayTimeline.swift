@@ -20,7 +20,7 @@ public struct ReplayTimeline: Sendable {
     /// (their networks are zoo models, rebuilt by name).
     public var network: NetworkDescription?
     /// The data's [channels, rows, columns] and class count, to rebuild the model's shapes.
-    public var imageShape = [1, 28, 28]
+    public var imageShape: [Int] = []
     public var classCount = 10
 
     public init(path: String) throws {
@@ -44,8 +44,11 @@ public struct ReplayTimeline: Sendable {
             case let .start(start):
                 model = start.config?.model ?? "?"
                 dataset = start.dataset?.name ?? "?"
+                guard let rows = start.dataset?.rows, let columns = start.dataset?.columns else {
+                    throw line.error("dataset: expected the images' rows and columns as integers")
+                }
                 // Logs from before colour images have no channels: greyscale.
-                imageShape = [start.dataset?.channels ?? 1, start.dataset?.rows ?? 28, start.dataset?.columns ?? 28]
+                imageShape = [start.dataset?.channels ?? 1, rows, columns]
                 classCount = start.dataset?.classes ?? 10
                 // The replay builds the model for these shapes: images as a data set can
                 // hold them (at most 512x512 pixels of 1 to 4 channels here) and byte labels.

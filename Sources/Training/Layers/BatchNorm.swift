@@ -68,7 +68,7 @@ public final class BatchNorm: Layer {
                         let factor = scale.value[c] / (runningVariance.values[c] + epsilon).squareRoot()
                         let offset = shift.value[c] - runningMean.values[c] * factor
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            for p in base..<(base + positions) { out[p] = x[p] * factor + offset }
+                            Run.affine(x.baseAddress! + base, into: out.baseAddress! + base, count: positions, factor: factor, offset: offset)
                         }
                     }
                 }
@@ -81,29 +81,24 @@ public final class BatchNorm: Layer {
             input.storage.withUnsafeBufferPointer { x in
                 normalized.withUnsafeMutableBufferPointer { xhat in
                     for c in 0..<channels {
-                        // Sums in Double: a channel can hold 10^5 values per batch.
+                        // Each run (one sample's feature map) summed in Float lanes, the runs in
+                        // Double: a channel can hold 10^5 values per batch.
                         var sum = 0.0
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            for p in base..<(base + positions) { sum += Double(x[p]) }
+                            sum += Run.sum(x.baseAddress! + base, count: positions)
                         }
-                        let mean = sum / Double(count)
+                        let meanF = Float(sum / Double(count))
                         var squares = 0.0
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            for p in base..<(base + positions) {
-                                let d = Double(x[p]) - mean
-                                squares += d * d
-                            }
+                            squares += Run.squaredDeviations(x.baseAddress! + base, count: positions, mean: meanF)
                         }
                         let variance = squares / Double(count)
                         let inverse = Float(1 / (variance + Double(epsilon)).squareRoot())
                         inverseDeviation[c] = inverse
-                        let (meanF, gamma, beta) = (Float(mean), scale.value[c], shift.value[c])
+                        let (gamma, beta) = (scale.value[c], shift.value[c])
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            for p in base..<(base + positions) {
-                                let value = (x[p] - meanF) * inverse
-                                xhat[p] = value
-                                out[p] = value * gamma + beta
-                            }
+                            Run.normalize(x.baseAddress! + base, normalized: xhat.baseAddress! + base, output: out.baseAddress! + base,
+                                          count: positions, mean: meanF, inverse: inverse, scale: gamma, shift: beta)
                         }
                         let unbiased = count > 1 ? variance * Double(count) / Double(count - 1) : variance
                         runningMean.values[c] = (1 - momentum) * runningMean.values[c] + momentum * meanF
@@ -150,10 +145,9 @@ public final class BatchNorm: Layer {
                 for c in 0..<channels {
                     var (shiftSum, scaleSum) = (0.0, 0.0)
                     forEachRun(channel: c, batch: batch, positions: positions) { base in
-                        for p in base..<(base + positions) {
-                            shiftSum += Double(dy[p])
-                            scaleSum += Double(dy[p] * xhat[p])
-                        }
+                        let (plain, weighted) = Run.sums(dy.baseAddress! + base, weightedBy: xhat.baseAddress! + base, count: positions)
+                        shiftSum += plain
+                        scaleSum += weighted
                     }
                     sums[c] = (Float(shiftSum), Float(scaleSum))
                     shift.gradient[c] = Float(shiftSum)
@@ -169,9 +163,8 @@ public final class BatchNorm: Layer {
                         let factor = scale.value[c] * inverseDeviation[c] / count
                         let (shiftSum, scaleSum) = frozenInTraining ? (0, 0) : sums[c]
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            for p in base..<(base + positions) {
-                                dx[p] = factor * (count * dy[p] - shiftSum - xhat[p] * scaleSum)
-                            }
+                            Run.inputGradient(dy.baseAddress! + base, normalized: xhat.baseAddress! + base, into: dx.baseAddress! + base,
+                                              count: positions, factor: factor, scaledCount: count, shiftSum: shiftSum, scaleSum: scaleSum)
                         }
                     }
                 }
@@ -183,5 +176,91 @@ public final class BatchNorm: Layer {
     @inline(__always)
     private func forEachRun(channel: Int, batch: Int, positions: Int, _ body: (Int) -> Void) {
         for sample in 0..<batch { body((sample * channels + channel) * positions) }
+    }
+}
+
+/// The per-run loops of `BatchNorm`, eight floats at a time (a run is one sample's values
+/// of one channel, contiguous in NCHW; the compiler does not vectorise these loops itself:
+/// it cannot rule out that the pointers overlap).
+private enum Run {
+    typealias Lanes = SIMD8<Float>
+
+    @inline(__always)
+    static func load(_ pointer: UnsafePointer<Float>, _ i: Int) -> Lanes {
+        UnsafeRawPointer(pointer).loadUnaligned(fromByteOffset: i * 4, as: Lanes.self)
+    }
+
+    @inline(__always)
+    static func store(_ value: Lanes, _ pointer: UnsafeMutablePointer<Float>, _ i: Int) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: i * 4, as: Lanes.self)
+    }
+
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var lanes = Lanes(), i = 0, tail: Float = 0
+        while i + 8 <= count { lanes += load(x, i); i += 8 }
+        while i < count { tail += x[i]; i += 1 }
+        return Double(lanes.sum()) + Double(tail)
+    }
+
+    static func squaredDeviations(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Double {
+        var lanes = Lanes(), i = 0, tail: Float = 0
+        let m = Lanes(repeating: mean)
+        while i + 8 <= count {
+            let d = load(x, i) - m
+            lanes += d * d
+            i += 8
+        }
+        while i < count { let d = x[i] - mean; tail += d * d; i += 1 }
+        return Double(lanes.sum()) + Double(tail)
+    }
+
+    /// Σ a and Σ a·b.
+    static func sums(_ a: UnsafePointer<Float>, weightedBy b: UnsafePointer<Float>, count: Int) -> (Double, Double) {
+        var plain = Lanes(), weighted = Lanes(), i = 0, plainTail: Float = 0, weightedTail: Float = 0
+        while i + 8 <= count {
+            let value = load(a, i)
+            plain += value
+            weighted += value * load(b, i)
+            i += 8
+        }
+        while i < count { plainTail += a[i]; weightedTail += a[i] * b[i]; i += 1 }
+        return (Double(plain.sum()) + Double(plainTail), Double(weighted.sum()) + Double(weightedTail))
+    }
+
+    static func affine(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, factor: Float, offset: Float) {
+        var i = 0
+        let (f, o) = (Lanes(repeating: factor), Lanes(repeating: offset))
+        while i + 8 <= count { store(load(x, i) * f + o, out, i); i += 8 }
+        while i < count { out[i] = x[i] * factor + offset; i += 1 }
+    }
+
+    static func normalize(_ x: UnsafePointer<Float>, normalized xhat: UnsafeMutablePointer<Float>, output out: UnsafeMutablePointer<Float>,
+                          count: Int, mean: Float, inverse: Float, scale: Float, shift: Float) {
+        var i = 0
+        let (m, v, g, b) = (Lanes(repeating: mean), Lanes(repeating: inverse), Lanes(repeating: scale), Lanes(repeating: shift))
+        while i + 8 <= count {
+            let value = (load(x, i) - m) * v
+            store(value, xhat, i)
+            store(value * g + b, out, i)
+            i += 8
+        }
+        while i < count {
+            let value = (x[i] - mean) * inverse
+            xhat[i] = value
+            out[i] = value * scale + shift
+            i += 1
+        }
+    }
+
+    /// dx = factor · (M·dy − Σdy − x̂·Σ(dy·x̂)).
+    static func inputGradient(_ dy: UnsafePointer<Float>, normalized xhat: UnsafePointer<Float>, into dx: UnsafeMutablePointer<Float>,
+                              count: Int, factor: Float, scaledCount: Float, shiftSum: Float, scaleSum: Float) {
+        var i = 0
+        let (f, n, s, w) = (Lanes(repeating: factor), Lanes(repeating: scaledCount), Lanes(repeating: shiftSum), Lanes(repeating: scaleSum))
+        while i + 8 <= count {
+            store(f * (n * load(dy, i) - s - load(xhat, i) * w), dx, i)
+            i += 8
+        }
+        while i < count { dx[i] = factor * (scaledCount * dy[i] - shiftSum - xhat[i] * scaleSum); i += 1 }
     }
 }

@@ -11,6 +11,12 @@ public final class Dropout: Layer {
     /// Training passes so far (a Float counts exactly up to 2^24, 16.7 million passes).
     public let passes: Buffer
     private var kept: [Float] = []
+    /// See `Layer.setNormalizesWithRunningStatistics`: training passes are the identity.
+    private var passesThrough = false
+    /// The last training pass was the identity, so its backward is too.
+    private var lastPassWasIdentity = false
+
+    public func setNormalizesWithRunningStatistics(_ enabled: Bool) { passesThrough = enabled }
 
     public init(name: String, rate: Float, seed: UInt64, stream: Int) {
         precondition(rate >= 0 && rate < 1)
@@ -31,7 +37,9 @@ public final class Dropout: Layer {
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
-        guard isTraining, rate > 0 else { return input }
+        guard isTraining else { return input }
+        lastPassWasIdentity = rate == 0 || passesThrough
+        if lastPassWasIdentity { return input }
         let pass = UInt64(passes.values[0])
         precondition(pass < 1 << 24, "\(name): more training passes than its counter holds")
         passes.values[0] += 1
@@ -48,7 +56,7 @@ public final class Dropout: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
-        guard rate > 0 else { return outputGradient }
+        guard !lastPassWasIdentity else { return outputGradient }
         return Tensor(shape: outputGradient.shape) { dx in
             for i in 0..<outputGradient.count { dx[i] = outputGradient.storage[i] * kept[i] }
         }

@@ -26,7 +26,8 @@ public protocol Layer: AnyObject {
     var evaluationZeros: ActivationZeroCount? { get }
     /// When on, training passes normalise with the running statistics, as evaluation does,
     /// and leave them unchanged (batch norm; blocks pass it on): for probes such as
-    /// SynFlow's one all-ones sample, whose batch statistics would be degenerate.
+    /// SynFlow's one all-ones sample, whose batch statistics would be degenerate. Dropout
+    /// then passes values through, as in evaluation, and counts no pass.
     func setNormalizesWithRunningStatistics(_ enabled: Bool)
 }
 

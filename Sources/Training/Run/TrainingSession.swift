@@ -74,14 +74,25 @@ public final class TrainingSession {
                                       services: makeSparsityServices())
     }
 
+    /// Called while the model is as made (a restored run's values come after): the
+    /// initial values of its other parameters and statistics are read here.
     private func makeSparsityServices() -> SparsityServices {
         let prunable = model.prunableParameters
         let fanIns = prunable.map { $0.shape.dropFirst().reduce(1, *) }
+        let description = model.description
+        precondition(description.prunableLayers.map(\.weight) == prunable.map(\.name),
+                     "\(model.name): the description's prunable layers are not the prunable parameters, in order")
+        let others = model.parameters.filter { !$0.isPrunable }
+        let statistics = model.allLayers.compactMap { $0 as? BatchNorm }.flatMap(\.buffers)
         return SparsityServices(
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
             classCount: dataset.classCount,
-            otherParameters: model.parameters.filter { !$0.isPrunable },
+            otherParameters: others,
+            initialOtherValues: others.map(\.value),
+            normalizationStatistics: statistics,
+            initialNormalizationStatistics: statistics.map(\.values),
+            unitLinks: description.unitLinks,
             initialValue: { [seed = config.seed] l, i in
                 ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])
             },
@@ -203,7 +214,7 @@ public final class TrainingSession {
     /// all-ones input, R = sum of the outputs; returns dR/dw for each prunable tensor.
     /// Batch norm normalises with its running statistics (the reference code scores in
     /// evaluation mode, Tanaka et al. 2020, arXiv:2006.05467; a one-sample batch has no
-    /// variance), which stay as they were.
+    /// variance), which stay as they were; dropout, as in evaluation, drops nothing.
     func synapticFlowGradients() -> [[Float]] {
         let saved = model.parameters.map(\.value), buffers = model.buffers.map(\.values)
         for layer in model.layers { layer.setNormalizesWithRunningStatistics(true) }

@@ -64,10 +64,14 @@ public enum MaskSelection {
     }
 
     /// Masks for every tensor. `layerSparsities` nil means one global ranking over all
-    /// tensors not in `dense` (each keeping at least `minimumDensity`).
+    /// tensors not in `dense` (each keeping at least `minimumDensity`). `unitLinks` says
+    /// which tensors' output units each tensor reads (`NetworkDescription.unitLinks`), for
+    /// `.neurons`: the engine always passes its network's; nil (bare shapes, no network)
+    /// reads the tensors as a chain (`NetworkDescription.UnitLink.chain(shapes:)`).
     public static func masks(scores: [[Float]], shapes: [[Int]], granularity: Granularity,
                              layerSparsities: [Double]?, target: Double,
-                             dense: Set<Int>, minimumDensity: Double) -> [[Float]] {
+                             dense: Set<Int>, minimumDensity: Double,
+                             unitLinks: [NetworkDescription.UnitLink]? = nil) -> [[Float]] {
         switch granularity {
         case .weights:
             if let layerSparsities {
@@ -84,7 +88,7 @@ public enum MaskSelection {
                 dense.contains(l) || l == scores.count - 1 ? ones(scores[l].count)
                     : groupMask(scores: scores[l], groups: shapes[l][0], sparsity: sparsities[l])
             }
-            return removingInputsOfRemovedUnits(rows, shapes: shapes)
+            return removingInputsOfRemovedUnits(rows, shapes: shapes, links: unitLinks ?? NetworkDescription.UnitLink.chain(shapes: shapes))
         case let .nOfM(n, m):
             return scores.indices.map { l in
                 dense.contains(l) ? ones(scores[l].count) : nOfMMask(scores: scores[l], shape: shapes[l], n: n, m: m)
@@ -95,32 +99,51 @@ public enum MaskSelection {
     static func ones(_ count: Int) -> [Float] { [Float](repeating: 1, count: count) }
 
     /// A unit removed with its row (a neuron, or a filter and so its feature map) takes its
-    /// outgoing weights with it, as removing it from the network does: the next tensor's
-    /// inputs it feeds are masked too, so sparsity, storage and FLOPs count the smaller
-    /// network. The next tensor's inputs map onto this one's outputs when they are as many
-    /// (Dense to Dense, Conv2D to Conv2D through pooling) or a whole multiple of them (a
-    /// Conv2D flattened channel-major into a Dense: each channel feeds a block of inputs).
+    /// outgoing weights with it, as removing it from the network does: the inputs it feeds
+    /// in the tensors that read it are masked too, so sparsity, storage and FLOPs count the
+    /// smaller network. `links[c]` says whose output units tensor c's input units are: for
+    /// each unit o of its sources, a block of `inputsPerSourceUnit` consecutive inputs (1,
+    /// or a Conv2D's feature map flattened channel-major into a Dense). When several
+    /// sources feed c through a residual sum, a channel of the sum is gone only when every
+    /// one of them removed unit o; until then the others still feed it, and c keeps
+    /// reading it (each feeding tensor's removed filter still saves its own computation).
+    /// Which units are removed is read from `masks` as given (the rows chosen), so the
+    /// order of the tensors does not matter; c's own rows are untouched.
     /// The removed unit's bias is not prunable; with its outgoing weights gone, its
     /// constant output ReLU(b) no longer reaches the next layer, as when the bias is
     /// removed with the filter (Li et al. 2017, "Pruning Filters for Efficient ConvNets",
-    /// arXiv:1608.08710, §3.1).
-    static func removingInputsOfRemovedUnits(_ masks: [[Float]], shapes: [[Int]]) -> [[Float]] {
-        var masks = masks
-        for l in masks.indices.dropLast() {
-            let units = shapes[l][0], next = shapes[l + 1]
-            guard units > 0, next.count >= 2, next[1] % units == 0 else { continue }
-            let rowSize = masks[l].count / units, block = next[1] / units
-            let positions = next.dropFirst(2).reduce(1, *), nextInputs = next[1]
-            for unit in 0..<units where !masks[l][(unit * rowSize)..<((unit + 1) * rowSize)].contains(1) {
-                for output in 0..<next[0] {
-                    for input in (unit * block)..<((unit + 1) * block) {
-                        let start = (output * nextInputs + input) * positions
-                        for i in start..<(start + positions) { masks[l + 1][i] = 0 }
-                    }
+    /// arXiv:1608.08710, §3.1). Likewise a removed filter's batch norm still outputs its
+    /// shift β, a per-channel constant, which reaches the readers of a residual sum only
+    /// while the channel lives (then it acts as a bias of the sum).
+    static func removingInputsOfRemovedUnits(_ masks: [[Float]], shapes: [[Int]],
+                                             links: [NetworkDescription.UnitLink]) -> [[Float]] {
+        precondition(links.count == masks.count, "\(links.count) unit links for \(masks.count) tensors")
+        let removed: [[Bool]] = masks.indices.map { l in
+            let units = shapes[l].first ?? 0
+            guard units > 0 else { return [] }
+            let rowSize = masks[l].count / units
+            return masks[l].withUnsafeBufferPointer { m in
+                (0..<units).map { unit in !m[(unit * rowSize)..<((unit + 1) * rowSize)].contains(1) }
+            }
+        }
+        var result = masks
+        for (c, link) in links.enumerated() where !link.sources.isEmpty {
+            let shape = shapes[c]
+            let units = shapes[link.sources[0]].first ?? 0, block = link.inputsPerSourceUnit
+            guard shape.count >= 2, units > 0, link.sources.allSatisfy({ shapes[$0].first == units }),
+                  units * block == shape[1] else {
+                assertionFailure("tensor \(c) \(shape) does not read \(units) units x \(block) of tensors \(link.sources)")
+                continue
+            }
+            let positions = shape.dropFirst(2).reduce(1, *), inputs = shape[1]
+            for unit in 0..<units where link.sources.allSatisfy({ removed[$0][unit] }) {
+                for output in 0..<shape[0] {
+                    let start = (output * inputs + unit * block) * positions
+                    for i in start..<(start + block * positions) { result[c][i] = 0 }
                 }
             }
         }
-        return masks
+        return result
     }
 
     static func globalMasks(scores: [[Float]], target: Double, dense: Set<Int>, minimumDensity: Double) -> [[Float]] {
@@ -178,5 +201,20 @@ public enum MaskSelection {
             }
         }
         return mask
+    }
+}
+
+extension NetworkDescription.UnitLink {
+    /// The links of a plain chain, for tensors known only by their shapes: each reads the
+    /// one before it when its inputs are as many as that one's output units, or a whole
+    /// multiple of them (a Conv2D flattened channel-major into a Dense: each channel feeds
+    /// a block of inputs); the first, and any that fits neither, reads nothing prunable.
+    public static func chain(shapes: [[Int]]) -> [NetworkDescription.UnitLink] {
+        shapes.indices.map { l in
+            guard l > 0, shapes[l].count >= 2, let units = shapes[l - 1].first, units > 0, shapes[l][1] % units == 0 else {
+                return NetworkDescription.UnitLink(sources: [], inputsPerSourceUnit: 1)
+            }
+            return NetworkDescription.UnitLink(sources: [l - 1], inputsPerSourceUnit: shapes[l][1] / units)
+        }
     }
 }

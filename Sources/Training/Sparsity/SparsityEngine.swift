@@ -54,6 +54,8 @@ public final class SparsityEngine {
         self.totalSteps = totalSteps
         self.stepsPerEpoch = stepsPerEpoch
         self.seed = seed
+        precondition(services.unitLinks.count == prunable.count,
+                     "\(services.unitLinks.count) unit links for \(prunable.count) prunable tensors")
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
@@ -171,7 +173,7 @@ public final class SparsityEngine {
         return MaskSelection.masks(scores: scores, shapes: shapes, granularity: granularity,
                                    layerSparsities: budget.layerSparsities(names: names, shapes: shapes, target: sparsity),
                                    target: sparsity, dense: budget.denseLayers(count: prunable.count),
-                                   minimumDensity: budget.minimumDensity)
+                                   minimumDensity: budget.minimumDensity, unitLinks: services.unitLinks)
     }
 
     public func prune(byScores scores: [[Float]], to sparsity: Double) {
@@ -372,8 +374,19 @@ public struct SparsityServices {
     public var sampleGradients: (_ count: Int, _ seed: UInt64) -> [[Float]]
     /// Number of classes (SNIP's default batch size).
     public var classCount: Int
-    /// The parameters that are not pruned (biases), in network order; they start at zero.
+    /// The parameters that are not pruned (biases, batch-norm scales and shifts), in
+    /// network order.
     public var otherParameters: [Parameter]
+    /// Their values when the model was made: biases and shifts 0, batch-norm scales 1.
+    public var initialOtherValues: [[Float]]
+    /// Batch norm's running means and variances, in network order (not dropout's counters).
+    public var normalizationStatistics: [Buffer]
+    /// Their values when the model was made (means 0, variances 1).
+    public var initialNormalizationStatistics: [[Float]]
+    /// For each prunable tensor, in order: which prunable tensors' output units are its
+    /// input units (`NetworkDescription.unitLinks`), several through a residual sum. A
+    /// structured mask follows them to the inputs a removed unit fed.
+    public var unitLinks: [NetworkDescription.UnitLink]
     /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
     public var initialValue: (_ l: Int, _ i: Int) -> Float
     /// Runs the model forward/backward on an all-ones input with |weights| and no data

@@ -22,9 +22,17 @@ import Foundation
 /// - All rounds happen within one run of the configured length (the papers retrain each
 ///   round for a full run). The learning-rate schedule is shifted back to r, not
 ///   compressed, so a round shorter than the whole run does not reach the schedule's end.
-/// - Biases are rewound with the weights (to their initial zeros, or to step r). The
+/// - The parameters that are not pruned (biases, batch-norm scales and shifts) are
+///   rewound with the weights: to their initial values (biases and shifts 0, scales 1)
+///   in modes 0 and 3, to their values at step r in mode 1. So are batch norm's running
+///   means and variances (to 0 and 1, or to step r); the papers do not say, but the
+///   reference code rewinds to a saved `state_dict`, buffers included
+///   (github.com/facebookresearch/open_lth, lottery/runner.py `_train_level`,
+///   models/base.py `save`). Dropout's pass counters are not rewound: a round draws
+///   new dropout masks rather than replaying the first rounds'. Mode 2 keeps all of them. The
 ///   optimizer state (momentum) of every parameter is cleared on every rewind, as at the
-///   start of a fresh training run; in mode 2 too.
+///   start of a fresh training run; in mode 2 too. A checkpoint from before the running
+///   statistics were stored leaves them as they are at a mode-1 rewind.
 /// - A knob change (target, budget, granularity) re-prunes by magnitude without a rewind;
 ///   rewinds happen only at the schedule's rounds and on the `rewind` knob. Pruned
 ///   weights rank below every kept one; a lowered target revives those with the largest
@@ -55,8 +63,11 @@ public final class LotteryMethod: SparsityMethod {
     public let rewindStep: Int
     /// The prunable weights after `rewindStep` steps, once that step has been reached.
     public private(set) var rewindWeights: [[Float]]?
-    /// The biases after `rewindStep` steps, stored with `rewindWeights`.
+    /// The other parameters (biases, batch-norm scales and shifts) after `rewindStep`
+    /// steps, stored with `rewindWeights`.
     public private(set) var rewindBiases: [[Float]]?
+    /// Batch norm's running statistics after `rewindStep` steps, stored with `rewindWeights`.
+    public private(set) var rewindStatistics: [[Float]]?
     /// Pruning rounds done (rewinds at the schedule's rounds), and rewinds of any kind.
     public private(set) var roundsDone = 0
     public private(set) var rewinds = 0
@@ -140,19 +151,33 @@ public final class LotteryMethod: SparsityMethod {
     private func storeRewindPoint(_ engine: SparsityEngine) {
         rewindWeights = engine.prunable.map(\.value)
         rewindBiases = engine.services.otherParameters.map(\.value)
+        rewindStatistics = engine.services.normalizationStatistics.map(\.values)
     }
 
     private func rewindNow(_ engine: SparsityEngine) {
         rewinds += 1
         let target = effectiveRewindStep(engine)
-        // Biases go back with the weights: to their initial zeros, or to step r.
-        for (b, bias) in engine.services.otherParameters.enumerated() {
+        // Biases and batch norm go back with the weights: to their initial values, or to step r.
+        let services = engine.services
+        for (b, bias) in services.otherParameters.enumerated() {
             switch mode {
-            case .initialWeights, .randomReinit: bias.value = [Float](repeating: 0, count: bias.count)
-            case .stepWeights: bias.value = target > 0 ? rewindBiases?[b] ?? bias.value.map { _ in 0 } : bias.value.map { _ in 0 }
+            case .initialWeights, .randomReinit: bias.value = services.initialOtherValues[b]
+            case .stepWeights: bias.value = target > 0 ? rewindBiases?[b] ?? services.initialOtherValues[b] : services.initialOtherValues[b]
             case .learningRateOnly: break
             }
-            engine.services.maskOptimizerState(bias.index, [Float](repeating: 0, count: bias.count))
+            services.maskOptimizerState(bias.index, [Float](repeating: 0, count: bias.count))
+        }
+        for (s, statistic) in services.normalizationStatistics.enumerated() {
+            switch mode {
+            case .initialWeights, .randomReinit: statistic.values = services.initialNormalizationStatistics[s]
+            case .stepWeights:
+                if target == 0 {
+                    statistic.values = services.initialNormalizationStatistics[s]
+                } else if let stored = rewindStatistics {
+                    statistic.values = stored[s]
+                }
+            case .learningRateOnly: break
+            }
         }
         for (l, parameter) in engine.prunable.enumerated() {
             let mask = engine.masks[l]
@@ -208,6 +233,7 @@ extension LotteryMethod {
         var state = SavedState()
         if let rewindWeights { state.set("rewindWeights", rewindWeights) }
         if let rewindBiases { state.set("rewindBiases", rewindBiases) }
+        if let rewindStatistics { state.set("rewindStatistics", rewindStatistics) }
         state.set("roundsDone", roundsDone)
         state.set("rewinds", rewinds)
         state.set("plannedRounds", plannedRounds)
@@ -219,6 +245,8 @@ extension LotteryMethod {
             ? try state.tensors("rewindWeights", counts: engine.prunable.map(\.count)) : nil
         rewindBiases = state.contains("rewindBiases")
             ? try state.tensors("rewindBiases", counts: engine.services.otherParameters.map(\.count)) : nil
+        rewindStatistics = state.contains("rewindStatistics")
+            ? try state.tensors("rewindStatistics", counts: engine.services.normalizationStatistics.map(\.values.count)) : nil
         roundsDone = try state.integer("roundsDone")
         rewinds = try state.integer("rewinds")
         plannedRounds = try state.integer("plannedRounds")

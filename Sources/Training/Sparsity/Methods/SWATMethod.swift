@@ -125,6 +125,8 @@ public final class SWATMethod: SparsityMethod {
     private var momentum: [[Float]] = []
     private var scratch = SWATSelectionScratch()
     private var layers: [(any ActivationSparsifiable)?] = []
+    /// Per tensor: its layer reads the network's input (the data), not a layer's output.
+    private var readsNetworkInput: [Bool] = []
     private var ones: [[Float]] = []
 
     init(options: MethodOptions) {
@@ -158,6 +160,8 @@ public final class SWATMethod: SparsityMethod {
         names = engine.names.map { $0.hasSuffix(".weight") ? String($0.dropLast(7)) : $0 }
         // The layers hold their sparsifier weakly: it lives as long as this method.
         layers = engine.prunable.map { SparsifiableLayers.layer(owning: $0) }
+        // The first layer, and also a projection shortcut when the network opens with a block.
+        readsNetworkInput = engine.services.unitLinks.map(\.sources.isEmpty)
         activationSparsifiers = layers.map { $0 == nil ? nil : TopKActivationSparsifier(sparsity: 0) }
     }
 
@@ -224,7 +228,7 @@ public final class SWATMethod: SparsityMethod {
             // Dense layers keep dense activations and cost nothing: no hook; none either
             // when only the weights are sparsified.
             // The first layer's input is the data, not an activation: dense unless asked.
-            let sparsified = layerSparsities[l] > 0 && sparsify != 1 && (l > 0 || sparsifiesInput)
+            let sparsified = layerSparsities[l] > 0 && sparsify != 1 && (!readsNetworkInput[l] || sparsifiesInput)
             if let layer = layers[l] { layer.activationSparsifier = sparsified ? sparsifier : nil }
         }
     }
