@@ -1,3 +1,5 @@
+import Training
+
 /// Where an evaluation was taken in a sparsification schedule. Only settled points lie on
 /// the hill: the knee and the slack read them alone (`OccamsHill`).
 public enum EvaluationPhase: String, Sendable, Equatable, CaseIterable {
@@ -10,16 +12,17 @@ public enum EvaluationPhase: String, Sendable, Equatable, CaseIterable {
     /// previous evaluation and the schedule is not pruning), or a sweep's final point.
     case afterFineTuning = "after fine-tuning"
 
-    /// Reads the engine's phase name (SparsitySnapshot.phase): "dense" (or lottery's
-    /// "round 1/R") with no measured sparsity is dense; "fine-tune" and "frozen" are after fine-tuning; anything else
-    /// ("pruning", "sparse", "rewind", a re-densified IHT/DSD phase with sparsity left...)
+    /// Reads the engine's phase (SparsitySnapshot.phase): dense (or lottery's first
+    /// round) with no measured sparsity is dense; fine-tune and frozen are after
+    /// fine-tuning; anything else (pruning, sparse, a later round, the ticket, a
+    /// re-densified IHT/DSD phase with sparsity left, a phase this build does not know...)
     /// counts as after pruning.
-    public init(snapshotPhase: String, measuredSparsity: Double) {
+    public init(snapshotPhase: TrainingPhase, measuredSparsity: Double) {
         switch snapshotPhase {
-        case "dense" where measuredSparsity == 0: self = .dense
+        case .dense where measuredSparsity == 0: self = .dense
         // Lottery's first round trains the dense network towards its first prune.
-        case _ where measuredSparsity == 0 && snapshotPhase.hasPrefix("round 1/"): self = .dense
-        case "fine-tune", "frozen": self = .afterFineTuning
+        case .round(1, of: _) where measuredSparsity == 0: self = .dense
+        case .fineTune, .frozen: self = .afterFineTuning
         default: self = .afterPruning
         }
     }

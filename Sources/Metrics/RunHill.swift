@@ -1,3 +1,5 @@
+import Training
+
 /// One evaluation of a run as the hill reads it.
 public struct HillEvaluation: Sendable, Equatable {
     public var step: Int
@@ -7,10 +9,10 @@ public struct HillEvaluation: Sendable, Equatable {
     public var sparsity: Double
     /// The accuracy the hill plots: the pruned network's (`hillAccuracy`).
     public var accuracy: Double
-    /// The engine's phase name ("dense", "pruning", "fine-tune", "round 2/5", ...).
-    public var phase: String
+    /// The engine's phase at the evaluation.
+    public var phase: TrainingPhase
 
-    public init(step: Int, epoch: Double, sparsity: Double, accuracy: Double, phase: String) {
+    public init(step: Int, epoch: Double, sparsity: Double, accuracy: Double, phase: TrainingPhase) {
         self.step = step
         self.epoch = epoch
         self.sparsity = sparsity

@@ -11,7 +11,7 @@ public enum PhaseNarration {
         // The keys first: at 80 columns the rest may be cut.
         let keys = "space pauses, < > pace, ? help · "
         let sparsity = snapshot.sparsity
-        if sparsity.phase == "dense" && sparsity.target > 0 {
+        if sparsity.phase == .dense && sparsity.target > 0 {
             return keys + "dense phase: the full network trains to the hill's baseline, then \(sparsity.method) prunes to "
                 + Format.fraction(sparsity.target)
         }
@@ -21,7 +21,7 @@ public enum PhaseNarration {
     /// The line when the user pauses or resumes a live run.
     public static func toggled(paused: Bool, snapshot: TrainingSnapshot) -> String {
         paused ? "paused at step \(Format.grouped(snapshot.step)) · space goes on, s steps one"
-            : "\(snapshot.sparsity.phase) · space pauses, < > pace, ? help"
+            : "\(snapshot.sparsity.phase.displayName) · space pauses, < > pace, ? help"
     }
 
     /// The line for a run paused where its phase changed.
@@ -30,16 +30,16 @@ public enum PhaseNarration {
         // The key first: at 80 columns the rest may be cut.
         let paused = "paused (space goes on): "
         switch (change.from, change.to) {
-        case ("dense", let next):
+        case (.dense, let next):
             let baseline = hill.baseline.map { String(format: "%.1f%%", $0.accuracy * 100) }
             let opening = paused + "dense phase over at step \(step)" + (baseline.map { ", baseline \($0)" } ?? "")
                 + "; \(snapshot.sparsity.method) cut to \(sparsity)"
-            return opening + (next == "fine-tune" ? " at once; fine-tuning at that sparsity follows: the hollow point fills"
+            return opening + (next == .fineTune ? " at once; fine-tuning at that sparsity follows: the hollow point fills"
                 : "; each stage adds a hollow point, then filled ones as it recovers")
-        case (_, "fine-tune"):
+        case (_, .fineTune):
             return paused + "pruning reached \(sparsity) at step \(step); fine-tuning at that sparsity settles the hill's last points"
         default:
-            return paused + "phase \(change.from) → \(change.to) at step \(step), sparsity \(sparsity)"
+            return paused + "phase \(change.from.displayName) → \(change.to.displayName) at step \(step), sparsity \(sparsity)"
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import Recipes
 import Training
 

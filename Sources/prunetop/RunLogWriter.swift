@@ -39,8 +39,8 @@ final class RunLogWriter: @unchecked Sendable {
     deinit { close(descriptor) }
 
     /// One line; safe from any thread (the trainer's events and the progress poll both write).
-    func write(_ value: JSONValue) {
-        let line = Array((value.rendered + "\n").utf8)
+    func write(_ event: RunLogEvent) {
+        let line = Array((RunLogEncoder.line(event) + "\n").utf8)
         let firstFailure: String? = lock.withLock {
             guard let problem = writeAll(line) else { return nil }
             defer { failed = true }
@@ -64,168 +64,146 @@ final class RunLogWriter: @unchecked Sendable {
     }
 }
 
-/// The JSON shape of each event.
-enum RunEventJSON {
+/// The events the recorder writes (`RunLogEvent`'s structs), filled from the run.
+enum RecordedEvents {
     static func start(config: RunConfig, dataset: ImageDataset, network: NetworkDescription, provenance: RunProvenance,
-                      snapshot: TrainingSnapshot) -> JSONValue {
+                      snapshot: TrainingSnapshot) -> RunLogEvent {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return .object([
-            ("event", .string("start")),
-            ("config", configJSON(config)),
-            ("dataset", .object([
-                ("name", .string(dataset.name)), ("source", .string(dataset.source)),
-                ("train", .int(dataset.trainCount)), ("test", .int(dataset.testCount)),
-                ("channels", .int(dataset.channels)), ("rows", .int(dataset.rows)), ("columns", .int(dataset.columns)),
-                ("classes", .int(dataset.classCount)),
-            ])),
-            ("steps_per_epoch", .int(snapshot.stepsPerEpoch)),
-            ("total_steps", .int(snapshot.totalSteps)),
-            ("parameters", .int(snapshot.layers.reduce(0) { $0 + $1.parameterCount })),
-            ("prunable", .array(prunable.map { .object([("name", .string($0.name)), ("params", .int($0.parameterCount))]) })),
-            ("blas_core", .string(BLASRuntime.coreName)),
-            // Encoding a value of plain structs, strings and numbers cannot fail.
-            ("network", .raw(String(decoding: try! encoder.encode(network), as: UTF8.self))),
-        ] + provenance.fields)
+        return .start(RunStartEvent(
+            config: self.config(config),
+            dataset: RunStartEvent.Dataset(name: dataset.name, source: dataset.source, train: dataset.trainCount, test: dataset.testCount,
+                                           channels: dataset.channels, rows: dataset.rows, columns: dataset.columns,
+                                           classes: dataset.classCount),
+            stepsPerEpoch: snapshot.stepsPerEpoch,
+            totalSteps: snapshot.totalSteps,
+            parameters: snapshot.layers.reduce(0) { $0 + $1.parameterCount },
+            prunable: prunable.map { RunStartEvent.PrunableTensor(name: $0.name, params: $0.parameterCount) },
+            blasCore: BLASRuntime.coreName,
+            network: network,
+            recipe: provenance.recipe,
+            resumedFrom: provenance.resumed))
     }
 
-    static func configJSON(_ config: RunConfig) -> JSONValue {
-        var optimizer: [(String, JSONValue)] = [("name", .string(config.optimizer.name))]
+    /// A Float as its shortest decimal (0.05, not 0.05000000074505806), as logs write it.
+    static func decimal(_ value: Float) -> Double { Double(value.description) ?? Double(value) }
+
+    static func config(_ config: RunConfig) -> RunStartEvent.Config {
+        var optimizer = RunStartEvent.Optimizer(name: config.optimizer.name)
         switch config.optimizer {
         case let .sgd(momentum, nesterov, weightDecay):
-            optimizer += [("momentum", .number(momentum)), ("nesterov", .bool(nesterov)), ("weight_decay", .number(weightDecay))]
+            (optimizer.momentum, optimizer.nesterov, optimizer.weightDecay) = (decimal(momentum), nesterov, decimal(weightDecay))
         case let .adam(beta1, beta2, epsilon, weightDecay):
-            optimizer += [("beta1", .number(beta1)), ("beta2", .number(beta2)), ("epsilon", .number(epsilon)),
-                          ("weight_decay", .number(weightDecay))]
+            (optimizer.beta1, optimizer.beta2, optimizer.epsilon, optimizer.weightDecay) =
+                (decimal(beta1), decimal(beta2), decimal(epsilon), decimal(weightDecay))
         }
-        var schedule: [(String, JSONValue)] = [("name", .string(config.learningRateSchedule.name)),
-                                               ("warmup_steps", .int(config.learningRateSchedule.warmupSteps))]
+        var schedule = RunStartEvent.LearningRateSchedule(name: config.learningRateSchedule.name,
+                                                          warmupSteps: config.learningRateSchedule.warmupSteps)
         switch config.learningRateSchedule.decay {
-        case let .step(every, gamma): schedule += [("every", .int(every)), ("gamma", .number(gamma))]
-        case let .cosine(minimumFactor): schedule += [("minimum_factor", .number(minimumFactor))]
+        case let .step(every, gamma): (schedule.every, schedule.gamma) = (every, decimal(gamma))
+        case let .cosine(minimumFactor): schedule.minimumFactor = decimal(minimumFactor)
         case .constant: break
         }
-        return .object([
-            ("model", .string(config.model)),
-            ("data", config.dataDirectory.map(JSONValue.string) ?? .null),
-            ("augment", .bool(config.augment)),
-            ("epochs", .int(config.epochs)),
-            ("batch", .int(config.batchSize)),
-            ("lr", .number(config.learningRate)),
-            ("lr_schedule", .object(schedule)),
-            ("optimizer", .object(optimizer)),
-            ("seed", .string(String(config.seed))),
-            ("threads", .int(config.threads)),
-            ("eval_every", config.evaluateEverySteps.map(JSONValue.int) ?? .null),
-            ("sparsity", .object([
-                ("method", .string(config.sparsity.method)),
-                ("target", .number(config.sparsity.target)),
-                ("schedule", config.sparsity.schedule.map { .string($0.name) } ?? .null),
-                ("budget", config.sparsity.budget.map { .string($0.name) } ?? .null),
-                ("granularity", config.sparsity.granularity.map { .string($0.name) } ?? .null),
-                ("options", .object(config.sparsity.options.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
-            ])),
-        ])
+        return RunStartEvent.Config(
+            model: config.model, data: config.dataDirectory, augment: config.augment, epochs: config.epochs, batch: config.batchSize,
+            lr: decimal(config.learningRate), lrSchedule: schedule, optimizer: optimizer, seed: String(config.seed),
+            threads: config.threads, evalEvery: config.evaluateEverySteps,
+            sparsity: RunStartEvent.Sparsity(method: config.sparsity.method, target: config.sparsity.target,
+                                             schedule: config.sparsity.schedule?.name, budget: config.sparsity.budget?.name,
+                                             granularity: config.sparsity.granularity?.name,
+                                             options: RunLogNumbers(config.sparsity.options.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })))
     }
 
     /// `sparsity` and `compression` count the weights a sparse format stores (kept by the
     /// mask and non-zero): for DropBack, its tracked weights.
-    static func sparsityFields(_ snapshot: TrainingSnapshot) -> [(String, JSONValue)] {
+    static func setSparsity(_ event: inout some RunLogSparsityFields, _ snapshot: TrainingSnapshot) {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
-        return [("method", .string(snapshot.sparsity.method)),
-                ("phase", .string(snapshot.sparsity.phase)),
-                ("target", .number(snapshot.sparsity.scheduledTarget)),
-                ("sparsity", .number(SparsityStatistics.overallSparsity(prunable))),
-                ("compression", .number(SparsityStatistics.compression(prunable))),
-                ("mask_churn", .int(snapshot.sparsity.lastMaskChurn))]
+        event.method = snapshot.sparsity.method
+        event.phase = snapshot.sparsity.phase
+        event.target = snapshot.sparsity.scheduledTarget
+        event.sparsity = SparsityStatistics.overallSparsity(prunable)
+        event.compression = SparsityStatistics.compression(prunable)
+        event.maskChurn = snapshot.sparsity.lastMaskChurn
     }
 
     /// What the network computes (`FLOPModel`): the reductions of one training step and
     /// one inference now, and the run's training multiply-adds so far, actual and
     /// dense-equivalent (comparable with SWAT's whole-run "Train FLOPs" columns).
-    static func flopFields(_ snapshot: TrainingSnapshot, shapes: [LayerShape]) -> [(String, JSONValue)] {
+    static func setFLOPs(_ event: inout some RunLogFLOPFields, _ snapshot: TrainingSnapshot, shapes: [LayerShape]) {
         let step = FLOPModel.network(shapes, densities: FLOPModel.measuredDensities(shapes, snapshot: snapshot))
         let run = FLOPModel.cumulative(shapes, ledger: snapshot.compute, names: snapshot.layers.filter(\.isPrunable).map(\.name))
-        return [("sparsified", .string(snapshot.sparsity.operands.rawValue)),
-                ("step_train_flops_reduction", .number(step.trainingReduction)),
-                ("inference_flops_reduction", .number(step.inferenceReduction)),
-                ("train_macs", .number(run.sparse.training)),
-                ("train_macs_dense", .number(run.dense.training)),
-                ("train_flops_reduction", .number(run.trainingReduction)),
-                ("train_macs_from_step", .int(snapshot.compute.fromStep))]
+        event.sparsified = snapshot.sparsity.operands.rawValue
+        event.stepTrainFLOPsReduction = step.trainingReduction
+        event.inferenceFLOPsReduction = step.inferenceReduction
+        event.trainMACs = run.sparse.training
+        event.trainMACsDense = run.dense.training
+        event.trainFLOPsReduction = run.trainingReduction
+        event.trainMACsFromStep = snapshot.compute.fromStep
     }
 
     /// Between evaluations: enough for the live curves when the run is replayed.
-    static func progress(_ snapshot: TrainingSnapshot) -> JSONValue {
-        .object([
-            ("event", .string("progress")),
-            ("step", .int(snapshot.step)),
-            ("state", .string(snapshot.state.rawValue)),
-            ("loss", .number(snapshot.recentLoss)),
-            ("lr", .number(snapshot.learningRate)),
-            ("samples_per_s", .number(snapshot.samplesPerSecond)),
-        ] + sparsityFields(snapshot) + [
-            ("last_update_step", snapshot.sparsity.lastUpdateStep.map(JSONValue.int) ?? .null),
-            ("message", snapshot.message.map(JSONValue.string) ?? .null),
-            ("seconds", .number(snapshot.elapsedSeconds)),
-        ])
+    static func progress(_ snapshot: TrainingSnapshot) -> RunLogEvent {
+        var event = RunProgressEvent(step: snapshot.step)
+        event.state = snapshot.state.rawValue
+        event.loss = snapshot.recentLoss
+        event.lr = decimal(snapshot.learningRate)
+        event.samplesPerSecond = snapshot.samplesPerSecond
+        setSparsity(&event, snapshot)
+        event.lastUpdateStep = snapshot.sparsity.lastUpdateStep
+        event.message = snapshot.message
+        event.seconds = snapshot.elapsedSeconds
+        return .progress(event)
     }
 
-    static func evaluation(_ snapshot: TrainingSnapshot, shapes: [LayerShape], frame: RecordedFrame? = nil) -> JSONValue {
+    static func evaluation(_ snapshot: TrainingSnapshot, shapes: [LayerShape], frame: RecordedFrame? = nil) -> RunLogEvent {
         let prunable = SparsityStatistics.prunableLayers(of: snapshot.layers)
-        return .object([
-            ("event", .string("eval")),
-            ("step", .int(snapshot.step)),
-            ("epoch", .number(snapshot.epochProgress)),
-            ("train_loss", .number(snapshot.trainLoss)),
-            ("train_acc", .number(snapshot.trainAccuracy)),
-            ("test_loss", .optional(snapshot.testLoss)),
-            ("test_acc", .optional(snapshot.testAccuracy)),
-            ("test_acc_pruned", .optional(snapshot.prunedTestAccuracy)),
-            ("lr", .number(snapshot.learningRate)),
-        ] + sparsityFields(snapshot) + flopFields(snapshot, shapes: shapes) + [
-            ("layers", .array(zip(prunable, snapshot.layers.filter(\.isPrunable)).enumerated().map { index, pair in
-                let (stats, layer) = pair
-                let activationDensity = snapshot.sparsity.activationDensities.flatMap { index < $0.count ? $0[index] : nil }
-                return .object([("name", .string(stats.name)), ("shape", .array(layer.shape.map(JSONValue.int))),
-                         ("params", .int(stats.parameterCount)), ("nonzero", .int(stats.nonzeroCount)),
-                         ("computed", .int(layer.computedNonzeroCount)),
-                         ("activation_density", activationDensity.map(JSONValue.number) ?? .null),
-                         ("target", layer.targetSparsity.map(JSONValue.number) ?? .null),
-                         ("histogram", histogramJSON(layer))])
-            })),
-            ("method_stats", .object(snapshot.sparsity.statistics.map { ($0.name, .number($0.value)) })),
-            ("activation_sparsity", .number(ActivationSparsity.networkAverage(snapshot.activationZeros.map {
-                ActivationSparsity(name: $0.layer, elementCount: $0.elements, zeroCount: $0.zeros)
-            }))),
-            ("samples_per_s", .number(snapshot.samplesPerSecond)),
-            ("seconds", .number(snapshot.elapsedSeconds)),
-            ("frame", frame.map { .raw($0.json) } ?? .null),
-        ])
+        var event = RunEvaluationEvent(step: snapshot.step)
+        event.epoch = snapshot.epochProgress
+        event.trainLoss = snapshot.trainLoss
+        event.trainAccuracy = snapshot.trainAccuracy
+        event.testLoss = snapshot.testLoss
+        event.testAccuracy = snapshot.testAccuracy
+        event.prunedTestAccuracy = snapshot.prunedTestAccuracy
+        event.lr = decimal(snapshot.learningRate)
+        setSparsity(&event, snapshot)
+        setFLOPs(&event, snapshot, shapes: shapes)
+        event.layers = zip(prunable, snapshot.layers.filter(\.isPrunable)).enumerated().map { index, pair in
+            let (stats, layer) = pair
+            return RunEvaluationEvent.Layer(
+                name: stats.name, shape: layer.shape, params: stats.parameterCount, nonzero: stats.nonzeroCount,
+                computed: layer.computedNonzeroCount,
+                activationDensity: snapshot.sparsity.activationDensities.flatMap { index < $0.count ? $0[index] : nil },
+                target: layer.targetSparsity, histogram: histogram(layer))
+        }
+        event.methodStats = RunLogNumbers(snapshot.sparsity.statistics.map { ($0.name, $0.value) })
+        event.activationSparsity = ActivationSparsity.networkAverage(snapshot.activationZeros.map {
+            ActivationSparsity(name: $0.layer, elementCount: $0.elements, zeroCount: $0.zeros)
+        })
+        event.samplesPerSecond = snapshot.samplesPerSecond
+        event.seconds = snapshot.elapsedSeconds
+        event.frame = frame
+        return .evaluation(event)
     }
 
     /// The layer's weights in 41 bins over a symmetric range (kept and pruned counted apart).
-    static func histogramJSON(_ layer: LayerSnapshot) -> JSONValue {
+    static func histogram(_ layer: LayerSnapshot) -> RunEvaluationEvent.Histogram {
         var range = StableHistogramRange()
         let histogram = WeightHistogram.weights(of: layer, binCount: 41, range: &range)
-        return .object([("lower", .number(histogram.lowerBound)), ("upper", .number(histogram.upperBound)),
-                        ("kept", .array(histogram.kept.map(JSONValue.int))), ("pruned", .array(histogram.pruned.map(JSONValue.int)))])
+        return RunEvaluationEvent.Histogram(lower: histogram.lowerBound, upper: histogram.upperBound, kept: histogram.kept,
+                                            pruned: histogram.pruned)
     }
 
-    static func end(_ event: String, _ snapshot: TrainingSnapshot, shapes: [LayerShape]) -> JSONValue {
-        .object([
-            ("event", .string(event)),
-            ("step", .int(snapshot.step)),
-            ("epoch", .number(snapshot.epochProgress)),
-            ("test_acc", .optional(snapshot.testAccuracy)),
-            ("test_acc_pruned", .optional(snapshot.prunedTestAccuracy)),
-            ("test_loss", .optional(snapshot.testLoss)),
-        ] + sparsityFields(snapshot) + flopFields(snapshot, shapes: shapes) + [
-            ("seconds", .number(snapshot.elapsedSeconds)),
-            ("training_seconds", .number(snapshot.trainingSeconds)),
-            ("samples_per_s", .number(snapshot.trainingSeconds > 0 ? Double(snapshot.samplesSeen) / snapshot.trainingSeconds : 0)),
-            ("message", snapshot.message.map(JSONValue.string) ?? .null),
-        ])
+    static func end(_ outcome: RunOutcome, _ snapshot: TrainingSnapshot, shapes: [LayerShape]) -> RunLogEvent {
+        var event = RunEndEvent(outcome, step: snapshot.step)
+        event.epoch = snapshot.epochProgress
+        event.testAccuracy = snapshot.testAccuracy
+        event.prunedTestAccuracy = snapshot.prunedTestAccuracy
+        event.testLoss = snapshot.testLoss
+        setSparsity(&event, snapshot)
+        setFLOPs(&event, snapshot, shapes: shapes)
+        event.seconds = snapshot.elapsedSeconds
+        event.trainingSeconds = snapshot.trainingSeconds
+        event.samplesPerSecond = snapshot.trainingSeconds > 0 ? Double(snapshot.samplesSeen) / snapshot.trainingSeconds : 0
+        event.message = snapshot.message
+        return .end(event)
     }
 }

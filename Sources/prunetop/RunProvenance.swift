@@ -1,3 +1,4 @@
+import Metrics
 import Training
 
 /// Where a run's settings came from: its recipe (path and fingerprint of the text it
@@ -9,21 +10,16 @@ struct RunProvenance {
     var overrides: [String] = []
     var resumedFrom: (checkpoint: String, step: Int)?
 
-    /// The start event's fields (none for a run of flags only).
-    var fields: [(String, JSONValue)] {
-        var fields: [(String, JSONValue)] = []
-        if let recipeText {
-            let fingerprint = ContentFingerprint(of: recipeText)
-            fields.append(("recipe", .object([
-                ("path", recipePath.map(JSONValue.string) ?? .null),
-                ("bytes", .int(fingerprint.byteCount)),
-                ("crc32", .string(fingerprint.crc32Text)),
-                ("overrides", .array(overrides.map(JSONValue.string))),
-            ])))
+    /// The start event's `recipe` (nil for a run of flags only).
+    var recipe: RunStartEvent.Recipe? {
+        recipeText.map {
+            let fingerprint = ContentFingerprint(of: $0)
+            return RunStartEvent.Recipe(path: recipePath, bytes: fingerprint.byteCount, crc32: fingerprint.crc32Text, overrides: overrides)
         }
-        if let resumedFrom {
-            fields.append(("resumed_from", .object([("checkpoint", .string(resumedFrom.checkpoint)), ("step", .int(resumedFrom.step))])))
-        }
-        return fields
+    }
+
+    /// The start event's `resumed_from` (nil for a run that did not resume).
+    var resumed: RunStartEvent.ResumedFrom? {
+        resumedFrom.map { RunStartEvent.ResumedFrom(checkpoint: $0.checkpoint, step: $0.step) }
     }
 }

@@ -34,20 +34,19 @@ final class RunRecorder: @unchecked Sendable {
     func record(_ event: TrainerEvent, diverged: Bool = false) {
         switch event {
         case let .started(snapshot):
-            log.write(RunEventJSON.start(config: config, dataset: dataset, network: network, provenance: provenance, snapshot: snapshot))
+            log.write(RecordedEvents.start(config: config, dataset: dataset, network: network, provenance: provenance, snapshot: snapshot))
         case let .evaluated(snapshot):
             let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
-            log.write(RunEventJSON.evaluation(snapshot, shapes: frameState.shapes, frame: frame))
-        case let .finished(snapshot): writeEnd(RunEventJSON.end("done", snapshot, shapes: frameState.shapes))
-        case let .stopped(snapshot): writeEnd(RunEventJSON.end(diverged ? "diverged" : "stopped", snapshot, shapes: frameState.shapes))
-        case let .diverged(snapshot): log.write(RunEventJSON.progress(snapshot))
+            log.write(RecordedEvents.evaluation(snapshot, shapes: frameState.shapes, frame: frame))
+        case let .finished(snapshot): writeEnd(RecordedEvents.end(.done, snapshot, shapes: frameState.shapes))
+        case let .stopped(snapshot): writeEnd(RecordedEvents.end(diverged ? .diverged : .stopped, snapshot, shapes: frameState.shapes))
+        case let .diverged(snapshot): log.write(RecordedEvents.progress(snapshot))
         case let .checkpointSaved(path, snapshot):
-            log.write(.object([("event", .string("checkpoint")), ("step", .int(snapshot.step)), ("path", .string(path))]))
+            log.write(.checkpoint(RunCheckpointEvent(step: snapshot.step, path: path)))
         case let .checkpointFailed(path, reason, snapshot):
-            log.write(.object([("event", .string("checkpoint_failed")), ("step", .int(snapshot.step)), ("path", .string(path)),
-                               ("reason", .string(reason))]))
+            log.write(.checkpointFailed(RunCheckpointFailedEvent(step: snapshot.step, path: path, reason: reason)))
         case let .commandApplied(description, snapshot):
-            log.write(.object([("event", .string("command")), ("step", .int(snapshot.step)), ("message", .string(description))]))
+            log.write(.command(RunCommandEvent(step: snapshot.step, message: description)))
         }
     }
 
@@ -57,11 +56,11 @@ final class RunRecorder: @unchecked Sendable {
         lock.withLock {
             guard !ended, snapshot.step != lastProgressStep else { return }
             lastProgressStep = snapshot.step
-            log.write(RunEventJSON.progress(snapshot))
+            log.write(RecordedEvents.progress(snapshot))
         }
     }
 
-    private func writeEnd(_ event: JSONValue) {
+    private func writeEnd(_ event: RunLogEvent) {
         lock.withLock {
             ended = true
             log.write(event)

@@ -61,9 +61,48 @@ struct PrunetopProcess {
     }
 
     /// Each line of a JSONL file as a dictionary.
+    /// Each line of a JSONL file as JSONSerialization gives it (NSNumber, NSNull, strings,
+    /// arrays, dictionaries), but with its numbers read exactly: JSONSerialization on Linux
+    /// can read a double one unit off in its last digit (0.8444444444444444 as ...443),
+    /// where prunetop's readers (JSONDecoder) read what was written.
     static func jsonLines(_ path: String) throws -> [[String: Any]] {
         try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
-            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+            try XCTUnwrap(try JSONDecoder().decode(ExactJSON.self, from: Data($0.utf8)).value as? [String: Any])
+        }
+    }
+}
+
+/// Any JSON value as Foundation objects, numbers read exactly.
+private struct ExactJSON: Decodable {
+    let value: Any
+
+    private struct Key: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: Key.self) {
+            value = try Dictionary(uniqueKeysWithValues: object.allKeys.map { ($0.stringValue, try object.decode(ExactJSON.self, forKey: $0).value) })
+        } else if var array = try? decoder.unkeyedContainer() {
+            var values: [Any] = []
+            while !array.isAtEnd { values.append(try array.decode(ExactJSON.self).value) }
+            value = values
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                value = NSNull()
+            } else if let bool = try? single.decode(Bool.self) {
+                value = NSNumber(value: bool)
+            } else if let integer = try? single.decode(Int.self) {
+                value = NSNumber(value: integer)
+            } else if let number = try? single.decode(Double.self) {
+                value = NSNumber(value: number)
+            } else {
+                value = try single.decode(String.self)
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Training
 import XCTest
 
 final class OccamsHillTests: XCTestCase {
@@ -67,7 +68,7 @@ final class OccamsHillTests: XCTestCase {
         XCTAssertEqual(hill.knee?.sparsity, 0.8)
     }
 
-    private func evaluation(_ step: Int, _ sparsity: Double, _ accuracy: Double, _ phase: String) -> HillEvaluation {
+    private func evaluation(_ step: Int, _ sparsity: Double, _ accuracy: Double, _ phase: TrainingPhase) -> HillEvaluation {
         HillEvaluation(step: step, epoch: Double(step) / 100, sparsity: sparsity, accuracy: accuracy, phase: phase)
     }
 

@@ -4,7 +4,7 @@ import Training
 import XCTest
 
 final class PhaseNarrationTests: XCTestCase {
-    private func snapshot(phase: String, measured: Double, target: Double = 0.98) -> TrainingSnapshot {
+    private func snapshot(phase: TrainingPhase, measured: Double, target: Double = 0.98) -> TrainingSnapshot {
         TrainingSnapshot(recordedState: .paused, model: "lenet300", dataset: "d", step: 1_872, totalSteps: 4_680, stepsPerEpoch: 468,
                          recentLoss: 0.3, testAccuracy: 0.88, testLoss: nil, evaluationStep: 1_871, learningRate: 0.05,
                          samplesPerSecond: 1, elapsedSeconds: 1, layers: [],

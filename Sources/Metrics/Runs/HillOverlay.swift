@@ -31,10 +31,11 @@ public struct HillOverlay: Sendable, Equatable {
         }
         let name = (path as NSString).lastPathComponent
         let runID = "overlay:" + name
-        if let line = try JSONFields.lines(of: text, path: path).incompleteLastLine {
+        let lines = try RunLogLines(text: text, path: path)
+        if let line = lines.incompleteLastLine {
             warnings.append(incompleteLastLineWarning(path: path, line: line))
         }
-        if let sweep = try SweepTable(jsonLines: text, path: path) {
+        if let sweep = try SweepTable(lines: lines) {
             points = sweep.rows.map {
                 HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
                           runID: runID)
@@ -42,7 +43,7 @@ public struct HillOverlay: Sendable, Equatable {
             baseline = sweep.rows.first { $0.target == 0 }.map { HillBaseline(accuracy: $0.accuracyAfterFineTuning, source: .sweep(name: name)) }
             return
         }
-        let log = try RunLog(text: text, path: path)
+        let log = try RunLog(lines: lines, path: path)
         guard !log.evaluations.isEmpty else {
             throw RunLogError(path: path, line: nil, problem: "neither a sweep table nor a run log with evaluations")
         }

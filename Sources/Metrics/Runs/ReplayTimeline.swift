@@ -36,122 +36,107 @@ public struct ReplayTimeline: Sendable {
         var layers: [LayerSnapshot] = []
         var evaluations: [EvaluationRecord] = []
         var current: TrainingSnapshot?
-        let lines = try JSONFields.lines(of: text, path: path)
+        let lines = try RunLogLines(text: text, path: path)
         incompleteLastLine = lines.incompleteLastLine
-        for (object, fields) in lines.records {
-            let event = object["event"] as? String
-            if event == "start" {
-                let config = object["config"] as? [String: Any]
-                model = config?["model"] as? String ?? "?"
-                let data = object["dataset"] as? [String: Any]
-                dataset = data?["name"] as? String ?? "?"
-                guard let rows = data?["rows"] as? Int, let columns = data?["columns"] as? Int else {
-                    throw RunLogError(path: path, line: fields.line, problem: "dataset: expected the images' rows and columns as integers")
+        for line in lines.lines {
+            let recorded: RecordedMoment
+            switch line.event {
+            case let .start(start):
+                model = start.config?.model ?? "?"
+                dataset = start.dataset?.name ?? "?"
+                guard let rows = start.dataset?.rows, let columns = start.dataset?.columns else {
+                    throw line.error("dataset: expected the images' rows and columns as integers")
                 }
                 // Logs from before colour images have no channels: greyscale.
-                imageShape = [data?["channels"] as? Int ?? 1, rows, columns]
-                classCount = data?["classes"] as? Int ?? 10
+                imageShape = [start.dataset?.channels ?? 1, rows, columns]
+                classCount = start.dataset?.classes ?? 10
                 // The replay builds the model for these shapes: images as a data set can
                 // hold them (at most 512x512 pixels of 1 to 4 channels here) and byte labels.
                 guard (1...Self.maximumImageSide).contains(imageShape[1]), (1...Self.maximumImageSide).contains(imageShape[2]),
                       imageShape[1] * imageShape[2] <= Self.maximumImagePixels, (1...256).contains(classCount)
                 else {
-                    throw RunLogError(path: path, line: fields.line, problem: "dataset: expected images of 1 to \(Self.maximumImagePixels) "
-                        + "pixels and 1 to 256 classes, found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
+                    throw line.error("dataset: expected images of 1 to \(Self.maximumImagePixels) pixels and 1 to 256 classes, "
+                                     + "found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
                 }
                 guard (1...Self.maximumImageChannels).contains(imageShape[0]) else {
-                    throw RunLogError(path: path, line: fields.line, problem: "dataset.channels: expected 1 to "
-                        + "\(Self.maximumImageChannels), found \(imageShape[0])")
+                    throw line.error("dataset.channels: expected 1 to \(Self.maximumImageChannels), found \(imageShape[0])")
                 }
-                if let recorded = object["network"], !(recorded is NSNull) {
-                    let data = try JSONSerialization.data(withJSONObject: recorded)
-                    do { network = try JSONDecoder().decode(NetworkDescription.self, from: data) } catch {
-                        throw RunLogError(path: path, line: fields.line, problem: "network: \(Self.describe(error))")
-                    }
-                }
-                method = (config?["sparsity"] as? [String: Any])?["method"] as? String ?? "?"
-                finalTarget = try fields.fraction((config?["sparsity"] as? [String: Any])?["target"], "config.sparsity.target") ?? 0
-                totalSteps = try fields.step("total_steps")
-                stepsPerEpoch = try fields.int("steps_per_epoch")
+                network = start.network
+                method = start.config?.sparsity?.method ?? "?"
+                finalTarget = try line.fraction(start.config?.sparsity?.target, "config.sparsity.target") ?? 0
+                totalSteps = try line.count(try line.required(start.totalSteps, "total_steps", "an integer"), "total_steps")
+                stepsPerEpoch = try line.required(start.stepsPerEpoch, "steps_per_epoch", "an integer")
                 guard stepsPerEpoch >= 1 else {
-                    throw RunLogError(path: path, line: fields.line, problem: "steps_per_epoch: expected an integer >= 1, found \(stepsPerEpoch)")
+                    throw line.error("steps_per_epoch: expected an integer >= 1, found \(stepsPerEpoch)")
                 }
                 continue
+            case let .progress(progress): recorded = RecordedMoment(progress)
+            case let .evaluation(evaluation): recorded = RecordedMoment(evaluation)
+            case let .end(end):
+                // An end before anything to replay has nothing to end.
+                guard current != nil else { continue }
+                recorded = RecordedMoment(end)
+            default:
+                continue
             }
-            guard ["progress", "eval", "done", "stopped", "diverged"].contains(event) else { continue }
-            guard current != nil || event == "progress" || event == "eval" else { continue }
-            let step = try fields.step("step")
+            let step = try line.count(recorded.step, "step")
             var frame: RecordedFrame?
-            if event == "eval" {
-                layers = try (object["layers"] as? [[String: Any]] ?? []).map { layer in
-                    let shape = layer["shape"] as? [Int] ?? [], nonzero = layer["nonzero"] as? Int ?? 0
+            if recorded.isEvaluation {
+                layers = try (recorded.layers ?? []).map { layer in
+                    let shape = layer.shape ?? [], nonzero = layer.nonzero ?? 0
                     guard let elements = Self.elementCount(shape), (0...elements).contains(nonzero) else {
-                        throw RunLogError(path: path, line: fields.line, problem: "layers: expected a shape of sizes >= 0 "
-                            + "(at most 2^40 weights) and nonzero from 0 to its weights, found \(shape) and \(nonzero)")
+                        throw line.error("layers: expected a shape of sizes >= 0 (at most 2^40 weights) and nonzero from 0 to its "
+                                         + "weights, found \(shape) and \(nonzero)")
                     }
-                    return LayerSnapshot(recordedName: layer["name"] as? String ?? "?", shape: shape, nonzeroCount: nonzero,
-                                         targetSparsity: try fields.fraction(layer["target"], "layers.target"))
-                }
-                if let recorded = object["frame"], !(recorded is NSNull) {
-                    let data = try JSONSerialization.data(withJSONObject: recorded)
-                    do { frame = try JSONDecoder().decode(RecordedFrame.self, from: data) } catch {
-                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(Self.describe(error))")
-                    }
-                    if let problem = frame?.consistencyProblem {
-                        throw RunLogError(path: path, line: fields.line, problem: "frame: \(problem)")
-                    }
+                    return LayerSnapshot(recordedName: layer.name ?? "?", shape: shape, nonzeroCount: nonzero,
+                                         targetSparsity: try line.fraction(layer.target, "layers.target"))
                 }
             }
-            for key in ["loss", "lr", "samples_per_s", "seconds"] {
-                if let value = object[key] as? Double, !value.isFinite || (key != "loss" && value < 0) {
-                    throw RunLogError(path: path, line: fields.line, problem: "\(key): expected a finite number\(key == "loss" ? "" : " >= 0"), found \(value)")
+            if let recordedFrame = recorded.frame {
+                if let problem = recordedFrame.consistencyProblem { throw line.error("frame: \(problem)") }
+                frame = recordedFrame
+            }
+            for (key, value) in [("loss", recorded.loss), ("lr", recorded.lr), ("samples_per_s", recorded.samplesPerSecond),
+                                 ("seconds", recorded.seconds)] {
+                if let value, !value.isFinite || (key != "loss" && value < 0) {
+                    throw line.error("\(key): expected a finite number\(key == "loss" ? "" : " >= 0"), found \(value)")
                 }
             }
-            let testAccuracy = try fields.fraction(object["test_acc"], "test_acc")
-            let scheduledTarget = try fields.fraction(object["target"], "target")
-            let measuredSparsity = try fields.fraction(object["sparsity"], "sparsity")
-            for key in ["last_update_step", "mask_churn"] {
-                if let value = object[key] as? Int, value < 0 {
-                    throw RunLogError(path: path, line: fields.line, problem: "\(key): expected an integer >= 0, found \(value)")
-                }
-            }
+            let testAccuracy = try line.fraction(recorded.testAccuracy, "test_acc")
+            let prunedAccuracy = try line.fraction(recorded.prunedTestAccuracy, "test_acc_pruned")
+            let scheduledTarget = try line.fraction(recorded.target, "target")
+            let measuredSparsity = try line.fraction(recorded.sparsity, "sparsity")
+            let lastUpdateStep = try line.count(recorded.lastUpdateStep, "last_update_step")
+            let maskChurn = try line.count(recorded.maskChurn, "mask_churn")
             // The method's statistics are logged at evaluations; between them the last ones hold.
-            let statistics = (object["method_stats"] as? [String: Any]).map { stats in
-                stats.compactMap { name, value in (value as? Double).map { MethodStatistic(name, $0) } }.sorted { $0.name < $1.name }
-            }
+            let statistics = recorded.methodStats.map { stats in stats.entries.map { MethodStatistic($0.name, $0.value) }.sorted { $0.name < $1.name } }
             let previous = current
-            let state: RunState = switch event {
-            case "done": .finished
-            case "stopped": .stopped
-            case "diverged": .diverged
-            default: RunState(rawValue: object["state"] as? String ?? "") ?? .running
-            }
-            let isEvaluation = event == "eval" || ((event == "done" || event == "stopped") && testAccuracy != nil)
-            let prunedAccuracy = try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
-            if event == "eval", let testAccuracy {
+            let isEvaluation = recorded.isEvaluation || (recorded.countsAsEvaluation && testAccuracy != nil)
+            if recorded.isEvaluation, let testAccuracy {
                 evaluations.append(EvaluationRecord(step: step, sparsity: measuredSparsity ?? 0, accuracy: testAccuracy,
-                                                    prunedAccuracy: prunedAccuracy, phase: object["phase"] as? String ?? "?"))
+                                                    prunedAccuracy: prunedAccuracy, phase: recorded.phase ?? .unrecorded))
             }
             current = TrainingSnapshot(
-                recordedState: state, model: model, dataset: dataset, step: step, totalSteps: totalSteps, stepsPerEpoch: stepsPerEpoch,
-                recentLoss: object["loss"] as? Double ?? previous?.recentLoss ?? .nan,
+                recordedState: recorded.state, model: model, dataset: dataset, step: step, totalSteps: totalSteps,
+                stepsPerEpoch: stepsPerEpoch,
+                recentLoss: recorded.loss ?? previous?.recentLoss ?? .nan,
                 testAccuracy: isEvaluation ? testAccuracy : previous?.testAccuracy,
                 prunedTestAccuracy: isEvaluation ? prunedAccuracy : previous?.prunedTestAccuracy,
-                testLoss: isEvaluation ? object["test_loss"] as? Double : previous?.testLoss,
-                evaluationStep: event == "eval" ? step : previous?.evaluationStep,
-                learningRate: Float(object["lr"] as? Double ?? Double(previous?.learningRate ?? 0)),
-                samplesPerSecond: object["samples_per_s"] as? Double ?? previous?.samplesPerSecond ?? 0,
-                elapsedSeconds: object["seconds"] as? Double ?? previous?.elapsedSeconds ?? 0,
+                testLoss: isEvaluation ? recorded.testLoss : previous?.testLoss,
+                evaluationStep: recorded.isEvaluation ? step : previous?.evaluationStep,
+                learningRate: Float(recorded.lr ?? Double(previous?.learningRate ?? 0)),
+                samplesPerSecond: recorded.samplesPerSecond ?? previous?.samplesPerSecond ?? 0,
+                elapsedSeconds: recorded.seconds ?? previous?.elapsedSeconds ?? 0,
                 layers: layers,
-                sparsity: SparsitySnapshot(recordedMethod: object["method"] as? String ?? method, target: finalTarget,
+                sparsity: SparsitySnapshot(recordedMethod: recorded.method ?? method, target: finalTarget,
                                            scheduledTarget: scheduledTarget ?? previous?.sparsity.scheduledTarget ?? 0,
                                            measured: measuredSparsity ?? previous?.sparsity.measured ?? 0,
-                                           phase: object["phase"] as? String ?? previous?.sparsity.phase ?? "?",
-                                           lastUpdateStep: object["last_update_step"] as? Int ?? previous?.sparsity.lastUpdateStep,
-                                           lastMaskChurn: object["mask_churn"] as? Int ?? previous?.sparsity.lastMaskChurn ?? 0,
+                                           phase: recorded.phase ?? previous?.sparsity.phase ?? .unrecorded,
+                                           lastUpdateStep: lastUpdateStep ?? previous?.sparsity.lastUpdateStep,
+                                           lastMaskChurn: maskChurn ?? previous?.sparsity.lastMaskChurn ?? 0,
                                            statistics: statistics ?? previous?.sparsity.statistics ?? []),
                 evaluations: evaluations,
-                message: object["message"] as? String ?? previous?.message)
+                message: recorded.message ?? previous?.message)
             moments.append(Moment(seconds: current!.elapsedSeconds, snapshot: current!, frame: frame))
         }
         guard !moments.isEmpty else { throw RunLogError(path: path, line: nil, problem: "no recorded progress or evaluations to replay") }
@@ -176,19 +161,60 @@ public struct ReplayTimeline: Sendable {
     }
 }
 
-extension ReplayTimeline {
-    /// A decoding error as "what, where": "missing key 'kind' at layers[3]".
-    static func describe(_ error: any Error) -> String {
-        func path(_ keys: [any CodingKey]) -> String {
-            let text = keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
-            return text.isEmpty ? "the top" : String(text.drop { $0 == "." })
+/// What a replay reads of a progress line, an evaluation or the run's end: one moment.
+private struct RecordedMoment {
+    var state: RunState
+    var step: Int
+    /// An `eval` line; an end line with a test accuracy `countsAsEvaluation` (the run's
+    /// final evaluation, shown as the latest), but is not one of the run's evaluations.
+    var isEvaluation = false
+    var countsAsEvaluation = false
+    var loss: Double?
+    var lr: Double?
+    var samplesPerSecond: Double?
+    var seconds: Double?
+    var testAccuracy: Double?
+    var prunedTestAccuracy: Double?
+    var testLoss: Double?
+    var method: String?
+    var phase: TrainingPhase?
+    var target: Double?
+    var sparsity: Double?
+    var maskChurn: Int?
+    var lastUpdateStep: Int?
+    var methodStats: RunLogNumbers?
+    var message: String?
+    var layers: [RunEvaluationEvent.Layer]?
+    var frame: RecordedFrame?
+
+    init(_ event: RunProgressEvent) {
+        state = event.state.flatMap(RunState.init(rawValue:)) ?? .running
+        step = event.step
+        (loss, lr, samplesPerSecond, seconds) = (event.loss, event.lr, event.samplesPerSecond, event.seconds)
+        (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)
+        (lastUpdateStep, message) = (event.lastUpdateStep, event.message)
+    }
+
+    init(_ event: RunEvaluationEvent) {
+        state = .running
+        step = event.step
+        isEvaluation = true
+        (lr, samplesPerSecond, seconds) = (event.lr, event.samplesPerSecond, event.seconds)
+        (testAccuracy, prunedTestAccuracy, testLoss) = (event.testAccuracy, event.prunedTestAccuracy, event.testLoss)
+        (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)
+        (methodStats, layers, frame) = (event.methodStats, event.layers, event.frame)
+    }
+
+    init(_ event: RunEndEvent) {
+        state = switch event.outcome {
+        case .done: .finished
+        case .stopped: .stopped
+        case .diverged: .diverged
         }
-        switch error as? DecodingError {
-        case let .keyNotFound(key, context)?: return "missing key '\(key.stringValue)' at \(path(context.codingPath))"
-        case let .typeMismatch(type, context)?: return "expected \(type) at \(path(context.codingPath))"
-        case let .valueNotFound(type, context)?: return "expected \(type) at \(path(context.codingPath)), found null"
-        case let .dataCorrupted(context)?: return "\(context.debugDescription) at \(path(context.codingPath))"
-        default: return "\(error)"
-        }
+        step = event.step
+        countsAsEvaluation = event.outcome != .diverged
+        (samplesPerSecond, seconds, message) = (event.samplesPerSecond, event.seconds, event.message)
+        (testAccuracy, prunedTestAccuracy, testLoss) = (event.testAccuracy, event.prunedTestAccuracy, event.testLoss)
+        (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)
     }
 }

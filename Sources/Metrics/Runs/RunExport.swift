@@ -19,14 +19,15 @@ public enum RunExport {
         do { text = try RegularFile.readText(path) } catch {
             throw RunLogError(path: path, line: nil, problem: "cannot read the file: \(error.description)")
         }
-        if let table = try SweepTable(jsonLines: text, path: path) {
+        let lines = try RunLogLines(text: text, path: path)
+        if let table = try SweepTable(lines: lines) {
             let directory = (path as NSString).deletingLastPathComponent
             let method = table.rows.lazy.compactMap {
                 try? RunLog(path: (directory as NSString).appendingPathComponent($0.log)).method
             }.first
             return .sweep(table, path: path, method: method)
         }
-        let log = try RunLog(text: text, path: path)
+        let log = try RunLog(lines: lines, path: path)
         guard !log.evaluations.isEmpty else {
             throw RunLogError(path: path, line: nil, problem: "neither a run log with evaluations (\"eval\" events) "
                               + "nor a sweep table (\"sweep_point\" events)")
@@ -49,7 +50,7 @@ public enum RunExport {
     /// One row per evaluation.
     public static func evaluationsCSV(_ log: RunLog) -> String {
         table(header: evaluationsHeader, rows: log.evaluations.map { evaluation in
-            [String(evaluation.step), number(evaluation.epoch), evaluation.phase, number(evaluation.target),
+            [String(evaluation.step), number(evaluation.epoch), evaluation.phase.displayName, number(evaluation.target),
              number(evaluation.sparsity), number(evaluation.testAccuracy), number(evaluation.testLoss),
              number(evaluation.trainLoss), number(evaluation.learningRate)]
         })

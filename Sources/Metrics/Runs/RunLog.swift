@@ -2,8 +2,9 @@ import Foundation
 import Training
 
 /// A run's JSONL log as written by `prunetop run --jsonl` (and the dashboard): its start,
-/// evaluations and end, for sweeps, overlays and export. Unknown events are skipped, so
-/// logs from newer versions still read.
+/// evaluations and end, for sweeps, overlays and export. Other events are skipped, and so
+/// are events this build does not know; a log of a newer schema is refused at its start
+/// line (`RunLogEvent.schemaVersion`).
 public struct RunLog: Sendable {
     public struct Evaluation: Sendable, Equatable {
         public var step: Int
@@ -11,8 +12,8 @@ public struct RunLog: Sendable {
         /// Measured over the prunable weights, and the schedule's target at that step.
         public var sparsity: Double
         public var target: Double
-        /// The engine's phase name ("dense", "pruning", "fine-tune", ...).
-        public var phase: String
+        /// The engine's phase at the evaluation.
+        public var phase: TrainingPhase
         public var testAccuracy: Double?
         /// DropBack: the accuracy with the untracked weights zeroed (absent for other methods).
         public var prunedTestAccuracy: Double?
@@ -42,10 +43,11 @@ public struct RunLog: Sendable {
         public var kept: [Int]
         public var pruned: [Int]
 
-        init?(_ object: [String: Any]?) {
-            guard let object, let lower = object["lower"] as? Double, let upper = object["upper"] as? Double,
-                  let kept = object["kept"] as? [Int], let pruned = object["pruned"] as? [Int], kept.count == pruned.count,
-                  lower.isFinite, upper.isFinite, lower < upper, (kept + pruned).allSatisfy({ $0 >= 0 })
+        /// A logged histogram, or nil when it is absent or does not hold together (bounds
+        /// not finite or not in order, bins of two sizes, a negative count).
+        init?(_ logged: RunEvaluationEvent.Histogram?) {
+            guard let logged, let lower = logged.lower, let upper = logged.upper, let kept = logged.kept, let pruned = logged.pruned,
+                  kept.count == pruned.count, lower.isFinite, upper.isFinite, lower < upper, (kept + pruned).allSatisfy({ $0 >= 0 })
             else { return nil }
             (self.lower, self.upper, self.kept, self.pruned) = (lower, upper, kept, pruned)
         }
@@ -130,50 +132,47 @@ public struct RunLog: Sendable {
     }
 
     public init(text: String, path: String) throws {
+        try self.init(lines: try RunLogLines(text: text, path: path), path: path)
+    }
+
+    init(lines: RunLogLines, path: String) throws {
         self.path = path
-        let lines = try JSONFields.lines(of: text, path: path)
         incompleteLastLine = lines.incompleteLastLine
-        for (object, fields) in lines.records {
-            switch object["event"] as? String {
-            case "start":
-                let sparsity = (object["config"] as? [String: Any])?["sparsity"] as? [String: Any]
-                method = sparsity?["method"] as? String
-                finalTarget = try fields.fraction(sparsity?["target"], "config.sparsity.target")
-                totalSteps = object["total_steps"] as? Int
-                if let recipe = object["recipe"] as? [String: Any] {
-                    guard let bytes = recipe["bytes"] as? Int, bytes >= 0,
-                          let crc = (recipe["crc32"] as? String).flatMap(ContentFingerprint.crc32(parsing:)),
-                          let overrides = recipe["overrides"] as? [String] else {
-                        throw RunLogError(path: path, line: fields.line,
-                                          problem: "recipe: expected bytes (an integer), crc32 (\"0x\" and 8 hex digits) and overrides (strings)")
+        for line in lines.lines {
+            switch line.event {
+            case let .start(start):
+                method = start.config?.sparsity?.method
+                finalTarget = try line.fraction(start.config?.sparsity?.target, "config.sparsity.target")
+                totalSteps = start.totalSteps
+                if let recipe = start.recipe {
+                    guard let bytes = recipe.bytes, bytes >= 0, let crc = recipe.crc32.flatMap(ContentFingerprint.crc32(parsing:)),
+                          let overrides = recipe.overrides else {
+                        throw line.error("recipe: expected bytes (an integer), crc32 (\"0x\" and 8 hex digits) and overrides (strings)")
                     }
-                    self.recipe = Recipe(path: recipe["path"] as? String, fingerprint: ContentFingerprint(crc32: crc, byteCount: bytes),
-                                         overrides: overrides)
+                    self.recipe = Recipe(path: recipe.path, fingerprint: ContentFingerprint(crc32: crc, byteCount: bytes), overrides: overrides)
                 }
-            case "eval":
-                let layers = try (object["layers"] as? [[String: Any]] ?? []).map { layer in
-                    let shape = layer["shape"] as? [Int] ?? [], parameters = layer["params"] as? Int ?? 0
-                    let nonzero = layer["nonzero"] as? Int ?? 0
+            case let .evaluation(evaluation):
+                let layers = try (evaluation.layers ?? []).map { layer in
+                    let shape = layer.shape ?? [], parameters = layer.params ?? 0, nonzero = layer.nonzero ?? 0
                     guard shape.allSatisfy({ $0 >= 0 }), parameters >= 0, (0...parameters).contains(nonzero) else {
-                        throw RunLogError(path: path, line: fields.line,
-                                          problem: "layers: expected sizes >= 0 and nonzero from 0 to params")
+                        throw line.error("layers: expected sizes >= 0 and nonzero from 0 to params")
                     }
-                    return Layer(name: layer["name"] as? String ?? "?", shape: shape, parameters: parameters, nonzero: nonzero,
-                                 target: try fields.fraction(layer["target"], "layers.target"),
-                                 histogram: Histogram(layer["histogram"] as? [String: Any]))
+                    return Layer(name: layer.name ?? "?", shape: shape, parameters: parameters, nonzero: nonzero,
+                                 target: try line.fraction(layer.target, "layers.target"), histogram: Histogram(layer.histogram))
                 }
                 evaluations.append(Evaluation(
-                    step: try fields.step("step"), epoch: try fields.number("epoch"), sparsity: try fields.fraction("sparsity"),
-                    target: try fields.fraction("target"), phase: object["phase"] as? String ?? "?",
-                    testAccuracy: try fields.fraction(object["test_acc"], "test_acc"),
-                    prunedTestAccuracy: try fields.fraction(object["test_acc_pruned"], "test_acc_pruned"),
-                    testLoss: object["test_loss"] as? Double,
-                    trainLoss: object["train_loss"] as? Double ?? .nan, learningRate: object["lr"] as? Double ?? .nan, layers: layers))
-            case "done", "stopped", "diverged":
-                outcome = object["event"] as? String
-                finalAccuracy = try fields.fraction(object["test_acc"], "test_acc")
-                finalPrunedAccuracy = try fields.fraction(object["test_acc_pruned"], "test_acc_pruned")
-                finalSparsity = try fields.fraction(object["sparsity"], "sparsity")
+                    step: try line.count(evaluation.step, "step"), epoch: try line.required(evaluation.epoch, "epoch", "a number"),
+                    sparsity: try line.fraction(required: evaluation.sparsity, "sparsity"),
+                    target: try line.fraction(required: evaluation.target, "target"), phase: evaluation.phase ?? .unrecorded,
+                    testAccuracy: try line.fraction(evaluation.testAccuracy, "test_acc"),
+                    prunedTestAccuracy: try line.fraction(evaluation.prunedTestAccuracy, "test_acc_pruned"),
+                    testLoss: evaluation.testLoss, trainLoss: evaluation.trainLoss ?? .nan, learningRate: evaluation.lr ?? .nan,
+                    layers: layers))
+            case let .end(end):
+                outcome = end.outcome.rawValue
+                finalAccuracy = try line.fraction(end.testAccuracy, "test_acc")
+                finalPrunedAccuracy = try line.fraction(end.prunedTestAccuracy, "test_acc_pruned")
+                finalSparsity = try line.fraction(end.sparsity, "sparsity")
             default:
                 continue
             }
@@ -192,69 +191,4 @@ public struct RunLogError: Error, CustomStringConvertible, Equatable {
     public var problem: String
 
     public var description: String { "\(path)\(line.map { ":\($0)" } ?? ""): \(problem)" }
-}
-
-/// Typed reads of one JSON object, with errors that name the file, line and key.
-struct JSONFields {
-    let object: [String: Any]
-    let path: String
-    let line: Int
-
-    /// Each non-empty line of a JSONL text as an object; anything else is an error at its
-    /// line, but for a last line cut off while it was written (no newline at the end and not
-    /// JSON: a full disk, a file-size limit or a kill mid-write), which is left out and
-    /// reported in `incompleteLastLine`.
-    static func lines(of text: String, path: String) throws -> (records: [(object: [String: Any], fields: JSONFields)],
-                                                                 incompleteLastLine: Int?) {
-        var result: [(object: [String: Any], fields: JSONFields)] = []
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for (index, line) in lines.enumerated() where !line.isEmpty {
-            guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else {
-                if index == lines.count - 1 { return (result, index + 1) }
-                throw RunLogError(path: path, line: index + 1, problem: "expected one JSON object per line")
-            }
-            result.append((object, JSONFields(object: object, path: path, line: index + 1)))
-        }
-        return (result, nil)
-    }
-
-    func number(_ key: String) throws -> Double {
-        guard let value = object[key] as? Double else {
-            throw RunLogError(path: path, line: line, problem: "\(key): expected a number")
-        }
-        return value
-    }
-
-    func int(_ key: String) throws -> Int {
-        guard let value = object[key] as? Int else {
-            throw RunLogError(path: path, line: line, problem: "\(key): expected an integer")
-        }
-        return value
-    }
-
-    /// A step or a count: an integer >= 0.
-    func step(_ key: String) throws -> Int {
-        let value = try int(key)
-        guard value >= 0 else { throw RunLogError(path: path, line: line, problem: "\(key): expected an integer >= 0, found \(value)") }
-        return value
-    }
-
-    /// A sparsity or an accuracy: a number in [0, 1].
-    func fraction(_ key: String) throws -> Double {
-        let value = try number(key)
-        guard (0...1).contains(value) else {
-            throw RunLogError(path: path, line: line, problem: "\(key): expected a number in [0, 1], found \(value)")
-        }
-        return value
-    }
-
-    /// An optional sparsity or accuracy: nil when `value` is absent or not a number (as
-    /// logs have `null` for an accuracy not measured), else a number in [0, 1].
-    func fraction(_ value: Any?, _ key: String) throws -> Double? {
-        guard let value = value as? Double else { return nil }
-        guard (0...1).contains(value) else {
-            throw RunLogError(path: path, line: line, problem: "\(key): expected a number in [0, 1], found \(value)")
-        }
-        return value
-    }
 }

@@ -63,24 +63,28 @@ public struct SweepTable: Sendable, Equatable {
     /// Reads back the table `prunetop sweep` wrote as JSONL; nil when the text has no
     /// `sweep_point` line (it is not a sweep).
     public init?(jsonLines text: String, path: String) throws {
+        try self.init(lines: try RunLogLines(text: text, path: path))
+    }
+
+    init?(lines: RunLogLines) throws {
         self.init(runs: [])
         var isSweep = false
-        for (object, fields) in try JSONFields.lines(of: text, path: path).records {
-            switch object["event"] as? String {
-            case "sweep_point":
+        for line in lines.lines {
+            switch line.event {
+            case let .sweepPoint(point):
                 isSweep = true
-                rows.append(Row(target: try fields.fraction("target"), sparsity: try fields.fraction("sparsity"),
-                                accuracyAfterPruning: try fields.fraction(object["accuracy_after_pruning"], "accuracy_after_pruning"),
-                                accuracyAfterFineTuning: try fields.fraction("accuracy_after_fine_tuning"),
-                                region: (object["region"] as? String).flatMap(HillRegion.init(rawValue:)),
-                                isKnee: object["knee"] as? Bool ?? false, log: object["log"] as? String ?? ""))
-                denseBaseline = try fields.fraction(object["dense_baseline"], "dense_baseline")
-            case "sweep_summary":
-                denseBaseline = try fields.fraction(object["dense_baseline"], "dense_baseline")
-                knee = try fields.fraction(object["knee"], "knee")
-                slack = (try fields.fraction(object["parameter_slack_0"], "parameter_slack_0"),
-                         try fields.fraction(object["parameter_slack_1pct"], "parameter_slack_1pct"),
-                         try fields.fraction(object["parameter_slack_5pct"], "parameter_slack_5pct"))
+                rows.append(Row(target: try line.fraction(required: point.target, "target"),
+                                sparsity: try line.fraction(required: point.sparsity, "sparsity"),
+                                accuracyAfterPruning: try line.fraction(point.accuracyAfterPruning, "accuracy_after_pruning"),
+                                accuracyAfterFineTuning: try line.fraction(required: point.accuracyAfterFineTuning, "accuracy_after_fine_tuning"),
+                                region: point.region.flatMap(HillRegion.init(rawValue:)), isKnee: point.knee ?? false, log: point.log ?? ""))
+                denseBaseline = try line.fraction(point.denseBaseline, "dense_baseline")
+            case let .sweepSummary(summary):
+                denseBaseline = try line.fraction(summary.denseBaseline, "dense_baseline")
+                knee = try line.fraction(summary.knee, "knee")
+                slack = (try line.fraction(summary.parameterSlack0, "parameter_slack_0"),
+                         try line.fraction(summary.parameterSlack1Percent, "parameter_slack_1pct"),
+                         try line.fraction(summary.parameterSlack5Percent, "parameter_slack_5pct"))
             default:
                 continue
             }
@@ -101,24 +105,19 @@ public struct SweepTable: Sendable, Equatable {
         return ([Self.csvHeader] + lines).joined(separator: "\n") + "\n"
     }
 
-    /// One JSON object per row ("event": "sweep_point"), then a summary line.
+    /// One JSON object per row ("event": "sweep_point"), then a summary line; numbers to 6
+    /// significant digits.
     public var jsonLines: String {
-        func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "null" }
-        var lines = rows.map { row in
-            "{\"event\":\"sweep_point\",\"target\":\(number(row.target)),\"sparsity\":\(number(row.sparsity)),"
-                + "\"accuracy_after_pruning\":\(number(row.accuracyAfterPruning)),"
-                + "\"accuracy_after_fine_tuning\":\(number(row.accuracyAfterFineTuning)),"
-                + "\"dense_baseline\":\(number(denseBaseline)),\"region\":\(row.region.map { "\"\($0.rawValue)\"" } ?? "null"),"
-                + "\"knee\":\(row.isKnee),\"log\":\(Self.quoted(row.log))}"
+        func number(_ value: Double?) -> Double? { value.map { Double(String(format: "%.6g", $0)) ?? $0 } }
+        let points = rows.map { row in
+            RunLogEvent.sweepPoint(SweepPointEvent(
+                target: number(row.target), sparsity: number(row.sparsity), accuracyAfterPruning: number(row.accuracyAfterPruning),
+                accuracyAfterFineTuning: number(row.accuracyAfterFineTuning), denseBaseline: number(denseBaseline),
+                region: row.region?.rawValue, knee: row.isKnee, log: row.log))
         }
-        lines.append("{\"event\":\"sweep_summary\",\"dense_baseline\":\(number(denseBaseline)),\"knee\":\(number(knee)),"
-                     + "\"parameter_slack_0\":\(number(slack.zero)),\"parameter_slack_1pct\":\(number(slack.onePercent)),"
-                     + "\"parameter_slack_5pct\":\(number(slack.fivePercent))}")
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    private static func quoted(_ text: String) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: [text])) ?? Data("[\"\"]".utf8)
-        return String(decoding: data, as: UTF8.self).dropFirst().dropLast().description
+        let summary = RunLogEvent.sweepSummary(SweepSummaryEvent(
+            denseBaseline: number(denseBaseline), knee: number(knee), parameterSlack0: number(slack.zero),
+            parameterSlack1Percent: number(slack.onePercent), parameterSlack5Percent: number(slack.fivePercent)))
+        return (points + [summary]).map { RunLogEncoder.line($0) + "\n" }.joined()
     }
 }

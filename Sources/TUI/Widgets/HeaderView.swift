@@ -90,7 +90,7 @@ public struct HeaderStatus: Sendable, Equatable {
         case .paused: .paused
         case .running: paused ? .paused : .running
         }
-        self.init(method: sparsity.method, variant: variant, phase: sparsity.phase, epoch: snapshot.epoch,
+        self.init(method: sparsity.method, variant: variant, phase: sparsity.phase.displayName, epoch: snapshot.epoch,
                   totalEpochs: snapshot.totalSteps / max(snapshot.stepsPerEpoch, 1), step: snapshot.step, totalSteps: snapshot.totalSteps,
                   // Sparsity and compression from the same counts (weights stored: kept and non-zero), so
                   // they always agree (a switch once showed "0.536" beside "3.8x", from two counts).

@@ -246,7 +246,7 @@ public struct Checkpoint: Sendable {
             payload.double(record.accuracy)
             payload.bool(record.prunedAccuracy != nil)
             if let pruned = record.prunedAccuracy { payload.double(pruned) }
-            payload.string(record.phase)
+            payload.string(record.phase.displayName)
         }
 
         payload.section("end")
@@ -379,7 +379,7 @@ public struct Checkpoint: Sendable {
                     throw reader.malformed("an evaluation at step \(step) has sparsity \(sparsity) and accuracy \(accuracy)")
                 }
                 progress.evaluations.append(EvaluationRecord(step: step, sparsity: sparsity, accuracy: accuracy,
-                                                             prunedAccuracy: pruned, phase: phase))
+                                                             prunedAccuracy: pruned, phase: TrainingPhase(displayName: phase)))
             }
         } else {
             progress.compute = TrainingComputeLedger(tensorCount: 0, fromStep: step)

@@ -15,7 +15,7 @@ extension LayerSnapshot {
 }
 
 extension SparsitySnapshot {
-    public init(recordedMethod method: String, target: Double, scheduledTarget: Double, measured: Double, phase: String,
+    public init(recordedMethod method: String, target: Double, scheduledTarget: Double, measured: Double, phase: TrainingPhase,
                 lastUpdateStep: Int?, lastMaskChurn: Int = 0, statistics: [MethodStatistic] = []) {
         self.method = method
         self.target = target

@@ -49,12 +49,12 @@ extension SettingRules {
 
 /// Where a run paused by itself because its phase changed (`RunPace.pausesAtPhaseChanges`).
 public struct PhaseChange: Sendable, Equatable {
-    public var from: String
-    public var to: String
+    public var from: TrainingPhase
+    public var to: TrainingPhase
     /// The step after which it paused.
     public var step: Int
 
-    public init(from: String, to: String, step: Int) {
+    public init(from: TrainingPhase, to: TrainingPhase, step: Int) {
         self.from = from
         self.to = to
         self.step = step

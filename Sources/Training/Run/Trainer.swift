@@ -182,7 +182,7 @@ private struct RunLoop {
             if pace.pausesAtPhaseChanges, state == .running, engine.phase != phaseBefore, !session.isComplete {
                 state = .paused
                 pausedAtPhaseChange = PhaseChange(from: phaseBefore, to: engine.phase, step: session.step)
-                announce("paused where the phase changes, \(phaseBefore) → \(engine.phase), after step \(Format.grouped(session.step))")
+                announce("paused where the phase changes, \(phaseBefore.displayName) → \(engine.phase.displayName), after step \(Format.grouped(session.step))")
             }
         }
     }

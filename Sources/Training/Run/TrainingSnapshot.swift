@@ -62,8 +62,8 @@ public struct SparsitySnapshot: Sendable {
     public var activeSchedule: SparsitySchedule
     public var activeBudget: LayerBudget
     public var activeGranularity: Granularity
-    /// "dense", "pruning", "fine-tune", or the method's own phase ("sparse", "rewind"...).
-    public var phase: String
+    /// The schedule's phase (dense, pruning, fine-tune...) or the method's own.
+    public var phase: TrainingPhase
     public var lastUpdateStep: Int?
     /// Weights whose mask changed in the last update.
     public var lastMaskChurn: Int
@@ -86,10 +86,10 @@ public struct EvaluationRecord: Sendable, Equatable {
     public var accuracy: Double
     /// DropBack: the accuracy with the untracked weights zeroed.
     public var prunedAccuracy: Double?
-    /// The engine's phase name at the evaluation.
-    public var phase: String
+    /// The engine's phase at the evaluation.
+    public var phase: TrainingPhase
 
-    public init(step: Int, sparsity: Double, accuracy: Double, prunedAccuracy: Double?, phase: String) {
+    public init(step: Int, sparsity: Double, accuracy: Double, prunedAccuracy: Double?, phase: TrainingPhase) {
         self.step = step
         self.sparsity = sparsity
         self.accuracy = accuracy

@@ -283,20 +283,20 @@ public final class SparsityEngine {
     }
 
     /// The phase to show: the method's own, else the schedule's.
-    public var phase: String {
+    public var phase: TrainingPhase {
         if let own = method.phase { return own }
-        if target == 0 && measuredSparsity == 0 { return "dense" }
+        if target == 0 && measuredSparsity == 0 { return .dense }
         switch schedule {
         case .constant:
-            return "sparse"
+            return .sparse
         case let .oneShot(atStep):
-            return step < atStep ? "dense" : "fine-tune"
+            return step < atStep ? .dense : .fineTune
         case let .polynomial(_, begin, end, _, _):
             // From an initial 0 the first cut is one interval after `begin`: dense until then.
-            return step < begin || (step < end && measuredSparsity == 0) ? "dense" : step < end ? "pruning" : "fine-tune"
+            return step < begin || (step < end && measuredSparsity == 0) ? .dense : step < end ? .pruning : .fineTune
         case let .iterative(rounds, stepsPerRound):
             let round = step / max(stepsPerRound, 1)
-            return round == 0 ? "dense" : round < rounds ? "round \(round)/\(rounds)" : "fine-tune"
+            return round == 0 ? .dense : round < rounds ? .round(round, of: rounds) : .fineTune
         }
     }
 

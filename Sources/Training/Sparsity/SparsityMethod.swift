@@ -31,8 +31,9 @@ public protocol SparsityMethod: AnyObject {
     func afterStep(_ engine: SparsityEngine)
     /// Method state worth showing, e.g. [("dropped", 120), ("grown", 120)].
     var statistics: [MethodStatistic] { get }
-    /// The method's own phase name when the schedule's does not say it ("rewind", "dense").
-    var phase: String? { get }
+    /// The method's own phase when the schedule's does not say it (IHT's `.sparse` and
+    /// `.dense`, lottery's rounds); nil leaves it to the schedule.
+    var phase: TrainingPhase? { get }
     /// Which form of the method runs, in the paper's words, when it has several
     /// ("SWAT-ERK", "rewind to θ₀"); the header shows it beside the name.
     var variantLabel: String? { get }
@@ -60,7 +61,7 @@ extension SparsityMethod {
     public func afterBackward(_ engine: SparsityEngine) {}
     public func afterStep(_ engine: SparsityEngine) {}
     public var statistics: [MethodStatistic] { [] }
-    public var phase: String? { nil }
+    public var phase: TrainingPhase? { nil }
     public var variantLabel: String? { nil }
     public func rewind(_ engine: SparsityEngine) throws {
         throw SparsityError.unsupported("rewind applies to the lottery method; \(name) has nothing to rewind to")

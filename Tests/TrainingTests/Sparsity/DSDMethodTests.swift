@@ -20,7 +20,7 @@ final class DSDMethodTests: XCTestCase {
         var prunedDuringSparse: [[Int]] = []
         for step in 0...22 {
             if step > 0 { session.trainStep() }
-            let expected = step < 7 ? "dense" : step < 15 ? "sparse" : "re-dense"
+            let expected: TrainingPhase = step < 7 ? "dense" : step < 15 ? "sparse" : "re-dense"
             XCTAssertEqual(engine.phase, expected, "phase of step \(step)")
             switch expected {
             case "sparse":

@@ -76,7 +76,13 @@ public final class DSDMethod: SparsityMethod {
         }
     }
 
-    public var phase: String? { current.rawValue }
+    public var phase: TrainingPhase? {
+        switch current {
+        case .dense: .dense
+        case .sparse: .sparse
+        case .redense: .redense
+        }
+    }
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("sparse from", Double(sparseStart)), MethodStatistic("re-dense from", Double(redenseStart))]

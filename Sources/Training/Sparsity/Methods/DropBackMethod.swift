@@ -367,7 +367,7 @@ public final class DropBackMethod: SparsityMethod {
          MethodStatistic("entered", Double(entered))]
     }
 
-    public var phase: String? { isFrozen ? "frozen" : nil }
+    public var phase: TrainingPhase? { isFrozen ? .frozen : nil }
 }
 
 // MARK: Checkpoints

@@ -100,7 +100,7 @@ public final class IHTMethod: SparsityMethod {
         isSparse = next
     }
 
-    public var phase: String? { isSparse ? "sparse" : "dense" }
+    public var phase: TrainingPhase? { isSparse ? .sparse : .dense }
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("sparse steps", Double(sparseSteps)), MethodStatistic("dense steps", Double(denseSteps)),

@@ -99,7 +99,7 @@ public final class L1Method: SparsityMethod {
         }
     }
 
-    public var phase: String? { pruned ? "fine-tune" : "L1 penalty" }
+    public var phase: TrainingPhase? { pruned ? .fineTune : .l1Penalty }
 
     public var statistics: [MethodStatistic] {
         [MethodStatistic("zeroed by L1", zeroedByPenalty), MethodStatistic("shrink lr·λ", Double(lastShrink)),

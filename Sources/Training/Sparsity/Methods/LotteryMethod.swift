@@ -115,10 +115,10 @@ public final class LotteryMethod: SparsityMethod {
          MethodStatistic("rewind step", Double(rewindStep))]
     }
 
-    /// "round k/R" while training towards the k-th pruning, "ticket" after the last.
-    public var phase: String? {
+    /// Round k of R while training towards the k-th pruning, the ticket after the last.
+    public var phase: TrainingPhase? {
         guard plannedRounds > 0 else { return nil }
-        return roundsDone < plannedRounds ? "round \(roundsDone + 1)/\(plannedRounds)" : "ticket"
+        return roundsDone < plannedRounds ? .round(roundsDone + 1, of: plannedRounds) : .ticket
     }
 
     /// The step a rewind now goes back to: r once it has been reached (mode 1 also needs

@@ -148,7 +148,7 @@ public final class RigLMethod: SparsityMethod {
     }
 
     /// After T_end the mask no longer changes.
-    public var phase: String? { isAfterEnd ? "fine-tune" : nil }
+    public var phase: TrainingPhase? { isAfterEnd ? .fineTune : nil }
 }
 
 // MARK: Checkpoints

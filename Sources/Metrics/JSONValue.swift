@@ -1,8 +1,9 @@
 import Foundation
 
 /// A JSON value whose objects keep their key order, so logs read naturally
-/// (`"event"` first). Non-finite numbers are written as null.
-enum JSONValue {
+/// (`"event"` first). Non-finite numbers are written as null. Run-log events become one
+/// through `RunLogEncoder`; the commands' `--json` outputs build one directly.
+public enum JSONValue: Sendable {
     case null
     case bool(Bool)
     case int(Int)
@@ -14,12 +15,12 @@ enum JSONValue {
     case raw(String)
 
     /// A Float written as its shortest decimal form (0.05, not 0.05000000074505806).
-    static func number(_ value: Float) -> JSONValue {
+    public static func number(_ value: Float) -> JSONValue {
         value.isFinite ? .number(Double(value.description) ?? Double(value)) : .null
     }
-    static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
+    public static func optional(_ value: Double?) -> JSONValue { value.map(JSONValue.number) ?? .null }
 
-    var rendered: String {
+    public var rendered: String {
         var out = ""
         render(into: &out)
         return out
