@@ -60,7 +60,7 @@ final class CommandLineTests: XCTestCase {
     func testBadFlagsAreRefusedWithWhatWasExpected() throws {
         let cases: [([String], String)] = [
             (["--epochs", "0"], "--epochs: expected an integer >= 1, found 0"),
-            (["--model", "lenet9"], "--model: expected one of lenet300, lenet5, found lenet9"),
+            (["--model", "lenet9"], "--model: expected one of lenet300, lenet5, mlp, vgg-small, resnet20, found lenet9"),
             (["--lr=-1"], "--lr: expected a number > 0 and <= 1000000, found -1.0"),
             (["--lr=0"], "--lr: expected a number > 0 and <= 1000000, found 0.0"),
             (["--lr", "fast"], "The value 'fast' is invalid for '--lr <lr>'"),
