@@ -2,6 +2,7 @@ import CNCurses
 import Dispatch
 import Foundation
 import Metrics
+import SparseKernels
 import Training
 
 /// The interactive dashboard: owns the terminal (main thread only), reads keys and the

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Metrics
+import SparseKernels
 import Synchronization
 import Training
 

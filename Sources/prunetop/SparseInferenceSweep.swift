@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import SparseKernels
 import Training
 
 /// `prunetop bench --sparse`: lenet300 inference timed with the sparse kernel against dense

@@ -1,4 +1,4 @@
-import Metrics
+import SparseKernels
 import Training
 import XCTest
 

@@ -1,4 +1,5 @@
 import Metrics
+import SparseKernels
 import Training
 import XCTest
 
