@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "Recipes", targets: ["Recipes"]),
         .library(name: "SparseKernels", targets: ["SparseKernels"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "RunLogs", targets: ["RunLogs"]),
         .library(name: "TUI", targets: ["TUI"]),
     ],
     dependencies: [
@@ -27,18 +28,20 @@ let package = Package(
         .target(name: "Recipes", dependencies: ["Training", .product(name: "Yams", package: "Yams")]),
         .target(name: "SparseKernels", dependencies: ["COpenBLAS", "Training"]),
         .target(name: "Metrics", dependencies: ["SparseKernels", "Training"]),
-        .target(name: "TUI", dependencies: ["CNCurses", "Metrics", "SparseKernels", "Training"]),
+        .target(name: "RunLogs", dependencies: ["Metrics", "Training"]),
+        .target(name: "TUI", dependencies: ["CNCurses", "Metrics", "RunLogs", "SparseKernels", "Training"]),
         .executableTarget(
             name: "prunetop",
             dependencies: [
-                "Training", "Recipes", "SparseKernels", "Metrics", "TUI", "COpenBLAS",
+                "Training", "Recipes", "SparseKernels", "Metrics", "RunLogs", "TUI", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
         .testTarget(name: "RecipesTests", dependencies: ["Recipes", "Training"]),
         .testTarget(name: "SparseKernelsTests", dependencies: ["SparseKernels", "Metrics", "Training"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "Metrics", "Training"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "TUI"]),
+        .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "Metrics", "Training"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "Metrics", "RunLogs", "Training"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "RunLogs", "TUI"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// Plays a recorded run (`ReplayTimeline`) through the dashboard at an adjustable speed:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Metrics
 import Recipes
+import RunLogs
 import Training
 
 struct BenchCommand: ParsableCommand {

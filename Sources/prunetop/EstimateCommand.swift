@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// `prunetop estimate`: what a sparsity level would save on a known network, from the

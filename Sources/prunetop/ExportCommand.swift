@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import RunLogs
 
 /// `prunetop export LOG`: a run log or a sweep table as CSV files and an SVG of Occam's hill.
 struct ExportCommand: ParsableCommand {

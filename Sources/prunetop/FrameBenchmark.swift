@@ -1,7 +1,8 @@
 import Foundation
 import Metrics
-import Training
+import RunLogs
 import TUI
+import Training
 
 /// How long one dashboard frame takes: composing every panel into a Screen, and flushing
 /// it through the real ncurses backend (to /dev/null, xterm-256color), at 80x24 and

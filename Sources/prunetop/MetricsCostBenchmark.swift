@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// What the dashboard's metrics cost training: the same run (magnitude pruning to 90%,

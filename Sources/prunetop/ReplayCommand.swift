@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Metrics
-import Training
+import RunLogs
 import TUI
+import Training
 
 /// `prunetop replay RUN.jsonl`: a recorded run played back in the dashboard.
 struct ReplayCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// Writes a run's events as JSON lines, each line with one write(2) so a crash loses at

@@ -1,4 +1,5 @@
 import Metrics
+import RunLogs
 import Training
 
 /// Where a run's settings came from: its recipe (path and fingerprint of the text it

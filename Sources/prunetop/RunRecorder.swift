@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// Writes a run's JSONL log as it goes (flushed line by line): the trainer's events, with

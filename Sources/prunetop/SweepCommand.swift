@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Metrics
+import RunLogs
 import Training
 
 /// `prunetop sweep RECIPE`: the recipe once per final sparsity, each an independent

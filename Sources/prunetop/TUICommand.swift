@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import Metrics
-import Training
+import RunLogs
 import TUI
+import Training
 
 extension ColorDepth.Choice: ExpressibleByArgument {}
 

@@ -1,7 +1,8 @@
 import Foundation
 import Metrics
-import Training
+import RunLogs
 import TUI
+import Training
 import XCTest
 
 /// A run recorded by the real binary, played back: the timeline has every evaluation with

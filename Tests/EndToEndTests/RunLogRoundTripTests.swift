@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunLogs
 import Training
 import XCTest
 

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunLogs
 import XCTest
 
 /// `prunetop sweep` on the embedded digits: one process per point, a well-formed table,

@@ -1,4 +1,5 @@
 import Metrics
+import RunLogs
 import Training
 import XCTest
 

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Training
 
 /// Writes a run-log event as one line of JSON the way logs have always read: keys in the

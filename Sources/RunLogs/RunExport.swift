@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Training
 
 /// A run log or a sweep table as CSV files for pandas and spreadsheets: a header row,

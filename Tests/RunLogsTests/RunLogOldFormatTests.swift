@@ -1,5 +1,6 @@
 import Foundation
 @testable import Metrics
+@testable import RunLogs
 import Training
 import XCTest
 

@@ -1,4 +1,5 @@
 @testable import Metrics
+@testable import RunLogs
 import Training
 import XCTest
 

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Training
 
 /// A recorded run as a sequence of moments (progress lines, evaluations, the end), each a

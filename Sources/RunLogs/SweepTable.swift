@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// The whole Occam's hill from a sweep: one run per final sparsity, each summarised as the
 /// accuracy right after pruning and after fine-tuning, placed in the A/B/C regions

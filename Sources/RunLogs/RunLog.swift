@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Training
 
 /// A run's JSONL log as written by `prunetop run --jsonl` (and the dashboard): its start,

@@ -1,3 +1,4 @@
+import Metrics
 import Training
 
 /// The sparsity fields `progress`, `eval` and the end events share, flat in each line:

@@ -1,4 +1,5 @@
 import Foundation
+import RunLogs
 #if canImport(FoundationXML)
 import FoundationXML
 #endif

@@ -1,3 +1,5 @@
+import Metrics
+
 /// `sweep_point`: one row of a sweep's table (`sweep.jsonl`, `SweepTable`): a run's final
 /// sparsity asked for and measured, its accuracy right after pruning and at its end, and
 /// the table's baseline, region and knee.

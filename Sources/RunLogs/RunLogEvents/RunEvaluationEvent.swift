@@ -1,3 +1,4 @@
+import Metrics
 import Training
 
 /// `eval`: one evaluation on the test set, with the prunable layers' counts and weight

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// Occam's hill as a standalone SVG 1.1 document for papers and slides, drawn with the
 /// dashboard's conventions (OccamsHillView) so the two match:
