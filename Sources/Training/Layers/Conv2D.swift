@@ -259,79 +259,46 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
     }
 
-    /// For each of `samples` images from `x`, tap row (c, ky, kx) and output row oy: the input row segment the
-    /// tap sees, copied whole, with zeros where it falls in the padding.
+    /// For each of `samples` images from `x`, tap row (c, ky, kx) and output row oy: the input pixels the
+    /// tap sees, copied (a whole row segment when the stride is 1), with zeros where it falls in the padding.
     private func im2col(_ x: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
                         into col: UnsafeMutablePointer<Float>) {
-        let positions = outH * outW, span = samples * positions
-        if stride != 1 {
-            forEachTap(samples: samples, height: height, width: width, outH: outH, outW: outW) { column, pixel in
-                col[column] = pixel.map { x[$0] } ?? 0
+        let stride = stride
+        forEachLine(samples: samples, height: height, width: width, outH: outH, outW: outW) { line, seen in
+            let destination = col + line
+            guard let seen else { return Self.zero(destination, count: outW) }
+            Self.zero(destination, count: seen.first)
+            if stride == 1 {
+                Self.copy(destination + seen.first, from: x + seen.pixel, count: seen.end - seen.first)
+            } else {
+                for offset in 0..<(seen.end - seen.first) { destination[seen.first + offset] = x[seen.pixel + offset * stride] }
             }
-            return
-        }
-        for sample in 0..<samples {
-            let image = x + sample * inChannels * height * width
-            var row = 0
-            for c in 0..<inChannels {
-                for ky in 0..<kernelSize {
-                    for kx in 0..<kernelSize {
-                        let dst = col + row * span + sample * positions
-                        let first = max(0, padding - kx), end = min(outW, width + padding - kx)
-                        for oy in 0..<outH {
-                            let line = dst + oy * outW
-                            let iy = oy + ky - padding
-                            guard iy >= 0 && iy < height, first < end else {
-                                Self.zero(line, count: outW)
-                                continue
-                            }
-                            Self.zero(line, count: first)
-                            Self.copy(line + first, from: image + (c * height + iy) * width + first + kx - padding, count: end - first)
-                            Self.zero(line + end, count: outW - end)
-                        }
-                        row += 1
-                    }
-                }
-            }
+            Self.zero(destination + seen.end, count: outW - seen.end)
         }
     }
 
     /// The adjoint of `im2col`: each column entry added back to the input pixel it copied.
     private func col2im(_ col: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
                         into dx: UnsafeMutablePointer<Float>) {
-        let positions = outH * outW, span = samples * positions
-        if stride != 1 {
-            forEachTap(samples: samples, height: height, width: width, outH: outH, outW: outW) { column, pixel in
-                if let pixel { dx[pixel] += col[column] }
-            }
-            return
-        }
-        for sample in 0..<samples {
-            let image = dx + sample * inChannels * height * width
-            var row = 0
-            for c in 0..<inChannels {
-                for ky in 0..<kernelSize {
-                    for kx in 0..<kernelSize {
-                        let src = col + row * span + sample * positions
-                        let first = max(0, padding - kx), end = min(outW, width + padding - kx)
-                        for oy in 0..<outH {
-                            let iy = oy + ky - padding
-                            guard iy >= 0 && iy < height, first < end else { continue }
-                            let from = src + oy * outW, to = image + (c * height + iy) * width + kx - padding
-                            Self.add(to + first, from + first, count: end - first)
-                        }
-                        row += 1
-                    }
-                }
+        let stride = stride
+        forEachLine(samples: samples, height: height, width: width, outH: outH, outW: outW) { line, seen in
+            guard let seen else { return }
+            let source = col + line + seen.first
+            if stride == 1 {
+                Self.add(dx + seen.pixel, source, count: seen.end - seen.first)
+            } else {
+                for offset in 0..<(seen.end - seen.first) { dx[seen.pixel + offset * stride] += source[offset] }
             }
         }
     }
 
-    /// The strided path of `im2col` and `col2im`, one element at a time: for every column
-    /// entry, its index and the input pixel it sees (nil in the padding). Strided
-    /// convolutions are the few downsampling layers of a ResNet, so simplicity wins here.
+    /// The walk `im2col` and `col2im` share: for every sample, tap row (c, ky, kx) and output
+    /// row oy, the offset of its line of `outW` column entries, and the output columns
+    /// `first..<end` whose input pixel is inside the image with the offset of the first one
+    /// (the next ones follow `stride` apart); nil when the whole line falls in the padding.
     @inline(__always)
-    private func forEachTap(samples: Int, height: Int, width: Int, outH: Int, outW: Int, _ body: (Int, Int?) -> Void) {
+    private func forEachLine(samples: Int, height: Int, width: Int, outH: Int, outW: Int,
+                             _ body: (_ line: Int, _ seen: (first: Int, end: Int, pixel: Int)?) -> Void) {
         let positions = outH * outW, span = samples * positions
         for sample in 0..<samples {
             var row = 0
@@ -339,13 +306,18 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 let plane = (sample * inChannels + c) * height * width
                 for ky in 0..<kernelSize {
                     for kx in 0..<kernelSize {
-                        var column = row * span + sample * positions
+                        // Output column ox sees input column ox * stride + kx - padding.
+                        let shift = kx - padding
+                        let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
+                        let end = width - 1 - shift < 0 ? 0 : min(outW, (width - 1 - shift) / stride + 1)
+                        let lines = row * span + sample * positions
                         for oy in 0..<outH {
                             let iy = oy * stride + ky - padding
-                            for ox in 0..<outW {
-                                let ix = ox * stride + kx - padding
-                                body(column, iy >= 0 && iy < height && ix >= 0 && ix < width ? plane + iy * width + ix : nil)
-                                column += 1
+                            let line = lines + oy * outW
+                            if iy >= 0 && iy < height && first < end {
+                                body(line, (first, end, plane + iy * width + first * stride + shift))
+                            } else {
+                                body(line, nil)
                             }
                         }
                         row += 1
