@@ -30,10 +30,7 @@ public final class MovementMethod: SparsityMethod {
         name: "movement",
         summary: "movement pruning: keep weights moving away from zero, S = -Σ g·w (Sanh et al. 2020); gradual",
         defaultBudget: LayerBudget(.global),
-        defaultSchedule: { total, perEpoch in
-            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
-                        frequency: max(perEpoch / 4, 1), exponent: 3)
-        },
+        defaultSchedule: { SparsitySchedule.gradualDefault(totalSteps: $0, stepsPerEpoch: $1) },
         make: { _ in MovementMethod() })
 
     public let name = "movement"
@@ -51,17 +48,8 @@ public final class MovementMethod: SparsityMethod {
     }
 
     public func afterBackward(_ engine: SparsityEngine) {
-        for (l, parameter) in engine.prunable.enumerated() {
-            scores[l].withUnsafeMutableBufferPointer { s in
-                parameter.value.withUnsafeBufferPointer { w in
-                    parameter.gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<s.count {
-                            let product = g[i] * w[i]
-                            if product.isFinite { s[i] -= product }  // a non-finite gradient is skipped
-                        }
-                    }
-                }
-            }
+        GradientWeightScores.accumulate(into: &scores, engine) { score, product in
+            if product.isFinite { score -= product }  // a non-finite gradient is skipped
         }
     }
 
