@@ -56,6 +56,8 @@ public final class SparsityEngine {
         self.seed = seed
         precondition(services.unitLinks.count == prunable.count,
                      "\(services.unitLinks.count) unit links for \(prunable.count) prunable tensors")
+        precondition(services.activationSparsifiableLayers.count == prunable.count,
+                     "\(services.activationSparsifiableLayers.count) layers for \(prunable.count) prunable tensors")
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
@@ -387,6 +389,9 @@ public struct SparsityServices {
     /// input units (`NetworkDescription.unitLinks`), several through a residual sum. A
     /// structured mask follows them to the inputs a removed unit fed.
     public var unitLinks: [NetworkDescription.UnitLink]
+    /// For each prunable tensor, in order: the layer multiplying by it, when its weight
+    /// gradient can take a sparsified input (SWAT hooks its activation Top-K into it).
+    public var activationSparsifiableLayers: [(any ActivationSparsifiable)?]
     /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
     public var initialValue: (_ l: Int, _ i: Int) -> Float
     /// Runs the model forward/backward on an all-ones input with |weights| and no data

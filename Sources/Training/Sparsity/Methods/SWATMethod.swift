@@ -159,7 +159,7 @@ public final class SWATMethod: SparsityMethod {
         shapes = engine.shapes
         names = engine.names.map { $0.hasSuffix(".weight") ? String($0.dropLast(7)) : $0 }
         // The layers hold their sparsifier weakly: it lives as long as this method.
-        layers = engine.prunable.map { SparsifiableLayers.layer(owning: $0) }
+        layers = engine.services.activationSparsifiableLayers
         // The first layer, and also a projection shortcut when the network opens with a block.
         readsNetworkInput = engine.services.unitLinks.map(\.sources.isEmpty)
         activationSparsifiers = layers.map { $0 == nil ? nil : TopKActivationSparsifier(sparsity: 0) }
