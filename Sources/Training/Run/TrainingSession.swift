@@ -159,7 +159,7 @@ public final class TrainingSession {
     /// accuracy with them zeroed.
     public func evaluate(chunk: Int = 1000) -> Evaluation {
         var evaluation = sparsity.withEffectiveWeights { evaluateCurrentWeights(chunk: chunk) }
-        if sparsity.method.sparsifiedOperands == .none && sparsity.maskDensities.contains(where: { $0 < 1 }) {
+        if sparsity.method.declaration.operands == .none && sparsity.maskDensities.contains(where: { $0 < 1 }) {
             evaluation.prunedAccuracy = sparsity.withMaskedWeightsZeroed { evaluateCurrentWeights(chunk: chunk) }.accuracy
         }
         return evaluation

@@ -7,17 +7,9 @@
 /// when the user switches to it (the current masks carry over).
 public protocol SparsityMethod: AnyObject {
     var name: String { get }
-    /// True when masked weights keep a dense copy that still receives gradient updates
-    /// (SWAT only); false when masked weights are removed (held at 0). IHT and DSD re-enable
-    /// weights by installing all-ones masks in their dense phases: the weights come back
-    /// from 0, not from a shadow.
-    var usesDenseShadow: Bool { get }
-    /// True when the method itself sets the values of masked weights (DropBack holds them
-    /// at their initial values): the engine then never zeroes masked weights, their
-    /// gradients or their optimizer state, and the forward pass sees them as they are.
-    var holdsMaskedWeights: Bool { get }
-    /// What the method makes sparse in the computation; `.weights` by default.
-    var sparsifiedOperands: SparsifiedOperands { get }
+    /// The settings the method fixes and how its masked weights are treated; the run's
+    /// settings by default. Read by the engine at every use.
+    var declaration: MethodDeclaration { get }
     /// Per prunable tensor, the fraction of non-zero elements in the input activation of
     /// the last weight-gradient GEMM, for methods that sparsify it (SWAT); nil when the
     /// activations are left dense.
@@ -52,9 +44,7 @@ public protocol SparsityMethod: AnyObject {
 }
 
 extension SparsityMethod {
-    public var usesDenseShadow: Bool { false }
-    public var holdsMaskedWeights: Bool { false }
-    public var sparsifiedOperands: SparsifiedOperands { .weights }
+    public var declaration: MethodDeclaration { MethodDeclaration() }
     public var activationDensities: [Double]? { nil }
     public func begin(_ engine: SparsityEngine) {}
     public func beforeForward(_ engine: SparsityEngine) {}

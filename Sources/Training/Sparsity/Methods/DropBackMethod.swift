@@ -29,7 +29,7 @@
 /// - Ties in |w − w0| go to the lower (tensor, index) position.
 ///
 /// Engine fit: untracked weights are non-zero, so this method holds its masked weights
-/// (`holdsMaskedWeights`): the engine leaves weights, gradients and optimizer state
+/// (`MaskedWeightPolicy.heldAtInitialValues`): the engine leaves weights, gradients and optimizer state
 /// alone, the forward pass and evaluation see w0 in the untracked positions (as the
 /// reference emulation does), and the mask reported to the engine marks the tracked set.
 ///
@@ -52,9 +52,8 @@ public final class DropBackMethod: SparsityMethod {
         make: { DropBackMethod(options: $0) })
 
     public let name = "dropback"
-    public var holdsMaskedWeights: Bool { true }
     /// Untracked weights are multiplied at w0: DropBack saves storage, not multiply-adds.
-    public var sparsifiedOperands: SparsifiedOperands { .none }
+    public var declaration: MethodDeclaration { MethodDeclaration(maskedWeights: .heldAtInitialValues, operands: .none) }
     let freezeStep: Int
     /// Tracked weights, all prunable weights, and weights that entered the tracked set at the last selection.
     public private(set) var tracked = 0
