@@ -31,16 +31,34 @@ public protocol SparsityMethod: AnyObject {
     var variantLabel: String? { get }
     /// The `rewind` knob; methods without a rewind throw a message saying so.
     func rewind(_ engine: SparsityEngine) throws
-    /// Everything the method keeps from one step to the next (counters, scores, flags),
-    /// for a checkpoint. Called between steps. Methods that keep nothing return it empty
-    /// (the default); `BitwiseResumeTests` catches a method that keeps more than it saves.
+    /// Everything the method keeps from one step to the next, for a checkpoint. Empty by
+    /// default; a `StatefulSparsityMethod` encodes its `State`.
     func saveState() -> SavedState
-    /// Puts back what `saveState` returned, instead of `begin`, on a new instance made
-    /// with the same options. The engine (config, masks, step, generator) and the weights
-    /// are already restored; the method must not change them, only itself (and what it
-    /// derives from the engine, such as SWAT's activation hooks). Throws when the state
-    /// does not fit the engine's tensors.
+    /// Puts back what `saveState` returned; see `StatefulSparsityMethod.restore`.
     func restoreState(_ state: SavedState, engine: SparsityEngine) throws
+}
+
+/// A method that keeps something from one step to the next (counters, scores, flags):
+/// all of it in one `Codable` value, which a checkpoint stores (`SavedStateCoding`).
+/// `BitwiseResumeTests` catches a method that keeps more than its state holds.
+public protocol StatefulSparsityMethod: SparsityMethod {
+    associatedtype State: Codable
+    /// The method's state now. Read between steps.
+    var state: State { get }
+    /// Puts `state` back, instead of `begin`, on a new instance made with the same
+    /// options. The engine (config, masks, step, generator) and the weights are already
+    /// restored; the method must not change them, only itself (and what it derives from
+    /// the engine, such as its declaration or SWAT's activation hooks). Throws when the
+    /// state does not fit the engine's tensors.
+    func restore(_ state: State, engine: SparsityEngine) throws
+}
+
+extension StatefulSparsityMethod {
+    public func saveState() -> SavedState { SavedStateCoding.encode(state) }
+
+    public func restoreState(_ saved: SavedState, engine: SparsityEngine) throws {
+        try restore(SavedStateCoding.decode(State.self, from: saved), engine: engine)
+    }
 }
 
 extension SparsityMethod {

@@ -93,23 +93,23 @@ public final class DSDMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension DSDMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("sparseStart", sparseStart)
-        state.set("redenseStart", redenseStart)
-        state.set("current", Phase.allCases.firstIndex(of: current)!)
-        return state
+extension DSDMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var sparseStart: Int
+        var redenseStart: Int
+        /// The phase's index in `Phase.allCases`.
+        var current: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        sparseStart = try state.integer("sparseStart")
-        redenseStart = try state.integer("redenseStart")
-        let phase = try state.integer("current")
-        guard Phase.allCases.indices.contains(phase) else {
-            throw SavedStateError(key: "current", problem: "is \(phase), not a phase (0 to \(Phase.allCases.count - 1))")
+    public var state: State {
+        State(sparseStart: sparseStart, redenseStart: redenseStart, current: Phase.allCases.firstIndex(of: current)!)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        guard Phase.allCases.indices.contains(state.current) else {
+            throw SavedStateError(key: "current", problem: "is \(state.current), not a phase (0 to \(Phase.allCases.count - 1))")
         }
-        current = Phase.allCases[phase]
+        (sparseStart, redenseStart, current) = (state.sparseStart, state.redenseStart, Phase.allCases[state.current])
         declaration.schedule = .oneShot(atStep: sparseStart)
     }
 }

@@ -371,22 +371,19 @@ public final class DropBackMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension DropBackMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("tracked", tracked)
-        state.set("entered", entered)
-        state.set("isFrozen", isFrozen)
-        state.set("lastThreshold", Double(lastThreshold))
-        return state
+extension DropBackMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var tracked: Int
+        var entered: Int
+        var isFrozen: Bool
+        var lastThreshold: Float
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+    public var state: State { State(tracked: tracked, entered: entered, isFrozen: isFrozen, lastThreshold: lastThreshold) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
         prepareInitialValues(engine)
-        tracked = try state.integer("tracked")
-        entered = try state.integer("entered")
-        isFrozen = try state.flag("isFrozen")
-        lastThreshold = try state.float("lastThreshold")
+        (tracked, entered, isFrozen, lastThreshold) = (state.tracked, state.entered, state.isFrozen, state.lastThreshold)
         // `selectInOnePass` (taken when lastThreshold > 0) writes into it without a size check.
         scratch = [Float](repeating: 0, count: total)
     }

@@ -115,23 +115,22 @@ public final class IHTMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension IHTMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("sparseSteps", sparseSteps)
-        state.set("denseSteps", denseSteps)
-        state.set("totalSteps", totalSteps)
-        state.set("isSparse", isSparse)
-        state.set("step", step)
-        return state
+extension IHTMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var sparseSteps: Int
+        var denseSteps: Int
+        var totalSteps: Int
+        var isSparse: Bool
+        var step: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        sparseSteps = try state.integer("sparseSteps")
-        denseSteps = try state.integer("denseSteps")
-        totalSteps = try state.integer("totalSteps")
-        isSparse = try state.flag("isSparse")
-        step = try state.integer("step")
+    public var state: State {
+        State(sparseSteps: sparseSteps, denseSteps: denseSteps, totalSteps: totalSteps, isSparse: isSparse, step: step)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (sparseSteps, denseSteps, totalSteps) = (state.sparseSteps, state.denseSteps, state.totalSteps)
+        (isSparse, step) = (state.isSparse, state.step)
         declare()
     }
 }

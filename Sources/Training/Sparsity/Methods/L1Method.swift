@@ -111,23 +111,23 @@ public final class L1Method: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension L1Method {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("pruneStep", pruneStep)
-        state.set("zeroedByPenalty", zeroedByPenalty)
-        state.set("lastShrink", Double(lastShrink))
-        state.set("learningRate", Double(learningRate))
-        state.set("pruned", pruned)
-        return state
+extension L1Method: StatefulSparsityMethod {
+    public struct State: Codable {
+        var pruneStep: Int
+        var zeroedByPenalty: Double
+        var lastShrink: Float
+        var learningRate: Float
+        var pruned: Bool
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        pruneStep = try state.integer("pruneStep")
-        zeroedByPenalty = try state.double("zeroedByPenalty")
-        lastShrink = try state.float("lastShrink")
-        learningRate = try state.float("learningRate")
-        pruned = try state.flag("pruned")
+    public var state: State {
+        State(pruneStep: pruneStep, zeroedByPenalty: zeroedByPenalty, lastShrink: lastShrink, learningRate: learningRate,
+              pruned: pruned)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (pruneStep, zeroedByPenalty, lastShrink) = (state.pruneStep, state.zeroedByPenalty, state.lastShrink)
+        (learningRate, pruned) = (state.learningRate, state.pruned)
         declaration.schedule = .oneShot(atStep: pruneStep)
     }
 }

@@ -81,20 +81,24 @@ public final class MovementMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension MovementMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("scores", scores)
-        state.set("installedTarget", scheduleTracker.installed)
-        state.set("revived", revived)
-        state.set("updates", updates)
-        return state
+extension MovementMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var scores: [[Float]]
+        /// The target last pruned to (`ScheduledPruningTracker`).
+        var installedTarget: Double
+        var revived: Int
+        var updates: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
-        scheduleTracker.installed = try state.double("installedTarget")
-        revived = try state.integer("revived")
-        updates = try state.integer("updates")
+    public var state: State {
+        State(scores: scores, installedTarget: scheduleTracker.installed, revived: revived, updates: updates)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        scores = state.scores
+        scheduleTracker.installed = state.installedTarget
+        revived = state.revived
+        updates = state.updates
     }
 }

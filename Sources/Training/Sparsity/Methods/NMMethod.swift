@@ -151,19 +151,17 @@ public final class NMMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension NMMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("n", n)
-        state.set("m", m)
-        state.set("compliance", compliance)
-        return state
+extension NMMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var n: Int
+        var m: Int
+        var compliance: Double
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        n = try state.integer("n")
-        m = try state.integer("m")
-        compliance = try state.double("compliance")
+    public var state: State { State(n: n, m: m, compliance: compliance) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (n, m, compliance) = (state.n, state.m, state.compliance)
         declare(engine)
     }
 }

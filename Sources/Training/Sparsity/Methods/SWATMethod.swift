@@ -441,35 +441,47 @@ public final class TopKActivationSparsifier: ActivationSparsifier {
 
 // MARK: Checkpoints
 
-extension SWATMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("step", step)
-        state.set("layerSparsities", layerSparsities)
-        state.set("weightThresholds", weightThresholds.map(Double.init))
-        state.set("lastRecomputeStep", lastRecomputeStep)
-        state.set("activationsStale", activationsStale)
-        if variant == 2 { state.set("momentum", momentum) }
-        for (l, sparsifier) in activationSparsifiers.enumerated() {
-            sparsifier?.save(into: &state, prefix: "activations.\(l).")
-        }
-        return state
+extension SWATMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var step: Int
+        var layerSparsities: [Double]
+        var weightThresholds: [Float]
+        var lastRecomputeStep: Int
+        var activationsStale: Bool
+        /// SWAT-M only.
+        var momentum: [[Float]]?
+        /// By prunable tensor, for those whose layer takes an activation Top-K.
+        var activations: [Int: TopKActivationSparsifier.State]
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+    public var state: State {
+        var activations: [Int: TopKActivationSparsifier.State] = [:]
+        for (l, sparsifier) in activationSparsifiers.enumerated() { activations[l] = sparsifier?.state }
+        return State(step: step, layerSparsities: layerSparsities, weightThresholds: weightThresholds,
+                     lastRecomputeStep: lastRecomputeStep, activationsStale: activationsStale,
+                     momentum: variant == 2 ? momentum : nil, activations: activations)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
         findLayers(engine)
-        step = try state.integer("step")
-        layerSparsities = try state.doubles("layerSparsities")
-        weightThresholds = try state.doubles("weightThresholds").map { Float($0) }
-        for (key, values) in [("layerSparsities", layerSparsities.count), ("weightThresholds", weightThresholds.count)]
-        where values != engine.prunable.count {
-            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(engine.prunable.count)")
+        let layerCount = engine.prunable.count
+        for (key, values) in [("layerSparsities", state.layerSparsities.count), ("weightThresholds", state.weightThresholds.count)]
+        where values != layerCount {
+            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(layerCount)")
         }
-        lastRecomputeStep = try state.integer("lastRecomputeStep")
-        activationsStale = try state.flag("activationsStale")
-        if variant == 2 { momentum = try state.tensors("momentum", counts: engine.prunable.map(\.count)) }
+        (step, layerSparsities, weightThresholds) = (state.step, state.layerSparsities, state.weightThresholds)
+        (lastRecomputeStep, activationsStale) = (state.lastRecomputeStep, state.activationsStale)
+        if variant == 2 {
+            guard let saved = state.momentum else { throw SavedStateError(key: "momentum", problem: "is missing (expected tensors)") }
+            try SavedStateError.check(saved, "momentum", counts: engine.prunable.map(\.count))
+            momentum = saved
+        }
         for (l, sparsifier) in activationSparsifiers.enumerated() {
-            try sparsifier?.restore(from: state, prefix: "activations.\(l).")
+            guard let sparsifier else { continue }
+            guard let saved = state.activations[l] else {
+                throw SavedStateError(key: "activations.\(l)", problem: "is missing (expected an activation Top-K)")
+            }
+            sparsifier.restore(saved)
         }
         attachActivationSparsifiers()
     }
@@ -478,16 +490,16 @@ extension SWATMethod {
 extension TopKActivationSparsifier {
     /// The stored threshold (reused between recomputations) and the last measurement;
     /// the sparsity comes from the method and `recomputeNext` is set before every use.
-    func save(into state: inout SavedState, prefix: String) {
-        if let threshold { state.set(prefix + "threshold", Double(threshold)) }
-        state.set(prefix + "measuredSparsity", measuredSparsity)
-        state.set(prefix + "elementCount", elementCount)
+    public struct State: Codable {
+        var threshold: Float?
+        var measuredSparsity: Double
+        var elementCount: Int
     }
 
-    func restore(from state: SavedState, prefix: String) throws {
-        threshold = state.contains(prefix + "threshold") ? try state.float(prefix + "threshold") : nil
-        measuredSparsity = try state.double(prefix + "measuredSparsity")
-        elementCount = try state.integer(prefix + "elementCount")
+    var state: State { State(threshold: threshold, measuredSparsity: measuredSparsity, elementCount: elementCount) }
+
+    func restore(_ state: State) {
+        (threshold, measuredSparsity, elementCount) = (state.threshold, state.measuredSparsity, state.elementCount)
     }
 }
 

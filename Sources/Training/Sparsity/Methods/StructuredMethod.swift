@@ -83,14 +83,12 @@ public final class StructuredMethod: ScheduledPruning {
 
 // MARK: Checkpoints
 
-extension StructuredMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("removedGroups", removedGroups)
-        return state
+extension StructuredMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var removedGroups: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        removedGroups = try state.integer("removedGroups")
-    }
+    public var state: State { State(removedGroups: removedGroups) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws { removedGroups = state.removedGroups }
 }

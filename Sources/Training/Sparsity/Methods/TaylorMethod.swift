@@ -67,18 +67,20 @@ public final class TaylorMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension TaylorMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("scores", scores)
-        state.set("installedTarget", scheduleTracker.installed)
-        state.set("updates", updates)
-        return state
+extension TaylorMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var scores: [[Float]]
+        /// The target last pruned to (`ScheduledPruningTracker`).
+        var installedTarget: Double
+        var updates: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
-        scheduleTracker.installed = try state.double("installedTarget")
-        updates = try state.integer("updates")
+    public var state: State { State(scores: scores, installedTarget: scheduleTracker.installed, updates: updates) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        scores = state.scores
+        scheduleTracker.installed = state.installedTarget
+        updates = state.updates
     }
 }
