@@ -106,7 +106,7 @@ public struct DashboardFrame {
         let prunable = snapshot.layers.filter(\.isPrunable)
         var histograms: [String: WeightHistogram] = [:]
         var heatmaps: [String: HeatmapGrid] = [:]
-        let showsDistance = snapshot.sparsity.method == "dropback"
+        let showsDistance = snapshot.sparsity.maskedWeights == .heldAtInitialValues
         for layer in prunable {
             if showsDistance, let initial = state.initialWeights[layer.name], initial.count == layer.weights.count {
                 let key = layer.name + " |w-w0|"

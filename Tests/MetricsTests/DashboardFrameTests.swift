@@ -80,6 +80,7 @@ final class DashboardFrameTests: XCTestCase {
 
         var relabelled = at5
         relabelled.sparsity.method = "magnitude"
+        relabelled.sparsity.maskedWeights = .zeroed  // what magnitude declares
         XCTAssertFalse(DashboardFrame.make(relabelled, state: &state).histogramsShowDistance)
         XCTAssertLessThan(DashboardFrame.make(relabelled, state: &state).histograms["fc1.weight"]!.lowerBound, 0)
     }

@@ -52,7 +52,6 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                                                                seed: seed, parameterIndex: firstParameterIndex))
         bias = hasBias ? Parameter(name: "\(name).bias", shape: [outChannels], role: .bias, index: firstParameterIndex + 1,
                                    value: [Float](repeating: 0, count: outChannels)) : nil
-        SparsifiableLayers.register(self)
     }
 
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }

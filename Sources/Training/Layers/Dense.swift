@@ -23,7 +23,6 @@ public final class Dense: Layer, ActivationSparsifiable {
                                                                seed: seed, parameterIndex: firstParameterIndex))
         bias = Parameter(name: "\(name).bias", shape: [outputs], role: .bias, index: firstParameterIndex + 1,
                          value: [Float](repeating: 0, count: outputs))
-        SparsifiableLayers.register(self)
     }
 
     public var parameters: [Parameter] { [weight, bias] }
@@ -122,35 +121,4 @@ public protocol ActivationSparsifiable: AnyObject {
     /// Held weakly: when its owner goes away (e.g. the method is switched) the layer is
     /// dense again.
     var activationSparsifier: (any ActivationSparsifier)? { get set }
-}
-
-/// Finds the layer owning a prunable weight: methods see parameters, not layers.
-public enum SparsifiableLayers {
-    public static func layer(owning weight: Parameter) -> (any ActivationSparsifiable)? {
-        Registry.shared.layer(owning: weight)
-    }
-
-    static func register(_ layer: any ActivationSparsifiable) { Registry.shared.register(layer) }
-
-    /// Weak references keyed by the weight's identity; dead entries are dropped on registration.
-    private final class Registry: @unchecked Sendable {
-        static let shared = Registry()
-        private struct Entry { weak var layer: (any ActivationSparsifiable)? }
-        private var entries: [ObjectIdentifier: Entry] = [:]
-        private let lock = NSLock()
-
-        func register(_ layer: any ActivationSparsifiable) {
-            lock.lock()
-            defer { lock.unlock() }
-            entries = entries.filter { $0.value.layer != nil }
-            entries[ObjectIdentifier(layer.weight)] = Entry(layer: layer)
-        }
-
-        func layer(owning weight: Parameter) -> (any ActivationSparsifiable)? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard let layer = entries[ObjectIdentifier(weight)]?.layer, layer.weight === weight else { return nil }
-            return layer
-        }
-    }
 }

@@ -33,6 +33,8 @@ extension SparsitySnapshot {
         self.statistics = statistics
         operands = .weights
         activationDensities = nil
+        maskedWeights = MethodRegistry.descriptor(named: method)
+            .map { $0.make(MethodOptions(values: [:], descriptor: $0)).declaration.maskedWeights } ?? .zeroed
     }
 }
 

@@ -84,6 +84,7 @@ public final class TrainingSession {
                      "\(model.name): the description's prunable layers are not the prunable parameters, in order")
         let others = model.parameters.filter { !$0.isPrunable }
         let statistics = model.allLayers.compactMap { $0 as? BatchNorm }.flatMap(\.buffers)
+        let sparsifiable = model.allLayers.compactMap { $0 as? any ActivationSparsifiable }
         return SparsityServices(
             maskOptimizerState: { [unowned self] index, mask in optimizer.maskState(ofParameter: index, by: mask) },
             sampleGradients: { [unowned self] count, seed in sampleGradients(count: count, seed: seed) },
@@ -93,6 +94,7 @@ public final class TrainingSession {
             normalizationStatistics: statistics,
             initialNormalizationStatistics: statistics.map(\.values),
             unitLinks: description.unitLinks,
+            activationSparsifiableLayers: prunable.map { weight in sparsifiable.first { $0.weight === weight } },
             initialValue: { [seed = config.seed] l, i in
                 ParameterInitializer.initialValue(seed: seed, parameterIndex: prunable[l].index, element: i, fanIn: fanIns[l])
             },
@@ -157,7 +159,7 @@ public final class TrainingSession {
     /// accuracy with them zeroed.
     public func evaluate(chunk: Int = 1000) -> Evaluation {
         var evaluation = sparsity.withEffectiveWeights { evaluateCurrentWeights(chunk: chunk) }
-        if sparsity.method.sparsifiedOperands == .none && sparsity.maskDensities.contains(where: { $0 < 1 }) {
+        if sparsity.method.declaration.operands == .none && sparsity.maskDensities.contains(where: { $0 < 1 }) {
             evaluation.prunedAccuracy = sparsity.withMaskedWeightsZeroed { evaluateCurrentWeights(chunk: chunk) }.accuracy
         }
         return evaluation

@@ -75,6 +75,9 @@ public struct SparsitySnapshot: Sendable {
     public var activationDensities: [Double]?
     /// The form of the method that runs, when it has several (`SparsityMethod.variantLabel`).
     public var variantLabel: String? = nil
+    /// What becomes of masked weights; held at their initial values, their distance from
+    /// initialisation is what the method ranks (DropBack).
+    public var maskedWeights: MaskedWeightPolicy = .zeroed
 }
 
 /// One evaluation of the run, as Occam's hill reads it: every evaluation is kept, so a

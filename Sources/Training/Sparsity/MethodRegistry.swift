@@ -52,8 +52,6 @@ public struct MethodDescriptor: Sendable {
     /// False for methods that choose single weights themselves (SET, RigL, DropBack,
     /// SWAT): a structured granularity is refused rather than silently ignored.
     public let honorsGranularity: Bool
-    /// True for methods whose pattern fixes the target (N:M): they overwrite it.
-    public let setsItsOwnTarget: Bool
     /// Problems between options (e.g. N > M), each as "option: problem".
     public let validate: @Sendable (MethodOptions) -> [String]
     /// (total steps, steps per epoch) -> the schedule used when none is given.
@@ -62,7 +60,7 @@ public struct MethodDescriptor: Sendable {
 
     public init(name: String, summary: String, options: [MethodOption] = [],
                 defaultBudget: LayerBudget = LayerBudget(.global), defaultGranularity: Granularity = .weights,
-                honorsGranularity: Bool = true, setsItsOwnTarget: Bool = false,
+                honorsGranularity: Bool = true,
                 defaultSchedule: @escaping @Sendable (Int, Int) -> SparsitySchedule = { _, _ in .constant },
                 validate: @escaping @Sendable (MethodOptions) -> [String] = { _ in [] },
                 make: @escaping @Sendable (MethodOptions) -> any SparsityMethod) {
@@ -72,7 +70,6 @@ public struct MethodDescriptor: Sendable {
         self.defaultBudget = defaultBudget
         self.defaultGranularity = defaultGranularity
         self.honorsGranularity = honorsGranularity
-        self.setsItsOwnTarget = setsItsOwnTarget
         self.validate = validate
         self.defaultSchedule = defaultSchedule
         self.make = make

@@ -43,10 +43,13 @@ public struct SavedState: Sendable, Equatable {
 
     /// The tensors under `key`, which must have exactly these element counts.
     public func tensors(_ key: String, counts: [Int]) throws -> [[Float]] {
+        let tensors = try tensors(key)
+        try SavedStateError.check(tensors, key, counts: counts)
+        return tensors
+    }
+
+    public func tensors(_ key: String) throws -> [[Float]] {
         guard case let .tensors(tensors) = try value(key, expecting: "tensors") else { throw wrongKind(key, "tensors") }
-        guard tensors.map(\.count) == counts else {
-            throw SavedStateError(key: key, problem: "holds tensors of \(tensors.map(\.count)) values, expected \(counts)")
-        }
         return tensors
     }
 
@@ -92,4 +95,11 @@ public struct SavedStateError: Error, CustomStringConvertible, Equatable {
     public var problem: String
 
     public var description: String { "'\(key)' \(problem)" }
+
+    /// Throws unless `tensors` (saved under `key`) have exactly these element counts.
+    public static func check(_ tensors: [[Float]], _ key: String, counts: [Int]) throws {
+        guard tensors.map(\.count) == counts else {
+            throw SavedStateError(key: key, problem: "holds tensors of \(tensors.map(\.count)) values, expected \(counts)")
+        }
+    }
 }

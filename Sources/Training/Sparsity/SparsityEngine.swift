@@ -17,8 +17,8 @@ public final class SparsityEngine {
     private var maskIsAllOnes: [Bool]
     /// Per tensor: the fraction of weights the mask keeps.
     public private(set) var maskDensities: [Double]
-    /// Masked weights are held at zero (not a dense shadow, not held by the method).
-    private var zeroesMaskedWeights: Bool { !method.usesDenseShadow && !method.holdsMaskedWeights }
+    private var zeroesMaskedWeights: Bool { method.declaration.maskedWeights == .zeroed }
+    private var usesDenseShadow: Bool { method.declaration.maskedWeights == .denseShadow }
     /// Steps completed so far.
     public internal(set) var step = 0
     public private(set) var config: SparsityConfig
@@ -31,9 +31,6 @@ public final class SparsityEngine {
     public let services: SparsityServices
     /// Dense weights while effective (masked) weights are swapped in, for dense-shadow methods.
     private var denseShadow: [[Float]]?
-    /// The target in force when the run switched to a method that sets its own; not
-    /// checkpointed (a run resumed under N:M keeps N:M's target when it switches away).
-    private var targetAskedBeforeOwnTargetMethod: Double?
     /// Per weight of each prunable tensor: its value when a score-based prune last removed
     /// it (0 where it never was). A weight that such a prune brings back (the target was
     /// lowered) returns with that value, so turning the target down undoes the pruning
@@ -56,6 +53,8 @@ public final class SparsityEngine {
         self.seed = seed
         precondition(services.unitLinks.count == prunable.count,
                      "\(services.unitLinks.count) unit links for \(prunable.count) prunable tensors")
+        precondition(services.activationSparsifiableLayers.count == prunable.count,
+                     "\(services.activationSparsifiableLayers.count) layers for \(prunable.count) prunable tensors")
         self.services = services
         self.config = config
         masks = prunable.map { [Float](repeating: 1, count: $0.count) }
@@ -67,14 +66,19 @@ public final class SparsityEngine {
         method = descriptor.make(MethodOptions(values: config.options, descriptor: descriptor))
     }
 
-    // MARK: Settings, with method defaults filled in
+    // MARK: Settings in force: the method's declaration, else the run's, else the method's defaults
 
-    public var target: Double { config.target }
+    public var target: Double { method.declaration.target ?? config.target }
     public var schedule: SparsitySchedule {
-        config.schedule ?? descriptor.defaultSchedule(totalSteps, stepsPerEpoch)
+        method.declaration.schedule ?? config.schedule ?? descriptor.defaultSchedule(totalSteps, stepsPerEpoch)
     }
-    public var budget: LayerBudget { config.budget ?? descriptor.defaultBudget }
-    public var granularity: Granularity { config.granularity ?? descriptor.defaultGranularity }
+    public var budget: LayerBudget {
+        let declared = method.declaration
+        return declared.budget ?? config.budget ?? declared.defaultBudget ?? descriptor.defaultBudget
+    }
+    public var granularity: Granularity {
+        method.declaration.granularity ?? config.granularity ?? descriptor.defaultGranularity
+    }
     public var options: MethodOptions { MethodOptions(values: config.options, descriptor: descriptor) }
     public var shapes: [[Int]] { prunable.map(\.shape) }
     public var names: [String] { prunable.map(\.name) }
@@ -110,7 +114,7 @@ public final class SparsityEngine {
     /// weight gradient (1 unless the method sparsifies it). Read between backward and the
     /// mask update that ends the step.
     public var stepOperandDensities: OperandDensities {
-        let operands = method.sparsifiedOperands
+        let operands = method.declaration.operands
         return OperandDensities(weights: operands.sparsifiesWeights ? maskDensities : maskDensities.map { _ in 1 },
                                 activations: method.activationDensities ?? maskDensities.map { _ in 1 })
     }
@@ -212,7 +216,7 @@ public final class SparsityEngine {
 
     /// Weights as the forward pass sees them.
     public func effectiveWeights(_ l: Int) -> [Float] {
-        guard method.usesDenseShadow, denseShadow == nil else { return prunable[l].value }
+        guard usesDenseShadow, denseShadow == nil else { return prunable[l].value }
         return zip(prunable[l].value, masks[l]).map { $0 * $1 }
     }
 
@@ -220,11 +224,12 @@ public final class SparsityEngine {
 
     func begin() {
         method.begin(self)
+        recordDeclaredSettings()
         if zeroesMaskedWeights { applyMasksToWeights() }
     }
 
     func beforeForward() {
-        if method.usesDenseShadow {
+        if usesDenseShadow {
             denseShadow = prunable.map(\.value)
             applyMasksToWeights()
         }
@@ -232,7 +237,7 @@ public final class SparsityEngine {
     }
 
     func afterBackward() {
-        if method.usesDenseShadow, let shadow = denseShadow {
+        if usesDenseShadow, let shadow = denseShadow {
             for (l, parameter) in prunable.enumerated() { parameter.value = shadow[l] }
             denseShadow = nil
         }
@@ -251,7 +256,20 @@ public final class SparsityEngine {
     func afterStep() {
         step += 1
         method.afterStep(self)
+        recordDeclaredSettings()
         if zeroesMaskedWeights { applyMasksToWeights() }
+    }
+
+    /// Writes the schedule, budget and granularity the method declares into `config`, so
+    /// that the run's settings (what a checkpoint, the run's log and a method switch
+    /// see) are the ones in force, and a knob turned later shows as a change from them.
+    /// Not a knob: no mask update is requested. The target stays the one asked for, which
+    /// a method declaring its own (N:M) gives back when it is left.
+    private func recordDeclaredSettings() {
+        let declared = method.declaration
+        if let schedule = declared.schedule { config.schedule = schedule }
+        if let budget = declared.budget ?? (config.budget == nil ? declared.defaultBudget : nil) { config.budget = budget }
+        if let granularity = declared.granularity { config.granularity = granularity }
     }
 
     /// Abandons a step whose loss was not finite: puts dense weights back if swapped out.
@@ -266,7 +284,7 @@ public final class SparsityEngine {
 
     /// Runs `body` with the effective weights in place (evaluation of dense-shadow methods).
     func withEffectiveWeights<T>(_ body: () -> T) -> T {
-        guard method.usesDenseShadow else { return body() }
+        guard usesDenseShadow else { return body() }
         let dense = prunable.map(\.value)
         applyMasksToWeights()
         defer { for (l, parameter) in prunable.enumerated() { parameter.value = dense[l] } }
@@ -306,8 +324,8 @@ public final class SparsityEngine {
                          granularity: granularity.name, activeSchedule: schedule, activeBudget: budget,
                          activeGranularity: granularity, phase: phase, lastUpdateStep: lastUpdateStep,
                          lastMaskChurn: lastMaskChurn, statistics: method.statistics,
-                         operands: method.sparsifiedOperands, activationDensities: method.activationDensities,
-                         variantLabel: method.variantLabel)
+                         operands: method.declaration.operands, activationDensities: method.activationDensities,
+                         variantLabel: method.variantLabel, maskedWeights: method.declaration.maskedWeights)
     }
 
     public func rewind() throws { try method.rewind(self) }
@@ -315,16 +333,12 @@ public final class SparsityEngine {
     // MARK: Knobs
 
     /// Switches method; masks and the target carry over and the new method begins from
-    /// them, with its own default schedule, budget and granularity. A method that sets
-    /// its own target (N:M realises 50% at 2:4) hands back, when left, the target that
-    /// was asked for before it, not its own.
+    /// them, with its own default schedule, budget and granularity. A method that declares
+    /// its own target (N:M realises 50% at 2:4) hands back, when left, the target the run
+    /// asked for, not its own.
     public func switchMethod(to name: String) throws {
         var newConfig = config
         newConfig.method = name
-        let next = MethodRegistry.descriptor(named: name)
-        if descriptor.setsItsOwnTarget, next?.setsItsOwnTarget != true, let asked = targetAskedBeforeOwnTargetMethod {
-            newConfig.target = asked
-        }
         newConfig.options = [:]
         newConfig.schedule = nil
         newConfig.budget = nil
@@ -332,9 +346,8 @@ public final class SparsityEngine {
         let errors = newConfig.validationErrors()
         guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
         if !zeroesMaskedWeights { applyMasksToWeights() }
-        if next?.setsItsOwnTarget == true, !descriptor.setsItsOwnTarget { targetAskedBeforeOwnTargetMethod = config.target }
         config = newConfig
-        descriptor = next!
+        descriptor = MethodRegistry.descriptor(named: name)!
         method = descriptor.make(options)
         begin()
     }
@@ -387,6 +400,9 @@ public struct SparsityServices {
     /// input units (`NetworkDescription.unitLinks`), several through a residual sum. A
     /// structured mask follows them to the inputs a removed unit fed.
     public var unitLinks: [NetworkDescription.UnitLink]
+    /// For each prunable tensor, in order: the layer multiplying by it, when its weight
+    /// gradient can take a sparsified input (SWAT hooks its activation Top-K into it).
+    public var activationSparsifiableLayers: [(any ActivationSparsifiable)?]
     /// The model's initial value of prunable tensor `l`, element `i`, regenerated.
     public var initialValue: (_ l: Int, _ i: Int) -> Float
     /// Runs the model forward/backward on an all-ones input with |weights| and no data

@@ -7,17 +7,9 @@
 /// when the user switches to it (the current masks carry over).
 public protocol SparsityMethod: AnyObject {
     var name: String { get }
-    /// True when masked weights keep a dense copy that still receives gradient updates
-    /// (SWAT only); false when masked weights are removed (held at 0). IHT and DSD re-enable
-    /// weights by installing all-ones masks in their dense phases: the weights come back
-    /// from 0, not from a shadow.
-    var usesDenseShadow: Bool { get }
-    /// True when the method itself sets the values of masked weights (DropBack holds them
-    /// at their initial values): the engine then never zeroes masked weights, their
-    /// gradients or their optimizer state, and the forward pass sees them as they are.
-    var holdsMaskedWeights: Bool { get }
-    /// What the method makes sparse in the computation; `.weights` by default.
-    var sparsifiedOperands: SparsifiedOperands { get }
+    /// The settings the method fixes and how its masked weights are treated; the run's
+    /// settings by default. Read by the engine at every use.
+    var declaration: MethodDeclaration { get }
     /// Per prunable tensor, the fraction of non-zero elements in the input activation of
     /// the last weight-gradient GEMM, for methods that sparsify it (SWAT); nil when the
     /// activations are left dense.
@@ -39,22 +31,15 @@ public protocol SparsityMethod: AnyObject {
     var variantLabel: String? { get }
     /// The `rewind` knob; methods without a rewind throw a message saying so.
     func rewind(_ engine: SparsityEngine) throws
-    /// Everything the method keeps from one step to the next (counters, scores, flags),
-    /// for a checkpoint. Called between steps. Methods that keep nothing return it empty
-    /// (the default); `BitwiseResumeTests` catches a method that keeps more than it saves.
+    /// Everything the method keeps from one step to the next, for a checkpoint. Empty by
+    /// default; a `StatefulSparsityMethod` encodes its `State`.
     func saveState() -> SavedState
-    /// Puts back what `saveState` returned, instead of `begin`, on a new instance made
-    /// with the same options. The engine (config, masks, step, generator) and the weights
-    /// are already restored; the method must not change them, only itself (and what it
-    /// derives from the engine, such as SWAT's activation hooks). Throws when the state
-    /// does not fit the engine's tensors.
+    /// Puts back what `saveState` returned; see `StatefulSparsityMethod.restore`.
     func restoreState(_ state: SavedState, engine: SparsityEngine) throws
 }
 
 extension SparsityMethod {
-    public var usesDenseShadow: Bool { false }
-    public var holdsMaskedWeights: Bool { false }
-    public var sparsifiedOperands: SparsifiedOperands { .weights }
+    public var declaration: MethodDeclaration { MethodDeclaration() }
     public var activationDensities: [Double]? { nil }
     public func begin(_ engine: SparsityEngine) {}
     public func beforeForward(_ engine: SparsityEngine) {}

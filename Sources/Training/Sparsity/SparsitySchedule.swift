@@ -18,6 +18,14 @@ public enum SparsitySchedule: Sendable, Equatable, Codable {
     /// the sparsity is the final target: s_r = 1 - (1 - final)^(r / rounds).
     case iterative(rounds: Int, stepsPerRound: Int)
 
+    /// The gradual schedule of the methods that prune as training goes (magnitude,
+    /// structured, movement, Taylor): AGP, cubic (Zhu & Gupta 2017, arXiv:1710.01878, §3),
+    /// from 10% to 60% of a `totalSteps`-step run, 4 updates an epoch, then fine-tuning.
+    public static func gradualDefault(totalSteps: Int, stepsPerEpoch: Int) -> SparsitySchedule {
+        .polynomial(initial: 0, beginStep: totalSteps / 10, endStep: totalSteps * 6 / 10,
+                    frequency: max(stepsPerEpoch / 4, 1), exponent: 3)
+    }
+
     public var name: String {
         switch self {
         case .constant: "constant"

@@ -110,7 +110,7 @@ final class ResNetMethodsTests: XCTestCase {
         XCTAssertEqual(reached, scenario.expected + scenario.above / 2, accuracy: 0.02 + scenario.above / 2,
                        "\(method): measured sparsity \(scenario.atEnd ? "at the end" : "at its highest")")
         XCTAssertEqual(engine.masks.map(\.count), model.prunableParameters.map(\.count), "\(method): one mask per prunable tensor")
-        if !engine.method.usesDenseShadow && !engine.method.holdsMaskedWeights {
+        if engine.method.declaration.maskedWeights == .zeroed {
             SparsityTestSupport.assertMaskedWeightsAreZero(session)
         }
         // Batch norm is never masked: its scales are never exactly zero, nothing of it is

@@ -7,7 +7,7 @@
 /// Phase lengths are fractions of the run: options `dense`, `sparse` and `redense`
 /// (defaults 0.3 / 0.4 / 0.3), normalised by their sum, so the sparse phase covers steps
 /// [round(T·d/Σ), round(T·(d+s)/Σ)) of a T-step run. Phases shown: "dense", "sparse",
-/// "re-dense". The run's schedule is set to one-shot at the sparse phase's first step so
+/// "re-dense". The method declares a one-shot schedule at the sparse phase's first step so
 /// the target shown is 0 in the first dense phase and the target from the prune on.
 ///
 /// The final sparsity is 0 by design: after the re-dense phase every weight is active
@@ -38,6 +38,8 @@ public final class DSDMethod: SparsityMethod {
     public private(set) var sparseStart = 0
     public private(set) var redenseStart = 0
     public private(set) var current = Phase.dense
+    /// One-shot at the sparse phase's first step, once the phases are laid out.
+    public private(set) var declaration = MethodDeclaration()
 
     init(options: MethodOptions) {
         let (d, s, r) = (options["dense"], options["sparse"], options["redense"])
@@ -53,7 +55,7 @@ public final class DSDMethod: SparsityMethod {
     public func begin(_ engine: SparsityEngine) {
         sparseStart = PhasedMethodSupport.step(at: fractions.dense, of: engine.totalSteps)
         redenseStart = max(sparseStart, PhasedMethodSupport.step(at: fractions.dense + fractions.sparse, of: engine.totalSteps))
-        PhasedMethodSupport.adopt(.oneShot(atStep: sparseStart), engine)
+        declaration.schedule = .oneShot(atStep: sparseStart)
         current = phase(ofStep: engine.step)
         if current == .sparse {
             engine.prune(byScores: engine.magnitudes, to: engine.target)
@@ -91,22 +93,23 @@ public final class DSDMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension DSDMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("sparseStart", sparseStart)
-        state.set("redenseStart", redenseStart)
-        state.set("current", Phase.allCases.firstIndex(of: current)!)
-        return state
+extension DSDMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var sparseStart: Int
+        var redenseStart: Int
+        /// The phase's index in `Phase.allCases`.
+        var current: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        sparseStart = try state.integer("sparseStart")
-        redenseStart = try state.integer("redenseStart")
-        let phase = try state.integer("current")
-        guard Phase.allCases.indices.contains(phase) else {
-            throw SavedStateError(key: "current", problem: "is \(phase), not a phase (0 to \(Phase.allCases.count - 1))")
+    public var state: State {
+        State(sparseStart: sparseStart, redenseStart: redenseStart, current: Phase.allCases.firstIndex(of: current)!)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        guard Phase.allCases.indices.contains(state.current) else {
+            throw SavedStateError(key: "current", problem: "is \(state.current), not a phase (0 to \(Phase.allCases.count - 1))")
         }
-        current = Phase.allCases[phase]
+        (sparseStart, redenseStart, current) = (state.sparseStart, state.redenseStart, Phase.allCases[state.current])
+        declaration.schedule = .oneShot(atStep: sparseStart)
     }
 }

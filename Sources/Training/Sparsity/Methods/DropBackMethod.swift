@@ -29,7 +29,7 @@
 /// - Ties in |w − w0| go to the lower (tensor, index) position.
 ///
 /// Engine fit: untracked weights are non-zero, so this method holds its masked weights
-/// (`holdsMaskedWeights`): the engine leaves weights, gradients and optimizer state
+/// (`MaskedWeightPolicy.heldAtInitialValues`): the engine leaves weights, gradients and optimizer state
 /// alone, the forward pass and evaluation see w0 in the untracked positions (as the
 /// reference emulation does), and the mask reported to the engine marks the tracked set.
 ///
@@ -52,9 +52,8 @@ public final class DropBackMethod: SparsityMethod {
         make: { DropBackMethod(options: $0) })
 
     public let name = "dropback"
-    public var holdsMaskedWeights: Bool { true }
     /// Untracked weights are multiplied at w0: DropBack saves storage, not multiply-adds.
-    public var sparsifiedOperands: SparsifiedOperands { .none }
+    public var declaration: MethodDeclaration { MethodDeclaration(maskedWeights: .heldAtInitialValues, operands: .none) }
     let freezeStep: Int
     /// Tracked weights, all prunable weights, and weights that entered the tracked set at the last selection.
     public private(set) var tracked = 0
@@ -372,22 +371,19 @@ public final class DropBackMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension DropBackMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("tracked", tracked)
-        state.set("entered", entered)
-        state.set("isFrozen", isFrozen)
-        state.set("lastThreshold", Double(lastThreshold))
-        return state
+extension DropBackMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var tracked: Int
+        var entered: Int
+        var isFrozen: Bool
+        var lastThreshold: Float
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+    public var state: State { State(tracked: tracked, entered: entered, isFrozen: isFrozen, lastThreshold: lastThreshold) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
         prepareInitialValues(engine)
-        tracked = try state.integer("tracked")
-        entered = try state.integer("entered")
-        isFrozen = try state.flag("isFrozen")
-        lastThreshold = try state.float("lastThreshold")
+        (tracked, entered, isFrozen, lastThreshold) = (state.tracked, state.entered, state.isFrozen, state.lastThreshold)
         // `selectInOnePass` (taken when lastThreshold > 0) writes into it without a size check.
         scratch = [Float](repeating: 0, count: total)
     }

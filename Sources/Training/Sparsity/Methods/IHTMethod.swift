@@ -11,8 +11,8 @@
 /// the last max(1, ⌊T/(s+d)⌋) cycles; the steps before them are dense (a first dense phase
 /// of d plus the T mod (s+d) left over, so the first prune comes after some training).
 /// Defaults: 0 means an eighth of the run for either length (4 dense/sparse cycles).
-/// Phases shown: "dense" and "sparse", with the cycle as a statistic. The run's schedule is
-/// set to one-shot at the first sparse step, so the target shown is 0 before the first
+/// Phases shown: "dense" and "sparse", with the cycle as a statistic. The method declares
+/// a one-shot schedule at the first sparse step, so the target shown is 0 before the first
 /// prune; in the later dense phases it still shows the sparse phases' target while the
 /// measured sparsity is 0.
 ///
@@ -41,6 +41,8 @@ public final class IHTMethod: SparsityMethod {
     public private(set) var denseSteps = 1
     public private(set) var totalSteps = 0
     public private(set) var isSparse = false
+    /// One-shot at the first sparse step, once the phases are laid out.
+    public private(set) var declaration = MethodDeclaration()
     private var step = 0
 
     init(options: MethodOptions) {
@@ -78,14 +80,17 @@ public final class IHTMethod: SparsityMethod {
         sparseSteps = requestedSparse > 0 ? requestedSparse : auto
         denseSteps = requestedDense > 0 ? requestedDense : auto
         step = engine.step
-        let firstSparse = Self.firstSparseStep(total: totalSteps, sparse: sparseSteps, dense: denseSteps)
-        PhasedMethodSupport.adopt(.oneShot(atStep: firstSparse), engine)
+        declare()
         isSparse = isSparse(step: engine.step)
         if isSparse {
             engine.prune(byScores: engine.magnitudes, to: engine.target)
         } else if engine.measuredSparsity > 0 {
             engine.setMasks(PhasedMethodSupport.allActive(engine))
         }
+    }
+
+    private func declare() {
+        declaration.schedule = .oneShot(atStep: Self.firstSparseStep(total: totalSteps, sparse: sparseSteps, dense: denseSteps))
     }
 
     public func afterStep(_ engine: SparsityEngine) {
@@ -110,22 +115,22 @@ public final class IHTMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension IHTMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("sparseSteps", sparseSteps)
-        state.set("denseSteps", denseSteps)
-        state.set("totalSteps", totalSteps)
-        state.set("isSparse", isSparse)
-        state.set("step", step)
-        return state
+extension IHTMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var sparseSteps: Int
+        var denseSteps: Int
+        var totalSteps: Int
+        var isSparse: Bool
+        var step: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        sparseSteps = try state.integer("sparseSteps")
-        denseSteps = try state.integer("denseSteps")
-        totalSteps = try state.integer("totalSteps")
-        isSparse = try state.flag("isSparse")
-        step = try state.integer("step")
+    public var state: State {
+        State(sparseSteps: sparseSteps, denseSteps: denseSteps, totalSteps: totalSteps, isSparse: isSparse, step: step)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (sparseSteps, denseSteps, totalSteps) = (state.sparseSteps, state.denseSteps, state.totalSteps)
+        (isSparse, step) = (state.isSparse, state.step)
+        declare()
     }
 }

@@ -20,8 +20,8 @@
 ///
 /// Choices where the survey is silent: the penalty stops at the prune (fine-tuning without
 /// it, so that no kept weight is shrunk to zero and the measured sparsity is the target);
-/// biases are not penalised (they are not prunable). The run's schedule is set to one-shot
-/// at the prune step so the target shown is 0 before it. Statistic "zeroed by L1": the
+/// biases are not penalised (they are not prunable). The method declares a one-shot
+/// schedule at the prune step so the target shown is 0 before it. Statistic "zeroed by L1": the
 /// fraction of prunable weights the shrink alone holds at exactly zero (frozen at the prune).
 public final class L1Method: SparsityMethod {
     public static let descriptor = MethodDescriptor(
@@ -46,6 +46,8 @@ public final class L1Method: SparsityMethod {
     public private(set) var lastShrink: Float = 0
     private var learningRate: Float = 0
     private var pruned = false
+    /// One-shot at the prune step, once it is known.
+    public private(set) var declaration = MethodDeclaration()
 
     init(options: MethodOptions) {
         lambda = Float(options["lambda"])
@@ -69,7 +71,7 @@ public final class L1Method: SparsityMethod {
 
     public func begin(_ engine: SparsityEngine) {
         pruneStep = PhasedMethodSupport.step(at: thresholdFraction, of: engine.totalSteps)
-        PhasedMethodSupport.adopt(.oneShot(atStep: pruneStep), engine)
+        declaration.schedule = .oneShot(atStep: pruneStep)
         pruned = engine.step >= pruneStep
         if pruned {
             engine.prune(byScores: engine.magnitudes, to: engine.target)
@@ -109,22 +111,23 @@ public final class L1Method: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension L1Method {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("pruneStep", pruneStep)
-        state.set("zeroedByPenalty", zeroedByPenalty)
-        state.set("lastShrink", Double(lastShrink))
-        state.set("learningRate", Double(learningRate))
-        state.set("pruned", pruned)
-        return state
+extension L1Method: StatefulSparsityMethod {
+    public struct State: Codable {
+        var pruneStep: Int
+        var zeroedByPenalty: Double
+        var lastShrink: Float
+        var learningRate: Float
+        var pruned: Bool
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        pruneStep = try state.integer("pruneStep")
-        zeroedByPenalty = try state.double("zeroedByPenalty")
-        lastShrink = try state.float("lastShrink")
-        learningRate = try state.float("learningRate")
-        pruned = try state.flag("pruned")
+    public var state: State {
+        State(pruneStep: pruneStep, zeroedByPenalty: zeroedByPenalty, lastShrink: lastShrink, learningRate: learningRate,
+              pruned: pruned)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (pruneStep, zeroedByPenalty, lastShrink) = (state.pruneStep, state.zeroedByPenalty, state.lastShrink)
+        (learningRate, pruned) = (state.learningRate, state.pruned)
+        declaration.schedule = .oneShot(atStep: pruneStep)
     }
 }

@@ -228,28 +228,32 @@ public final class LotteryMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension LotteryMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        if let rewindWeights { state.set("rewindWeights", rewindWeights) }
-        if let rewindBiases { state.set("rewindBiases", rewindBiases) }
-        if let rewindStatistics { state.set("rewindStatistics", rewindStatistics) }
-        state.set("roundsDone", roundsDone)
-        state.set("rewinds", rewinds)
-        state.set("plannedRounds", plannedRounds)
-        return state
+extension LotteryMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var rewindWeights: [[Float]]?
+        var rewindBiases: [[Float]]?
+        var rewindStatistics: [[Float]]?
+        var roundsDone: Int
+        var rewinds: Int
+        var plannedRounds: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        rewindWeights = state.contains("rewindWeights")
-            ? try state.tensors("rewindWeights", counts: engine.prunable.map(\.count)) : nil
-        rewindBiases = state.contains("rewindBiases")
-            ? try state.tensors("rewindBiases", counts: engine.services.otherParameters.map(\.count)) : nil
-        rewindStatistics = state.contains("rewindStatistics")
-            ? try state.tensors("rewindStatistics", counts: engine.services.normalizationStatistics.map(\.values.count)) : nil
-        roundsDone = try state.integer("roundsDone")
-        rewinds = try state.integer("rewinds")
-        plannedRounds = try state.integer("plannedRounds")
+    public var state: State {
+        State(rewindWeights: rewindWeights, rewindBiases: rewindBiases, rewindStatistics: rewindStatistics,
+              roundsDone: roundsDone, rewinds: rewinds, plannedRounds: plannedRounds)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        let services = engine.services
+        for (tensors, key, counts) in [(state.rewindWeights, "rewindWeights", engine.prunable.map(\.count)),
+                                       (state.rewindBiases, "rewindBiases", services.otherParameters.map(\.count)),
+                                       (state.rewindStatistics, "rewindStatistics", services.normalizationStatistics.map(\.values.count))] {
+            if let tensors { try SavedStateError.check(tensors, key, counts: counts) }
+        }
+        rewindWeights = state.rewindWeights
+        rewindBiases = state.rewindBiases
+        rewindStatistics = state.rewindStatistics
+        (roundsDone, rewinds, plannedRounds) = (state.roundsDone, state.rewinds, state.plannedRounds)
         // `planRounds` recomputes the count from the schedule in force at the next step,
         // which gives what it would have given without the checkpoint.
         plannedFor = nil

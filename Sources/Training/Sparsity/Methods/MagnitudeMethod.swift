@@ -6,11 +6,7 @@ public final class MagnitudeMethod: ScheduledPruning {
         name: "magnitude",
         summary: "keep the largest |w|; gradual (AGP, cubic) by default",
         defaultBudget: LayerBudget(.global),
-        defaultSchedule: { total, perEpoch in
-            // Prune from 10% to 60% of training, 4 updates an epoch, then fine-tune.
-            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
-                        frequency: max(perEpoch / 4, 1), exponent: 3)
-        },
+        defaultSchedule: { SparsitySchedule.gradualDefault(totalSteps: $0, stepsPerEpoch: $1) },
         make: { _ in MagnitudeMethod() })
 
     public let name = "magnitude"

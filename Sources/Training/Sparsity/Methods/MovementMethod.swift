@@ -30,10 +30,7 @@ public final class MovementMethod: SparsityMethod {
         name: "movement",
         summary: "movement pruning: keep weights moving away from zero, S = -Σ g·w (Sanh et al. 2020); gradual",
         defaultBudget: LayerBudget(.global),
-        defaultSchedule: { total, perEpoch in
-            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
-                        frequency: max(perEpoch / 4, 1), exponent: 3)
-        },
+        defaultSchedule: { SparsitySchedule.gradualDefault(totalSteps: $0, stepsPerEpoch: $1) },
         make: { _ in MovementMethod() })
 
     public let name = "movement"
@@ -51,17 +48,8 @@ public final class MovementMethod: SparsityMethod {
     }
 
     public func afterBackward(_ engine: SparsityEngine) {
-        for (l, parameter) in engine.prunable.enumerated() {
-            scores[l].withUnsafeMutableBufferPointer { s in
-                parameter.value.withUnsafeBufferPointer { w in
-                    parameter.gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<s.count {
-                            let product = g[i] * w[i]
-                            if product.isFinite { s[i] -= product }  // a non-finite gradient is skipped
-                        }
-                    }
-                }
-            }
+        GradientWeightScores.accumulate(into: &scores, engine) { score, product in
+            if product.isFinite { score -= product }  // a non-finite gradient is skipped
         }
     }
 
@@ -93,20 +81,24 @@ public final class MovementMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension MovementMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("scores", scores)
-        state.set("installedTarget", scheduleTracker.installed)
-        state.set("revived", revived)
-        state.set("updates", updates)
-        return state
+extension MovementMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var scores: [[Float]]
+        /// The target last pruned to (`ScheduledPruningTracker`).
+        var installedTarget: Double
+        var revived: Int
+        var updates: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
-        scheduleTracker.installed = try state.double("installedTarget")
-        revived = try state.integer("revived")
-        updates = try state.integer("updates")
+    public var state: State {
+        State(scores: scores, installedTarget: scheduleTracker.installed, revived: revived, updates: updates)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        scores = state.scores
+        scheduleTracker.installed = state.installedTarget
+        revived = state.revived
+        updates = state.updates
     }
 }

@@ -9,19 +9,19 @@
 /// prune at step totalSteps/2, then fine-tuning for the second half. Another one-shot
 /// step (`--schedule oneshot:STEP`) or `constant` (N:M from the first step) can be given.
 ///
-/// Target: N:M fixes the sparsity, whatever --sparsity says. The method sets the run's
-/// target to the sparsity the pattern realises on this model, 1 − kept/total, where a
+/// Target: N:M fixes the sparsity, whatever --sparsity says. The method declares as its
+/// target the sparsity the pattern realises on this model, 1 − kept/total, where a
 /// group of g weights keeps min(N, g). That is exactly 1 − N/M when every input dimension
 /// is a multiple of M (all of lenet300 at 2:4); a shorter last group keeps more. LeNet-5's
 /// conv1 has one input channel: every group has one weight and keeps it, so conv1 stays
 /// dense (and conv2, with 6 input channels, keeps 2 of 4 + 2 of 2). The measured sparsity
 /// after the prune therefore equals the target shown. Layers the budget keeps dense
 /// (--keep-first-dense) count as kept. When the tensors' realised sparsities differ
-/// (LeNet-5: conv1 0, conv2 1/3, the rest 1/2) the budget is set to `manual` with them,
+/// (LeNet-5: conv1 0, conv2 1/3, the rest 1/2) it declares a `manual` budget with them,
 /// so the per-layer targets shown are right too.
 ///
-/// Options `n` and `m` define the pattern and the run's granularity is set to N:M to
-/// match; a later live change of the granularity to another N:M is followed, a change to a
+/// Options `n` and `m` define the pattern and the method declares the N:M granularity
+/// to match; a later live change of the granularity to another N:M is followed, a change to a
 /// non-N:M granularity is undone. N > M is refused when the options are validated.
 public final class NMMethod: SparsityMethod {
     public static let descriptor = MethodDescriptor(
@@ -33,7 +33,6 @@ public final class NMMethod: SparsityMethod {
         ],
         defaultBudget: LayerBudget(.uniform),
         defaultGranularity: .nOfM(n: 2, m: 4),
-        setsItsOwnTarget: true,
         defaultSchedule: { total, _ in .oneShot(atStep: total / 2) },
         validate: { options in
             let (n, m) = (options.integer("n"), options.integer("m"))
@@ -48,6 +47,8 @@ public final class NMMethod: SparsityMethod {
     public private(set) var m: Int
     /// Fraction of groups of every prunable tensor holding at most N non-zeros, at the last update.
     public private(set) var compliance = 0.0
+    /// The pattern's granularity and target, and its per-layer split when the run's budget gives another.
+    public private(set) var declaration = MethodDeclaration()
 
     init(options: MethodOptions) {
         let m = options.integer("m")
@@ -57,38 +58,37 @@ public final class NMMethod: SparsityMethod {
 
     public func begin(_ engine: SparsityEngine) {
         (n, m) = optionPattern
-        conform(engine, followGranularity: false)
+        declare(engine)
         update(engine)
     }
 
     public func afterStep(_ engine: SparsityEngine) {
         guard engine.consumeUpdateDue() else { return }
-        conform(engine, followGranularity: true)
+        // The engine records the declared granularity in its settings: another one there was set live.
+        if case let .nOfM(n, m)? = engine.config.granularity, n <= m, n >= 1 { (self.n, self.m) = (n, m) }
+        declare(engine)
         update(engine)
     }
 
-    /// Keeps the engine's granularity N:M and its target the sparsity that N:M realises.
-    /// With `followGranularity`, an N:M granularity set live replaces the pattern.
-    private func conform(_ engine: SparsityEngine, followGranularity: Bool) {
-        if followGranularity, case let .nOfM(n, m) = engine.granularity, n <= m, n >= 1 {
-            (self.n, self.m) = (n, m)
-        }
-        if engine.granularity != .nOfM(n: n, m: m) { try? engine.setGranularity(.nOfM(n: n, m: m)) }
-        let dense = denseLayers(engine)
+    /// Declares the pattern's granularity and the sparsity it realises; and, when the
+    /// run's budget would show other per-layer targets than the pattern realises (an input
+    /// dimension that is not a multiple of M, e.g. LeNet-5's convs), a manual budget with them.
+    private func declare(_ engine: SparsityEngine) {
+        let asked = engine.config.budget ?? engine.descriptor.defaultBudget
+        let dense = asked.denseLayers(count: engine.shapes.count)
         let target = Self.realisedSparsity(shapes: engine.shapes, n: n, m: m, dense: dense)
-        if engine.target != target { try? engine.setTarget(target) }
-        // Per-layer targets shown: what N:M realises in each tensor (they differ from the
-        // overall one when an input dimension is not a multiple of M, e.g. LeNet-5's convs).
         let perLayer = engine.shapes.indices.map { l in
             dense.contains(l) ? 0 : Self.realisedSparsity(shapes: [engine.shapes[l]], n: n, m: m)
         }
-        if engine.layerTargets(for: target) != perLayer {
-            var budget = engine.budget
-            budget.distribution = .manual(Dictionary(uniqueKeysWithValues: zip(engine.names, perLayer)))
-            budget.minimumDensity = 0
-            try? engine.setBudget(budget)
+        var budget: LayerBudget?
+        let askedSplit = asked.layerSparsities(names: engine.names, shapes: engine.shapes, target: target)
+        if (askedSplit ?? engine.measuredLayerSparsities) != perLayer {
+            var manual = asked
+            manual.distribution = .manual(Dictionary(uniqueKeysWithValues: zip(engine.names, perLayer)))
+            manual.minimumDensity = 0
+            budget = manual
         }
-        _ = engine.consumeUpdateDue()  // our own settings, not a user's knob
+        declaration = MethodDeclaration(target: target, budget: budget, granularity: .nOfM(n: n, m: m))
     }
 
     private func denseLayers(_ engine: SparsityEngine) -> Set<Int> {
@@ -151,18 +151,17 @@ public final class NMMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension NMMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("n", n)
-        state.set("m", m)
-        state.set("compliance", compliance)
-        return state
+extension NMMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var n: Int
+        var m: Int
+        var compliance: Double
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        n = try state.integer("n")
-        m = try state.integer("m")
-        compliance = try state.double("compliance")
+    public var state: State { State(n: n, m: m, compliance: compliance) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (n, m, compliance) = (state.n, state.m, state.compliance)
+        declare(engine)
     }
 }

@@ -13,15 +13,6 @@ enum PhasedMethodSupport {
         engine.masks.map { [Float](repeating: 1, count: $0.count) }
     }
 
-    /// Makes the engine's schedule `schedule` (so that the target shown follows the
-    /// method's own timing, which comes from its options) without asking for an extra
-    /// mask update: the caller recomputes its masks itself.
-    static func adopt(_ schedule: SparsitySchedule, _ engine: SparsityEngine) {
-        guard engine.schedule != schedule else { return }
-        try? engine.setSchedule(schedule)
-        _ = engine.consumeUpdateDue()
-    }
-
     /// Step `fraction` of the way through the run.
     static func step(at fraction: Double, of total: Int) -> Int {
         min(total, max(0, Int((Double(total) * fraction).rounded())))

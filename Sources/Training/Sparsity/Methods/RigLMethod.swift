@@ -153,28 +153,31 @@ public final class RigLMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension RigLMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        // Only held within an update step, from afterBackward to afterStep; kept anyway.
-        if let gradientMagnitudes { state.set("gradientMagnitudes", gradientMagnitudes) }
-        state.set("dropped", dropped)
-        state.set("grown", grown)
-        state.set("regrown", regrown)
-        state.set("lastDropFraction", lastDropFraction)
-        state.set("updates", updates)
-        state.set("isAfterEnd", isAfterEnd)
-        return state
+extension RigLMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        /// Only held within an update step, from afterBackward to afterStep; kept anyway.
+        var gradientMagnitudes: [[Float]]?
+        var dropped: Int
+        var grown: Int
+        var regrown: Int
+        var lastDropFraction: Double
+        var updates: Int
+        var isAfterEnd: Bool
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        gradientMagnitudes = state.contains("gradientMagnitudes")
-            ? try state.tensors("gradientMagnitudes", counts: engine.prunable.map(\.count)) : nil
-        dropped = try state.integer("dropped")
-        grown = try state.integer("grown")
-        regrown = try state.integer("regrown")
-        lastDropFraction = try state.double("lastDropFraction")
-        updates = try state.integer("updates")
-        isAfterEnd = try state.flag("isAfterEnd")
+    public var state: State {
+        State(gradientMagnitudes: gradientMagnitudes, dropped: dropped, grown: grown, regrown: regrown,
+              lastDropFraction: lastDropFraction, updates: updates, isAfterEnd: isAfterEnd)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        if let gradients = state.gradientMagnitudes {
+            try SavedStateError.check(gradients, "gradientMagnitudes", counts: engine.prunable.map(\.count))
+        }
+        gradientMagnitudes = state.gradientMagnitudes
+        (dropped, grown, regrown) = (state.dropped, state.grown, state.regrown)
+        lastDropFraction = state.lastDropFraction
+        updates = state.updates
+        isAfterEnd = state.isAfterEnd
     }
 }

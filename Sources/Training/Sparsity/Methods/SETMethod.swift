@@ -117,18 +117,16 @@ public final class SETMethod: SparsityMethod {
 
 // MARK: Checkpoints
 
-extension SETMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("dropped", dropped)
-        state.set("grown", grown)
-        state.set("updates", updates)
-        return state
+extension SETMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var dropped: Int
+        var grown: Int
+        var updates: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        dropped = try state.integer("dropped")
-        grown = try state.integer("grown")
-        updates = try state.integer("updates")
+    public var state: State { State(dropped: dropped, grown: grown, updates: updates) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        (dropped, grown, updates) = (state.dropped, state.grown, state.updates)
     }
 }

@@ -75,20 +75,24 @@ public final class SNIPMethod: ScheduledPruning {
 
 // MARK: Checkpoints
 
-extension SNIPMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("seeds", seeds.map { Int(truncatingIfNeeded: $0) })
-        if !scores.isEmpty { state.set("scores", scores) }
-        state.set("scoredSamples", scoredSamples)
-        if let scoredAtStep { state.set("scoredAtStep", scoredAtStep) }
-        return state
+extension SNIPMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var seeds: [UInt64]
+        /// Nil before the first scoring.
+        var scores: [[Float]]?
+        var scoredSamples: Int
+        var scoredAtStep: Int?
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        seeds = try state.integers("seeds").map { UInt64(truncatingIfNeeded: $0) }
-        scores = state.contains("scores") ? try state.tensors("scores", counts: engine.prunable.map(\.count)) : []
-        scoredSamples = try state.integer("scoredSamples")
-        scoredAtStep = state.contains("scoredAtStep") ? try state.integer("scoredAtStep") : nil
+    public var state: State {
+        State(seeds: seeds, scores: scores.isEmpty ? nil : scores, scoredSamples: scoredSamples, scoredAtStep: scoredAtStep)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        if let scores = state.scores { try SavedStateError.check(scores, "scores", counts: engine.prunable.map(\.count)) }
+        seeds = state.seeds
+        scores = state.scores ?? []
+        scoredSamples = state.scoredSamples
+        scoredAtStep = state.scoredAtStep
     }
 }

@@ -15,13 +15,13 @@ import Foundation
 ///
 /// Variants (option `variant`, §3.3.2): 0 = SWAT-U, the same sparsity in every layer but the
 /// first, which stays dense (weights and activations); 1 = SWAT-ERK, RigL's
-/// Erdős–Rényi-Kernel split over all layers (Evci et al. 2020, arXiv:1911.11134; set as the run's
-/// budget); 2 = SWAT-M (after Dettmers & Zettlemoyer 2019, arXiv:1907.04840), starting uniform
+/// Erdős–Rényi-Kernel split over all layers (Evci et al. 2020, arXiv:1911.11134; declared
+/// as its budget); 2 = SWAT-M (after Dettmers & Zettlemoyer 2019, arXiv:1907.04840), starting uniform
 /// over all layers and, at every threshold recomputation,
 /// giving each layer non-zeros ∝ the mean |momentum| of its active weights (a layer over
 /// 99% full becomes dense and its excess is spread evenly over the others, as the authors'
 /// code does: github.com/AamirRaihan/SWAT, SWAT-code/cifar10-100-code/dynamic_sparsity.py);
-/// the split is published as a `manual` budget so the per-layer targets shown
+/// the split is declared as a `manual` budget so the per-layer targets shown
 /// are the ones in force. A budget given explicitly (--budget) replaces the variant's.
 ///
 /// Threshold reuse (§3.3.3, Figs. 4–5; option `period` = P, default 1 as for CIFAR-10 in §4.1): at
@@ -76,13 +76,21 @@ public final class SWATMethod: SparsityMethod {
         make: { SWATMethod(options: $0) })
 
     public let name = "swat"
-    public var usesDenseShadow: Bool { true }
-    public var sparsifiedOperands: SparsifiedOperands {
-        switch sparsify {
+    /// A dense shadow; the variant's budget unless the run gives one, SWAT-M's momentum
+    /// split once computed.
+    public var declaration: MethodDeclaration {
+        let operands: SparsifiedOperands = switch sparsify {
         case 1: .weights
         case 2: .activations
         default: .weightsAndActivations
         }
+        let variantBudget: LayerBudget? = switch variant {
+        case 1: LayerBudget(.erdosRenyiKernel)
+        case 2: LayerBudget(.uniform)
+        default: nil
+        }
+        return MethodDeclaration(budget: momentumBudget, defaultBudget: variantBudget, maskedWeights: .denseShadow,
+                                 operands: operands)
     }
     /// Non-zeros of each layer's input activation as its last weight-gradient GEMM took it
     /// (after Top-K; natural zeros count as zeros); 1 for a layer left dense (no hook).
@@ -116,6 +124,9 @@ public final class SWATMethod: SparsityMethod {
     public private(set) var activationSparsifiers: [TopKActivationSparsifier?] = []
     /// Step at which the thresholds were last recomputed exactly.
     public private(set) var lastRecomputeStep = 0
+    /// SWAT-M: the split of the last redistribution, as a manual budget (nil before it;
+    /// after a restore the run's settings hold it).
+    private var momentumBudget: LayerBudget?
 
     private var step = 0
     private var names: [String] = []
@@ -143,13 +154,6 @@ public final class SWATMethod: SparsityMethod {
     public func begin(_ engine: SparsityEngine) {
         step = engine.step
         findLayers(engine)
-        if engine.config.budget == nil {
-            switch variant {
-            case 1: setBudget(LayerBudget(.erdosRenyiKernel), engine)
-            case 2: setBudget(LayerBudget(.uniform), engine)
-            default: break
-            }
-        }
         if variant == 2 { momentum = engine.prunable.map { [Float](repeating: 0, count: $0.count) } }
         recompute(engine)
     }
@@ -159,7 +163,7 @@ public final class SWATMethod: SparsityMethod {
         shapes = engine.shapes
         names = engine.names.map { $0.hasSuffix(".weight") ? String($0.dropLast(7)) : $0 }
         // The layers hold their sparsifier weakly: it lives as long as this method.
-        layers = engine.prunable.map { SparsifiableLayers.layer(owning: $0) }
+        layers = engine.services.activationSparsifiableLayers
         // The first layer, and also a projection shortcut when the network opens with a block.
         readsNetworkInput = engine.services.unitLinks.map(\.sources.isEmpty)
         activationSparsifiers = layers.map { $0 == nil ? nil : TopKActivationSparsifier(sparsity: 0) }
@@ -349,14 +353,9 @@ public final class SWATMethod: SparsityMethod {
         }
         var split: [String: Double] = [:]
         for l in counts.indices { split[engine.names[l]] = min(1, max(0, 1 - nonzeros[l] / counts[l])) }
-        setBudget(LayerBudget(.manual(split), minimumDensity: engine.budget.minimumDensity), engine)
-    }
-
-    /// Installs the variant's budget without counting it as a user's knob change.
-    private func setBudget(_ budget: LayerBudget, _ engine: SparsityEngine) {
-        guard engine.budget != budget else { return }
-        try? engine.setBudget(budget)
-        _ = engine.consumeUpdateDue()
+        // The run's settings hold the last split declared, or a budget set live since.
+        let minimumDensity = (engine.config.budget ?? engine.budget).minimumDensity
+        momentumBudget = LayerBudget(.manual(split), minimumDensity: minimumDensity)
     }
 
     // MARK: Display
@@ -442,35 +441,47 @@ public final class TopKActivationSparsifier: ActivationSparsifier {
 
 // MARK: Checkpoints
 
-extension SWATMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("step", step)
-        state.set("layerSparsities", layerSparsities)
-        state.set("weightThresholds", weightThresholds.map(Double.init))
-        state.set("lastRecomputeStep", lastRecomputeStep)
-        state.set("activationsStale", activationsStale)
-        if variant == 2 { state.set("momentum", momentum) }
-        for (l, sparsifier) in activationSparsifiers.enumerated() {
-            sparsifier?.save(into: &state, prefix: "activations.\(l).")
-        }
-        return state
+extension SWATMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var step: Int
+        var layerSparsities: [Double]
+        var weightThresholds: [Float]
+        var lastRecomputeStep: Int
+        var activationsStale: Bool
+        /// SWAT-M only.
+        var momentum: [[Float]]?
+        /// By prunable tensor, for those whose layer takes an activation Top-K.
+        var activations: [Int: TopKActivationSparsifier.State]
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
+    public var state: State {
+        var activations: [Int: TopKActivationSparsifier.State] = [:]
+        for (l, sparsifier) in activationSparsifiers.enumerated() { activations[l] = sparsifier?.state }
+        return State(step: step, layerSparsities: layerSparsities, weightThresholds: weightThresholds,
+                     lastRecomputeStep: lastRecomputeStep, activationsStale: activationsStale,
+                     momentum: variant == 2 ? momentum : nil, activations: activations)
+    }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
         findLayers(engine)
-        step = try state.integer("step")
-        layerSparsities = try state.doubles("layerSparsities")
-        weightThresholds = try state.doubles("weightThresholds").map { Float($0) }
-        for (key, values) in [("layerSparsities", layerSparsities.count), ("weightThresholds", weightThresholds.count)]
-        where values != engine.prunable.count {
-            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(engine.prunable.count)")
+        let layerCount = engine.prunable.count
+        for (key, values) in [("layerSparsities", state.layerSparsities.count), ("weightThresholds", state.weightThresholds.count)]
+        where values != layerCount {
+            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(layerCount)")
         }
-        lastRecomputeStep = try state.integer("lastRecomputeStep")
-        activationsStale = try state.flag("activationsStale")
-        if variant == 2 { momentum = try state.tensors("momentum", counts: engine.prunable.map(\.count)) }
+        (step, layerSparsities, weightThresholds) = (state.step, state.layerSparsities, state.weightThresholds)
+        (lastRecomputeStep, activationsStale) = (state.lastRecomputeStep, state.activationsStale)
+        if variant == 2 {
+            guard let saved = state.momentum else { throw SavedStateError(key: "momentum", problem: "is missing (expected tensors)") }
+            try SavedStateError.check(saved, "momentum", counts: engine.prunable.map(\.count))
+            momentum = saved
+        }
         for (l, sparsifier) in activationSparsifiers.enumerated() {
-            try sparsifier?.restore(from: state, prefix: "activations.\(l).")
+            guard let sparsifier else { continue }
+            guard let saved = state.activations[l] else {
+                throw SavedStateError(key: "activations.\(l)", problem: "is missing (expected an activation Top-K)")
+            }
+            sparsifier.restore(saved)
         }
         attachActivationSparsifiers()
     }
@@ -479,16 +490,16 @@ extension SWATMethod {
 extension TopKActivationSparsifier {
     /// The stored threshold (reused between recomputations) and the last measurement;
     /// the sparsity comes from the method and `recomputeNext` is set before every use.
-    func save(into state: inout SavedState, prefix: String) {
-        if let threshold { state.set(prefix + "threshold", Double(threshold)) }
-        state.set(prefix + "measuredSparsity", measuredSparsity)
-        state.set(prefix + "elementCount", elementCount)
+    public struct State: Codable {
+        var threshold: Float?
+        var measuredSparsity: Double
+        var elementCount: Int
     }
 
-    func restore(from state: SavedState, prefix: String) throws {
-        threshold = state.contains(prefix + "threshold") ? try state.float(prefix + "threshold") : nil
-        measuredSparsity = try state.double(prefix + "measuredSparsity")
-        elementCount = try state.integer(prefix + "elementCount")
+    var state: State { State(threshold: threshold, measuredSparsity: measuredSparsity, elementCount: elementCount) }
+
+    func restore(_ state: State) {
+        (threshold, measuredSparsity, elementCount) = (state.threshold, state.measuredSparsity, state.elementCount)
     }
 }
 

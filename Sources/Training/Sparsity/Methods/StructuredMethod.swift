@@ -50,10 +50,7 @@ public final class StructuredMethod: ScheduledPruning {
         options: [MethodOption("norm", default: 1, range: 1...2, integer: true, "group norm that ranks neurons and filters: 1 = L1, 2 = L2")],
         defaultBudget: LayerBudget(.uniform, keepLastDense: true),
         defaultGranularity: .neurons,
-        defaultSchedule: { total, perEpoch in
-            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
-                        frequency: max(perEpoch / 4, 1), exponent: 3)
-        },
+        defaultSchedule: { SparsitySchedule.gradualDefault(totalSteps: $0, stepsPerEpoch: $1) },
         make: { StructuredMethod(norm: $0.integer("norm")) })
 
     public let name = "structured"
@@ -86,14 +83,12 @@ public final class StructuredMethod: ScheduledPruning {
 
 // MARK: Checkpoints
 
-extension StructuredMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("removedGroups", removedGroups)
-        return state
+extension StructuredMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var removedGroups: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        removedGroups = try state.integer("removedGroups")
-    }
+    public var state: State { State(removedGroups: removedGroups) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws { removedGroups = state.removedGroups }
 }

@@ -67,14 +67,12 @@ public final class SynFlowMethod: ScheduledPruning {
 
 // MARK: Checkpoints
 
-extension SynFlowMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("roundSparsities", roundSparsities)
-        return state
+extension SynFlowMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var roundSparsities: [Double]
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        roundSparsities = try state.doubles("roundSparsities")
-    }
+    public var state: State { State(roundSparsities: roundSparsities) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws { roundSparsities = state.roundSparsities }
 }

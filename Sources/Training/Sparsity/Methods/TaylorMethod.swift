@@ -23,10 +23,7 @@ public final class TaylorMethod: SparsityMethod {
         summary: "first-order Taylor |g·w| (moving average) re-scored during training; gradual",
         options: [MethodOption("beta", default: 0.9, range: 0...0.9999, "decay of the moving average of |g·w| (0 = this step only)")],
         defaultBudget: LayerBudget(.global),
-        defaultSchedule: { total, perEpoch in
-            .polynomial(initial: 0, beginStep: total / 10, endStep: total * 6 / 10,
-                        frequency: max(perEpoch / 4, 1), exponent: 3)
-        },
+        defaultSchedule: { SparsitySchedule.gradualDefault(totalSteps: $0, stepsPerEpoch: $1) },
         make: { TaylorMethod(beta: $0["beta"]) })
 
     public let name = "taylor"
@@ -50,18 +47,10 @@ public final class TaylorMethod: SparsityMethod {
 
     public func afterBackward(_ engine: SparsityEngine) {
         let (beta, keep) = (decay, 1 - decay)
-        for (l, parameter) in engine.prunable.enumerated() {
-            scores[l].withUnsafeMutableBufferPointer { s in
-                parameter.value.withUnsafeBufferPointer { w in
-                    parameter.gradient.withUnsafeBufferPointer { g in
-                        for i in 0..<s.count {
-                            let product = abs(g[i] * w[i])
-                            // A non-finite gradient would poison the average for good: skip it.
-                            s[i] = beta * s[i] + keep * (product.isFinite ? product : 0)
-                        }
-                    }
-                }
-            }
+        GradientWeightScores.accumulate(into: &scores, engine) { score, product in
+            let magnitude = abs(product)
+            // A non-finite gradient would poison the average for good: skip it.
+            score = beta * score + keep * (magnitude.isFinite ? magnitude : 0)
         }
     }
 
@@ -76,41 +65,22 @@ public final class TaylorMethod: SparsityMethod {
     }
 }
 
-/// When a schedule-driven, score-accumulating method (Taylor, movement) should prune: at
-/// the schedule's update steps and knob changes, and also whenever the scheduled target
-/// differs from the one last installed (a constant schedule, or taking over mid-run),
-/// since such methods cannot prune in `begin` before they have seen a gradient.
-struct ScheduledPruningTracker {
-    /// The target last pruned to (kept in checkpoints).
-    var installed = 0.0
-
-    mutating func begin(_ engine: SparsityEngine) { installed = engine.measuredSparsity }
-
-    /// The target to prune to after this step, or nil. Call once per `afterStep`.
-    mutating func dueTarget(_ engine: SparsityEngine) -> Double? {
-        let due = engine.consumeUpdateDue()
-        let target = engine.scheduledSparsity(at: engine.step)
-        let total = engine.prunable.reduce(0) { $0 + $1.count }
-        guard due || abs(target - installed) > 1 / Double(max(total, 1)) else { return nil }
-        installed = target
-        return target
-    }
-}
-
 // MARK: Checkpoints
 
-extension TaylorMethod {
-    public func saveState() -> SavedState {
-        var state = SavedState()
-        state.set("scores", scores)
-        state.set("installedTarget", scheduleTracker.installed)
-        state.set("updates", updates)
-        return state
+extension TaylorMethod: StatefulSparsityMethod {
+    public struct State: Codable {
+        var scores: [[Float]]
+        /// The target last pruned to (`ScheduledPruningTracker`).
+        var installedTarget: Double
+        var updates: Int
     }
 
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {
-        scores = try state.tensors("scores", counts: engine.prunable.map(\.count))
-        scheduleTracker.installed = try state.double("installedTarget")
-        updates = try state.integer("updates")
+    public var state: State { State(scores: scores, installedTarget: scheduleTracker.installed, updates: updates) }
+
+    public func restore(_ state: State, engine: SparsityEngine) throws {
+        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        scores = state.scores
+        scheduleTracker.installed = state.installedTarget
+        updates = state.updates
     }
 }
