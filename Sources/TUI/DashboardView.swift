@@ -41,7 +41,7 @@ public enum DashboardView {
     public static func draw(_ model: DashboardModel, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
         screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
         guard let layout = DashboardLayout(width: screen.width, height: screen.height) else {
-            TooSmallView.draw(into: &screen, theme: theme)
+            TooSmallView().render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
             paintBackground(&screen, theme: theme)
             return
         }
@@ -51,25 +51,26 @@ public enum DashboardView {
                 status.replaySpeed = speed
                 status.secondsRemaining = model.replaySecondsRemaining
             }
-            HeaderView.draw(status, fractionComplete: snapshot.fractionComplete,
-                            into: &screen, rect: layout.header, theme: theme, glyphs: glyphs)
+            HeaderView(status, fractionComplete: snapshot.fractionComplete)
+                .render(into: &screen, area: layout.header, theme: theme, glyphs: glyphs)
         } else {
             screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
         }
         for panel in DashboardState.PanelID.allCases {
-            let inner = Panel.draw(into: &screen, rect: layout[panel], title: panel.rawValue,
-                                   focused: model.state.focusedPanel == panel, theme: theme, glyphs: glyphs)
+            PanelFrame(title: panel.rawValue, focused: model.state.focusedPanel == panel)
+                .render(into: &screen, area: layout[panel], theme: theme, glyphs: glyphs)
+            let inner = PanelFrame.inner(of: layout[panel])
             if panel == .sparsity, model.frame != nil {
                 // In the top border, after the title: what the heatmaps' colours mean.
                 let border = layout[panel], titleEnd = border.x + 2 + panel.rawValue.count + 2
-                HeatmapView.drawLegend(into: &screen, row: Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1),
-                                       showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
+                HeatmapLegend(showsMagnitude: model.state.heatmapShowsMagnitude)
+                    .render(into: &screen, area: Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1), theme: theme, glyphs: glyphs)
             }
             drawContent(of: panel, model: model, layout: layout, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
         }
-        MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)
+        MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
         if model.state.showsHelp {
-            HelpOverlay.draw(into: &screen, area: screen.bounds, replay: model.replaySpeed != nil, theme: theme, glyphs: glyphs)
+            HelpOverlay(replay: model.replaySpeed != nil).render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         }
         paintBackground(&screen, theme: theme)
     }
@@ -123,42 +124,40 @@ public enum DashboardView {
                                 row: Rect(x: rect.x, y: rect.y + rect.height, width: rect.width, height: 1), theme: theme, glyphs: glyphs)
             }
             if let area = areas.inputMap, let inputMap = frame.inputMap {
-                HeatmapView.drawInputMap(into: &screen, rect: area, map: inputMap, theme: theme, glyphs: glyphs)
+                InputMapView(inputMap).render(into: &screen, area: area, theme: theme, glyphs: glyphs)
             }
             for (layer, area) in zip(shown, areas.heatmaps) {
                 guard let grid = frame.heatmaps[layer.name] else { continue }
-                HeatmapView.draw(into: &screen, rect: area, name: layer.name, shape: layer.shape, grid: grid,
-                                 showsMagnitude: model.state.heatmapShowsMagnitude,
-                                 selected: shown.count > 1 && layer.name == selected?.name, theme: theme, glyphs: glyphs)
+                HeatmapView(name: layer.name, shape: layer.shape, grid: grid, showsMagnitude: model.state.heatmapShowsMagnitude, selected: shown.count > 1 && layer.name == selected?.name)
+                    .render(into: &screen, area: area, theme: theme, glyphs: glyphs)
             }
         case .weights:
             guard let layer = selected, let histogram = frame.histograms[layer.name] else { return }
-            HistogramView.draw(into: &screen, rect: rect, layerName: layer.name, histogram: histogram,
-                               logScale: model.state.logHistogram, showsDistanceFromInitialisation: frame.histogramsShowDistance,
-                               theme: theme, glyphs: glyphs)
+            HistogramView(layerName: layer.name, histogram: histogram, logScale: model.state.logHistogram, showsDistanceFromInitialisation: frame.histogramsShowDistance)
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         case .occamsHill:
-            OccamsHillView.draw(into: &screen, rect: rect, hill: model.hill, showsError: model.state.showsError,
-                                theme: theme, glyphs: glyphs)
+            OccamsHillView(hill: model.hill, showsError: model.state.showsError)
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         case .speedup:
-            let used = SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                                        cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, measuredCPUGap: model.measuredCPUGap,
-                                        storage: frame.cheapestStorage,
-                                        theme: theme, glyphs: glyphs)
+            let speedup = SpeedupView(estimate: frame.acceleratorEstimate, flops: frame.flops, cumulative: frame.cumulativeFLOPs,
+                                      measuredCPU: model.measuredCPU, measuredCPUGap: model.measuredCPUGap, storage: frame.cheapestStorage)
+            speedup.render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+            let used = speedup.rowsUsed(in: rect.intersection(screen.bounds), glyphs: glyphs)
             // Spare rows (the tall 160-column panel): the network's and the method's facts, after a blank row.
-            NetworkFactsView.draw(into: &screen, rect: Rect(x: rect.x, y: rect.y + used + 1, width: rect.width, height: rect.height - used - 1),
-                                  frame: frame, snapshot: snapshot, theme: theme)
+            NetworkFactsView(frame: frame, snapshot: snapshot)
+                .render(into: &screen, area: Rect(x: rect.x, y: rect.y + used + 1, width: rect.width, height: rect.height - used - 1),
+                        theme: theme, glyphs: glyphs)
         case .loss:
             let accuracy = model.state.showsError
                 ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy
-            LinePlotView.draw(into: &screen, rect: rect,
-                              series: [PlotSeries(label: "loss", role: .loss, points: model.history.loss),
+            LinePlotView(series: [PlotSeries(label: "loss", role: .loss, points: model.history.loss),
                                        PlotSeries(label: model.state.showsError ? "test error" : "test acc",
                                                   shortLabel: model.state.showsError ? "err" : "acc", role: .accuracy,
-                                                  points: accuracy)],
-                              markers: model.history.maskUpdates, theme: theme, glyphs: glyphs)
+                                                  points: accuracy)], markers: model.history.maskUpdates)
+                                                      .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         case .knobs:
-            KnobsView.draw(KnobValues(snapshot: snapshot, replaySpeed: model.replaySpeed), selectedKnob: model.state.selectedKnob, into: &screen, rect: rect,
-                           theme: theme, glyphs: glyphs)
+            KnobsView(KnobValues(snapshot: snapshot, replaySpeed: model.replaySpeed), selectedKnob: model.state.selectedKnob)
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         }
     }
 }

@@ -5,7 +5,7 @@ final class HelpOverlayTests: XCTestCase {
     private func render(width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
         screen.fill(screen.bounds, with: Cell("~"))
-        HelpOverlay.draw(into: &screen, area: screen.bounds, theme: .fallback, glyphs: glyphs)
+        HelpOverlay().render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: glyphs)
         return screen
     }
 
@@ -26,7 +26,7 @@ final class HelpOverlayTests: XCTestCase {
 
     func testAReplayListsItsOwnKeysNotTheLiveRunsKnobs() {
         var screen = Screen(width: 80, height: 24)
-        HelpOverlay.draw(into: &screen, area: screen.bounds, replay: true, theme: .fallback, glyphs: .unicode)
+        HelpOverlay(replay: true).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         let text = screen.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Help (replay)"))
         XCTAssertTrue(screen.lines.contains { $0.contains("< > + -") && $0.contains("slower / faster") })

@@ -1,6 +1,12 @@
 /// The help box: every key and mouse action, centred over the dashboard. Any key closes
 /// it (nvitop's habit). One column when the screen is tall enough, else two.
-public enum HelpOverlay {
+public struct HelpOverlay: Widget {
+    public var replay: Bool
+
+    public init(replay: Bool = false) {
+        self.replay = replay
+    }
+
     public struct Entry: Sendable, Equatable {
         public var keys: String
         public var action: String
@@ -76,14 +82,16 @@ public enum HelpOverlay {
         return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
     }
 
-    public static func draw(into screen: inout Screen, area: Rect, replay: Bool = false, theme: Theme, glyphs: Glyphs) {
-        let box = frame(in: area, replay: replay, glyphs: glyphs)
-        let inner = Panel.draw(into: &screen, rect: box, title: replay ? "Help (replay)" : title, focused: true, theme: theme, glyphs: glyphs)
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
+        let box = Self.frame(in: area, replay: replay, glyphs: glyphs)
+        PanelFrame(title: replay ? "Help (replay)" : Self.title, focused: true)
+            .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
+        let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = entries(glyphs, replay: replay)
+        let entries = Self.entries(glyphs, replay: replay)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
-        let keyWidth = keyWidth(entries)
+        let keyWidth = Self.keyWidth(entries)
         let columnWidth = columns > 1 ? (inner.width - 2 - (columns - 1) * 2) / columns : inner.width - 2
         for (i, entry) in entries.enumerated() {
             let column = i / listRows, row = i % listRows
@@ -93,8 +101,9 @@ public enum HelpOverlay {
             screen.put(entry.action, x: x + keyWidth, y: y, style: theme.style(.foreground), clip: clip)
         }
         if inner.height >= 3 {
-            screen.put(footer, x: inner.x + (inner.width - footer.count) / 2, y: inner.maxY - 1,
+            screen.put(Self.footer, x: inner.x + (inner.width - Self.footer.count) / 2, y: inner.maxY - 1,
                        style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
         }
     }
+
 }
