@@ -1,21 +1,22 @@
 /// Where everything goes on a screen of a given size: the header at the top, the message
-/// line at the bottom, and the six panels between them. Pure and deterministic, so the app
+/// line at the bottom, and the panels between them. Pure and deterministic, so the app
 /// can recompute it on every resize and tests can check it.
 ///
-/// Three arrangements, chosen by size (header, message line, then the panels):
+/// Three arrangements, chosen by size, each cut into bands; every panel declares its slot
+/// in each (`DashboardPanel.slots`: band, place along it, share of it) and fills it:
 ///
-/// - **compact** (80x24 up to 119 columns or 39 rows): a one-line header, two bands of
-///   three panels, each band half of what is left. Top: Sparsity (40%) | Weights | Occam's
+/// - **compact** (80x24 up to 119 columns or 39 rows): a one-line header, a top and a
+///   bottom band, each half of what is left. Top: Sparsity (40%) | Weights | Occam's
 ///   hill; bottom: Loss (35%) | Speedup | Knobs. At 80x24 every panel is 11 rows high
 ///   (Knobs: all eight knobs and the hint).
-/// - **medium** (from 120x40): a two-line header (status and progress bar); a right-hand
-///   column 36 wide holds Knobs (12 rows: every knob, a blank row and the hint) over
-///   Speedup; the left is two bands, Sparsity (55%) | Occam's hill over Weights | Loss.
-///   At 120x40: Sparsity and Occam's hill 18 rows, Weights and Loss 19, Speedup 25.
-/// - **large** (from 160x48): as medium, but Sparsity spans the left side in its own band
-///   (40% of the body) so it can show one heatmap per layer side by side, over Weights |
+/// - **medium** (from 120x40): a two-line header (status and progress bar); a side column
+///   36 wide holds Knobs (13 rows: every knob, a blank row and the hint) over Speedup;
+///   the left is two bands, Sparsity (55%) | Occam's hill over Weights | Loss.
+///   At 120x40: Sparsity and Occam's hill 18 rows, Weights and Loss 19, Speedup 24.
+/// - **large** (from 160x48): as medium, but the top band is 40% of the body and Sparsity
+///   spans it alone, so it can show one heatmap per layer side by side, over Weights |
 ///   Occam's hill | Loss. At 160x48: Sparsity 18 rows (124 columns), the three below it
-///   27, Knobs 12, Speedup 33; at 200x60: 22, 35, 12 and 45.
+///   27, Knobs 13, Speedup 32; at 200x60: 22, 35, 13 and 44.
 ///
 /// Below 80x24 there is no layout (`init` returns nil) and the app shows `TooSmallView`.
 public struct DashboardLayout: Sendable, Equatable {
@@ -44,8 +45,6 @@ public struct DashboardLayout: Sendable, Equatable {
 
     public static let minimumWidth = 80
     public static let minimumHeight = 24
-    /// Inner rows Knobs needs to show every knob and its hint line.
-    static let knobsHeight = Knob.allCases.count + 1 + 2 + 1
     static let sideColumnWidth = 36
 
     public let width: Int
@@ -69,46 +68,47 @@ public struct DashboardLayout: Sendable, Equatable {
         header = Rect(x: 0, y: 0, width: width, height: headerHeight)
         messageLine = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: headerHeight, width: width, height: height - headerHeight - 1)
-        switch arrangement {
-        case .compact: panels = Self.compact(body)
-        case .medium: panels = Self.medium(body)
-        case .large: panels = Self.large(body)
-        }
+        panels = Self.fill(Self.bands(of: body, arrangement), arrangement)
     }
 
     public subscript(panel: PanelID) -> Rect { panels[panel]! }
 
     // MARK: Arrangements
 
-    private static func compact(_ body: Rect) -> [PanelID: Rect] {
-        let (top, bottom) = body.splitRows(topHeight: body.height / 2)
-        let (sparsity, topRest) = top.splitColumns(leftWidth: top.width * 40 / 100)
-        let (weights, occam) = topRest.splitColumns(leftWidth: topRest.width / 2)
-        let (loss, bottomRest) = bottom.splitColumns(leftWidth: bottom.width * 35 / 100)
-        let (speedup, knobs) = bottomRest.splitColumns(leftWidth: bottomRest.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
-    }
-
-    private static func sideColumn(_ body: Rect) -> (main: Rect, knobs: Rect, speedup: Rect) {
+    private static func bands(of body: Rect, _ arrangement: Arrangement) -> [PanelSlot.Band: Rect] {
+        if arrangement == .compact {
+            let (top, bottom) = body.splitRows(topHeight: body.height / 2)
+            return [.top: top, .bottom: bottom]
+        }
         let (main, side) = body.splitColumns(leftWidth: body.width - sideColumnWidth)
-        let (knobs, speedup) = side.splitRows(topHeight: knobsHeight)
-        return (main, knobs, speedup)
+        let (top, bottom) = main.splitRows(topHeight: arrangement == .large ? main.height * 40 / 100 : main.height / 2)
+        return [.top: top, .bottom: bottom, .side: side]
     }
 
-    private static func medium(_ body: Rect) -> [PanelID: Rect] {
-        let (main, knobs, speedup) = sideColumn(body)
-        let (top, bottom) = main.splitRows(topHeight: main.height / 2)
-        let (sparsity, occam) = top.splitColumns(leftWidth: top.width * 55 / 100)
-        let (weights, loss) = bottom.splitColumns(leftWidth: bottom.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
-    }
-
-    private static func large(_ body: Rect) -> [PanelID: Rect] {
-        let (main, knobs, speedup) = sideColumn(body)
-        let (sparsity, bottom) = main.splitRows(topHeight: main.height * 40 / 100)
-        let (weights, rest) = bottom.splitColumns(leftWidth: bottom.width / 3)
-        let (occam, loss) = rest.splitColumns(leftWidth: rest.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
+    /// Cuts each band among the panels whose slot is in it, in their order; the last one
+    /// takes what is left.
+    private static func fill(_ bands: [PanelSlot.Band: Rect], _ arrangement: Arrangement) -> [PanelID: Rect] {
+        var panels: [PanelID: Rect] = [:]
+        for (band, rect) in bands {
+            let members = DashboardPanels.all.compactMap { panel in panel.slots[arrangement].map { (panel.id, $0) } }
+                .filter { $0.1.band == band }.sorted { $0.1.order < $1.1.order }
+            var rest = rect
+            let stacked = band == .side
+            for (index, (id, slot)) in members.enumerated() {
+                let extent = stacked ? rest.height : rest.width
+                let size: Int
+                switch slot.size {
+                case _ where index == members.count - 1: size = extent
+                case let .share(numerator, denominator): size = extent * numerator / denominator
+                case let .cells(cells): size = cells
+                case .rest: size = extent
+                }
+                let piece: Rect
+                (piece, rest) = stacked ? rest.splitRows(topHeight: size) : rest.splitColumns(leftWidth: size)
+                panels[id] = piece
+            }
+        }
+        return panels
     }
 
     // MARK: Mouse and focus
@@ -118,7 +118,7 @@ public struct DashboardLayout: Sendable, Equatable {
     public func hitTest(x: Int, y: Int, selectedKnob: Int = 0) -> Hit? {
         guard let panel = PanelID.allCases.first(where: { panels[$0]!.contains(x: x, y: y) }) else { return nil }
         guard panel == .knobs else { return Hit(panel: panel) }
-        let knob = KnobsView.knob(atX: x, y: y, in: panels[.knobs]!, selectedKnob: selectedKnob)
+        let knob = KnobsView.knob(atX: x, y: y, in: self[.knobs], selectedKnob: selectedKnob)
         return Hit(panel: .knobs, knob: knob)
     }
 

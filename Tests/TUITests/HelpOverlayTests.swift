@@ -10,12 +10,12 @@ final class HelpOverlayTests: XCTestCase {
     }
 
     func testEveryKeyOfTheIssueIsListed() {
-        let keys = HelpOverlay.entries(.unicode).map(\.keys)
+        let keys = KeyBindings.help(.unicode).map(\.keys)
         XCTAssertEqual(keys, ["q", "? h", "space", "s", "Tab S-Tab", "arrows", "↑/↓", "+ - ←/→", "Enter", "< >", "m u", "l L 1-9",
                               "e", "g", "d", "i", "r", "t", "S", "mouse"])
         let screen = render()
         let text = screen.lines.joined(separator: "\n")
-        for entry in HelpOverlay.entries(.unicode) {
+        for entry in KeyBindings.help(.unicode) {
             XCTAssertTrue(screen.lines.contains { $0.contains(entry.keys) && $0.contains(entry.action) }, "\(entry.keys) \(entry.action)")
         }
         for phrase in ["quit", "help", "pause / resume", "single step", "method / undo switch", "layer next, back, 1-9", "input-pixel map", "error / accuracy",

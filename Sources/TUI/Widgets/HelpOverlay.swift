@@ -1,5 +1,6 @@
-/// The help box: every key and mouse action, centred over the dashboard. Any key closes
-/// it (nvitop's habit). One column when the screen is tall enough, else two.
+/// The help box: every key and mouse action (`KeyBindings.help`), centred over the
+/// dashboard. Any key closes it (nvitop's habit). One column when the screen is tall
+/// enough, else two.
 public struct HelpOverlay: Widget {
     public var replay: Bool
 
@@ -19,60 +20,13 @@ public struct HelpOverlay: Widget {
 
     public static let title = "Help"
 
-    /// Every binding, in the order the README lists them; a replay's own when `replay`
-    /// (its knobs are as recorded: only the speed changes).
-    public static func entries(_ glyphs: Glyphs, replay: Bool = false) -> [Entry] {
-        let arrows = glyphs.isUnicode ? "←/→" : "left/right"
-        let upDown = glyphs.isUnicode ? "↑/↓" : "up/down"
-        if replay {
-            return [
-                Entry("q", "quit"),
-                Entry("? h", "this help"),
-                Entry("space", "pause / play"),
-                Entry("s", "next recorded moment"),
-                Entry("< > + -", "slower / faster"),
-                Entry("Tab S-Tab", "next / previous panel"),
-                Entry("arrows", "move between panels"),
-                Entry("l L 1-9", "layer next, back, 1-9"),
-                Entry("e", "error / accuracy"),
-                Entry("g", "log histogram"),
-                Entry("d", "heatmap density / |w|"),
-                Entry("i", "input-pixel map on / off"),
-                Entry("t", "cycle theme"),
-                Entry("click", "focus panel"),
-            ]
-        }
-        return [
-            Entry("q", "quit (asks if running)"),
-            Entry("? h", "this help"),
-            Entry("space", "pause / resume"),
-            Entry("s", "single step"),
-            Entry("Tab S-Tab", "next / previous panel"),
-            Entry("arrows", "move between panels"),
-            Entry(upDown, "select knob (in Knobs)"),
-            Entry("+ - \(arrows)", "change the selected knob"),
-            Entry("Enter", "type a knob's value"),
-            Entry("< >", "slower / faster (pace)"),
-            Entry("m u", "method / undo switch"),
-            Entry("l L 1-9", "layer next, back, 1-9"),
-            Entry("e", "error / accuracy"),
-            Entry("g", "log histogram"),
-            Entry("d", "heatmap density / |w|"),
-            Entry("i", "input-pixel map on / off"),
-            Entry("r", "rewind (lottery)"),
-            Entry("t", "cycle theme"),
-            Entry("S", "save checkpoint"),
-            Entry("mouse", "click picks, wheel turns"),
-        ]
-    }
-
     /// The key column: the longest keys and two spaces.
     static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
     static let footer = "any key closes"
 
     /// The box for a screen area: centred, clamped to the area.
     public static func frame(in area: Rect, replay: Bool = false, glyphs: Glyphs) -> Rect {
-        let entries = entries(glyphs, replay: replay)
+        let entries = KeyBindings.help(glyphs, replay: replay)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -88,7 +42,7 @@ public struct HelpOverlay: Widget {
             .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
         let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = Self.entries(glyphs, replay: replay)
+        let entries = KeyBindings.help(glyphs, replay: replay)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
         let keyWidth = Self.keyWidth(entries)
@@ -105,5 +59,4 @@ public struct HelpOverlay: Widget {
                        style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
         }
     }
-
 }
