@@ -188,14 +188,15 @@ public final class DashboardApp {
             frame?.otherOperationsPerSample = frameState.network.elementOperations
             frameState.takeEvaluations(latest)
         case .computedFromWeights: refreshLiveFrame(latest)
-        case .none: break
+        case .notYet: break
         }
     }
 
     /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
     /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
-        guard case .computedFromWeights = source.figures(for: latest), frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
+        guard case .computedFromWeights = source.figures(for: latest),
+              frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
         let start = FramePacing.now
         guard frame == nil || framePacing.isDue(at: start) else { return }
         frame = DashboardFrame.make(latest, state: &frameState)

@@ -64,5 +64,5 @@ public enum PanelFigures {
     /// As recorded with the run.
     case recorded(RecordedFrame)
     /// None yet (a replay before its first recorded evaluation).
-    case none
+    case notYet
 }

@@ -51,7 +51,8 @@ public enum DashboardView {
                 status.replaySpeed = speed
                 status.secondsRemaining = model.replaySecondsRemaining
             }
-            HeaderView(status, fractionComplete: snapshot.fractionComplete).render(into: &screen, area: layout.header, theme: theme, glyphs: glyphs)
+            HeaderView(status, fractionComplete: snapshot.fractionComplete)
+                .render(into: &screen, area: layout.header, theme: theme, glyphs: glyphs)
         } else {
             screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
         }

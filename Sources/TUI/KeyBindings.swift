@@ -123,6 +123,7 @@ public enum KeyBindings {
         }
         return [Entry("q", "quit (asks if running)"), Entry("? h", "this help"), Entry("space", "pause / resume"), Entry("s", "single step")]
             + moving + panels + view
-            + [Entry("r", "rewind (lottery)"), Entry("t", "cycle theme"), Entry("S", "save checkpoint"), Entry("mouse", "click picks, wheel turns")]
+            + [Entry("r", "rewind (lottery)"), Entry("t", "cycle theme"), Entry("S", "save checkpoint"),
+               Entry("mouse", "click picks, wheel turns")]
     }
 }

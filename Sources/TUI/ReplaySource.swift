@@ -61,7 +61,7 @@ public final class ReplaySource: DashboardSource, PlaybackControls {
     }
 
     public func figures(for snapshot: TrainingSnapshot) -> PanelFigures {
-        recordedFrame(for: snapshot).map { .recorded($0) } ?? .none
+        recordedFrame(for: snapshot).map { .recorded($0) } ?? .notYet
     }
 
     public func start(_ options: DashboardStartOptions = DashboardStartOptions()) { resumedAt = Date() }

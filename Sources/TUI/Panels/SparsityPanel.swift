@@ -17,8 +17,8 @@ public struct SparsityPanel: DashboardPanel {
         let model = context.model, frame = context.frame, rect = context.area, border = context.border
         // In the top border, after the title: what the heatmaps' colours mean.
         let titleEnd = border.x + 2 + id.rawValue.count + 2
-        HeatmapLegend(showsMagnitude: model.state.heatmapShowsMagnitude)
-            .render(into: &screen, area: Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1), theme: theme, glyphs: glyphs)
+        let legend = Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1)
+        HeatmapLegend(showsMagnitude: model.state.heatmapShowsMagnitude).render(into: &screen, area: legend, theme: theme, glyphs: glyphs)
         let layers = context.layers, selectedIndex = context.selectedIndex, selected = context.selectedLayer
         let every = context.layout.sparsityShowsEveryLayer
         let areas = SparsityPanelLayout(rect: rect, layers: every ? layers.count : min(layers.count, 1),

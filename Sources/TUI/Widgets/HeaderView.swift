@@ -175,7 +175,7 @@ public struct HeaderView: Widget {
         }
         if rect.height >= 2, let fraction = fractionComplete {
             Self.drawProgress(fraction, into: &screen, row: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: 1),
-                         theme: theme, glyphs: glyphs)
+                              theme: theme, glyphs: glyphs)
         }
     }
 

@@ -27,5 +27,5 @@ public struct HeatmapLegend: Widget {
             screen[x + i, row.y] = Cell(glyph, style: CellStyle(foreground: gradient?.color(at: value)))
         }
         screen.put(suffix, x: x + steps, y: row.y, style: text, clip: row)
-        }
+    }
 }

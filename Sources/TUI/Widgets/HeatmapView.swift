@@ -27,7 +27,8 @@ public struct HeatmapView: Widget {
     public var relativeDensity: Bool
     public var selected: Bool
 
-    public init(name: String, shape: [Int], grid: HeatmapGrid, showsMagnitude: Bool = false, relativeDensity: Bool = true, selected: Bool = false) {
+    public init(name: String, shape: [Int], grid: HeatmapGrid, showsMagnitude: Bool = false, relativeDensity: Bool = true,
+                selected: Bool = false) {
         self.name = name
         self.shape = shape
         self.grid = grid
@@ -76,7 +77,7 @@ public struct HeatmapView: Widget {
         }
         if showsMagnitude || relativeDensity { values = Self.scaledToLargest(values) }
         Self.paint(into: &screen, map: map, pixelsPerCell: perCell, values: values, nonzero: nonzero,
-              gradient: theme.gradient(showsMagnitude ? .magnitude : .density), glyphs: glyphs)
+                   gradient: theme.gradient(showsMagnitude ? .magnitude : .density), glyphs: glyphs)
     }
 
 

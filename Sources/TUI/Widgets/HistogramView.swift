@@ -23,7 +23,8 @@ public struct HistogramView: Widget {
     public var logScale: Bool
     public var showsDistanceFromInitialisation: Bool
 
-    public init(layerName: String, histogram: WeightHistogram, logScale: Bool = false, showsDistanceFromInitialisation: Bool = false) {
+    public init(layerName: String, histogram: WeightHistogram, logScale: Bool = false,
+                showsDistanceFromInitialisation: Bool = false) {
         self.layerName = layerName
         self.histogram = histogram
         self.logScale = logScale
@@ -34,7 +35,7 @@ public struct HistogramView: Widget {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
         Self.drawCaption(into: &screen, rect: area, layerName: layerName, logScale: logScale,
-                    distance: showsDistanceFromInitialisation, theme: theme, glyphs: glyphs)
+                         distance: showsDistanceFromInitialisation, theme: theme, glyphs: glyphs)
         let axisRows = area.height >= 3 ? 1 : 0
         let bars = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - axisRows)
         guard histogram.binCount > 0, area.height >= 2 else { return }

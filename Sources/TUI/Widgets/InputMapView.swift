@@ -47,6 +47,6 @@ public struct InputMapView: Widget {
         }
         if relativeDensity { values = HeatmapView.scaledToLargest(values) }
         HeatmapView.paint(into: &screen, map: map, pixelsPerCell: perCell, values: values, nonzero: nonzero,
-              gradient: theme.gradient(.density), glyphs: glyphs)
-        }
+                          gradient: theme.gradient(.density), glyphs: glyphs)
+    }
 }

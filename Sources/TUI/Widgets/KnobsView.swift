@@ -68,7 +68,7 @@ public struct KnobsView: Widget {
         self.selectedKnob = selectedKnob
     }
 
-    /// Draws into `rect`, the panel's inner rect (inside the frame).
+    /// `area` is the panel's inner rect (inside the frame).
     public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         guard !rect.isEmpty else { return }
         let knobs = Knob.allCases

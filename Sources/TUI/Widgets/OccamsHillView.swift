@@ -45,7 +45,7 @@ public struct OccamsHillView: Widget {
         guard !body.isEmpty else { return }
         if legendRows == 1 {
             Self.drawLegend(into: &screen, row: Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1), hill: hill,
-                       theme: theme, glyphs: glyphs)
+                            theme: theme, glyphs: glyphs)
         }
 
         func shown(_ accuracy: Double) -> Double { showsError ? 1 - accuracy : accuracy }
