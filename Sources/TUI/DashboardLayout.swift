@@ -53,13 +53,15 @@ public struct DashboardLayout: Sendable, Equatable {
     public let header: Rect
     public let messageLine: Rect
     public let panels: [PanelID: Rect]
+    /// The panels laid out, in Tab order.
+    public let panelOrder: [PanelID]
 
     /// The Sparsity panel has room for every layer's heatmap side by side (large arrangement);
     /// otherwise it shows the selected layer (and what else fits).
     public var sparsityShowsEveryLayer: Bool { arrangement == .large }
 
-    /// nil below 80x24.
-    public init?(width: Int, height: Int) {
+    /// nil below 80x24. `panels`: the dashboard's unless a test lays out others.
+    public init?(width: Int, height: Int, panels list: [any DashboardPanel] = DashboardPanels.all) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         self.width = width
         self.height = height
@@ -68,7 +70,8 @@ public struct DashboardLayout: Sendable, Equatable {
         header = Rect(x: 0, y: 0, width: width, height: headerHeight)
         messageLine = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: headerHeight, width: width, height: height - headerHeight - 1)
-        panels = Self.fill(Self.bands(of: body, arrangement), arrangement)
+        panels = Self.fill(Self.bands(of: body, arrangement), arrangement, list)
+        panelOrder = list.map(\.id)
     }
 
     public subscript(panel: PanelID) -> Rect { panels[panel]! }
@@ -85,27 +88,37 @@ public struct DashboardLayout: Sendable, Equatable {
         return [.top: top, .bottom: bottom, .side: side]
     }
 
-    /// Cuts each band among the panels whose slot is in it, in their order; the last one
-    /// takes what is left.
-    private static func fill(_ bands: [PanelSlot.Band: Rect], _ arrangement: Arrangement) -> [PanelID: Rect] {
+    /// Cuts each band among the panels whose slot is in it, in their order: first the
+    /// shares and fixed sizes, each of what the ones before it left; the `.rest` panels
+    /// then split what is left evenly (with none, the last panel takes it).
+    private static func fill(_ bands: [PanelSlot.Band: Rect], _ arrangement: Arrangement,
+                             _ list: [any DashboardPanel]) -> [PanelID: Rect] {
         var panels: [PanelID: Rect] = [:]
         for (band, rect) in bands {
-            let members = DashboardPanels.all.compactMap { panel in panel.slots[arrangement].map { (panel.id, $0) } }
-                .filter { $0.1.band == band }.sorted { $0.1.order < $1.1.order }
-            var rest = rect
+            let members = list.compactMap { panel in panel.slots[arrangement].map { (id: panel.id, slot: $0) } }
+                .filter { $0.slot.band == band }.sorted { $0.slot.order < $1.slot.order }
             let stacked = band == .side
-            for (index, (id, slot)) in members.enumerated() {
-                let extent = stacked ? rest.height : rest.width
+            var left = stacked ? rect.height : rect.width
+            var sizes = members.map { member -> Int? in
                 let size: Int
-                switch slot.size {
-                case _ where index == members.count - 1: size = extent
-                case let .share(numerator, denominator): size = extent * numerator / denominator
-                case let .cells(cells): size = cells
-                case .rest: size = extent
+                switch member.slot.size {
+                case let .share(numerator, denominator): size = left * numerator / denominator
+                case let .cells(cells): size = min(cells, left)
+                case .rest: return nil
                 }
+                left -= size
+                return size
+            }
+            let resting = sizes.indices.filter { sizes[$0] == nil }
+            for (index, member) in resting.enumerated() {
+                sizes[member] = left * (index + 1) / resting.count - left * index / resting.count
+            }
+            if resting.isEmpty, let last = sizes.indices.last { sizes[last]! += left }
+            var rest = rect
+            for (member, size) in zip(members, sizes) {
                 let piece: Rect
-                (piece, rest) = stacked ? rest.splitRows(topHeight: size) : rest.splitColumns(leftWidth: size)
-                panels[id] = piece
+                (piece, rest) = stacked ? rest.splitRows(topHeight: size!) : rest.splitColumns(leftWidth: size!)
+                panels[member.id] = piece
             }
         }
         return panels
@@ -116,7 +129,7 @@ public struct DashboardLayout: Sendable, Equatable {
     /// The panel under a screen point, and the knob row when it is one. `selectedKnob`
     /// matters because a short Knobs panel scrolls to keep the selected knob visible.
     public func hitTest(x: Int, y: Int, selectedKnob: Int = 0) -> Hit? {
-        guard let panel = PanelID.allCases.first(where: { panels[$0]!.contains(x: x, y: y) }) else { return nil }
+        guard let panel = panelOrder.first(where: { panels[$0]!.contains(x: x, y: y) }) else { return nil }
         guard panel == .knobs else { return Hit(panel: panel) }
         let knob = KnobsView.knob(atX: x, y: y, in: self[.knobs], selectedKnob: selectedKnob)
         return Hit(panel: .knobs, knob: knob)
@@ -130,7 +143,7 @@ public struct DashboardLayout: Sendable, Equatable {
         func centre(_ r: Rect) -> (x: Int, y: Int) { (r.x * 2 + r.width, r.y * 2 + r.height) }  // doubled
         let c = centre(from)
         var best: (panel: PanelID, distance: Int, overlap: Int)?
-        for candidate in PanelID.allCases where candidate != panel {
+        for candidate in panelOrder where candidate != panel {
             let r = self[candidate]
             let beyond: Bool, overlap: Int
             switch direction {

@@ -13,7 +13,8 @@ public struct PanelSlot: Sendable, Equatable {
         case share(Int, of: Int)
         /// A fixed number of columns (rows in the side column).
         case cells(Int)
-        /// All that is left: the last panel of a band takes it, whatever its size says.
+        /// An even part of what the shares and fixed sizes leave, with the band's other
+        /// `.rest` panels: a panel added to a band this way takes room from those alone.
         case rest
     }
 

@@ -8,7 +8,7 @@ public struct OccamsHillPanel: DashboardPanel {
     public let slots: [DashboardLayout.Arrangement: PanelSlot] = [
         .compact: PanelSlot(.top, order: 2, .rest),
         .medium: PanelSlot(.top, order: 1, .rest),
-        .large: PanelSlot(.bottom, order: 1, .share(1, of: 2)),
+        .large: PanelSlot(.bottom, order: 1, .rest),
     ]
 
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {

@@ -7,7 +7,7 @@ extension PanelID {
 public struct SpeedupPanel: DashboardPanel {
     public let id = PanelID.speedup
     public let slots: [DashboardLayout.Arrangement: PanelSlot] = [
-        .compact: PanelSlot(.bottom, order: 1, .share(1, of: 2)),
+        .compact: PanelSlot(.bottom, order: 1, .rest),
         .medium: PanelSlot(.side, order: 1, .rest),
         .large: PanelSlot(.side, order: 1, .rest),
     ]

@@ -6,9 +6,9 @@ extension PanelID {
 public struct WeightsPanel: DashboardPanel {
     public let id = PanelID.weights
     public let slots: [DashboardLayout.Arrangement: PanelSlot] = [
-        .compact: PanelSlot(.top, order: 1, .share(1, of: 2)),
-        .medium: PanelSlot(.bottom, order: 0, .share(1, of: 2)),
-        .large: PanelSlot(.bottom, order: 0, .share(1, of: 3)),
+        .compact: PanelSlot(.top, order: 1, .rest),
+        .medium: PanelSlot(.bottom, order: 0, .rest),
+        .large: PanelSlot(.bottom, order: 0, .rest),
     ]
 
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
