@@ -6,7 +6,7 @@ public struct CommandID: Hashable, Sendable {
 }
 
 /// The trainer's answer to one command, given between steps once it has applied or
-/// refused it. The snapshot it published for the command (if any) is already the latest.
+/// refused it, after the snapshot it published for the command (if any).
 public struct CommandAcknowledgement: Sendable, Equatable {
     public enum Outcome: Sendable, Equatable {
         case applied, refused
