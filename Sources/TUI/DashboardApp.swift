@@ -6,7 +6,8 @@ import SparseKernels
 import Training
 
 /// The interactive dashboard: owns the terminal (main thread only), reads keys and the
-/// mouse, sends commands to the trainer and redraws from its snapshots.
+/// mouse, acts on its source (steers a live run, or works a replay's clock) and redraws
+/// from its snapshots.
 public final class DashboardApp {
     public struct Options {
         public var colorChoice: ColorDepth.Choice = .auto
@@ -45,7 +46,7 @@ public final class DashboardApp {
         }
     }
 
-    private let trainer: any DashboardSource
+    private let source: any DashboardSource
     private let options: Options
     private let library: ThemeLibrary
     private var themeName: String
@@ -68,12 +69,12 @@ public final class DashboardApp {
     private let signals = TerminationSignals()
     private let speedup = SpeedupMeasurement()
 
-    public convenience init(trainer: any DashboardSource, model: Model, options: Options) throws {
-        try self.init(trainer: trainer, frameState: DashboardFrameState(model: model), options: options)
+    public convenience init(source: any DashboardSource, model: Model, options: Options) throws {
+        try self.init(source: source, frameState: DashboardFrameState(model: model), options: options)
     }
 
-    public init(trainer: any DashboardSource, frameState: DashboardFrameState, options: Options) throws {
-        self.trainer = trainer
+    public init(source: any DashboardSource, frameState: DashboardFrameState, options: Options) throws {
+        self.source = source
         self.options = options
         library = ThemeLibrary()
         let file = try library.load(named: options.themeName)
@@ -109,7 +110,7 @@ public final class DashboardApp {
             }
         })
         defer { backend.close() }
-        if let live = trainer as? Trainer { live.start(pace: options.pace, onEvent: options.onEvent ?? { _ in }) } else { trainer.start() }
+        source.start(DashboardStartOptions(pace: options.pace, onEvent: options.onEvent ?? { _ in }))
         let frameInterval = 1 / options.framesPerSecond
         var nextFrame = Date()
         var outcome: Outcome?
@@ -122,7 +123,7 @@ public final class DashboardApp {
             if let key = backend.readKey(timeoutMilliseconds: min(wait, 50)) {
                 if key == .resize { backend.invalidate() }
                 // Act on the run as it is now, so quick repeated keys build on each other.
-                refreshFromTrainer(size: backend.size)
+                refreshFromSource(size: backend.size)
                 if handle(key, size: backend.size) { outcome = .quit }
                 render(backend)
                 continue
@@ -133,25 +134,29 @@ public final class DashboardApp {
                 break
             }
             if Date() >= nextFrame {
-                refreshFromTrainer(size: backend.size)
+                refreshFromSource(size: backend.size)
                 render(backend)
                 nextFrame = Date().addingTimeInterval(frameInterval)
             }
         }
-        trainer.send(.stop)
+        source.stop()
         // Wait however long the step in flight takes: exiting while the trainer multiplies
         // on its queue would fault inside OpenBLAS (see SpeedupMeasurement.finish).
-        while !trainer.waitUntilFinished(timeout: 1) {}
+        while !source.waitUntilFinished(timeout: 1) {}
         speedup.finish()
         return outcome ?? .quit
     }
 
     // MARK: Data
 
-    private func refreshFromTrainer(size: (width: Int, height: Int)) {
-        guard let latest = trainer.latestSnapshot else { return }
+    private func refreshFromSource(size: (width: Int, height: Int)) {
+        if case let .steering(run) = source.controls {
+            // Commands whose acknowledgement came after `sendAwaitingAcknowledgement` gave up.
+            for acknowledgement in run.takeAcknowledgements() { show(acknowledgement) }
+        }
+        guard let latest = source.latestSnapshot else { return }
         if snapshot == nil {
-            if trainer.playback == nil, state.message == nil { state.message = PhaseNarration.opening(latest) }
+            if case .steering = source.controls, state.message == nil { state.message = PhaseNarration.opening(latest) }
             // Open on a layer the run prunes, not one the budget keeps dense (LeNet-5's conv1).
             let count = latest.layers.filter(\.isPrunable).count
             let keptDense = latest.sparsity.activeBudget.denseLayers(count: count)
@@ -178,19 +183,21 @@ public final class DashboardApp {
         options.onSnapshot?(latest)
         history.record(latest)
         sizeHeatmaps(for: size, layers: latest.layers.filter(\.isPrunable).count)
-        if let recorded = trainer.recordedFrame(for: latest) {
+        switch source.figures(for: latest) {
+        case let .recorded(recorded):
             frame = recorded.dashboardFrame
             frame?.otherOperationsPerSample = frameState.network.elementOperations
             frameState.takeEvaluations(latest)
-        } else if trainer.playback == nil {
-            refreshLiveFrame(latest)
+        case .computedFromWeights: refreshLiveFrame(latest)
+        case .notYet: break
         }
     }
 
     /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
     /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
-        guard trainer.playback == nil, frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
+        guard case .computedFromWeights = source.figures(for: latest),
+              frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
         let start = FramePacing.now
         guard frame == nil || framePacing.isDue(at: start) else { return }
         frame = DashboardFrame.make(latest, state: &frameState)
@@ -217,10 +224,15 @@ public final class DashboardApp {
         var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
-        model.replaySpeed = trainer.playback?.speed
-        model.replaySecondsRemaining = trainer.playback?.secondsRemaining
         model.confirmingQuit = confirmingQuit
-        model.measuredCPUGap = trainer.playback != nil ? "live runs only" : sparseInferenceGap(frameState.network)
+        switch source.controls {
+        case let .playback(clock):
+            model.replaySpeed = clock.speed
+            model.replaySecondsRemaining = clock.secondsRemaining
+            model.measuredCPUGap = "live runs only"
+        case .steering:
+            model.measuredCPUGap = sparseInferenceGap(frameState.network)
+        }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
     }
@@ -236,11 +248,11 @@ public final class DashboardApp {
             state.message = "quit cancelled"
             return false
         }
-        if let proposed = proposedMethod {
+        if let proposed = proposedMethod, case let .steering(run) = source.controls {
             switch key {
             case .enter:
                 proposedMethod = nil
-                sendAndAwaitAnnouncement(.setMethod(proposed))
+                sendAwaitingAcknowledgement(.setMethod(proposed), to: run)
                 if let undo = snapshot?.undoableMethodSwitch, undo.to == proposed { state.message = MethodSwitchProposal.applied(undo) }
                 return false
             case .escape:
@@ -255,45 +267,16 @@ public final class DashboardApp {
         let proposalBefore = proposedMethod
         defer { if proposedMethod == proposalBefore { proposedMethod = nil } }
         guard let action = KeyBindings.action(for: key, state: state) else { return false }
-        if let refusal = refusalOnceTheRunIsOver(action) {
-            state.message = refusal
-            return false
-        }
         let layout = DashboardLayout(width: size.width, height: size.height)
         switch action {
-        case .quit:
-            if trainer.playback != nil { return true }
-            if let current = snapshot?.state, !current.isTerminal {
-                confirmingQuit = true
-                state.message = "the run is in progress: press q again to quit, any other key to go on"
-                return false
-            }
-            return true
         case .toggleHelp: state.showsHelp.toggle()
         case .closeHelp: state.showsHelp = false
-        case .togglePause:
-            if let replay = trainer.playback { replay.send(replay.isPaused ? .resume : .pause) }
-            else if let current = snapshot, !current.state.isTerminal {
-                let pausing = current.state == .running
-                trainer.send(pausing ? .pause : .resume)
-                if current.state != .diverged { state.message = PhaseNarration.toggled(paused: pausing, snapshot: current) }
-            }
-        case .step: trainer.send(.step(count: 1))
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
         case let .moveFocus(direction):
             if let layout { state.focusedPanel = layout.neighbour(of: state.focusedPanel, toward: direction) }
         case .selectNextKnob: state.selectedKnob = (state.selectedKnob + 1) % Knob.allCases.count
         case .selectPreviousKnob: state.selectedKnob = (state.selectedKnob + Knob.allCases.count - 1) % Knob.allCases.count
-        case .increaseKnob: turn(Knob.allCases[state.selectedKnob], by: 1)
-        case .decreaseKnob: turn(Knob.allCases[state.selectedKnob], by: -1)
-        case .editKnob:
-            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { editing = "" }
-        case .cycleMethod:
-            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { turn(.method, by: 1) }
-        case .undoMethodSwitch:
-            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { sendAndAwaitAnnouncement(.undoMethodSwitch) }
-        case let .changePace(direction): turn(.pace, by: direction)
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
         case .previousLayer: state.selectedLayer = (state.selectedLayer + max(layerCount, 1) - 1) % max(layerCount, 1)
         case let .selectLayer(index):
@@ -302,10 +285,7 @@ public final class DashboardApp {
         case .toggleLogHistogram: state.logHistogram.toggle()
         case .toggleHeatmapMode: state.heatmapShowsMagnitude.toggle()
         case .toggleInputMap: state.inputMapToggled.toggle()
-        case .rewind:
-            if trainer.playback != nil { state.message = Self.replayKnobRefusal } else { trainer.send(.rewind) }
         case .cycleTheme: cycleTheme()
-        case .saveCheckpoint: saveCheckpoint()
         case .redraw: break
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
@@ -313,10 +293,71 @@ public final class DashboardApp {
                 if let knob = hit.knob { state.selectedKnob = knob }
             }
         case let .wheel(x, y, delta):
-            if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob), hit.panel == .knobs {
-                if let knob = hit.knob { state.selectedKnob = knob }
-                turn(Knob.allCases[state.selectedKnob], by: delta)
+            guard let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob), hit.panel == .knobs else { break }
+            if let knob = hit.knob { state.selectedKnob = knob }
+            return actOnTheRun(delta > 0 ? .increaseKnob : .decreaseKnob)
+        case .quit, .togglePause, .step, .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod, .changePace, .undoMethodSwitch,
+             .rewind, .saveCheckpoint:
+            return actOnTheRun(action)
+        }
+        return false
+    }
+
+    /// An action on the run rather than on the view: it steers a live run, or works a
+    /// replay's clock. True when the app should quit.
+    private func actOnTheRun(_ action: DashboardAction) -> Bool {
+        switch source.controls {
+        case let .steering(run): steer(run, action)
+        case let .playback(clock): play(clock, action)
+        }
+    }
+
+    private func steer(_ run: any SteerableRun, _ action: DashboardAction) -> Bool {
+        if let refusal = refusalOnceTheRunIsOver(action) {
+            state.message = refusal
+            return false
+        }
+        switch action {
+        case .quit:
+            if let current = snapshot?.state, !current.isTerminal {
+                confirmingQuit = true
+                state.message = "the run is in progress: press q again to quit, any other key to go on"
+                return false
             }
+            return true
+        case .togglePause:
+            if let current = snapshot, !current.state.isTerminal {
+                let pausing = current.state == .running
+                run.send(pausing ? .pause : .resume)
+                if current.state != .diverged { state.message = PhaseNarration.toggled(paused: pausing, snapshot: current) }
+            }
+        case .step: run.send(.step(count: 1))
+        case .increaseKnob: turn(Knob.allCases[state.selectedKnob], by: 1, on: run)
+        case .decreaseKnob: turn(Knob.allCases[state.selectedKnob], by: -1, on: run)
+        case let .changePace(direction): turn(.pace, by: direction, on: run)
+        case .cycleMethod: turn(.method, by: 1, on: run)
+        case .editKnob: editing = ""
+        case .undoMethodSwitch: sendAwaitingAcknowledgement(.undoMethodSwitch, to: run)
+        case .rewind: run.send(.rewind)
+        case .saveCheckpoint: saveCheckpoint(on: run)
+        default: break
+        }
+        return false
+    }
+
+    /// A replay: space and s work its clock and every knob key its speed; its own knobs
+    /// are as recorded. q quits at once.
+    private func play(_ clock: any PlaybackControls, _ action: DashboardAction) -> Bool {
+        switch action {
+        case .quit: return true
+        case .togglePause: clock.togglePause()
+        case .step: clock.stepToNextMoment()
+        case .increaseKnob: clock.changeSpeed(by: 1)
+        case .decreaseKnob: clock.changeSpeed(by: -1)
+        case let .changePace(direction): clock.changeSpeed(by: direction)
+        case .editKnob, .cycleMethod, .undoMethodSwitch, .rewind: state.message = Self.replayKnobRefusal
+        case .saveCheckpoint: state.message = "a replay has no checkpoints to save"
+        default: break
         }
         return false
     }
@@ -326,7 +367,7 @@ public final class DashboardApp {
     /// What a key that steers the trainer says once the run has ended: the trainer takes no
     /// more commands, and a key that did nothing and said nothing looked broken.
     private func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
-        guard trainer.playback == nil, let current = snapshot?.state, current.isTerminal else { return nil }
+        guard let current = snapshot?.state, current.isTerminal else { return nil }
         let why: String
         switch action {
         case .togglePause, .step: why = "there is nothing left to pause or step"
@@ -346,52 +387,46 @@ public final class DashboardApp {
 
     static let replayKnobRefusal = "a replay shows the run as recorded: its knobs cannot change; < > or + - set the speed"
 
-    private func turn(_ knob: Knob, by direction: Int) {
-        if let replay = trainer.playback {
-            // Every knob key is the replay's speed: its own knobs are as recorded.
-            replay.changeSpeed(by: direction)
-            return
-        }
-        guard let snapshot = trainer.latestSnapshot ?? snapshot else { return }
+    private func turn(_ knob: Knob, by direction: Int, on run: any SteerableRun) {
+        guard let snapshot = source.latestSnapshot ?? snapshot else { return }
         if knob == .method {
-            propose(MethodSwitchProposal.method(after: proposedMethod ?? snapshot.sparsity.method, steps: direction))
+            propose(MethodSwitchProposal.method(after: proposedMethod ?? snapshot.sparsity.method, steps: direction), to: run)
             return
         }
-        send(KnobCommands.step(knob, by: direction, snapshot: snapshot))
+        send(KnobCommands.step(knob, by: direction, snapshot: snapshot), to: run)
     }
 
     /// Asks the trainer what switching to `method` would do, and says it; Enter switches.
-    private func propose(_ method: String) {
-        sendAndAwaitAnnouncement(.previewMethodSwitch(method))
-        guard let preview = trainer.latestSnapshot?.methodSwitchPreview, preview.to == method else { return }
+    private func propose(_ method: String, to run: any SteerableRun) {
+        sendAwaitingAcknowledgement(.previewMethodSwitch(method), to: run)
+        guard let preview = source.latestSnapshot?.methodSwitchPreview, preview.to == method else { return }
         proposedMethod = method
         state.message = MethodSwitchProposal.message(preview)
     }
 
-    private func send(_ result: Result<TrainerCommand, KnobCommands.Refusal>) {
+    private func send(_ result: Result<TrainerCommand, KnobCommands.Refusal>, to run: any SteerableRun) {
         switch result {
-        case let .success(command): sendAndAwaitAnnouncement(command)
+        case let .success(command): sendAwaitingAcknowledgement(command, to: run)
         case let .failure(refusal): state.message = "refused: \(refusal)"
         }
     }
 
-    /// Sends a knob command and waits (at most 100 ms) until the trainer announces it
-    /// applied or refused it, so the next key press builds on the new value.
-    private func sendAndAwaitAnnouncement(_ command: TrainerCommand) {
-        let before = trainer.latestSnapshot?.message
-        trainer.send(command)
-        let deadline = Date().addingTimeInterval(0.1)
-        while Date() < deadline, trainer.latestSnapshot?.message == before {
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        if let latest = trainer.latestSnapshot {
-            snapshot = latest
-            // Shown now, and not again by the next refresh: a caller may say it in its own words.
-            if let message = latest.message, message != before {
-                state.message = message
-                lastSnapshotMessage = message
-            }
-        }
+    /// Sends a command and waits until the trainer acknowledges it (at most 100 ms), so
+    /// the next key press builds on the new value. The UI thread blocks on the trainer's
+    /// acknowledgement semaphore meanwhile (keys pressed wait in the terminal's buffer); a
+    /// later acknowledgement is shown when `refreshFromSource` takes it.
+    private func sendAwaitingAcknowledgement(_ command: TrainerCommand, to run: any SteerableRun) {
+        let acknowledgement = run.awaitAcknowledgement(of: run.send(command), timeout: 0.1)
+        if let latest = source.latestSnapshot { snapshot = latest }
+        if let acknowledgement { show(acknowledgement) }
+    }
+
+    /// Says what the trainer answered a command. Shown now, and not again by the next
+    /// refresh: a caller may say it in its own words.
+    private func show(_ acknowledgement: CommandAcknowledgement) {
+        guard let message = acknowledgement.message else { return }
+        state.message = message
+        lastSnapshotMessage = message
     }
 
     /// Line editing of a typed knob value; true never (typing cannot quit).
@@ -400,8 +435,8 @@ public final class DashboardApp {
         case .escape:
             editing = nil
         case .enter:
-            if let text = editing, let snapshot {
-                send(KnobCommands.typed(text, for: Knob.allCases[state.selectedKnob], snapshot: snapshot))
+            if let text = editing, let snapshot, case let .steering(run) = source.controls {
+                send(KnobCommands.typed(text, for: Knob.allCases[state.selectedKnob], snapshot: snapshot), to: run)
             }
             editing = nil
         case .character("\u{7F}"):
@@ -415,11 +450,7 @@ public final class DashboardApp {
     }
 
     /// Asks the trainer to save between steps; it says where (or why not) on the message line.
-    private func saveCheckpoint() {
-        guard trainer.playback == nil else {
-            state.message = "a replay has no checkpoints to save"
-            return
-        }
+    private func saveCheckpoint(on run: any SteerableRun) {
         do {
             try FileManager.default.createDirectory(atPath: options.checkpointDirectory, withIntermediateDirectories: true)
         } catch {
@@ -428,7 +459,7 @@ public final class DashboardApp {
         }
         let stamp = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false).timeSeparator(.omitted))
         let path = (options.checkpointDirectory as NSString).appendingPathComponent("dashboard-\(stamp).ckpt")
-        sendAndAwaitAnnouncement(.saveCheckpoint(path: path))
+        sendAwaitingAcknowledgement(.saveCheckpoint(path: path), to: run)
     }
 
     private func cycleTheme() {

@@ -1,21 +1,22 @@
 /// Where everything goes on a screen of a given size: the header at the top, the message
-/// line at the bottom, and the six panels between them. Pure and deterministic, so the app
+/// line at the bottom, and the panels between them. Pure and deterministic, so the app
 /// can recompute it on every resize and tests can check it.
 ///
-/// Three arrangements, chosen by size (header, message line, then the panels):
+/// Three arrangements, chosen by size, each cut into bands; every panel declares its slot
+/// in each (`DashboardPanel.slots`: band, place along it, share of it) and fills it:
 ///
-/// - **compact** (80x24 up to 119 columns or 39 rows): a one-line header, two bands of
-///   three panels, each band half of what is left. Top: Sparsity (40%) | Weights | Occam's
+/// - **compact** (80x24 up to 119 columns or 39 rows): a one-line header, a top and a
+///   bottom band, each half of what is left. Top: Sparsity (40%) | Weights | Occam's
 ///   hill; bottom: Loss (35%) | Speedup | Knobs. At 80x24 every panel is 11 rows high
 ///   (Knobs: all eight knobs and the hint).
-/// - **medium** (from 120x40): a two-line header (status and progress bar); a right-hand
-///   column 36 wide holds Knobs (12 rows: every knob, a blank row and the hint) over
-///   Speedup; the left is two bands, Sparsity (55%) | Occam's hill over Weights | Loss.
-///   At 120x40: Sparsity and Occam's hill 18 rows, Weights and Loss 19, Speedup 25.
-/// - **large** (from 160x48): as medium, but Sparsity spans the left side in its own band
-///   (40% of the body) so it can show one heatmap per layer side by side, over Weights |
+/// - **medium** (from 120x40): a two-line header (status and progress bar); a side column
+///   36 wide holds Knobs (13 rows: every knob, a blank row and the hint) over Speedup;
+///   the left is two bands, Sparsity (55%) | Occam's hill over Weights | Loss.
+///   At 120x40: Sparsity and Occam's hill 18 rows, Weights and Loss 19, Speedup 24.
+/// - **large** (from 160x48): as medium, but the top band is 40% of the body and Sparsity
+///   spans it alone, so it can show one heatmap per layer side by side, over Weights |
 ///   Occam's hill | Loss. At 160x48: Sparsity 18 rows (124 columns), the three below it
-///   27, Knobs 12, Speedup 33; at 200x60: 22, 35, 12 and 45.
+///   27, Knobs 13, Speedup 32; at 200x60: 22, 35, 13 and 44.
 ///
 /// Below 80x24 there is no layout (`init` returns nil) and the app shows `TooSmallView`.
 public struct DashboardLayout: Sendable, Equatable {
@@ -44,8 +45,6 @@ public struct DashboardLayout: Sendable, Equatable {
 
     public static let minimumWidth = 80
     public static let minimumHeight = 24
-    /// Inner rows Knobs needs to show every knob and its hint line.
-    static let knobsHeight = Knob.allCases.count + 1 + 2 + 1
     static let sideColumnWidth = 36
 
     public let width: Int
@@ -54,13 +53,15 @@ public struct DashboardLayout: Sendable, Equatable {
     public let header: Rect
     public let messageLine: Rect
     public let panels: [PanelID: Rect]
+    /// The panels laid out, in Tab order.
+    public let panelOrder: [PanelID]
 
     /// The Sparsity panel has room for every layer's heatmap side by side (large arrangement);
     /// otherwise it shows the selected layer (and what else fits).
     public var sparsityShowsEveryLayer: Bool { arrangement == .large }
 
-    /// nil below 80x24.
-    public init?(width: Int, height: Int) {
+    /// nil below 80x24. `panels`: the dashboard's unless a test lays out others.
+    public init?(width: Int, height: Int, panels list: [any DashboardPanel] = DashboardPanels.all) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         self.width = width
         self.height = height
@@ -69,46 +70,58 @@ public struct DashboardLayout: Sendable, Equatable {
         header = Rect(x: 0, y: 0, width: width, height: headerHeight)
         messageLine = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: headerHeight, width: width, height: height - headerHeight - 1)
-        switch arrangement {
-        case .compact: panels = Self.compact(body)
-        case .medium: panels = Self.medium(body)
-        case .large: panels = Self.large(body)
-        }
+        panels = Self.fill(Self.bands(of: body, arrangement), arrangement, list)
+        panelOrder = list.map(\.id)
     }
 
     public subscript(panel: PanelID) -> Rect { panels[panel]! }
 
     // MARK: Arrangements
 
-    private static func compact(_ body: Rect) -> [PanelID: Rect] {
-        let (top, bottom) = body.splitRows(topHeight: body.height / 2)
-        let (sparsity, topRest) = top.splitColumns(leftWidth: top.width * 40 / 100)
-        let (weights, occam) = topRest.splitColumns(leftWidth: topRest.width / 2)
-        let (loss, bottomRest) = bottom.splitColumns(leftWidth: bottom.width * 35 / 100)
-        let (speedup, knobs) = bottomRest.splitColumns(leftWidth: bottomRest.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
-    }
-
-    private static func sideColumn(_ body: Rect) -> (main: Rect, knobs: Rect, speedup: Rect) {
+    private static func bands(of body: Rect, _ arrangement: Arrangement) -> [PanelSlot.Band: Rect] {
+        if arrangement == .compact {
+            let (top, bottom) = body.splitRows(topHeight: body.height / 2)
+            return [.top: top, .bottom: bottom]
+        }
         let (main, side) = body.splitColumns(leftWidth: body.width - sideColumnWidth)
-        let (knobs, speedup) = side.splitRows(topHeight: knobsHeight)
-        return (main, knobs, speedup)
+        let (top, bottom) = main.splitRows(topHeight: arrangement == .large ? main.height * 40 / 100 : main.height / 2)
+        return [.top: top, .bottom: bottom, .side: side]
     }
 
-    private static func medium(_ body: Rect) -> [PanelID: Rect] {
-        let (main, knobs, speedup) = sideColumn(body)
-        let (top, bottom) = main.splitRows(topHeight: main.height / 2)
-        let (sparsity, occam) = top.splitColumns(leftWidth: top.width * 55 / 100)
-        let (weights, loss) = bottom.splitColumns(leftWidth: bottom.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
-    }
-
-    private static func large(_ body: Rect) -> [PanelID: Rect] {
-        let (main, knobs, speedup) = sideColumn(body)
-        let (sparsity, bottom) = main.splitRows(topHeight: main.height * 40 / 100)
-        let (weights, rest) = bottom.splitColumns(leftWidth: bottom.width / 3)
-        let (occam, loss) = rest.splitColumns(leftWidth: rest.width / 2)
-        return [.sparsity: sparsity, .weights: weights, .occamsHill: occam, .loss: loss, .speedup: speedup, .knobs: knobs]
+    /// Cuts each band among the panels whose slot is in it, in their order: first the
+    /// shares and fixed sizes, each of what the ones before it left; the `.rest` panels
+    /// then split what is left evenly (with none, the last panel takes it).
+    private static func fill(_ bands: [PanelSlot.Band: Rect], _ arrangement: Arrangement,
+                             _ list: [any DashboardPanel]) -> [PanelID: Rect] {
+        var panels: [PanelID: Rect] = [:]
+        for (band, rect) in bands {
+            let members = list.compactMap { panel in panel.slots[arrangement].map { (id: panel.id, slot: $0) } }
+                .filter { $0.slot.band == band }.sorted { $0.slot.order < $1.slot.order }
+            let stacked = band == .side
+            var left = stacked ? rect.height : rect.width
+            var sizes = members.map { member -> Int? in
+                let size: Int
+                switch member.slot.size {
+                case let .share(numerator, denominator): size = left * numerator / denominator
+                case let .cells(cells): size = min(cells, left)
+                case .rest: return nil
+                }
+                left -= size
+                return size
+            }
+            let resting = sizes.indices.filter { sizes[$0] == nil }
+            for (index, member) in resting.enumerated() {
+                sizes[member] = left * (index + 1) / resting.count - left * index / resting.count
+            }
+            if resting.isEmpty, let last = sizes.indices.last { sizes[last]! += left }
+            var rest = rect
+            for (member, size) in zip(members, sizes) {
+                let piece: Rect
+                (piece, rest) = stacked ? rest.splitRows(topHeight: size!) : rest.splitColumns(leftWidth: size!)
+                panels[member.id] = piece
+            }
+        }
+        return panels
     }
 
     // MARK: Mouse and focus
@@ -116,9 +129,9 @@ public struct DashboardLayout: Sendable, Equatable {
     /// The panel under a screen point, and the knob row when it is one. `selectedKnob`
     /// matters because a short Knobs panel scrolls to keep the selected knob visible.
     public func hitTest(x: Int, y: Int, selectedKnob: Int = 0) -> Hit? {
-        guard let panel = PanelID.allCases.first(where: { panels[$0]!.contains(x: x, y: y) }) else { return nil }
+        guard let panel = panelOrder.first(where: { panels[$0]!.contains(x: x, y: y) }) else { return nil }
         guard panel == .knobs else { return Hit(panel: panel) }
-        let knob = KnobsView.knob(atX: x, y: y, in: panels[.knobs]!, selectedKnob: selectedKnob)
+        let knob = KnobsView.knob(atX: x, y: y, in: self[.knobs], selectedKnob: selectedKnob)
         return Hit(panel: .knobs, knob: knob)
     }
 
@@ -130,7 +143,7 @@ public struct DashboardLayout: Sendable, Equatable {
         func centre(_ r: Rect) -> (x: Int, y: Int) { (r.x * 2 + r.width, r.y * 2 + r.height) }  // doubled
         let c = centre(from)
         var best: (panel: PanelID, distance: Int, overlap: Int)?
-        for candidate in PanelID.allCases where candidate != panel {
+        for candidate in panelOrder where candidate != panel {
             let r = self[candidate]
             let beyond: Bool, overlap: Int
             switch direction {

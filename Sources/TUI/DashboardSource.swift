@@ -3,20 +3,66 @@ import Metrics
 import Training
 
 /// Where the dashboard's snapshots come from: a live `Trainer`, or a recorded run played
-/// back (`ReplaySource`). Used from the main thread only.
+/// back (`ReplaySource`). It says through `controls` what the keys can do with it, and
+/// through `figures(for:)` where the panels' figures come from. Used from the main thread only.
 public protocol DashboardSource: AnyObject {
     var latestSnapshot: TrainingSnapshot? { get }
-    func start()
-    func send(_ command: TrainerCommand)
+    var controls: DashboardControls { get }
+    func start(_ options: DashboardStartOptions)
+    /// Ends the run (a live one after the step in flight); `waitUntilFinished` waits for it.
+    func stop()
     func waitUntilFinished(timeout seconds: Double) -> Bool
-    /// The panels recorded with `snapshot` (replay); nil means compute them from its weights.
-    func recordedFrame(for snapshot: TrainingSnapshot) -> RecordedFrame?
-    /// Playback controls for a replay; nil for a live run (keys then steer the trainer).
-    var playback: ReplaySource? { get }
+    func figures(for snapshot: TrainingSnapshot) -> PanelFigures
 }
 
-extension Trainer: DashboardSource {
-    public func start() { start(onEvent: { _ in }) }
-    public func recordedFrame(for snapshot: TrainingSnapshot) -> RecordedFrame? { nil }
-    public var playback: ReplaySource? { nil }
+/// What the keys that act on the run do with a source.
+public enum DashboardControls {
+    /// A live run: pause, step, the knobs, method switches, rewind and checkpoints steer it.
+    case steering(any SteerableRun)
+    /// A recording: pause, step and the knob keys work its clock; its knobs are as recorded.
+    case playback(any PlaybackControls)
+}
+
+/// A run that takes commands and acknowledges each (`Trainer`).
+public protocol SteerableRun: AnyObject {
+    @discardableResult func send(_ command: TrainerCommand) -> CommandID
+    /// Blocks until `id` is acknowledged or `seconds` have passed; takes that acknowledgement.
+    func awaitAcknowledgement(of id: CommandID, timeout seconds: Double) -> CommandAcknowledgement?
+    /// The other acknowledgements given since the last call, oldest first.
+    func takeAcknowledgements() -> [CommandAcknowledgement]
+}
+
+/// The clock of a recording being played back.
+public protocol PlaybackControls: AnyObject {
+    var isPaused: Bool { get }
+    /// Recorded seconds a second.
+    var speed: Double { get }
+    /// Wall seconds until the end at this speed; nil when paused.
+    var secondsRemaining: Double? { get }
+    func togglePause()
+    func stepToNextMoment()
+    /// One step along the speeds (+1 faster, -1 slower).
+    func changeSpeed(by steps: Int)
+}
+
+/// How a live run starts; a replay ignores them.
+public struct DashboardStartOptions {
+    public var pace: RunPace
+    /// The run's events, as the trainer sends them (on its thread), e.g. to a log.
+    public var onEvent: @Sendable (TrainerEvent) -> Void
+
+    public init(pace: RunPace = .fullSpeed, onEvent: @escaping @Sendable (TrainerEvent) -> Void = { _ in }) {
+        self.pace = pace
+        self.onEvent = onEvent
+    }
+}
+
+/// Where the panels' figures for a snapshot come from.
+public enum PanelFigures {
+    /// Computed by the dashboard from the snapshot's weights (`DashboardFrame.make`).
+    case computedFromWeights
+    /// As recorded with the run.
+    case recorded(RecordedFrame)
+    /// None yet (a replay before its first recorded evaluation).
+    case notYet
 }

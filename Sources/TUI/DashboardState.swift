@@ -1,10 +1,7 @@
 /// The dashboard's own state (what the user has selected and toggled), separate from the
 /// run's data. A value: the app changes it on input, and views draw from it.
 public struct DashboardState: Sendable, Equatable {
-    public enum PanelID: String, Sendable, CaseIterable {
-        case sparsity = "Sparsity", weights = "Weights", occamsHill = "Occam's hill", speedup = "Speedup"
-        case loss = "Loss", knobs = "Knobs"
-    }
+    public typealias PanelID = TUI.PanelID
 
     public var focusedPanel: PanelID = .sparsity
     /// Index into `Knob.allCases`; target sparsity, the knob turned most, to start with.

@@ -41,7 +41,7 @@ public enum DashboardView {
     public static func draw(_ model: DashboardModel, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
         screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
         guard let layout = DashboardLayout(width: screen.width, height: screen.height) else {
-            TooSmallView.draw(into: &screen, theme: theme)
+            TooSmallView().render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
             paintBackground(&screen, theme: theme)
             return
         }
@@ -51,25 +51,25 @@ public enum DashboardView {
                 status.replaySpeed = speed
                 status.secondsRemaining = model.replaySecondsRemaining
             }
-            HeaderView.draw(status, fractionComplete: snapshot.fractionComplete,
-                            into: &screen, rect: layout.header, theme: theme, glyphs: glyphs)
+            HeaderView(status, fractionComplete: snapshot.fractionComplete)
+                .render(into: &screen, area: layout.header, theme: theme, glyphs: glyphs)
         } else {
             screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
         }
-        for panel in DashboardState.PanelID.allCases {
-            let inner = Panel.draw(into: &screen, rect: layout[panel], title: panel.rawValue,
-                                   focused: model.state.focusedPanel == panel, theme: theme, glyphs: glyphs)
-            if panel == .sparsity, model.frame != nil {
-                // In the top border, after the title: what the heatmaps' colours mean.
-                let border = layout[panel], titleEnd = border.x + 2 + panel.rawValue.count + 2
-                HeatmapView.drawLegend(into: &screen, row: Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1),
-                                       showsMagnitude: model.state.heatmapShowsMagnitude, theme: theme, glyphs: glyphs)
+        for panel in DashboardPanels.all {
+            let border = layout[panel.id], inner = PanelFrame.inner(of: border)
+            PanelFrame(title: panel.id.rawValue, focused: model.state.focusedPanel == panel.id)
+                .render(into: &screen, area: border, theme: theme, glyphs: glyphs)
+            guard let frame = model.frame, let snapshot = model.snapshot else {
+                screen.put("waiting for the first snapshot…", x: inner.x, y: inner.y, style: theme.style(.inactive), clip: inner)
+                continue
             }
-            drawContent(of: panel, model: model, layout: layout, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
+            panel.render(PanelContext(model: model, frame: frame, snapshot: snapshot, layout: layout, border: border, area: inner),
+                         into: &screen, theme: theme, glyphs: glyphs)
         }
-        MessageLine.draw(messageText(model), into: &screen, rect: layout.messageLine, theme: theme, glyphs: glyphs)
+        MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
         if model.state.showsHelp {
-            HelpOverlay.draw(into: &screen, area: screen.bounds, replay: model.replaySpeed != nil, theme: theme, glyphs: glyphs)
+            HelpOverlay(replay: model.replaySpeed != nil).render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         }
         paintBackground(&screen, theme: theme)
     }
@@ -88,77 +88,5 @@ public enum DashboardView {
         }
         if model.snapshot?.state == .diverged && !model.confirmingQuit { return model.snapshot?.message }
         return model.state.message
-    }
-
-    /// " ◀ layers 4-9 of 22 ▶  l L scroll " on the Sparsity panel's bottom border, when its
-    /// heatmaps show a window of the layers; an arrow only where more layers lie that way.
-    static func drawLayerWindow(_ window: Range<Int>, of count: Int, into screen: inout Screen, row: Rect, theme: Theme, glyphs: Glyphs) {
-        let left = window.lowerBound > 0 ? (glyphs.isUnicode ? "◀ " : "< ") : ""
-        let right = window.upperBound < count ? (glyphs.isUnicode ? " ▶" : " >") : ""
-        let text = " \(left)layers \(window.lowerBound + 1)-\(window.upperBound) of \(count)\(right)  l L scroll "
-        screen.put(text, x: row.x + 1, y: row.y, style: theme.style(.title), clip: row)
-    }
-
-    /// The prunable layers of the latest snapshot.
-    static func prunable(_ model: DashboardModel) -> [LayerSnapshot] { model.snapshot?.layers.filter(\.isPrunable) ?? [] }
-
-    static func drawContent(of panel: DashboardState.PanelID, model: DashboardModel, layout: DashboardLayout,
-                            into screen: inout Screen, rect: Rect, theme: Theme, glyphs: Glyphs) {
-        guard let frame = model.frame, let snapshot = model.snapshot else {
-            screen.put("waiting for the first snapshot…", x: rect.x, y: rect.y, style: theme.style(.inactive), clip: rect)
-            return
-        }
-        let layers = prunable(model)
-        let selectedIndex = min(model.state.selectedLayer, max(layers.count - 1, 0))
-        let selected = layers.isEmpty ? nil : layers[selectedIndex]
-        switch panel {
-        case .sparsity:
-            let every = layout.sparsityShowsEveryLayer
-            let areas = SparsityPanelLayout(rect: rect, layers: every ? layers.count : min(layers.count, 1),
-                                            selected: every ? selectedIndex : 0, hasInputMap: frame.inputMap != nil,
-                                            inputMapToggled: model.state.inputMapToggled)
-            let shown = every ? Array(layers[areas.shownLayers]) : selected.map { [$0] } ?? []
-            if every && areas.shownLayers.count < layers.count {
-                drawLayerWindow(areas.shownLayers, of: layers.count, into: &screen,
-                                row: Rect(x: rect.x, y: rect.y + rect.height, width: rect.width, height: 1), theme: theme, glyphs: glyphs)
-            }
-            if let area = areas.inputMap, let inputMap = frame.inputMap {
-                HeatmapView.drawInputMap(into: &screen, rect: area, map: inputMap, theme: theme, glyphs: glyphs)
-            }
-            for (layer, area) in zip(shown, areas.heatmaps) {
-                guard let grid = frame.heatmaps[layer.name] else { continue }
-                HeatmapView.draw(into: &screen, rect: area, name: layer.name, shape: layer.shape, grid: grid,
-                                 showsMagnitude: model.state.heatmapShowsMagnitude,
-                                 selected: shown.count > 1 && layer.name == selected?.name, theme: theme, glyphs: glyphs)
-            }
-        case .weights:
-            guard let layer = selected, let histogram = frame.histograms[layer.name] else { return }
-            HistogramView.draw(into: &screen, rect: rect, layerName: layer.name, histogram: histogram,
-                               logScale: model.state.logHistogram, showsDistanceFromInitialisation: frame.histogramsShowDistance,
-                               theme: theme, glyphs: glyphs)
-        case .occamsHill:
-            OccamsHillView.draw(into: &screen, rect: rect, hill: model.hill, showsError: model.state.showsError,
-                                theme: theme, glyphs: glyphs)
-        case .speedup:
-            let used = SpeedupView.draw(into: &screen, rect: rect, estimate: frame.acceleratorEstimate, flops: frame.flops,
-                                        cumulative: frame.cumulativeFLOPs, measuredCPU: model.measuredCPU, measuredCPUGap: model.measuredCPUGap,
-                                        storage: frame.cheapestStorage,
-                                        theme: theme, glyphs: glyphs)
-            // Spare rows (the tall 160-column panel): the network's and the method's facts, after a blank row.
-            NetworkFactsView.draw(into: &screen, rect: Rect(x: rect.x, y: rect.y + used + 1, width: rect.width, height: rect.height - used - 1),
-                                  frame: frame, snapshot: snapshot, theme: theme)
-        case .loss:
-            let accuracy = model.state.showsError
-                ? model.history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : model.history.accuracy
-            LinePlotView.draw(into: &screen, rect: rect,
-                              series: [PlotSeries(label: "loss", role: .loss, points: model.history.loss),
-                                       PlotSeries(label: model.state.showsError ? "test error" : "test acc",
-                                                  shortLabel: model.state.showsError ? "err" : "acc", role: .accuracy,
-                                                  points: accuracy)],
-                              markers: model.history.maskUpdates, theme: theme, glyphs: glyphs)
-        case .knobs:
-            KnobsView.draw(KnobValues(snapshot: snapshot, replaySpeed: model.replaySpeed), selectedKnob: model.state.selectedKnob, into: &screen, rect: rect,
-                           theme: theme, glyphs: glyphs)
-        }
     }
 }

@@ -47,15 +47,14 @@ public enum DashboardAction: Sendable, Equatable {
 ///
 /// - Help open: any key or click closes it (resize still re-lays out); `q` still quits.
 /// - `Tab` / `Shift-Tab` cycle the focus through the panels.
-/// - Arrows outside Knobs move the focus to the neighbouring panel in that direction.
-///   With Knobs focused, up/down select the knob and left/right change it (as `-`/`+`).
-/// - `+`/`=` and `-`/`_` change the selected knob wherever the focus is; `Enter` types a
-///   value for it. `d` toggles the heatmaps between density and |w|; `i` shows or hides
-///   the input-pixel map.
+/// - Arrows move the focus to the neighbouring panel in that direction, unless the focused
+///   panel takes them (`DashboardPanel.focusedAction`: Knobs selects and changes knobs).
+/// - Panels add keys that work wherever the focus is (`DashboardPanel.action`: Knobs'
+///   `+`/`=`, `-`/`_`, `Enter`, `<`, `>`, `m`, `u`), after the dashboard's own below.
+///   `d` toggles the heatmaps between density and |w|; `i` shows or hides the input-pixel map.
 /// - Letters are case-sensitive: `s` steps, `S` saves a checkpoint.
-/// - `<` and `>` turn the pace knob (a replay's speed) from any panel.
 public enum KeyBindings {
-    public static func action(for event: KeyEvent, focusedPanel: DashboardState.PanelID, helpShown: Bool = false) -> DashboardAction? {
+    public static func action(for event: KeyEvent, focusedPanel: PanelID, helpShown: Bool = false) -> DashboardAction? {
         if helpShown {
             switch event {
             case .resize: return .redraw
@@ -63,39 +62,37 @@ public enum KeyBindings {
             default: return .closeHelp
             }
         }
-        let inKnobs = focusedPanel == .knobs
+        if let action = DashboardPanels.panel(focusedPanel)?.focusedAction(for: event) { return action }
         switch event {
         case .resize: return .redraw
         case .tab: return .focusNext
         case .backTab: return .focusPrevious
-        case .up: return inKnobs ? .selectPreviousKnob : .moveFocus(.up)
-        case .down: return inKnobs ? .selectNextKnob : .moveFocus(.down)
-        case .left: return inKnobs ? .decreaseKnob : .moveFocus(.left)
-        case .right: return inKnobs ? .increaseKnob : .moveFocus(.right)
-        case .enter: return .editKnob
+        case .up: return .moveFocus(.up)
+        case .down: return .moveFocus(.down)
+        case .left: return .moveFocus(.left)
+        case .right: return .moveFocus(.right)
         case .escape: return nil
         case let .mouseClick(x, y): return .click(x: x, y: y)
         case let .wheelUp(x, y): return .wheel(x: x, y: y, delta: 1)
         case let .wheelDown(x, y): return .wheel(x: x, y: y, delta: -1)
-        case let .character(character): return action(for: character)
+        case let .character(character): if let action = action(for: character) { return action }
+        case .enter: break
         }
+        return DashboardPanels.all.lazy.compactMap { $0.action(for: event) }.first
     }
 
     public static func action(for event: KeyEvent, state: DashboardState) -> DashboardAction? {
         action(for: event, focusedPanel: state.focusedPanel, helpShown: state.showsHelp)
     }
 
+    /// The dashboard's own letter keys.
     static func action(for character: Character) -> DashboardAction? {
         switch character {
         case "q": .quit
         case "?", "h": .toggleHelp
         case " ": .togglePause
         case "s": .step
-        case "+", "=": .increaseKnob
-        case "-", "_": .decreaseKnob
-        case "\n", "\r": .editKnob
         case "\t": .focusNext
-        case "m": .cycleMethod
         case "l": .nextLayer
         case "L": .previousLayer
         case "1"..."9": .selectLayer(Int(String(character))! - 1)
@@ -106,10 +103,27 @@ public enum KeyBindings {
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint
-        case "u": .undoMethodSwitch
-        case "<": .changePace(-1)
-        case ">": .changePace(1)
         default: nil
         }
+    }
+
+    /// Every key's help line, in the order the README lists them: the run's keys and
+    /// moving around, each panel's keys, then the view's; a replay's own when `replay`
+    /// (its knobs are as recorded: only the speed changes).
+    public static func help(_ glyphs: Glyphs, replay: Bool = false) -> [HelpOverlay.Entry] {
+        typealias Entry = HelpOverlay.Entry
+        let moving = [Entry("Tab S-Tab", "next / previous panel"), Entry("arrows", "move between panels")]
+        let panels = DashboardPanels.all.flatMap { $0.help(glyphs, replay: replay) }
+        let view = [Entry("l L 1-9", "layer next, back, 1-9"), Entry("e", "error / accuracy"), Entry("g", "log histogram"),
+                    Entry("d", "heatmap density / |w|"), Entry("i", "input-pixel map on / off")]
+        if replay {
+            return [Entry("q", "quit"), Entry("? h", "this help"), Entry("space", "pause / play"), Entry("s", "next recorded moment"),
+                    Entry("< > + -", "slower / faster")]
+                + moving + panels + view + [Entry("t", "cycle theme"), Entry("click", "focus panel")]
+        }
+        return [Entry("q", "quit (asks if running)"), Entry("? h", "this help"), Entry("space", "pause / resume"), Entry("s", "single step")]
+            + moving + panels + view
+            + [Entry("r", "rewind (lottery)"), Entry("t", "cycle theme"), Entry("S", "save checkpoint"),
+               Entry("mouse", "click picks, wheel turns")]
     }
 }

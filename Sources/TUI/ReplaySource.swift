@@ -6,7 +6,7 @@ import Training
 /// Plays a recorded run (`ReplayTimeline`) through the dashboard at an adjustable speed:
 /// recorded time advances with the wall clock times `speed`; pause, single-step to the
 /// next recorded moment, faster and slower.
-public final class ReplaySource: DashboardSource {
+public final class ReplaySource: DashboardSource, PlaybackControls {
     public static let speeds: [Double] = [0.25, 0.5, 1, 2, 4, 8, 16, 32, 64]
 
     private let timeline: ReplayTimeline
@@ -23,7 +23,7 @@ public final class ReplaySource: DashboardSource {
         self.speed = speed
     }
 
-    public var playback: ReplaySource? { self }
+    public var controls: DashboardControls { .playback(self) }
 
     /// Recorded seconds reached now.
     private var now: Double {
@@ -56,25 +56,29 @@ public final class ReplaySource: DashboardSource {
         return snapshot
     }
 
+    /// The panels recorded at or before `snapshot`.
     public func recordedFrame(for snapshot: TrainingSnapshot) -> RecordedFrame? {
         timeline.moments[...index].last { $0.frame != nil && $0.snapshot.step <= snapshot.step }?.frame
     }
 
-    public func start() { resumedAt = Date() }
-
-    public func send(_ command: TrainerCommand) {
-        switch command {
-        case .pause: pause()
-        case .resume: resume()
-        case .step:
-            let next = min(index + 1, timeline.moments.count - 1)
-            pause()
-            position = timeline.moments[next].seconds
-        default: break
-        }
+    public func figures(for snapshot: TrainingSnapshot) -> PanelFigures {
+        recordedFrame(for: snapshot).map { .recorded($0) } ?? .notYet
     }
 
+    public func start(_ options: DashboardStartOptions = DashboardStartOptions()) { resumedAt = Date() }
+
+    public func stop() {}
+
     public func waitUntilFinished(timeout seconds: Double) -> Bool { true }
+
+    public func togglePause() { isPaused ? resume() : pause() }
+
+    /// Pauses on the next recorded moment.
+    public func stepToNextMoment() {
+        let next = min(index + 1, timeline.moments.count - 1)
+        pause()
+        position = timeline.moments[next].seconds
+    }
 
     /// One step along `speeds` (+1 faster, -1 slower) from the current speed (which
     /// `--duration` may have put between two of them), keeping the current position.

@@ -62,8 +62,8 @@ struct ReplayCommand: ParsableCommand {
         options.ascii = ascii
         options.themeName = theme
         let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: timeline) } ?? speed ?? 4
-        let outcome = try DashboardApp(trainer: ReplaySource(timeline: timeline, speed: playback),
-                                         frameState: DashboardFrameState(network: network), options: options).run()
+        let outcome = try DashboardApp(source: ReplaySource(timeline: timeline, speed: playback),
+                                        frameState: DashboardFrameState(network: network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -118,7 +118,7 @@ struct TUICommand: ParsableCommand {
             options.onSnapshot = { recorder.progress($0) }
         }
         let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
-        let outcome = try DashboardApp(trainer: trainer, model: model, options: options).run()
+        let outcome = try DashboardApp(source: trainer, model: model, options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

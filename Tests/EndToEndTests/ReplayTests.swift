@@ -38,12 +38,12 @@ final class ReplayTests: XCTestCase {
 
         let replay = ReplaySource(timeline: timeline, speed: 1)
         replay.start()
-        replay.send(.step(count: 1))
+        replay.stepToNextMoment()
         XCTAssertTrue(replay.isPaused)
         XCTAssertEqual(replay.latestSnapshot?.state, .paused)
         var stepped: [Int] = []
         while !replay.isAtEnd {
-            replay.send(.step(count: 1))
+            replay.stepToNextMoment()
             stepped.append(try XCTUnwrap(replay.latestSnapshot?.step))
         }
         XCTAssertEqual(stepped, stepped.sorted(), "steps move forward")

@@ -11,7 +11,7 @@ final class HeaderViewTests: XCTestCase {
 
     func testEveryFieldAtTwoHundredColumns() {
         var screen = Screen(width: 200, height: 1)
-        HeaderView.draw(status(), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        HeaderView(status()).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         let expected = " magnitude  pruning  epoch 3/10  step 1,234/4,680  sparsity 0.853 of 0.900  6.8x  loss 0.3412"
             + "  test acc 88.12%  12,345 samples/s  ETA 3:21"
         XCTAssertEqual(screen.text(row: 0), expected + String(repeating: " ", count: 191 - expected.count) + " RUNNING ")
@@ -27,7 +27,7 @@ final class HeaderViewTests: XCTestCase {
         replay.replaySpeed = 8
         XCTAssertEqual(replay.badge, "REPLAY 8x")
         var screen = Screen(width: 120, height: 1)
-        HeaderView.draw(replay, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        HeaderView(replay).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertTrue(screen.text(row: 0).hasSuffix(" REPLAY 8x "))
         replay.state = .paused
         XCTAssertEqual(replay.badge, "REPLAY PAUSED")
@@ -83,7 +83,7 @@ final class HeaderViewTests: XCTestCase {
 
     func testNarrowHeaderDropsTheLeastImportantFieldsFirst() {
         var screen = Screen(width: 80, height: 1)
-        HeaderView.draw(status(.paused), into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        HeaderView(status(.paused)).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.text(row: 0), " magnitude  step 1,234/4,680  sparsity 0.853 of 0.900  test acc 88.12%   PAUSED ")
         XCTAssertEqual(screen[75, 0].style.foreground, Theme.fallback.color(.regionB))
         XCTAssertEqual(HeaderView.fittedText(status(), width: 20), "magnitude")
@@ -97,14 +97,15 @@ final class HeaderViewTests: XCTestCase {
         var finished = status(.finished)
         finished.step = 4680
         var screen = Screen(width: 80, height: 1)
-        HeaderView.draw(finished, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .unicode)
+        HeaderView(finished).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.text(row: 0), " magnitude  4,680 steps  sparsity 0.853 of 0.900  test acc 88.12%      FINISHED ")
     }
 
     func testVariantDivergedAndMonochrome() {
         let mono = Theme(name: "mono", isMonochrome: true, colors: Theme.fallback.colors, gradients: [:])
         var screen = Screen(width: 80, height: 1)
-        HeaderView.draw(status(.diverged, loss: .nan, variant: "SWAT-ERK"), into: &screen, rect: screen.bounds, theme: mono, glyphs: .ascii)
+        HeaderView(status(.diverged, loss: .nan, variant: "SWAT-ERK"))
+            .render(into: &screen, area: screen.bounds, theme: mono, glyphs: .ascii)
         XCTAssertTrue(screen.text(row: 0).hasPrefix(" magnitude (SWAT-ERK)  step 1,234/4,680"))
         XCTAssertTrue(screen.text(row: 0).hasSuffix(" DIVERGED "))
         XCTAssertTrue(screen[75, 0].style.reverse, "monochrome states are reverse video")
@@ -114,7 +115,7 @@ final class HeaderViewTests: XCTestCase {
 
     func testSecondRowIsAProgressBar() {
         var screen = Screen(width: 84, height: 2)
-        HeaderView.draw(status(), fractionComplete: 0.25, into: &screen, rect: screen.bounds, theme: .fallback, glyphs: .ascii)
+        HeaderView(status(), fractionComplete: 0.25).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .ascii)
         XCTAssertEqual(screen.text(row: 1), " " + String(repeating: "#", count: 19) + String(repeating: ".", count: 58) + "  25% ")
         XCTAssertEqual(screen[1, 1].style.foreground, Theme.fallback.color(.highlight))
     }

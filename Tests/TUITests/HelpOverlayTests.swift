@@ -5,17 +5,17 @@ final class HelpOverlayTests: XCTestCase {
     private func render(width: Int = 80, height: Int = 24, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
         screen.fill(screen.bounds, with: Cell("~"))
-        HelpOverlay.draw(into: &screen, area: screen.bounds, theme: .fallback, glyphs: glyphs)
+        HelpOverlay().render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: glyphs)
         return screen
     }
 
     func testEveryKeyOfTheIssueIsListed() {
-        let keys = HelpOverlay.entries(.unicode).map(\.keys)
+        let keys = KeyBindings.help(.unicode).map(\.keys)
         XCTAssertEqual(keys, ["q", "? h", "space", "s", "Tab S-Tab", "arrows", "↑/↓", "+ - ←/→", "Enter", "< >", "m u", "l L 1-9",
                               "e", "g", "d", "i", "r", "t", "S", "mouse"])
         let screen = render()
         let text = screen.lines.joined(separator: "\n")
-        for entry in HelpOverlay.entries(.unicode) {
+        for entry in KeyBindings.help(.unicode) {
             XCTAssertTrue(screen.lines.contains { $0.contains(entry.keys) && $0.contains(entry.action) }, "\(entry.keys) \(entry.action)")
         }
         for phrase in ["quit", "help", "pause / resume", "single step", "method / undo switch", "layer next, back, 1-9", "input-pixel map", "error / accuracy",
@@ -26,7 +26,7 @@ final class HelpOverlayTests: XCTestCase {
 
     func testAReplayListsItsOwnKeysNotTheLiveRunsKnobs() {
         var screen = Screen(width: 80, height: 24)
-        HelpOverlay.draw(into: &screen, area: screen.bounds, replay: true, theme: .fallback, glyphs: .unicode)
+        HelpOverlay(replay: true).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         let text = screen.lines.joined(separator: "\n")
         XCTAssertTrue(text.contains("Help (replay)"))
         XCTAssertTrue(screen.lines.contains { $0.contains("< > + -") && $0.contains("slower / faster") })

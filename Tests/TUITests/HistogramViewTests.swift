@@ -10,7 +10,7 @@ final class HistogramViewTests: XCTestCase {
 
     func testStackedBarsKeptBelowPrunedWithTheAxisRange() {
         var screen = Screen(width: 4, height: 4)
-        HistogramView.draw(into: &screen, rect: screen.bounds, layerName: "w", histogram: histogram, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: histogram).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines, ["w   ", " ███", "████", "-1 1"])
         let kept = Theme.fallback.colors[.kept], pruned = Theme.fallback.colors[.pruned]
         XCTAssertNotEqual(kept, pruned)
@@ -24,7 +24,7 @@ final class HistogramViewTests: XCTestCase {
     func testAMixedCellIsTheKeptEighthOnAPrunedBackground() {
         let mixed = WeightHistogram(values: [0.1, 0.2], mask: [1, 0], lowerBound: 0, upperBound: 1, binCount: 1)
         var screen = Screen(width: 3, height: 3)
-        HistogramView.draw(into: &screen, rect: screen.bounds, layerName: "w", histogram: mixed, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: mixed).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[1], "▄▄▄")
         XCTAssertEqual(screen.lines[2], "0 1")
         XCTAssertEqual(screen[1, 1].style.foreground, Theme.fallback.colors[.kept])
@@ -35,18 +35,19 @@ final class HistogramViewTests: XCTestCase {
         let values = [Float](repeating: -0.5, count: 1) + [Float](repeating: 0, count: 9) + [Float](repeating: 0.5, count: 99)
         let skewed = WeightHistogram(values: values, mask: nil, lowerBound: -0.6, upperBound: 0.6, binCount: 3)
         var linear = Screen(width: 3, height: 2), log = Screen(width: 3, height: 2)
-        HistogramView.draw(into: &linear, rect: linear.bounds, layerName: "w", histogram: skewed, theme: .fallback, glyphs: .unicode)
-        HistogramView.draw(into: &log, rect: log.bounds, layerName: "w", histogram: skewed, logScale: true, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: skewed).render(into: &linear, area: linear.bounds, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: skewed, logScale: true)
+            .render(into: &log, area: log.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(linear.lines[1], "▁▁█", "a non-empty bin shows at least an eighth")
         XCTAssertEqual(log.lines[1], "▁▄█")
     }
 
     func testMonochromeDrawsPrunedAsAShadeAndASCIIWorks() {
         var mono = Screen(width: 4, height: 3), ascii = Screen(width: 4, height: 3)
-        HistogramView.draw(into: &mono, rect: mono.bounds, layerName: "w", histogram: histogram,
-                           theme: WidgetTestSupport.monochrome, glyphs: .unicode)
-        HistogramView.draw(into: &ascii, rect: ascii.bounds, layerName: "w", histogram: histogram,
-                           theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        HistogramView(layerName: "w", histogram: histogram)
+            .render(into: &mono, area: mono.bounds, theme: WidgetTestSupport.monochrome, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: histogram)
+            .render(into: &ascii, area: ascii.bounds, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
         XCTAssertEqual(Array(mono.lines[1...1]), ["▄▒▄█"], "a mixed bin shows its kept part")
         XCTAssertEqual(Array(ascii.lines[1...1]), ["o:o#"])
         XCTAssertEqual(ascii.lines[2], "-1 1")
@@ -54,32 +55,32 @@ final class HistogramViewTests: XCTestCase {
 
     func testCaptionLegendLogAndDistanceLabel() {
         var screen = Screen(width: 40, height: 1)
-        HistogramView.draw(into: &screen, rect: screen.bounds, layerName: "fc1.weight", histogram: histogram, logScale: true,
-                           theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "fc1.weight", histogram: histogram, logScale: true)
+            .render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[0], "fc1.weight  log  █kept █pruned          ")
         XCTAssertEqual(screen[18, 0].style.foreground, Theme.fallback.colors[.kept])
         XCTAssertEqual(screen[24, 0].style.foreground, Theme.fallback.colors[.pruned])
         var drop = Screen(width: 24, height: 1)
-        HistogramView.draw(into: &drop, rect: drop.bounds, layerName: "fc1.weight", histogram: histogram,
-                           showsDistanceFromInitialisation: true, theme: .fallback, glyphs: .ascii)
+        HistogramView(layerName: "fc1.weight", histogram: histogram, showsDistanceFromInitialisation: true)
+            .render(into: &drop, area: drop.bounds, theme: .fallback, glyphs: .ascii)
         XCTAssertEqual(drop.lines[0], "fc1.weight  |w - w0|    ")
     }
 
     func testWideRectsRepeatBinsAndNarrowOnesPoolThem() {
         var wide = Screen(width: 10, height: 4)
-        HistogramView.draw(into: &wide, rect: wide.bounds, layerName: "w", histogram: histogram, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: histogram).render(into: &wide, area: wide.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(wide.lines[2], " ████████ ")
         XCTAssertEqual(wide.lines[3], " -1  0  1 ")
         var narrow = Screen(width: 2, height: 3)
-        HistogramView.draw(into: &narrow, rect: narrow.bounds, layerName: "w", histogram: histogram, theme: .fallback, glyphs: .unicode)
+        HistogramView(layerName: "w", histogram: histogram).render(into: &narrow, area: narrow.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(narrow.lines[1], "▂▆", "pooled bins: kept 2 of 6 and 6 of 8")
         XCTAssertEqual(narrow[0, 1].style.background, Theme.fallback.colors[.pruned])
     }
 
     func testDrawsOnlyInsideItsRectAtAnySize() {
         WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
-            HistogramView.draw(into: &screen, rect: rect, layerName: "fc1.weight", histogram: histogram, logScale: true,
-                               theme: theme, glyphs: glyphs)
+            HistogramView(layerName: "fc1.weight", histogram: histogram, logScale: true)
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         }
     }
 }

@@ -10,8 +10,9 @@ final class KnobsViewTests: XCTestCase {
     private func render(_ values: KnobValues, selected: Int, width: Int = 26, height: Int = 11, theme: Theme = .fallback,
                         glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
-        let inner = Panel.draw(into: &screen, rect: screen.bounds, title: "Knobs", theme: theme, glyphs: glyphs)
-        KnobsView.draw(values, selectedKnob: selected, into: &screen, rect: inner, theme: theme, glyphs: glyphs)
+        PanelFrame(title: "Knobs").render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
+        let inner = PanelFrame.inner(of: screen.bounds)
+        KnobsView(values, selectedKnob: selected).render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         return screen
     }
 
@@ -81,7 +82,7 @@ final class KnobsViewTests: XCTestCase {
                 let sentinel = Cell("~")
                 screen.fill(screen.bounds, with: sentinel)
                 let rect = Rect(x: 3, y: 2, width: width, height: height)
-                KnobsView.draw(values, selectedKnob: 2, into: &screen, rect: rect, theme: .fallback, glyphs: .ascii)
+                KnobsView(values, selectedKnob: 2).render(into: &screen, area: rect, theme: .fallback, glyphs: .ascii)
                 for y in 0..<8 { for x in 0..<12 where !rect.contains(x: x, y: y) { XCTAssertEqual(screen[x, y], sentinel) } }
             }
         }

@@ -5,11 +5,11 @@ final class LinePlotViewTests: XCTestCase {
     func testASeriesIsABrailleLineInItsColour() {
         var screen = Screen(width: 2, height: 2)
         let loss = PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 0), PlotPoint(step: 3, value: 1)])
-        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [loss], theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: [loss]).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines, ["━ ", "⡠⠊"])
         XCTAssertEqual(screen[1, 1].style.foreground, Theme.fallback.colors[.loss])
         var ascii = Screen(width: 2, height: 2)
-        LinePlotView.draw(into: &ascii, rect: ascii.bounds, series: [loss], theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        LinePlotView(series: [loss]).render(into: &ascii, area: ascii.bounds, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
         XCTAssertEqual(ascii.lines, ["- ", ".'"])
         XCTAssertNil(ascii[1, 1].style.foreground)
     }
@@ -19,7 +19,7 @@ final class LinePlotViewTests: XCTestCase {
         let loss = PlotSeries(label: "loss", role: .loss, points: [
             PlotPoint(step: 0, value: 0), PlotPoint(step: 1, value: .nan), PlotPoint(step: 3, value: 1),
         ])
-        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [loss], theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: [loss]).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[1], "⡀⠈")
         XCTAssertEqual(LinePlotView.valueRange([PlotPoint(step: 0, value: 2), PlotPoint(step: 1, value: .infinity)]), 1.8...2.2)
         XCTAssertNil(LinePlotView.valueRange([PlotPoint(step: 0, value: .nan)]))
@@ -31,7 +31,7 @@ final class LinePlotViewTests: XCTestCase {
             PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 2), PlotPoint(step: 100, value: 1)]),
             PlotSeries(label: "acc", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 100, value: 0.9)]),
         ]
-        LinePlotView.draw(into: &screen, rect: screen.bounds, series: series, markers: [50, 500], theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: series, markers: [50, 500]).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         let colors = Theme.fallback.colors
         XCTAssertEqual(screen.lines[0], "━ loss 1  ━ acc 0.9 ")
         XCTAssertEqual(screen.lines[5], "  0      ▲   100    ")
@@ -50,7 +50,7 @@ final class LinePlotViewTests: XCTestCase {
         XCTAssertFalse((1...4).contains { screen.lines[$0].contains("│") }, "no line across the curves")
 
         var wide = Screen(width: 40, height: 6)
-        LinePlotView.draw(into: &wide, rect: wide.bounds, series: series, markers: [50], theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: series, markers: [50]).render(into: &wide, area: wide.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(wide.lines[0], "━ loss 1  ━ acc 0.9  ▲ mask update      ", "the legend names the ticks when it has room")
         XCTAssertEqual(wide[21, 0].style.foreground, colors[.warning])
     }
@@ -63,8 +63,8 @@ final class LinePlotViewTests: XCTestCase {
         let gentle = (0...99).map { PlotPoint(step: $0 * 10, value: 2.3 - Double($0) * 0.01) }
         XCTAssertEqual(LinePlotView.valueRange(gentle)?.upperBound, 2.3, "a curve without a spike keeps its whole range")
         var screen = Screen(width: 30, height: 8)
-        LinePlotView.draw(into: &screen, rect: screen.bounds, series: [PlotSeries(label: "loss", role: .loss, points: points)],
-                          theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: [PlotSeries(label: "loss", role: .loss, points: points)])
+            .render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[1].prefix(5), "0.875")
     }
 
@@ -74,10 +74,10 @@ final class LinePlotViewTests: XCTestCase {
             PlotSeries(label: "accuracy", role: .accuracy, points: (0..<50).map { PlotPoint(step: $0 * 10, value: Double($0) / 50) }),
         ]
         WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
-            LinePlotView.draw(into: &screen, rect: rect, series: series, markers: [0, 120, 490], theme: theme, glyphs: glyphs)
-            LinePlotView.draw(into: &screen, rect: rect, series: [], theme: theme, glyphs: glyphs)
-            LinePlotView.draw(into: &screen, rect: rect, series: [PlotSeries(label: "x", role: .loss, points: [PlotPoint(step: 5, value: 1)])],
-                              theme: theme, glyphs: glyphs)
+            LinePlotView(series: series, markers: [0, 120, 490]).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+            LinePlotView(series: []).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+            LinePlotView(series: [PlotSeries(label: "x", role: .loss, points: [PlotPoint(step: 5, value: 1)])])
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         }
     }
 
@@ -96,7 +96,7 @@ final class LinePlotViewTests: XCTestCase {
         XCTAssertEqual(legend(26), "━ loss 0.00124 ━ acc 0.917", "the Loss panel's inside at 80x24")
         XCTAssertEqual(legend(20), "━ loss 0.00124", "the second entry dropped whole")
         var screen = Screen(width: 26, height: 4)
-        LinePlotView.draw(into: &screen, rect: screen.bounds, series: series, theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[0], "━ loss 0.00124 ━ acc 0.917")
     }
 }

@@ -52,7 +52,7 @@ final class NetworkFactsViewTests: XCTestCase {
         XCTAssertTrue(text.allSatisfy { $0.count <= 32 }, "wrapped to the width: \(text)")
 
         var screen = Screen(width: 32, height: 1)
-        NetworkFactsView.draw(into: &screen, rect: screen.bounds, frame: frame, snapshot: snapshot, theme: .fallback)
+        NetworkFactsView(frame: frame, snapshot: snapshot).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines, [String(repeating: " ", count: 32)], "one row: nothing, not a lone heading")
     }
 }

@@ -16,7 +16,7 @@ final class OccamsHillViewTests: XCTestCase {
 
     func testLayoutRegionsBaselinePointsKneeAndTicks() {
         var screen = Screen(width: 30, height: 10)
-        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        OccamsHillView(hill: hill).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         let colors = Theme.fallback.colors
         XCTAssertEqual(screen.lines[0], "acc  base 90.0%  knee 90.0%   ", "the baseline's source goes first when short of room")
         XCTAssertEqual(OccamsHillView.caption(hill: hill, showsError: false), "acc  base 90.0% given  knee 90.0%")
@@ -41,8 +41,8 @@ final class OccamsHillViewTests: XCTestCase {
 
     func testErrorModeFlipsTheAxisAndMonochromeASCIIStillMarksEverything() {
         var screen = Screen(width: 30, height: 10)
-        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, showsError: true,
-                            theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        OccamsHillView(hill: hill, showsError: true)
+            .render(into: &screen, area: screen.bounds, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
         XCTAssertEqual(screen.lines[0], "err  base 10.0%  knee 90.0%   ")
         XCTAssertEqual((1...8).map { screen[6, $0].character }, ["C", "C", "C", "C", "C", "C", "B", "A"])
         XCTAssertEqual(screen[29, 1].character, "o", "the 99% point, now the highest error, moving")
@@ -56,19 +56,19 @@ final class OccamsHillViewTests: XCTestCase {
     /// The 160-column layout's tall panel names every mark and the x axis on its last row.
     func testATallPanelHasALegendOfItsMarks() {
         var screen = Screen(width: 60, height: 16)
-        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        OccamsHillView(hill: hill).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[15], "● settled ○ moving ◉ knee ◆ other runs  x: log density".padding(toLength: 60, withPad: " ", startingAt: 0))
         XCTAssertEqual(screen[0, 15].style.foreground, Theme.fallback.colors[.accuracy])
         XCTAssertEqual(screen[21, 15].style.foreground, Theme.fallback.colors[.warning], "the knee's mark in its colour")
         XCTAssertEqual(screen[28, 15].style.foreground, Theme.fallback.colors[.highlight])
         XCTAssertTrue(screen.lines[14].contains("90%"), "the ticks move up a row")
         var short = Screen(width: 60, height: 13)
-        OccamsHillView.draw(into: &short, rect: short.bounds, hill: hill, theme: .fallback, glyphs: .unicode)
+        OccamsHillView(hill: hill).render(into: &short, area: short.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertFalse(short.lines.joined().contains("settled"), "a short panel keeps its rows for the plot")
         var alone = OccamsHill(budget: 0.01, noiseMargin: 0.005, baseline: nil)
         alone.record(HillPoint(sparsity: 0, accuracy: 0.9, phase: .dense, runID: "live"))
         var plain = Screen(width: 40, height: 16)
-        OccamsHillView.draw(into: &plain, rect: plain.bounds, hill: alone, theme: .fallback, glyphs: .ascii)
+        OccamsHillView(hill: alone).render(into: &plain, area: plain.bounds, theme: .fallback, glyphs: .ascii)
         XCTAssertEqual(plain.lines[15], "* settled o moving  x: log density      ", "no knee, no other runs: not named")
     }
 
@@ -86,12 +86,12 @@ final class OccamsHillViewTests: XCTestCase {
         var pruned = OccamsHill()
         pruned.record(HillPoint(sparsity: 0.5, accuracy: 0.8, phase: .afterPruning, runID: "live"))
         var screen = Screen(width: 40, height: 5)
-        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: pruned, theme: .fallback, glyphs: .unicode)
+        OccamsHillView(hill: pruned).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[0], "acc no base: none given (--baseline)    ")
         XCTAssertFalse(screen.lines.joined().contains { "ABC".contains($0) })
         XCTAssertTrue(screen.lines.joined().contains("○"))
         let waiting = OccamsHill(points: pruned.points, baseline: nil, missingBaselineReason: "dense phase still rising (+1.2 pt)")
-        OccamsHillView.draw(into: &screen, rect: screen.bounds, hill: waiting, theme: .fallback, glyphs: .unicode)
+        OccamsHillView(hill: waiting).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertEqual(screen.lines[0], "acc no base: dense phase still rising   ", "why there is none, said, never cut")
         XCTAssertEqual(OccamsHillView.caption(hill: waiting, showsError: false, width: 60), "acc  no baseline: dense phase still rising (+1.2 pt)")
         XCTAssertEqual(OccamsHillView.caption(hill: waiting, showsError: false, width: 20), "acc  no baseline yet")
@@ -99,9 +99,9 @@ final class OccamsHillViewTests: XCTestCase {
 
     func testDrawsOnlyInsideItsRectAtAnySize() {
         WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
-            OccamsHillView.draw(into: &screen, rect: rect, hill: hill, theme: theme, glyphs: glyphs)
-            OccamsHillView.draw(into: &screen, rect: rect, hill: hill, showsError: true, theme: theme, glyphs: glyphs)
-            OccamsHillView.draw(into: &screen, rect: rect, hill: OccamsHill(), theme: theme, glyphs: glyphs)
+            OccamsHillView(hill: hill).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+            OccamsHillView(hill: hill, showsError: true).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+            OccamsHillView(hill: OccamsHill()).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         }
     }
 }

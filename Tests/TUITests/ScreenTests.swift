@@ -22,11 +22,12 @@ final class ScreenTests: XCTestCase {
 
     func testPanelFrameTitleAndInnerRect() {
         var screen = Screen(width: 14, height: 4)
-        let inner = Panel.draw(into: &screen, rect: screen.bounds, title: "Weights", theme: .fallback, glyphs: .unicode)
+        PanelFrame(title: "Weights").render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        let inner = PanelFrame.inner(of: screen.bounds)
         XCTAssertEqual(screen.lines, ["╭─ Weights ──╮", "│            │", "│            │", "╰────────────╯"])
         XCTAssertEqual(inner, Rect(x: 1, y: 1, width: 12, height: 2))
         var ascii = Screen(width: 14, height: 3)
-        Panel.draw(into: &ascii, rect: ascii.bounds, title: "Loss", focused: true, theme: .fallback, glyphs: .ascii)
+        PanelFrame(title: "Loss", focused: true).render(into: &ascii, area: ascii.bounds, theme: .fallback, glyphs: .ascii)
         XCTAssertEqual(ascii.lines, ["+- Loss -----+", "|            |", "+------------+"])
         XCTAssertEqual(ascii[0, 0].style.foreground, Theme.fallback.color(.highlight), "the focused frame is highlighted")
     }

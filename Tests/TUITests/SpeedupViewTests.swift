@@ -19,8 +19,9 @@ final class SpeedupViewTests: XCTestCase {
               estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
               theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
-        SpeedupView.draw(into: &screen, rect: screen.bounds, estimate: estimate ?? self.estimate, flops: flops, cumulative: cumulative,
-                         measuredCPU: measured, measuredCPUGap: gap, storage: storage, theme: theme, glyphs: glyphs)
+        SpeedupView(estimate: estimate ?? self.estimate, flops: flops, cumulative: cumulative, measuredCPU: measured, measuredCPUGap: gap,
+                    storage: storage)
+            .render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         return screen
     }
 
@@ -108,8 +109,8 @@ final class SpeedupViewTests: XCTestCase {
 
     func testDrawsOnlyInsideItsRectAtAnySize() {
         WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
-            SpeedupView.draw(into: &screen, rect: rect, estimate: estimate, flops: flops, measuredCPU: nil,
-                             storage: storage, theme: theme, glyphs: glyphs)
+            SpeedupView(estimate: estimate, flops: flops, measuredCPU: nil, storage: storage)
+                .render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
         }
     }
 }

@@ -109,7 +109,15 @@ public struct HeaderStatus: Sendable, Equatable {
 /// least important fields go first: ETA, samples/s, epoch, compression, phase, loss,
 /// test accuracy, step, sparsity; method and state always stay. A second row, when the
 /// header has one, is a progress bar of the run.
-public enum HeaderView {
+public struct HeaderView: Widget {
+    public var status: HeaderStatus
+    public var fractionComplete: Double?
+
+    public init(_ status: HeaderStatus, fractionComplete: Double? = nil) {
+        self.status = status
+        self.fractionComplete = fractionComplete
+    }
+
     /// The fields in display order, each with its importance (higher stays longer).
     public static func fields(_ status: HeaderStatus) -> [(text: String, importance: Int)] {
         var fields: [(String, Int)] = []
@@ -144,8 +152,7 @@ public enum HeaderView {
         return fields.map(\.text).joined(separator: separator)
     }
 
-    public static func draw(_ status: HeaderStatus, fractionComplete: Double? = nil, into screen: inout Screen, rect: Rect,
-                            theme: Theme, glyphs: Glyphs) {
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         guard !rect.isEmpty else { return }
         screen.fill(rect)
         let badge = " \(status.badge) "
@@ -157,7 +164,7 @@ public enum HeaderView {
         case .finished, .stopped: .highlight
         }
         screen.put(badge, x: badgeX, y: rect.y, style: CellStyle(foreground: theme.color(stateRole), bold: true, reverse: true), clip: rect)
-        let text = fittedText(status, width: badgeX - rect.x - 2)
+        let text = Self.fittedText(status, width: badgeX - rect.x - 2)
         screen.put(text, x: rect.x + 1, y: rect.y, style: theme.style(.foreground),
                    clip: Rect(x: rect.x, y: rect.y, width: max(badgeX - rect.x - 1, 0), height: 1))
         // The method stands out.
@@ -167,8 +174,8 @@ public enum HeaderView {
             $0.bold = true
         }
         if rect.height >= 2, let fraction = fractionComplete {
-            drawProgress(fraction, into: &screen, row: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: 1),
-                         theme: theme, glyphs: glyphs)
+            Self.drawProgress(fraction, into: &screen, row: Rect(x: rect.x + 1, y: rect.y + 1, width: rect.width - 2, height: 1),
+                              theme: theme, glyphs: glyphs)
         }
     }
 

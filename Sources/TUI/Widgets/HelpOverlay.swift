@@ -1,6 +1,13 @@
-/// The help box: every key and mouse action, centred over the dashboard. Any key closes
-/// it (nvitop's habit). One column when the screen is tall enough, else two.
-public enum HelpOverlay {
+/// The help box: every key and mouse action (`KeyBindings.help`), centred over the
+/// dashboard. Any key closes it (nvitop's habit). One column when the screen is tall
+/// enough, else two.
+public struct HelpOverlay: Widget {
+    public var replay: Bool
+
+    public init(replay: Bool = false) {
+        self.replay = replay
+    }
+
     public struct Entry: Sendable, Equatable {
         public var keys: String
         public var action: String
@@ -13,60 +20,13 @@ public enum HelpOverlay {
 
     public static let title = "Help"
 
-    /// Every binding, in the order the README lists them; a replay's own when `replay`
-    /// (its knobs are as recorded: only the speed changes).
-    public static func entries(_ glyphs: Glyphs, replay: Bool = false) -> [Entry] {
-        let arrows = glyphs.isUnicode ? "←/→" : "left/right"
-        let upDown = glyphs.isUnicode ? "↑/↓" : "up/down"
-        if replay {
-            return [
-                Entry("q", "quit"),
-                Entry("? h", "this help"),
-                Entry("space", "pause / play"),
-                Entry("s", "next recorded moment"),
-                Entry("< > + -", "slower / faster"),
-                Entry("Tab S-Tab", "next / previous panel"),
-                Entry("arrows", "move between panels"),
-                Entry("l L 1-9", "layer next, back, 1-9"),
-                Entry("e", "error / accuracy"),
-                Entry("g", "log histogram"),
-                Entry("d", "heatmap density / |w|"),
-                Entry("i", "input-pixel map on / off"),
-                Entry("t", "cycle theme"),
-                Entry("click", "focus panel"),
-            ]
-        }
-        return [
-            Entry("q", "quit (asks if running)"),
-            Entry("? h", "this help"),
-            Entry("space", "pause / resume"),
-            Entry("s", "single step"),
-            Entry("Tab S-Tab", "next / previous panel"),
-            Entry("arrows", "move between panels"),
-            Entry(upDown, "select knob (in Knobs)"),
-            Entry("+ - \(arrows)", "change the selected knob"),
-            Entry("Enter", "type a knob's value"),
-            Entry("< >", "slower / faster (pace)"),
-            Entry("m u", "method / undo switch"),
-            Entry("l L 1-9", "layer next, back, 1-9"),
-            Entry("e", "error / accuracy"),
-            Entry("g", "log histogram"),
-            Entry("d", "heatmap density / |w|"),
-            Entry("i", "input-pixel map on / off"),
-            Entry("r", "rewind (lottery)"),
-            Entry("t", "cycle theme"),
-            Entry("S", "save checkpoint"),
-            Entry("mouse", "click picks, wheel turns"),
-        ]
-    }
-
     /// The key column: the longest keys and two spaces.
     static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
     static let footer = "any key closes"
 
     /// The box for a screen area: centred, clamped to the area.
     public static func frame(in area: Rect, replay: Bool = false, glyphs: Glyphs) -> Rect {
-        let entries = entries(glyphs, replay: replay)
+        let entries = KeyBindings.help(glyphs, replay: replay)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -76,14 +36,16 @@ public enum HelpOverlay {
         return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
     }
 
-    public static func draw(into screen: inout Screen, area: Rect, replay: Bool = false, theme: Theme, glyphs: Glyphs) {
-        let box = frame(in: area, replay: replay, glyphs: glyphs)
-        let inner = Panel.draw(into: &screen, rect: box, title: replay ? "Help (replay)" : title, focused: true, theme: theme, glyphs: glyphs)
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
+        let box = Self.frame(in: area, replay: replay, glyphs: glyphs)
+        PanelFrame(title: replay ? "Help (replay)" : Self.title, focused: true)
+            .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
+        let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = entries(glyphs, replay: replay)
+        let entries = KeyBindings.help(glyphs, replay: replay)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
-        let keyWidth = keyWidth(entries)
+        let keyWidth = Self.keyWidth(entries)
         let columnWidth = columns > 1 ? (inner.width - 2 - (columns - 1) * 2) / columns : inner.width - 2
         for (i, entry) in entries.enumerated() {
             let column = i / listRows, row = i % listRows
@@ -93,7 +55,7 @@ public enum HelpOverlay {
             screen.put(entry.action, x: x + keyWidth, y: y, style: theme.style(.foreground), clip: clip)
         }
         if inner.height >= 3 {
-            screen.put(footer, x: inner.x + (inner.width - footer.count) / 2, y: inner.maxY - 1,
+            screen.put(Self.footer, x: inner.x + (inner.width - Self.footer.count) / 2, y: inner.maxY - 1,
                        style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
         }
     }

@@ -17,14 +17,25 @@ import Metrics
 /// from the histogram's own bounds, which `StableHistogramRange` keeps still across frames.
 /// Bins map to columns evenly: several columns per bin when there is room (centred), or
 /// several bins pooled per column when there is not.
-public enum HistogramView {
-    public static func draw(into screen: inout Screen, rect: Rect, layerName: String, histogram: WeightHistogram,
-                            logScale: Bool = false, showsDistanceFromInitialisation: Bool = false,
-                            theme: Theme, glyphs: Glyphs) {
+public struct HistogramView: Widget {
+    public var layerName: String
+    public var histogram: WeightHistogram
+    public var logScale: Bool
+    public var showsDistanceFromInitialisation: Bool
+
+    public init(layerName: String, histogram: WeightHistogram, logScale: Bool = false,
+                showsDistanceFromInitialisation: Bool = false) {
+        self.layerName = layerName
+        self.histogram = histogram
+        self.logScale = logScale
+        self.showsDistanceFromInitialisation = showsDistanceFromInitialisation
+    }
+
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        drawCaption(into: &screen, rect: area, layerName: layerName, logScale: logScale,
-                    distance: showsDistanceFromInitialisation, theme: theme, glyphs: glyphs)
+        Self.drawCaption(into: &screen, rect: area, layerName: layerName, logScale: logScale,
+                         distance: showsDistanceFromInitialisation, theme: theme, glyphs: glyphs)
         let axisRows = area.height >= 3 ? 1 : 0
         let bars = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - axisRows)
         guard histogram.binCount > 0, area.height >= 2 else { return }
@@ -35,7 +46,7 @@ public enum HistogramView {
         let plot = Rect(x: area.x + (area.width - plotWidth) / 2, y: bars.y, width: plotWidth, height: bars.height)
 
         if axisRows == 1 {
-            drawAxis(into: &screen, y: area.maxY - 1, plot: plot, clip: area, histogram: histogram, theme: theme)
+            Self.drawAxis(into: &screen, y: area.maxY - 1, plot: plot, clip: area, histogram: histogram, theme: theme)
         }
         guard !plot.isEmpty else { return }
 

@@ -59,13 +59,20 @@ public struct KnobValues: Sendable, Equatable {
 /// The Knobs panel's contents: one row per knob (name left, value right), the selected
 /// knob highlighted, and a hint line at the bottom. When the panel is too short for every
 /// knob it scrolls to keep the selected one in view.
-public enum KnobsView {
-    /// Draws into `rect`, the panel's inner rect (inside the frame).
-    public static func draw(_ values: KnobValues, selectedKnob: Int, into screen: inout Screen, rect: Rect,
-                            theme: Theme, glyphs: Glyphs) {
+public struct KnobsView: Widget {
+    public var values: KnobValues
+    public var selectedKnob: Int
+
+    public init(_ values: KnobValues, selectedKnob: Int) {
+        self.values = values
+        self.selectedKnob = selectedKnob
+    }
+
+    /// `area` is the panel's inner rect (inside the frame).
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         guard !rect.isEmpty else { return }
         let knobs = Knob.allCases
-        let visible = visibleKnobs(selectedKnob: selectedKnob, rows: knobRows(innerHeight: rect.height))
+        let visible = Self.visibleKnobs(selectedKnob: selectedKnob, rows: Self.knobRows(innerHeight: rect.height))
         for (row, index) in visible.enumerated() {
             let knob = knobs[index], y = rect.y + row
             let selected = index == selectedKnob
@@ -78,15 +85,15 @@ public enum KnobsView {
                 valueStyle = chosen
                 screen.fill(Rect(x: rect.x, y: y, width: rect.width, height: 1), with: Cell(" ", style: chosen))
             }
-            let valueText = fitted(value ?? "-", width: max(rect.width - 3, 1), glyphs: glyphs)
+            let valueText = Self.fitted(value ?? "-", width: max(rect.width - 3, 1), glyphs: glyphs)
             let valueX = rect.maxX - 1 - valueText.count
             let fitsFullLabel = knob.rawValue.count + valueText.count + 3 <= rect.width
-            screen.put(fitsFullLabel ? knob.rawValue : shortLabel(knob), x: rect.x + 1, y: y, style: labelStyle,
+            screen.put(fitsFullLabel ? knob.rawValue : Self.shortLabel(knob), x: rect.x + 1, y: y, style: labelStyle,
                        clip: Rect(x: rect.x, y: y, width: max(valueX - 1 - rect.x, 0), height: 1))
             screen.put(valueText, x: valueX, y: y, style: valueStyle, clip: rect)
         }
         if rect.height >= 2 {
-            screen.put(hint(glyphs, width: rect.width - 2), x: rect.x + 1, y: rect.maxY - 1, style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome),
+            screen.put(Self.hint(glyphs, width: rect.width - 2), x: rect.x + 1, y: rect.maxY - 1, style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome),
                        clip: Rect(x: rect.x, y: rect.maxY - 1, width: rect.width - 1, height: 1))
         }
     }

@@ -37,22 +37,29 @@ public struct PlotSeries: Sendable, Equatable {
 /// (`▲`) in the `.warning` colour along the bottom row, under the step labels, named in
 /// the legend ("▲ mask update") when it has room: as lines across the plot, frequent
 /// updates (every step for SWAT) filled it.
-public enum LinePlotView {
-    public static func draw(into screen: inout Screen, rect: Rect, series: [PlotSeries], markers: [Int] = [],
-                            theme: Theme, glyphs: Glyphs) {
+public struct LinePlotView: Widget {
+    public var series: [PlotSeries]
+    public var markers: [Int]
+
+    public init(series: [PlotSeries], markers: [Int] = []) {
+        self.series = series
+        self.markers = markers
+    }
+
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        drawLegend(into: &screen, rect: area, series: series, marks: !markers.isEmpty, theme: theme, glyphs: glyphs)
+        Self.drawLegend(into: &screen, rect: area, series: series, marks: !markers.isEmpty, theme: theme, glyphs: glyphs)
         let stepLabelRows = area.height >= 5 ? 1 : 0
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
         guard !body.isEmpty else { return }
 
-        let ranges = series.map { valueRange($0.points) }
+        let ranges = series.map { Self.valueRange($0.points) }
         let steps = series.flatMap(\.points).map(\.step)
         guard let firstStep = steps.min(), let lastStep = steps.max() else { return }
 
-        let leftWidth = ranges.first.flatMap { $0 }.map { labelWidth($0) } ?? 0
-        let rightWidth = ranges.count > 1 ? ranges[1].map { labelWidth($0) } ?? 0 : 0
+        let leftWidth = ranges.first.flatMap { $0 }.map { Self.labelWidth($0) } ?? 0
+        let rightWidth = ranges.count > 1 ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
         let showsLabels = body.width >= leftWidth + rightWidth + 6 && body.height >= 2
         var plot = body
         if showsLabels {
@@ -61,8 +68,8 @@ public enum LinePlotView {
                         height: body.height)
             if let range = ranges.first.flatMap({ $0 }) {
                 let style = theme.style(series[0].role)
-                putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
-                putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
+                Self.putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
+                Self.putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
             }
             if ranges.count > 1, let range = ranges[1] {
                 let style = theme.style(series[1].role)
@@ -80,7 +87,7 @@ public enum LinePlotView {
         let markerStyle = CellStyle(foreground: theme.color(.warning), dim: theme.isMonochrome)
         let markerRow = stepLabelRows == 1 ? area.maxY - 1 : plot.maxY - 1
         for step in markers where step >= firstStep && step <= lastStep {
-            screen[plot.x + pixelX(step) / 2, markerRow] = Cell(markerGlyph(glyphs), style: markerStyle)
+            screen[plot.x + pixelX(step) / 2, markerRow] = Cell(Self.markerGlyph(glyphs), style: markerStyle)
         }
         for (index, line) in series.enumerated() {
             guard let range = ranges[index] else { continue }
@@ -104,7 +111,7 @@ public enum LinePlotView {
             screen.put(WidgetNumberFormat.count(firstStep) + " ", x: plot.x, y: y, style: style, clip: area)
             let last = WidgetNumberFormat.count(lastStep)
             if plot.width >= WidgetNumberFormat.count(firstStep).count + last.count + 1 {
-                putRight(&screen, last, rightEdge: plot.maxX, y: y, style: style, clip: area)
+                Self.putRight(&screen, last, rightEdge: plot.maxX, y: y, style: style, clip: area)
             }
         }
     }

@@ -22,7 +22,15 @@ import Training
 /// engine's count of masks changed by the last update. The per-class line is there because
 /// pruning can cost a few classes much while the mean barely moves (Hooker et al. 2019,
 /// arXiv:1911.05248). The method's own statistics follow under its name.
-public enum NetworkFactsView {
+public struct NetworkFactsView: Widget {
+    public var frame: DashboardFrame
+    public var snapshot: TrainingSnapshot
+
+    public init(frame: DashboardFrame, snapshot: TrainingSnapshot) {
+        self.frame = frame
+        self.snapshot = snapshot
+    }
+
     public static func lines(frame: DashboardFrame, snapshot: TrainingSnapshot, width: Int) -> [(text: String, isHeading: Bool)] {
         var result: [(String, Bool)] = [("NETWORK", true)]
         let percent = { (value: Double) in String(format: "%.1f%%", value * 100) }
@@ -60,9 +68,8 @@ public enum NetworkFactsView {
 
     /// Draws the lines that fit into `rect`, from the top; nothing when even the
     /// heading and one fact do not.
-    public static func draw(into screen: inout Screen, rect: Rect, frame: DashboardFrame, snapshot: TrainingSnapshot,
-                            theme: Theme) {
-        let all = lines(frame: frame, snapshot: snapshot, width: rect.width)
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
+        let all = Self.lines(frame: frame, snapshot: snapshot, width: rect.width)
         guard rect.height >= 2, rect.width >= 12 else { return }
         for (row, line) in all.prefix(rect.height).enumerated() {
             screen.put(line.text, x: rect.x, y: rect.y + row, style: theme.style(line.isHeading ? .title : .foreground, bold: line.isHeading),

@@ -22,27 +22,34 @@ import Metrics
 /// the knee is `◉` in `.warning`, bold. ASCII: `*`, `o`, `+`, `@`. The caption gives the
 /// baseline and where it came from, or why there is none yet, and the knee's sparsity; a
 /// tall panel names the marks and the x axis in a legend on its last row.
-public enum OccamsHillView {
+public struct OccamsHillView: Widget {
+    public var hill: OccamsHill
+    public var showsError: Bool
+
+    public init(hill: OccamsHill, showsError: Bool = false) {
+        self.hill = hill
+        self.showsError = showsError
+    }
+
     public static let liveRunID = DashboardFrameState.liveRunID
 
-    public static func draw(into screen: inout Screen, rect: Rect, hill: OccamsHill, showsError: Bool = false,
-                            theme: Theme, glyphs: Glyphs) {
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
-        screen.put(caption(hill: hill, showsError: showsError, width: area.width), x: area.x, y: area.y, style: theme.style(.title),
+        screen.put(Self.caption(hill: hill, showsError: showsError, width: area.width), x: area.x, y: area.y, style: theme.style(.title),
                    clip: area)
         let tickRows = area.height >= 4 ? 1 : 0
         // A tall panel (the 160-column layout) keeps its last row for a legend of the marks.
-        let legendRows = area.height >= legendMinimumHeight ? 1 : 0
+        let legendRows = area.height >= Self.legendMinimumHeight ? 1 : 0
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - tickRows - legendRows)
         guard !body.isEmpty else { return }
         if legendRows == 1 {
-            drawLegend(into: &screen, row: Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1), hill: hill,
-                       theme: theme, glyphs: glyphs)
+            Self.drawLegend(into: &screen, row: Rect(x: area.x, y: area.maxY - 1, width: area.width, height: 1), hill: hill,
+                            theme: theme, glyphs: glyphs)
         }
 
         func shown(_ accuracy: Double) -> Double { showsError ? 1 - accuracy : accuracy }
-        let range = valueRange(hill: hill, showsError: showsError)
+        let range = Self.valueRange(hill: hill, showsError: showsError)
         let top = WidgetNumberFormat.percent(range.upperBound), bottom = WidgetNumberFormat.percent(range.lowerBound)
         let labelWidth = max(top.count, bottom.count)
         let showsLabels = body.width >= labelWidth + 7 && body.height >= 2
@@ -59,7 +66,7 @@ public enum OccamsHillView {
         func value(atRow row: Int) -> Double { range.upperBound - (Double(row) + 0.5) / Double(body.height) * span }
         for row in 0..<body.height {
             guard let region = hill.region(ofAccuracy: shown(value(atRow: row))) else { continue }
-            let role = regionRole(region)
+            let role = Self.regionRole(region)
             screen[bandX, body.y + row] = Cell(Character(region.rawValue), style: theme.style(role, bold: true))
             if let tint = theme.color(role), !plot.isEmpty {
                 let background = (theme.color(.background) ?? Color(0, 0, 0)).mixed(with: tint, 0.15)
@@ -70,7 +77,7 @@ public enum OccamsHillView {
 
         let decades = SparsityAxis.decades(for: hill.points.map(\.sparsity))
         if tickRows == 1 {
-            drawTicks(into: &screen, y: area.maxY - 1 - legendRows, plot: plot, clip: area, decades: decades, theme: theme)
+            Self.drawTicks(into: &screen, y: area.maxY - 1 - legendRows, plot: plot, clip: area, decades: decades, theme: theme)
         }
 
         var canvas = BrailleCanvas(width: plot.width, height: plot.height)
@@ -87,7 +94,7 @@ public enum OccamsHillView {
                 screen[x, y] = Cell(glyphs.horizontal, style: style)
             }
         }
-        let live = hill.curve(run: liveRunID)
+        let live = hill.curve(run: Self.liveRunID)
         for (from, to) in zip(live, live.dropFirst()) { canvas.line(from: pixel(from), to: pixel(to), color: theme.color(.accuracy)) }
         canvas.draw(into: &screen, x: plot.x, y: plot.y, clip: plot, glyphs: glyphs)
 
@@ -99,7 +106,7 @@ public enum OccamsHillView {
             style.bold = bold
             screen[x, y] = Cell(symbol, style: style)
         }
-        for point in hill.points where point.runID != liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
+        for point in hill.points where point.runID != Self.liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
         for point in live {
             let settled = point.phase != .afterPruning
             mark(point, settled ? (glyphs.isUnicode ? "●" : "*") : (glyphs.isUnicode ? "○" : "o"), .accuracy)

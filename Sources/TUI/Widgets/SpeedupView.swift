@@ -23,37 +23,48 @@ import Training
 /// importance, keeping their order: the estimated training speedup first (it carries the
 /// ESTIMATE label), then the measured speedup, the ideal bound, storage, the FLOPs of a
 /// step, the forward/backward split and the run's total.
-public enum SpeedupView {
-    /// Returns the rows it used, from the top of `rect`.
-    @discardableResult
-    public static func draw(into screen: inout Screen, rect: Rect, estimate: SpeedupEstimate, flops: NetworkFLOPs,
-                            cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?, measuredCPUGap: String? = nil,
-                            storage: StorageCost,
-                            theme: Theme, glyphs: Glyphs) -> Int {
+public struct SpeedupView: Widget {
+    public var estimate: SpeedupEstimate
+    public var flops: NetworkFLOPs
+    public var cumulative: NetworkFLOPs?
+    public var measuredCPU: CPUSpeedupReading?
+    public var measuredCPUGap: String?
+    public var storage: StorageCost
+
+    public init(estimate: SpeedupEstimate, flops: NetworkFLOPs, cumulative: NetworkFLOPs? = nil, measuredCPU: CPUSpeedupReading?,
+                measuredCPUGap: String? = nil, storage: StorageCost) {
+        self.estimate = estimate
+        self.flops = flops
+        self.cumulative = cumulative
+        self.measuredCPU = measuredCPU
+        self.measuredCPUGap = measuredCPUGap
+        self.storage = storage
+    }
+
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
-        guard !area.isEmpty else { return 0 }
-        let all = lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU, measuredCPUGap: measuredCPUGap,
-                        storage: storage, glyphs: glyphs)
+        for (row, line) in rows(in: area, glyphs: glyphs).enumerated() {
+            screen.put(line.text, x: area.x, y: area.y + row, style: theme.style(line.role, bold: line.bold), clip: area)
+        }
+    }
+
+    /// The rows it draws in `area`, from the top (the rest of the panel is free).
+    public func rowsUsed(in area: Rect, glyphs: Glyphs) -> Int { rows(in: area, glyphs: glyphs).count }
+
+    private func rows(in area: Rect, glyphs: Glyphs) -> [(text: String, role: Theme.Role, bold: Bool)] {
+        guard !area.isEmpty else { return [] }
+        let all = Self.lines(estimate: estimate, flops: flops, cumulative: cumulative, measuredCPU: measuredCPU,
+                             measuredCPUGap: measuredCPUGap, storage: storage, glyphs: glyphs)
         // Tall and narrow (the 160-column layout): every line in its stacked form, in words.
         if all.contains(where: { $0.long.count > area.width }), all.reduce(0, { $0 + $1.stacked.count }) <= area.height,
            all.allSatisfy({ $0.stacked.allSatisfy { $0.count <= area.width } }) {
-            var y = area.y
-            for line in all {
-                for (index, text) in line.stacked.enumerated() {
-                    screen.put(text, x: area.x, y: y, style: theme.style(line.role, bold: line.priority == 0 && index == 0), clip: area)
-                    y += 1
-                }
+            return all.flatMap { line in
+                line.stacked.enumerated().map { index, text in (text, line.role, line.priority == 0 && index == 0) }
             }
-            return y - area.y
         }
         let chosen = all.enumerated().sorted { $0.element.priority < $1.element.priority }.prefix(area.height)
             .sorted { $0.offset < $1.offset }.map(\.element)
-        for (row, line) in chosen.enumerated() {
-            let text = line.long.count <= area.width ? line.long : line.short
-            let style = theme.style(line.role, bold: line.priority == 0)
-            screen.put(text, x: area.x, y: area.y + row, style: style, clip: area)
-        }
-        return chosen.count
+        return chosen.map { line in (line.long.count <= area.width ? line.long : line.short, line.role, line.priority == 0) }
     }
 
     /// One line of the panel: the lower the priority, the longer it survives.

@@ -1,14 +1,21 @@
 /// What the dashboard shows when the terminal is under 80x24: "resize to at least 80x24
 /// (now WxH)", word-wrapped and centred; shorter wordings as the screen shrinks, down to
 /// a single "!" at 1x1.
-public enum TooSmallView {
-    public static func draw(into screen: inout Screen, theme: Theme,
-                            minimumWidth: Int = DashboardLayout.minimumWidth, minimumHeight: Int = DashboardLayout.minimumHeight) {
-        screen.fill(screen.bounds)
-        let lines = lines(width: screen.width, height: screen.height, minimumWidth: minimumWidth, minimumHeight: minimumHeight)
-        let top = (screen.height - lines.count) / 2
+public struct TooSmallView: Widget {
+    public var minimumWidth: Int
+    public var minimumHeight: Int
+
+    public init(minimumWidth: Int = DashboardLayout.minimumWidth, minimumHeight: Int = DashboardLayout.minimumHeight) {
+        self.minimumWidth = minimumWidth
+        self.minimumHeight = minimumHeight
+    }
+
+    public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
+        screen.fill(area)
+        let lines = Self.lines(width: area.width, height: area.height, minimumWidth: minimumWidth, minimumHeight: minimumHeight)
+        let top = area.y + (area.height - lines.count) / 2
         for (i, line) in lines.enumerated() {
-            screen.put(line, x: (screen.width - line.count) / 2, y: top + i, style: theme.style(.warning, bold: true))
+            screen.put(line, x: area.x + (area.width - line.count) / 2, y: top + i, style: theme.style(.warning, bold: true))
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 import Synchronization
 
 /// Runs a `TrainingSession` on a background queue. The only state shared with other
-/// threads is the command queue (in) and the latest-snapshot slot (out).
+/// threads is the command queue (in), and the latest-snapshot slot and the commands'
+/// acknowledgements (out).
 public final class Trainer: Sendable {
     public let config: RunConfig
     /// Provenance written into every checkpoint this trainer saves (see `Checkpoint`).
@@ -11,8 +12,13 @@ public final class Trainer: Sendable {
     public let overrides: [String]
     private let confined: ConfinedSession
     private let queue = DispatchQueue(label: "prunetop.trainer", qos: .userInitiated)
-    private let commands = Mutex<[TrainerCommand]>([])
+    private let commands = Mutex<(nextID: Int, pending: [(id: CommandID, command: TrainerCommand)])>((0, []))
     private let wake = DispatchSemaphore(value: 0)
+    private let acknowledgements = Mutex<[CommandAcknowledgement]>([])
+    /// Signalled once per acknowledgement.
+    private let acknowledged = DispatchSemaphore(value: 0)
+    /// Acknowledgements nobody takes (a headless run) are dropped past this many.
+    private static let keptAcknowledgements = 64
     private let slot = Mutex<TrainingSnapshot?>(nil)
     private let done = DispatchGroup()
 
@@ -42,10 +48,37 @@ public final class Trainer: Sendable {
     /// The newest snapshot, or nil before the run has started.
     public var latestSnapshot: TrainingSnapshot? { slot.withLock { $0 } }
 
-    /// Queues a command; it takes effect before the next step.
-    public func send(_ command: TrainerCommand) {
-        commands.withLock { $0.append(command) }
+    /// Queues a command; it takes effect before the next step, and is then acknowledged
+    /// under the returned id.
+    @discardableResult
+    public func send(_ command: TrainerCommand) -> CommandID {
+        let id = commands.withLock { queue in
+            defer { queue.nextID += 1 }
+            queue.pending.append((CommandID(rawValue: queue.nextID), command))
+            return CommandID(rawValue: queue.nextID)
+        }
         wake.signal()
+        return id
+    }
+
+    /// The acknowledgements given since the last call, oldest first.
+    public func takeAcknowledgements() -> [CommandAcknowledgement] {
+        acknowledgements.withLock { given in
+            defer { given.removeAll() }
+            return given
+        }
+    }
+
+    /// Blocks until the command `id` is acknowledged, or `seconds` have passed (nil then);
+    /// takes that acknowledgement and leaves the others for `takeAcknowledgements`.
+    public func awaitAcknowledgement(of id: CommandID, timeout seconds: Double) -> CommandAcknowledgement? {
+        let deadline = DispatchTime.now() + seconds
+        while true {
+            let taken = acknowledgements.withLock { given in given.firstIndex { $0.id == id }.map { given.remove(at: $0) } }
+            if let taken { return taken }
+            // Each acknowledgement signals once, whoever it is for: look again after each.
+            if acknowledged.wait(timeout: deadline) == .timedOut { return nil }
+        }
     }
 
     /// Starts the run at `pace` (`setPace` changes it). `onEvent` is called on the
@@ -68,11 +101,19 @@ public final class Trainer: Sendable {
         done.wait(timeout: .now() + seconds) == .success
     }
 
-    fileprivate func takeCommands() -> [TrainerCommand] {
-        commands.withLock { pending in
-            defer { pending.removeAll() }
-            return pending
+    fileprivate func takeCommands() -> [(id: CommandID, command: TrainerCommand)] {
+        commands.withLock { queue in
+            defer { queue.pending.removeAll() }
+            return queue.pending
         }
+    }
+
+    fileprivate func acknowledge(_ acknowledgement: CommandAcknowledgement) {
+        acknowledgements.withLock { given in
+            given.append(acknowledgement)
+            if given.count > Self.keptAcknowledgements { given.removeFirst(given.count - Self.keptAcknowledgements) }
+        }
+        acknowledged.signal()
     }
 
     fileprivate func waitForCommand() { wake.wait() }
@@ -114,6 +155,8 @@ private struct RunLoop {
     private var nextStepDue = DispatchTime.now()
     private var progress: TrainerProgress
     private var message: String?
+    /// What the command being applied answered (`announce`, `refuse`); nil if it said nothing.
+    private var answer: (outcome: CommandAcknowledgement.Outcome, message: String)?
     private let startTime = Date()
     // Running sums since the previous snapshot.
     private var lossSinceSnapshot = 0.0, stepsSinceSnapshot = 0
@@ -143,7 +186,11 @@ private struct RunLoop {
         setBLASThreads(session.config.threads)
         onEvent(.started(publishSnapshot()))
         while true {
-            for command in trainer.takeCommands() { apply(command) }
+            for (id, command) in trainer.takeCommands() {
+                answer = nil
+                apply(command)
+                trainer.acknowledge(CommandAcknowledgement(id: id, outcome: answer?.outcome ?? .applied, message: answer?.message))
+            }
             if state == .stopped {
                 onEvent(.stopped(publishSnapshot()))
                 return
@@ -255,16 +302,20 @@ private struct RunLoop {
         announce("rolled back to step \(Format.grouped(session.step)) (\(rollbackPointDescription))")
     }
 
-    private mutating func saveCheckpoint(to path: String, creatingDirectory: Bool = false) {
+    /// True when the checkpoint was written; `message` says where, or why not.
+    @discardableResult
+    private mutating func saveCheckpoint(to path: String, creatingDirectory: Bool = false) -> Bool {
         do {
             if creatingDirectory { try CheckpointFile.createDirectory(CheckpointFile.directoryName(path), for: path) }
             try Checkpoint(session: session, progress: progress, recipeText: trainer.recipeText,
                            overrides: trainer.overrides).write(to: path)
             message = "checkpoint saved to \(path) at step \(Format.grouped(session.step))"
             onEvent(.checkpointSaved(path: path, publishSnapshot()))
+            return true
         } catch {
             message = "\(error)"
             onEvent(.checkpointFailed(path: path, reason: "\(error)", publishSnapshot()))
+            return false
         }
     }
 
@@ -322,7 +373,8 @@ private struct RunLoop {
         case let .saveCheckpoint(path):
             // Its weights are not finite: such a checkpoint could only diverge again.
             guard state != .diverged else { return refuse("the run has diverged; resume (it rolls back), then save") }
-            saveCheckpoint(to: path)
+            let saved = saveCheckpoint(to: path)
+            answer = (saved ? .applied : .refused, message ?? "")
         }
     }
 
@@ -352,6 +404,7 @@ private struct RunLoop {
         }
         methodSwitchPreview = preview
         message = "preview: \(name) would change \(Format.grouped(changed)) masks at once"
+        answer = (.applied, message!)
         publishSnapshot()
     }
 
@@ -379,10 +432,11 @@ private struct RunLoop {
         }
     }
 
-    private mutating func refuse(_ reason: String) { announce("refused: \(reason)") }
+    private mutating func refuse(_ reason: String) { announce("refused: \(reason)", outcome: .refused) }
 
-    private mutating func announce(_ text: String) {
+    private mutating func announce(_ text: String, outcome: CommandAcknowledgement.Outcome = .applied) {
         message = text
+        answer = (outcome, text)
         onEvent(.commandApplied(text, publishSnapshot()))
     }
 

@@ -1,10 +1,22 @@
-/// A framed panel with its title in the top border ("╭─ Sparsity ──╮"). Returns the
-/// inner rect widgets draw into. The focused panel's frame and title are highlighted.
-public enum Panel {
-    @discardableResult
-    public static func draw(into screen: inout Screen, rect: Rect, title: String, focused: Bool = false,
-                            theme: Theme, glyphs: Glyphs) -> Rect {
-        guard rect.width >= 2 && rect.height >= 2 else { return Rect(x: rect.x, y: rect.y, width: 0, height: 0) }
+/// A panel's frame with its title in the top border ("╭─ Sparsity ──╮"), its inside
+/// cleared; the focused panel's frame and title are highlighted. Its content goes in
+/// `inner(of:)`.
+public struct PanelFrame: Widget {
+    public var title: String
+    public var focused: Bool
+
+    public init(title: String, focused: Bool = false) {
+        self.title = title
+        self.focused = focused
+    }
+
+    /// Inside the frame: what the panel's content fills (empty when the frame does not fit).
+    public static func inner(of rect: Rect) -> Rect {
+        rect.width >= 2 && rect.height >= 2 ? rect.inset(by: 1) : Rect(x: rect.x, y: rect.y, width: 0, height: 0)
+    }
+
+    public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
+        guard rect.width >= 2 && rect.height >= 2 else { return }
         let frame = CellStyle(foreground: theme.color(focused ? .highlight : .frame), bold: focused && theme.isMonochrome)
         let top = rect.y, bottom = rect.maxY - 1, left = rect.x, right = rect.maxX - 1
         for x in (left + 1)..<right {
@@ -24,8 +36,6 @@ public enum Panel {
             screen.put(label, x: left + 2, y: top, style: CellStyle(foreground: theme.color(focused ? .highlight : .title), bold: true),
                        clip: Rect(x: left + 1, y: top, width: rect.width - 2, height: 1))
         }
-        let inner = rect.inset(by: 1)
-        screen.fill(inner, with: Cell(" ", style: CellStyle(background: nil)))
-        return inner
+        screen.fill(Self.inner(of: rect), with: Cell(" ", style: CellStyle(background: nil)))
     }
 }
