@@ -33,12 +33,12 @@ public struct RecordedFrame: Sendable, Equatable, Codable {
         activationSparsity = frame.activationSparsity
     }
 
-    /// Records an evaluation's panels, with `state` keeping the histogram ranges stable
+    /// Records an evaluation's panels, with `context` keeping the histogram ranges stable
     /// across the run as the dashboard does.
-    public static func record(_ snapshot: TrainingSnapshot, state: inout DashboardFrameState) -> RecordedFrame {
-        state.heatmapRows = heatmapRows
-        state.heatmapColumns = heatmapColumns
-        return RecordedFrame(DashboardFrame.make(snapshot, state: &state))
+    public static func record(_ snapshot: TrainingSnapshot, context: inout DashboardFrameContext) -> RecordedFrame {
+        context.heatmapRows = heatmapRows
+        context.heatmapColumns = heatmapColumns
+        return RecordedFrame(DashboardFrame.make(snapshot, context: &context))
     }
 
     public var json: String {

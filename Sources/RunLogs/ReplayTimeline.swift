@@ -164,7 +164,7 @@ public struct ReplayTimeline: Sendable {
 
 /// What a replay reads of a progress line, an evaluation or the run's end: one moment.
 private struct RecordedMoment {
-    var state: RunState
+    var state: RunStatus
     var step: Int
     /// An `eval` line; an end line with a test accuracy `countsAsEvaluation` (the run's
     /// final evaluation, shown as the latest), but is not one of the run's evaluations.
@@ -189,7 +189,7 @@ private struct RecordedMoment {
     var frame: RecordedFrame?
 
     init(_ event: RunProgressEvent) {
-        state = event.state.flatMap(RunState.init(rawValue:)) ?? .running
+        state = event.state.flatMap(RunStatus.init(rawValue:)) ?? .running
         step = event.step
         (loss, lr, samplesPerSecond, seconds) = (event.loss, event.lr, event.samplesPerSecond, event.seconds)
         (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)

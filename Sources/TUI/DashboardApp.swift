@@ -53,13 +53,13 @@ public final class DashboardApp {
     private var theme: Theme
     private var glyphs: Glyphs
     private var depth: ColorDepth
-    private var frameState: DashboardFrameState
-    private var state = DashboardState()
+    private var frameContext: DashboardFrameContext
+    private var state = DashboardViewState()
     private var history = RunHistory()
     private var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
-    private var frameOf: (step: Int, state: RunState)?
+    private var frameOf: (step: Int, state: RunStatus)?
     private lazy var framePacing = FramePacing(framesPerSecond: options.framesPerSecond)
     private var editing: String?
     private var confirmingQuit = false
@@ -70,10 +70,10 @@ public final class DashboardApp {
     private let speedup = SpeedupMeasurement()
 
     public convenience init(source: any DashboardSource, model: Model, options: Options) throws {
-        try self.init(source: source, frameState: DashboardFrameState(model: model), options: options)
+        try self.init(source: source, frameContext: DashboardFrameContext(model: model), options: options)
     }
 
-    public init(source: any DashboardSource, frameState: DashboardFrameState, options: Options) throws {
+    public init(source: any DashboardSource, frameContext: DashboardFrameContext, options: Options) throws {
         self.source = source
         self.options = options
         library = ThemeLibrary()
@@ -83,9 +83,9 @@ public final class DashboardApp {
         depth = ColorDepth.resolve(options.colorChoice, terminal: terminal)
         theme = depth.adapting(file.theme)
         glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
-        self.frameState = frameState
-        self.frameState.overlay = options.overlay
-        self.frameState.givenBaseline = options.baseline
+        self.frameContext = frameContext
+        self.frameContext.overlay = options.overlay
+        self.frameContext.givenBaseline = options.baseline
         state.message = options.initialMessage
         if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
     }
@@ -166,8 +166,8 @@ public final class DashboardApp {
             state.message = message
             lastSnapshotMessage = message
             if let change = latest.pausedAtPhaseChange {
-                frameState.takeEvaluations(latest)
-                state.message = PhaseNarration.pause(change, snapshot: latest, hill: frameState.hill)
+                frameContext.takeEvaluations(latest)
+                state.message = PhaseNarration.pause(change, snapshot: latest, hill: frameContext.hill)
             }
         }
         if latest.step == snapshot?.step && latest.state == snapshot?.state && frame != nil {
@@ -186,8 +186,8 @@ public final class DashboardApp {
         switch source.figures(for: latest) {
         case let .recorded(recorded):
             frame = recorded.dashboardFrame
-            frame?.otherOperationsPerSample = frameState.network.elementOperations
-            frameState.takeEvaluations(latest)
+            frame?.otherOperationsPerSample = frameContext.network.elementOperations
+            frameContext.takeEvaluations(latest)
         case .computedFromWeights: refreshLiveFrame(latest)
         case .notYet: break
         }
@@ -200,10 +200,10 @@ public final class DashboardApp {
               frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
         let start = FramePacing.now
         guard frame == nil || framePacing.isDue(at: start) else { return }
-        frame = DashboardFrame.make(latest, state: &frameState)
+        frame = DashboardFrame.make(latest, context: &frameContext)
         frameOf = (latest.step, latest.state)
         framePacing.computed(startedAt: start, cost: FramePacing.now - start)
-        if sparseInferenceGap(frameState.network) == nil { speedup.requestIfMasksChanged(latest) }
+        if sparseInferenceGap(frameContext.network) == nil { speedup.requestIfMasksChanged(latest) }
     }
 
     /// Asks the frame for heatmap grids that fill their part of the Sparsity panel (two
@@ -214,14 +214,14 @@ public final class DashboardApp {
                                         selected: state.selectedLayer, hasInputMap: frame?.inputMap != nil,
                                         inputMapToggled: state.inputMapToggled)
         guard let area = areas.heatmaps.first else { return }
-        frameState.heatmapRows = max((area.height - 1) * 2, 2)
-        frameState.heatmapColumns = max(area.width, 4)
+        frameContext.heatmapRows = max((area.height - 1) * 2, 2)
+        frameContext.heatmapColumns = max(area.width, 4)
     }
 
     private func render(_ backend: TerminalBackend) {
         let size = backend.size
         var screen = Screen(width: size.width, height: size.height)
-        var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state,
+        var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameContext.hill, history: history, state: state,
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
@@ -231,7 +231,7 @@ public final class DashboardApp {
             model.replaySecondsRemaining = clock.secondsRemaining
             model.measuredCPUGap = "live runs only"
         case .steering:
-            model.measuredCPUGap = sparseInferenceGap(frameState.network)
+            model.measuredCPUGap = sparseInferenceGap(frameContext.network)
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
@@ -380,7 +380,7 @@ public final class DashboardApp {
     }
 
     private func cycleFocus(by offset: Int) {
-        let panels = DashboardState.PanelID.allCases
+        let panels = DashboardViewState.PanelID.allCases
         let index = panels.firstIndex(of: state.focusedPanel) ?? 0
         state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
     }

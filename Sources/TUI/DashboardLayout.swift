@@ -20,7 +20,7 @@
 ///
 /// Below 80x24 there is no layout (`init` returns nil) and the app shows `TooSmallView`.
 public struct DashboardLayout: Sendable, Equatable {
-    public typealias PanelID = DashboardState.PanelID
+    public typealias PanelID = DashboardViewState.PanelID
 
     public enum Arrangement: String, Sendable {
         case compact, medium, large

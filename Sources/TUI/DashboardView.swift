@@ -7,7 +7,7 @@ public struct DashboardModel {
     public var frame: DashboardFrame?
     public var hill: OccamsHill
     public var history: RunHistory
-    public var state: DashboardState
+    public var state: DashboardViewState
     /// The value being typed for the selected knob, when Enter was pressed.
     public var editing: String?
     /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
@@ -24,7 +24,7 @@ public struct DashboardModel {
     public var replaySecondsRemaining: Double?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
-                state: DashboardState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
+                state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
         self.snapshot = snapshot
         self.frame = frame
         self.hill = hill

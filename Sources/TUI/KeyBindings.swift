@@ -7,7 +7,7 @@ public enum KeyEvent: Sendable, Equatable {
     case wheelDown(x: Int, y: Int)
 }
 
-/// What the user asked for. The app applies it (to `DashboardState` or the trainer).
+/// What the user asked for. The app applies it (to `DashboardViewState` or the trainer).
 public enum DashboardAction: Sendable, Equatable {
     case quit
     case toggleHelp
@@ -81,7 +81,7 @@ public enum KeyBindings {
         return DashboardPanels.all.lazy.compactMap { $0.action(for: event) }.first
     }
 
-    public static func action(for event: KeyEvent, state: DashboardState) -> DashboardAction? {
+    public static func action(for event: KeyEvent, state: DashboardViewState) -> DashboardAction? {
         action(for: event, focusedPanel: state.focusedPanel, helpShown: state.showsHelp)
     }
 

@@ -38,17 +38,17 @@ struct FrameBenchmark {
 
         var timings: [Timing] = []
         for (width, height) in [(80, 24), (200, 60)] {
-            var frameState = DashboardFrameState(model: model)
-            let frame = DashboardFrame.make(snapshot, state: &frameState)
+            var frameContext = DashboardFrameContext(model: model)
+            let frame = DashboardFrame.make(snapshot, context: &frameContext)
             var history = RunHistory()
             history.record(snapshot)
             let backend = TerminalBackend(palette: { _, _ in .indexed { ColorDepth.nearestPalette256($0).int32 } }, mouse: false,
                                           nullScreen: ("xterm-256color", width, height))
             var draws: [Double] = [], flushes: [Double] = []
             for index in 0..<frames {
-                var state = DashboardState()
-                state.focusedPanel = DashboardState.PanelID.allCases[index % DashboardState.PanelID.allCases.count]
-                let model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameState.hill, history: history, state: state)
+                var state = DashboardViewState()
+                state.focusedPanel = DashboardViewState.PanelID.allCases[index % DashboardViewState.PanelID.allCases.count]
+                let model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameContext.hill, history: history, state: state)
                 let begin = DispatchTime.now().uptimeNanoseconds
                 var screen = Screen(width: width, height: height)
                 DashboardView.draw(model, into: &screen, theme: .fallback, glyphs: .unicode)

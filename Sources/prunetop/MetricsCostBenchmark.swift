@@ -38,7 +38,7 @@ struct MetricsCostBenchmark {
     private static func run(config: RunConfig, dataset: ImageDataset, framesPerSecond: Double?,
                             frameTimes: inout [Double]) throws -> Double {
         let trainer = try Trainer(config: config, dataset: dataset)
-        var state = DashboardFrameState(model: try TrainingSession(config: config, dataset: dataset).model)
+        var state = DashboardFrameContext(model: try TrainingSession(config: config, dataset: dataset).model)
         let begin = DispatchTime.now().uptimeNanoseconds
         trainer.start()
         if let framesPerSecond {
@@ -47,7 +47,7 @@ struct MetricsCostBenchmark {
             while !trainer.waitUntilFinished(timeout: 1 / framesPerSecond) {
                 let start = FramePacing.now
                 guard let snapshot = trainer.latestSnapshot, pacing.isDue(at: start) else { continue }
-                _ = DashboardFrame.make(snapshot, state: &state)
+                _ = DashboardFrame.make(snapshot, context: &state)
                 pacing.computed(startedAt: start, cost: FramePacing.now - start)
                 frameTimes.append(pacing.lastCost * 1000)
             }

@@ -63,7 +63,7 @@ struct ReplayCommand: ParsableCommand {
         options.themeName = theme
         let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: timeline) } ?? speed ?? 4
         let outcome = try DashboardApp(source: ReplaySource(timeline: timeline, speed: playback),
-                                        frameState: DashboardFrameState(network: network), options: options).run()
+                                        frameContext: DashboardFrameContext(network: network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

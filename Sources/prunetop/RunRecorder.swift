@@ -12,7 +12,7 @@ final class RunRecorder: @unchecked Sendable {
     private let dataset: ImageDataset
     private let provenance: RunProvenance
     private let lock = NSLock()
-    private var frameState: DashboardFrameState
+    private var frameContext: DashboardFrameContext
     private var lastProgressStep = -1
     /// Set once the run's last event ("done", "stopped" or "diverged") is written: a
     /// progress line the main thread took just before must not follow it.
@@ -25,7 +25,7 @@ final class RunRecorder: @unchecked Sendable {
         dataset = setup.dataset
         provenance = setup.provenance
         let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
-        frameState = DashboardFrameState(model: model)
+        frameContext = DashboardFrameContext(model: model)
         network = model.description
     }
 
@@ -37,10 +37,10 @@ final class RunRecorder: @unchecked Sendable {
         case let .started(snapshot):
             log.write(RecordedEvents.start(config: config, dataset: dataset, network: network, provenance: provenance, snapshot: snapshot))
         case let .evaluated(snapshot):
-            let frame = lock.withLock { RecordedFrame.record(snapshot, state: &frameState) }
-            log.write(RecordedEvents.evaluation(snapshot, shapes: frameState.shapes, frame: frame))
-        case let .finished(snapshot): writeEnd(RecordedEvents.end(.done, snapshot, shapes: frameState.shapes))
-        case let .stopped(snapshot): writeEnd(RecordedEvents.end(diverged ? .diverged : .stopped, snapshot, shapes: frameState.shapes))
+            let frame = lock.withLock { RecordedFrame.record(snapshot, context: &frameContext) }
+            log.write(RecordedEvents.evaluation(snapshot, shapes: frameContext.shapes, frame: frame))
+        case let .finished(snapshot): writeEnd(RecordedEvents.end(.done, snapshot, shapes: frameContext.shapes))
+        case let .stopped(snapshot): writeEnd(RecordedEvents.end(diverged ? .diverged : .stopped, snapshot, shapes: frameContext.shapes))
         case let .diverged(snapshot): log.write(RecordedEvents.progress(snapshot))
         case let .checkpointSaved(path, snapshot):
             log.write(.checkpoint(RunCheckpointEvent(step: snapshot.step, path: path)))

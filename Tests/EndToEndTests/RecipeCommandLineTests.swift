@@ -71,7 +71,7 @@ final class RecipeCommandLineTests: XCTestCase {
         let network = try XCTUnwrap(timeline.network)
         XCTAssertEqual(network.layers.map(\.name), ["conv1", "bn1", "relu1", "block1.conv1", "block1.bn1", "block1.add", "relu2", "avgpool", "fc1"])
         XCTAssertEqual(network.layers.first { $0.name == "block1.add" }?.tiedWeights, ["block1.conv1.weight", "conv1.weight"])
-        XCTAssertEqual(DashboardFrameState(network: network).shapes.map(\.name), ["conv1.weight", "block1.conv1.weight", "fc1.weight"])
+        XCTAssertEqual(DashboardFrameContext(network: network).shapes.map(\.name), ["conv1.weight", "block1.conv1.weight", "fc1.weight"])
         XCTAssertThrowsError(try ModelCatalog.make("tiny", inputShape: network.inputShape, classCount: 10, seed: 0))
     }
 

@@ -58,7 +58,7 @@ final class ReplayTests: XCTestCase {
         let frame = try XCTUnwrap(replay.recordedFrame(for: snapshot))
         let network = try XCTUnwrap(timeline.network, "the start event describes the network")
         XCTAssertEqual(network, try ModelCatalog.make("lenet300", inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0).description)
-        var hillState = DashboardFrameState(network: network)
+        var hillState = DashboardFrameContext(network: network)
         var history = RunHistory()
         for moment in timeline.moments {
             history.record(moment.snapshot)
@@ -68,7 +68,7 @@ final class ReplayTests: XCTestCase {
                        "one hill point per evaluation, but for the dense network still training at step 11")
         var screen = Screen(width: 120, height: 40)
         DashboardView.draw(DashboardModel(snapshot: snapshot, frame: frame.dashboardFrame, hill: hillState.hill, history: history,
-                                          state: DashboardState()),
+                                          state: DashboardViewState()),
                            into: &screen, theme: .fallback, glyphs: .unicode)
         let text = screen.lines.joined(separator: "\n")
         for expected in ["FINISHED", "fc1.weight 300×784  ", "sparsity 0.900 of 0.900", "10.0x", "ESTIMATE"] {

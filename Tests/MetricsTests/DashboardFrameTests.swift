@@ -11,7 +11,7 @@ final class DashboardFrameTests: XCTestCase {
         config.sparsity = SparsityConfig(method: "magnitude", target: 0.9, schedule: .constant)
         let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
         let session = try TrainingSession(config: config, dataset: DatasetLoader.embeddedDigits())
-        var state = DashboardFrameState(model: session.model)
+        var state = DashboardFrameContext(model: session.model)
         trainer.start()
         func snapshot(at step: Int) throws -> TrainingSnapshot {
             let deadline = Date().addingTimeInterval(30)
@@ -23,7 +23,7 @@ final class DashboardFrameTests: XCTestCase {
         }
         trainer.send(.step(count: 3))
         let at3 = try snapshot(at: 3)
-        let first = DashboardFrame.make(at3, state: &state)
+        let first = DashboardFrame.make(at3, context: &state)
         XCTAssertEqual(first.histograms.keys.sorted(), ["fc1.weight", "fc2.weight", "fc3.weight"])
         let fc1 = try XCTUnwrap(first.histograms["fc1.weight"])
         XCTAssertEqual(fc1.total.reduce(0, +), 235_200)
@@ -41,7 +41,7 @@ final class DashboardFrameTests: XCTestCase {
         XCTAssertEqual(Double(correct) / 360, try XCTUnwrap(at3.testAccuracy), accuracy: 1e-12)
 
         trainer.send(.step(count: 1))
-        let second = DashboardFrame.make(try snapshot(at: 4), state: &state)
+        let second = DashboardFrame.make(try snapshot(at: 4), context: &state)
         XCTAssertEqual(second.churn?.hammingDistance, 0, "a constant schedule does not move the mask")
         XCTAssertEqual(state.hill.points.count, 1, "no new evaluation")
         trainer.send(.stop)
@@ -55,7 +55,7 @@ final class DashboardFrameTests: XCTestCase {
         config.sparsity = SparsityConfig(method: "dropback", target: 0.9, schedule: .constant)
         let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
         let fresh = try TrainingSession(config: config, dataset: DatasetLoader.embeddedDigits())
-        var state = DashboardFrameState(model: fresh.model)
+        var state = DashboardFrameContext(model: fresh.model)
         trainer.start()
         trainer.send(.step(count: 5))
         let deadline = Date().addingTimeInterval(30)
@@ -67,7 +67,7 @@ final class DashboardFrameTests: XCTestCase {
         trainer.send(.stop)
         _ = trainer.waitUntilFinished(timeout: 30)
         let at5 = try XCTUnwrap(snapshot)
-        let frame = DashboardFrame.make(at5, state: &state)
+        let frame = DashboardFrame.make(at5, context: &state)
         XCTAssertTrue(frame.histogramsShowDistance)
         let fc1 = try XCTUnwrap(frame.histograms["fc1.weight"])
         let layer = at5.layers[0]
@@ -81,7 +81,7 @@ final class DashboardFrameTests: XCTestCase {
         var relabelled = at5
         relabelled.sparsity.method = "magnitude"
         relabelled.sparsity.maskedWeights = .zeroed  // what magnitude declares
-        XCTAssertFalse(DashboardFrame.make(relabelled, state: &state).histogramsShowDistance)
-        XCTAssertLessThan(DashboardFrame.make(relabelled, state: &state).histograms["fc1.weight"]!.lowerBound, 0)
+        XCTAssertFalse(DashboardFrame.make(relabelled, context: &state).histogramsShowDistance)
+        XCTAssertLessThan(DashboardFrame.make(relabelled, context: &state).histograms["fc1.weight"]!.lowerBound, 0)
     }
 }

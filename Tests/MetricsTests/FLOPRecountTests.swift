@@ -62,8 +62,8 @@ final class FLOPRecountTests: XCTestCase {
     private func assertPanelMatchesRecount(method: String, model modelName: String, steps: Int, epochs: Int,
                                            file: StaticString = #filePath, line: UInt = #line) throws {
         let (snapshot, model) = try snapshot(method: method, model: modelName, steps: steps, epochs: epochs)
-        var state = DashboardFrameState(model: model)
-        let frame = DashboardFrame.make(snapshot, state: &state)
+        var state = DashboardFrameContext(model: model)
+        let frame = DashboardFrame.make(snapshot, context: &state)
         let expected = recount(snapshot, model: model)
         let context = "\(method) on \(modelName) at step \(steps)"
         XCTAssertEqual(frame.flops.sparse.forward, expected.forward, accuracy: 1e-9 * max(expected.forward, 1), context, file: file, line: line)
@@ -91,8 +91,8 @@ final class FLOPRecountTests: XCTestCase {
     func testADenseRunSavesExactlyNothing() throws {
         for model in ["lenet300", "lenet5"] {
             let (snapshot, network) = try snapshot(method: "dense", model: model, steps: 4, target: 0)
-            var state = DashboardFrameState(model: network)
-            let frame = DashboardFrame.make(snapshot, state: &state)
+            var state = DashboardFrameContext(model: network)
+            let frame = DashboardFrame.make(snapshot, context: &state)
             XCTAssertEqual(frame.flops.trainingReduction, 0, model)
             XCTAssertEqual(frame.flops.inferenceReduction, 0, model)
             XCTAssertEqual(frame.flops.idealTrainingSpeedup, 1.0, model)
@@ -104,8 +104,8 @@ final class FLOPRecountTests: XCTestCase {
 
     func testDropBackCountsEveryWeightItMultipliesAndStoresOnlyTheTrackedOnes() throws {
         let (snapshot, model) = try snapshot(method: "dropback", model: "lenet300", steps: 12)
-        var state = DashboardFrameState(model: model)
-        let frame = DashboardFrame.make(snapshot, state: &state)
+        var state = DashboardFrameContext(model: model)
+        let frame = DashboardFrame.make(snapshot, context: &state)
         XCTAssertEqual(snapshot.sparsity.operands, .none)
         XCTAssertEqual(frame.flops.inferenceReduction, 0, accuracy: 1e-6, "untracked weights are multiplied at w0")
         XCTAssertEqual(frame.acceleratorEstimate, SpeedupEstimate(forward: 1, backward: 1, training: 1, operands: SparsifiedOperands.none,
@@ -120,8 +120,8 @@ final class FLOPRecountTests: XCTestCase {
     func testCumulativeFLOPsSumWhatEveryStepMultiplied() throws {
         // A constant schedule prunes at the start and keeps the mask: every step costs the same.
         let (fixed, model) = try snapshot(method: "magnitude", model: "lenet300", steps: 10, schedule: .constant)
-        var state = DashboardFrameState(model: model)
-        let frame = DashboardFrame.make(fixed, state: &state)
+        var state = DashboardFrameContext(model: model)
+        let frame = DashboardFrame.make(fixed, context: &state)
         XCTAssertEqual(fixed.compute.samples, 10 * 128)
         XCTAssertEqual(frame.cumulativeFLOPs.sparse.training, frame.flops.sparse.training * 1280, accuracy: 1e-6 * frame.flops.sparse.training)
         XCTAssertEqual(frame.cumulativeFLOPs.dense.training, frame.flops.dense.training * 1280)
@@ -129,8 +129,8 @@ final class FLOPRecountTests: XCTestCase {
         // A gradual schedule is dense at first: the run's reduction trails the last step's.
         let (gradual, _) = try snapshot(method: "magnitude", model: "lenet300", steps: 20,
                                         schedule: .polynomial(initial: 0, beginStep: 5, endStep: 15, frequency: 5, exponent: 3))
-        var gradualState = DashboardFrameState(model: model)
-        let gradualFrame = DashboardFrame.make(gradual, state: &gradualState)
+        var gradualState = DashboardFrameContext(model: model)
+        let gradualFrame = DashboardFrame.make(gradual, context: &gradualState)
         XCTAssertEqual(gradualFrame.flops.inferenceReduction, 0.9, accuracy: 1e-3)
         XCTAssertGreaterThan(gradualFrame.cumulativeFLOPs.trainingReduction, 0.05)
         XCTAssertLessThan(gradualFrame.cumulativeFLOPs.trainingReduction, gradualFrame.flops.trainingReduction - 0.1)
@@ -138,8 +138,8 @@ final class FLOPRecountTests: XCTestCase {
         // RigL's weight gradient is dense at every step, its mask-update steps included.
         let (rigl, _) = try snapshot(method: "rigl", model: "lenet300", steps: 12, options: ["delta_t": 4])
         XCTAssertEqual(rigl.sparsity.lastUpdateStep, 12, "RigL updated its mask (from dense gradients) during the run")
-        var riglState = DashboardFrameState(model: model)
-        let riglFrame = DashboardFrame.make(rigl, state: &riglState)
+        var riglState = DashboardFrameContext(model: model)
+        let riglFrame = DashboardFrame.make(rigl, context: &riglState)
         XCTAssertEqual(riglFrame.cumulativeFLOPs.sparse.backwardWeight, riglFrame.cumulativeFLOPs.dense.backwardWeight)
         XCTAssertLessThan(riglFrame.cumulativeFLOPs.sparse.forward, 0.2 * riglFrame.cumulativeFLOPs.dense.forward)
     }

@@ -2,7 +2,7 @@ import TUI
 import XCTest
 
 final class DashboardLayoutTests: XCTestCase {
-    typealias PanelID = DashboardState.PanelID
+    typealias PanelID = DashboardViewState.PanelID
 
     func testNoLayoutBelowEightyByTwentyFour() {
         XCTAssertNil(DashboardLayout(width: 79, height: 24))

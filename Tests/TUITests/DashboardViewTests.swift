@@ -10,7 +10,7 @@ final class DashboardViewTests: XCTestCase {
         let background = try XCTUnwrap(light.color(.background))
         for (width, height) in [(80, 24), (160, 48), (40, 10)] {
             var screen = Screen(width: width, height: height)
-            var state = DashboardState()
+            var state = DashboardViewState()
             state.message = "a message"
             let model = DashboardModel(snapshot: nil, frame: nil, hill: OccamsHill(), history: RunHistory(), state: state)
             DashboardView.draw(model, into: &screen, theme: light, glyphs: .unicode)

@@ -2,7 +2,7 @@ import TUI
 import XCTest
 
 final class KeyBindingsTests: XCTestCase {
-    private func action(_ event: KeyEvent, focus: DashboardState.PanelID = .sparsity, help: Bool = false) -> DashboardAction? {
+    private func action(_ event: KeyEvent, focus: DashboardViewState.PanelID = .sparsity, help: Bool = false) -> DashboardAction? {
         KeyBindings.action(for: event, focusedPanel: focus, helpShown: help)
     }
 
@@ -15,7 +15,7 @@ final class KeyBindingsTests: XCTestCase {
             ("t", .cycleTheme), ("S", .saveCheckpoint), ("Q", nil), ("x", nil),
         ]
         for (key, expected) in table {
-            for focus in DashboardState.PanelID.allCases {
+            for focus in DashboardViewState.PanelID.allCases {
                 XCTAssertEqual(action(.character(key), focus: focus), expected, "'\(key)' with \(focus.rawValue) focused")
             }
         }
@@ -53,7 +53,7 @@ final class KeyBindingsTests: XCTestCase {
     }
 
     func testStateOverloadReadsFocusAndHelp() {
-        var state = DashboardState()
+        var state = DashboardViewState()
         state.focusedPanel = .knobs
         XCTAssertEqual(KeyBindings.action(for: .down, state: state), .selectNextKnob)
         state.showsHelp = true

@@ -23,8 +23,8 @@ final class NetworkFactsViewTests: XCTestCase {
         while Date() < deadline {
             if let s = trainer.latestSnapshot, s.step == steps, s.state == .paused, s.testAccuracy != nil {
                 let model = try ModelCatalog.make(config.model, inputShape: data.sampleShape, classCount: data.classCount, seed: 0)
-                var state = DashboardFrameState(model: model)
-                return (DashboardFrame.make(s, state: &state), s)
+                var state = DashboardFrameContext(model: model)
+                return (DashboardFrame.make(s, context: &state), s)
             }
             Thread.sleep(forTimeInterval: 0.005)
         }

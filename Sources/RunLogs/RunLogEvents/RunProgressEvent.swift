@@ -4,7 +4,7 @@ import Training
 /// second at most), enough for the live curves in a replay.
 public struct RunProgressEvent: Sendable, Equatable, Codable, RunLogSparsityFields {
     public var step: Int
-    /// `RunState`'s raw value ("running", "paused", "diverged"...).
+    /// `RunStatus`'s raw value ("running", "paused", "diverged"...).
     public var state: String?
     /// Mean training loss over the steps since the previous snapshot.
     public var loss: Double?

@@ -31,7 +31,7 @@ public struct OccamsHillView: Widget {
         self.showsError = showsError
     }
 
-    public static let liveRunID = DashboardFrameState.liveRunID
+    public static let liveRunID = DashboardFrameContext.liveRunID
 
     public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)

@@ -53,15 +53,15 @@ public final class Adam: Optimizer {
 // MARK: Checkpoints
 
 extension Adam {
-    public func saveState() -> SavedState {
-        var state = SavedState()
+    public func saveState() -> MethodCheckpoint {
+        var state = MethodCheckpoint()
         state.set("firstMoments", firstMoments)
         state.set("secondMoments", secondMoments)
         state.set("stepCount", stepCount)
         return state
     }
 
-    public func restoreState(_ state: SavedState) throws {
+    public func restoreState(_ state: MethodCheckpoint) throws {
         let counts = parameters.map(\.count)
         firstMoments = try state.tensors("firstMoments", counts: counts)
         secondMoments = try state.tensors("secondMoments", counts: counts)

@@ -34,7 +34,7 @@ public protocol Optimizer: AnyObject {
     /// is 0, so a pruned or regrown weight does not inherit a stale velocity.
     func maskState(ofParameter index: Int, by mask: [Float])
     /// The per-weight state (velocities, moments) and counters, for a checkpoint.
-    func saveState() -> SavedState
+    func saveState() -> MethodCheckpoint
     /// Puts back what `saveState` returned; throws when it does not fit the parameters.
-    func restoreState(_ state: SavedState) throws
+    func restoreState(_ state: MethodCheckpoint) throws
 }

@@ -47,13 +47,13 @@ public final class SGD: Optimizer {
 // MARK: Checkpoints
 
 extension SGD {
-    public func saveState() -> SavedState {
-        var state = SavedState()
+    public func saveState() -> MethodCheckpoint {
+        var state = MethodCheckpoint()
         state.set("velocities", velocities)
         return state
     }
 
-    public func restoreState(_ state: SavedState) throws {
+    public func restoreState(_ state: MethodCheckpoint) throws {
         velocities = try state.tensors("velocities", counts: parameters.map(\.count))
     }
 }

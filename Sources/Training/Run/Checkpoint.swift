@@ -41,8 +41,8 @@ public struct Checkpoint: Sendable {
     /// Every parameter of the model in network order, then its buffers (batch-norm
     /// running statistics, dropout counters).
     public var parameters: [SavedParameter]
-    public var sparsity: SparsityEngineState
-    public var optimizer: SavedState
+    public var sparsity: SparsityEngineCheckpoint
+    public var optimizer: MethodCheckpoint
     public var progress: TrainerProgress
     /// The file it was read from, for error messages; nil for one made in memory.
     public var file: String?
@@ -391,7 +391,7 @@ public struct Checkpoint: Sendable {
         var checkpoint = Checkpoint(
             config: config, recipeText: recipeText, overrides: overrides, dataset: dataset, step: step,
             learningRateStepOffset: learningRateStepOffset, parameters: parameters,
-            sparsity: SparsityEngineState(step: sparsityStep, masks: masks, generatorState: generatorState,
+            sparsity: SparsityEngineCheckpoint(step: sparsityStep, masks: masks, generatorState: generatorState,
                                           updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
                                           lastMaskChurn: lastMaskChurn, method: methodState, valuesAtPruning: valuesAtPruning),
             optimizer: optimizer, progress: progress)
@@ -400,8 +400,8 @@ public struct Checkpoint: Sendable {
     }
 
     private init(config: RunConfig, recipeText: String?, overrides: [String], dataset: Dataset, step: Int,
-                 learningRateStepOffset: Int, parameters: [SavedParameter], sparsity: SparsityEngineState,
-                 optimizer: SavedState, progress: TrainerProgress) {
+                 learningRateStepOffset: Int, parameters: [SavedParameter], sparsity: SparsityEngineCheckpoint,
+                 optimizer: MethodCheckpoint, progress: TrainerProgress) {
         self.config = config
         self.recipeText = recipeText
         self.overrides = overrides
@@ -446,7 +446,7 @@ private enum StateKind: UInt8 {
 }
 
 private extension BinaryWriter {
-    mutating func savedState(_ state: SavedState) {
+    mutating func savedState(_ state: MethodCheckpoint) {
         count(state.values.count)
         for key in state.values.keys.sorted() {
             string(key)
@@ -505,8 +505,8 @@ private extension BinaryWriter {
 }
 
 private extension BinaryReader {
-    mutating func savedState() throws -> SavedState {
-        var values: [String: SavedState.Value] = [:]
+    mutating func savedState() throws -> MethodCheckpoint {
+        var values: [String: MethodCheckpoint.Value] = [:]
         for _ in 0..<(try count(elementSize: 9)) {
             let key = try string()
             guard values[key] == nil else { throw malformed("'\(key)' appears twice") }
@@ -530,7 +530,7 @@ private extension BinaryReader {
                 throw malformed("'\(key)' has an unknown kind of value (\(kind))")
             }
         }
-        return SavedState(values: values)
+        return MethodCheckpoint(values: values)
     }
 
     mutating func computeLedger() throws -> TrainingComputeLedger {

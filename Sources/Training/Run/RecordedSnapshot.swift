@@ -39,7 +39,7 @@ extension SparsitySnapshot {
 }
 
 extension TrainingSnapshot {
-    public init(recordedState state: RunState, model: String, dataset: String, step: Int, totalSteps: Int, stepsPerEpoch: Int,
+    public init(recordedState state: RunStatus, model: String, dataset: String, step: Int, totalSteps: Int, stepsPerEpoch: Int,
                 recentLoss: Double, testAccuracy: Double?, prunedTestAccuracy: Double? = nil, testLoss: Double?, evaluationStep: Int?,
                 learningRate: Float,
                 samplesPerSecond: Double, elapsedSeconds: Double, layers: [LayerSnapshot], sparsity: SparsitySnapshot,

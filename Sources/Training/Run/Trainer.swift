@@ -144,7 +144,7 @@ private struct RunLoop {
     let session: TrainingSession
     let onEvent: @Sendable (TrainerEvent) -> Void
 
-    private var state: RunState
+    private var state: RunStatus
     private var pendingSteps = 0
     private var pace: RunPace
     private var pausedAtPhaseChange: PhaseChange?

@@ -30,7 +30,7 @@ public enum TrainerCommand: Sendable, Equatable {
     case saveCheckpoint(path: String)
 }
 
-public enum RunState: String, Sendable {
+public enum RunStatus: String, Sendable {
     case running, paused, diverged, finished, stopped
 
     public var isTerminal: Bool { self == .finished || self == .stopped }

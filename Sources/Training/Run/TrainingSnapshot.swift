@@ -103,7 +103,7 @@ public struct EvaluationRecord: Sendable, Equatable {
 
 /// An immutable picture of a run, published by the trainer and read by any thread.
 public struct TrainingSnapshot: Sendable {
-    public var state: RunState
+    public var state: RunStatus
     public var model: String
     public var dataset: String
     public var step: Int

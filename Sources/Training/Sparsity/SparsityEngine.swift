@@ -430,9 +430,9 @@ public enum SparsityError: Error, CustomStringConvertible, Equatable {
 
 extension SparsityEngine {
     /// The engine and its method now. Call between steps.
-    public func savedState() -> SparsityEngineState {
+    public func savedState() -> SparsityEngineCheckpoint {
         precondition(denseShadow == nil, "a checkpoint is taken between steps")
-        return SparsityEngineState(step: step, masks: masks, generatorState: generator.state,
+        return SparsityEngineCheckpoint(step: step, masks: masks, generatorState: generator.state,
                                    updateRequested: updateRequested, lastUpdateStep: lastUpdateStep,
                                    lastMaskChurn: lastMaskChurn, method: method.saveState(), valuesAtPruning: valuesAtPruning)
     }
@@ -442,14 +442,14 @@ extension SparsityEngine {
     /// weights must be restored already. Throws, before changing anything, when the
     /// settings are invalid or the masks do not fit the tensors; a method state that
     /// does not fit throws after the engine's own state is in place.
-    public func restore(_ state: SparsityEngineState, config: SparsityConfig) throws {
+    public func restore(_ state: SparsityEngineCheckpoint, config: SparsityConfig) throws {
         let errors = config.validationErrors()
         guard errors.isEmpty else { throw SparsityError.invalidConfig(errors) }
         guard state.masks.map(\.count) == prunable.map(\.count) else {
-            throw SavedStateError(key: "masks", problem: "hold \(state.masks.map(\.count)) values, expected \(prunable.map(\.count))")
+            throw MethodCheckpointError(key: "masks", problem: "hold \(state.masks.map(\.count)) values, expected \(prunable.map(\.count))")
         }
         if let saved = state.valuesAtPruning, saved.map(\.count) != prunable.map(\.count) {
-            throw SavedStateError(key: "values at pruning", problem: "hold \(saved.map(\.count)) values, expected \(prunable.map(\.count))")
+            throw MethodCheckpointError(key: "values at pruning", problem: "hold \(saved.map(\.count)) values, expected \(prunable.map(\.count))")
         }
         self.config = config
         descriptor = MethodRegistry.descriptor(named: config.method)!

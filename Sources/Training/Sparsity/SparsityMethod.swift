@@ -33,9 +33,9 @@ public protocol SparsityMethod: AnyObject {
     func rewind(_ engine: SparsityEngine) throws
     /// Everything the method keeps from one step to the next, for a checkpoint. Empty by
     /// default; a `StatefulSparsityMethod` encodes its `State`.
-    func saveState() -> SavedState
+    func saveState() -> MethodCheckpoint
     /// Puts back what `saveState` returned; see `StatefulSparsityMethod.restore`.
-    func restoreState(_ state: SavedState, engine: SparsityEngine) throws
+    func restoreState(_ state: MethodCheckpoint, engine: SparsityEngine) throws
 }
 
 extension SparsityMethod {
@@ -51,8 +51,8 @@ extension SparsityMethod {
     public func rewind(_ engine: SparsityEngine) throws {
         throw SparsityError.unsupported("rewind applies to the lottery method; \(name) has nothing to rewind to")
     }
-    public func saveState() -> SavedState { SavedState() }
-    public func restoreState(_ state: SavedState, engine: SparsityEngine) throws {}
+    public func saveState() -> MethodCheckpoint { MethodCheckpoint() }
+    public func restoreState(_ state: MethodCheckpoint, engine: SparsityEngine) throws {}
 }
 
 public struct MethodStatistic: Sendable, Equatable {

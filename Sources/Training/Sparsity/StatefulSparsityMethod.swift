@@ -1,5 +1,5 @@
 /// A method that keeps something from one step to the next (counters, scores, flags):
-/// all of it in one `Codable` value, which a checkpoint stores (`SavedStateCoding`).
+/// all of it in one `Codable` value, which a checkpoint stores (`MethodCheckpointCoding`).
 /// `BitwiseResumeTests` catches a method that keeps more than its state holds.
 public protocol StatefulSparsityMethod: SparsityMethod {
     associatedtype State: Codable
@@ -14,9 +14,9 @@ public protocol StatefulSparsityMethod: SparsityMethod {
 }
 
 extension StatefulSparsityMethod {
-    public func saveState() -> SavedState { SavedStateCoding.encode(state) }
+    public func saveState() -> MethodCheckpoint { MethodCheckpointCoding.encode(state) }
 
-    public func restoreState(_ saved: SavedState, engine: SparsityEngine) throws {
-        try restore(SavedStateCoding.decode(State.self, from: saved), engine: engine)
+    public func restoreState(_ saved: MethodCheckpoint, engine: SparsityEngine) throws {
+        try restore(MethodCheckpointCoding.decode(State.self, from: saved), engine: engine)
     }
 }

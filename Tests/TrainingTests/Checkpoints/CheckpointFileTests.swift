@@ -326,7 +326,7 @@ final class CheckpointFileTests: XCTestCase {
         let session = try SparsityTestSupport.session(SparsityConfig(method: "taylor", target: 0.5))
         session.trainStep()
         var checkpoint = Checkpoint(session: session)
-        checkpoint.sparsity.method = SavedState(values: ["updates": .integers([0]), "installedTarget": .doubles([0])])
+        checkpoint.sparsity.method = MethodCheckpoint(values: ["updates": .integers([0]), "installedTarget": .doubles([0])])
         XCTAssertEqual(CheckpointTestSupport.checkpointError { try TrainingSession(checkpoint: checkpoint, dataset: dataset) },
                        .malformed(file: "checkpoint", section: "method state", problem: "taylor: 'scores' is missing (expected tensors)"))
     }

@@ -107,7 +107,7 @@ extension DSDMethod: StatefulSparsityMethod {
 
     public func restore(_ state: State, engine: SparsityEngine) throws {
         guard Phase.allCases.indices.contains(state.current) else {
-            throw SavedStateError(key: "current", problem: "is \(state.current), not a phase (0 to \(Phase.allCases.count - 1))")
+            throw MethodCheckpointError(key: "current", problem: "is \(state.current), not a phase (0 to \(Phase.allCases.count - 1))")
         }
         (sparseStart, redenseStart, current) = (state.sparseStart, state.redenseStart, Phase.allCases[state.current])
         declaration.schedule = .oneShot(atStep: sparseStart)

@@ -248,7 +248,7 @@ extension LotteryMethod: StatefulSparsityMethod {
         for (tensors, key, counts) in [(state.rewindWeights, "rewindWeights", engine.prunable.map(\.count)),
                                        (state.rewindBiases, "rewindBiases", services.otherParameters.map(\.count)),
                                        (state.rewindStatistics, "rewindStatistics", services.normalizationStatistics.map(\.values.count))] {
-            if let tensors { try SavedStateError.check(tensors, key, counts: counts) }
+            if let tensors { try MethodCheckpointError.check(tensors, key, counts: counts) }
         }
         rewindWeights = state.rewindWeights
         rewindBiases = state.rewindBiases

@@ -95,7 +95,7 @@ extension MovementMethod: StatefulSparsityMethod {
     }
 
     public func restore(_ state: State, engine: SparsityEngine) throws {
-        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        try MethodCheckpointError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
         scores = state.scores
         scheduleTracker.installed = state.installedTarget
         revived = state.revived

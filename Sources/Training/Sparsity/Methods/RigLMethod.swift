@@ -172,7 +172,7 @@ extension RigLMethod: StatefulSparsityMethod {
 
     public func restore(_ state: State, engine: SparsityEngine) throws {
         if let gradients = state.gradientMagnitudes {
-            try SavedStateError.check(gradients, "gradientMagnitudes", counts: engine.prunable.map(\.count))
+            try MethodCheckpointError.check(gradients, "gradientMagnitudes", counts: engine.prunable.map(\.count))
         }
         gradientMagnitudes = state.gradientMagnitudes
         (dropped, grown, regrown) = (state.dropped, state.grown, state.regrown)

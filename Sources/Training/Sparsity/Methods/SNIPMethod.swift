@@ -89,7 +89,7 @@ extension SNIPMethod: StatefulSparsityMethod {
     }
 
     public func restore(_ state: State, engine: SparsityEngine) throws {
-        if let scores = state.scores { try SavedStateError.check(scores, "scores", counts: engine.prunable.map(\.count)) }
+        if let scores = state.scores { try MethodCheckpointError.check(scores, "scores", counts: engine.prunable.map(\.count)) }
         seeds = state.seeds
         scores = state.scores ?? []
         scoredSamples = state.scoredSamples

@@ -467,19 +467,19 @@ extension SWATMethod: StatefulSparsityMethod {
         let layerCount = engine.prunable.count
         for (key, values) in [("layerSparsities", state.layerSparsities.count), ("weightThresholds", state.weightThresholds.count)]
         where values != layerCount {
-            throw SavedStateError(key: key, problem: "holds \(values) layers, expected \(layerCount)")
+            throw MethodCheckpointError(key: key, problem: "holds \(values) layers, expected \(layerCount)")
         }
         (step, layerSparsities, weightThresholds) = (state.step, state.layerSparsities, state.weightThresholds)
         (lastRecomputeStep, activationsStale) = (state.lastRecomputeStep, state.activationsStale)
         if variant == 2 {
-            guard let saved = state.momentum else { throw SavedStateError(key: "momentum", problem: "is missing (expected tensors)") }
-            try SavedStateError.check(saved, "momentum", counts: engine.prunable.map(\.count))
+            guard let saved = state.momentum else { throw MethodCheckpointError(key: "momentum", problem: "is missing (expected tensors)") }
+            try MethodCheckpointError.check(saved, "momentum", counts: engine.prunable.map(\.count))
             momentum = saved
         }
         for (l, sparsifier) in activationSparsifiers.enumerated() {
             guard let sparsifier else { continue }
             guard let saved = state.activations[l] else {
-                throw SavedStateError(key: "activations.\(l)", problem: "is missing (expected an activation Top-K)")
+                throw MethodCheckpointError(key: "activations.\(l)", problem: "is missing (expected an activation Top-K)")
             }
             sparsifier.restore(saved)
         }

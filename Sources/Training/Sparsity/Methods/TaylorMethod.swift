@@ -78,7 +78,7 @@ extension TaylorMethod: StatefulSparsityMethod {
     public var state: State { State(scores: scores, installedTarget: scheduleTracker.installed, updates: updates) }
 
     public func restore(_ state: State, engine: SparsityEngine) throws {
-        try SavedStateError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
+        try MethodCheckpointError.check(state.scores, "scores", counts: engine.prunable.map(\.count))
         scores = state.scores
         scheduleTracker.installed = state.installedTarget
         updates = state.updates

@@ -1,30 +1,30 @@
-/// Encodes a `Codable` value (a method's state) into a `SavedState` and back, so that a
+/// Encodes a `Codable` value (a method's state) into a `MethodCheckpoint` and back, so that a
 /// method declares what it keeps as one struct instead of writing and reading each field
 /// under a key of its own. A field becomes a key ("scores"), a nested value's fields keys
 /// under its name ("activations.0.threshold"), a nil optional no key at all. Numbers,
-/// flags and float tensors map onto `SavedState`'s values exactly as they are stored:
+/// flags and float tensors map onto `MethodCheckpoint`'s values exactly as they are stored:
 /// a Float as a Double (exact), a UInt64 as the Int of its bit pattern. Other kinds of
 /// values (strings, arrays of structs) are not supported: a method's state is made of
 /// counters, scores and flags.
-enum SavedStateCoding {
-    static func encode<T: Encodable>(_ value: T) -> SavedState {
+enum MethodCheckpointCoding {
+    static func encode<T: Encodable>(_ value: T) -> MethodCheckpoint {
         let storage = Storage()
         do {
             try value.encode(to: FlatEncoder(storage: storage, prefix: ""))
         } catch {
             preconditionFailure("\(T.self) cannot be saved: \(error)")
         }
-        return SavedState(values: storage.values)
+        return MethodCheckpoint(values: storage.values)
     }
 
-    /// Throws a `SavedStateError` naming the key that is missing or holds another kind of value.
-    static func decode<T: Decodable>(_ type: T.Type, from state: SavedState) throws -> T {
+    /// Throws a `MethodCheckpointError` naming the key that is missing or holds another kind of value.
+    static func decode<T: Decodable>(_ type: T.Type, from state: MethodCheckpoint) throws -> T {
         try T(from: FlatDecoder(state: state, prefix: ""))
     }
 
-    /// The saved value of a field of one of the kinds a `SavedState` holds, nil for a
+    /// The saved value of a field of one of the kinds a `MethodCheckpoint` holds, nil for a
     /// nested value. By type, not by cast: an empty array casts to every array type.
-    fileprivate static func value<T>(_ value: T) -> SavedState.Value? {
+    fileprivate static func value<T>(_ value: T) -> MethodCheckpoint.Value? {
         if T.self == Bool.self { return .flag(value as! Bool) }
         if T.self == Int.self { return .integers([value as! Int]) }
         if T.self == UInt64.self { return .integers([Int(truncatingIfNeeded: value as! UInt64)]) }
@@ -38,8 +38,8 @@ enum SavedStateCoding {
         return nil
     }
 
-    /// The field `key` of `state`, when `T` is one of the kinds a `SavedState` holds.
-    fileprivate static func field<T>(_ type: T.Type, _ key: String, in state: SavedState) throws -> T? {
+    /// The field `key` of `state`, when `T` is one of the kinds a `MethodCheckpoint` holds.
+    fileprivate static func field<T>(_ type: T.Type, _ key: String, in state: MethodCheckpoint) throws -> T? {
         let value: Any
         if T.self == Bool.self { value = try state.flag(key) }
         else if T.self == Int.self { value = try state.integer(key) }
@@ -56,7 +56,7 @@ enum SavedStateCoding {
     }
 
     fileprivate final class Storage {
-        var values: [String: SavedState.Value] = [:]
+        var values: [String: MethodCheckpoint.Value] = [:]
     }
 
     fileprivate struct Unsupported: Error, CustomStringConvertible {
@@ -65,7 +65,7 @@ enum SavedStateCoding {
 }
 
 private struct FlatEncoder: Encoder {
-    let storage: SavedStateCoding.Storage
+    let storage: MethodCheckpointCoding.Storage
     let prefix: String
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -84,7 +84,7 @@ private struct FlatEncoder: Encoder {
 }
 
 private struct FlatKeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let storage: SavedStateCoding.Storage
+    let storage: MethodCheckpointCoding.Storage
     let prefix: String
     var codingPath: [any CodingKey] { [] }
 
@@ -92,7 +92,7 @@ private struct FlatKeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol 
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         let name = prefix + key.stringValue
-        if let saved = SavedStateCoding.value(value) {
+        if let saved = MethodCheckpointCoding.value(value) {
             storage.values[name] = saved
         } else {
             try value.encode(to: FlatEncoder(storage: storage, prefix: name + "."))
@@ -116,7 +116,7 @@ private struct FlatKeyedEncoder<Key: CodingKey>: KeyedEncodingContainerProtocol 
 }
 
 private struct FlatDecoder: Decoder {
-    let state: SavedState
+    let state: MethodCheckpoint
     let prefix: String
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
@@ -126,16 +126,16 @@ private struct FlatDecoder: Decoder {
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        throw SavedStateCoding.Unsupported(description: "'\(prefix)': a saved state holds no arrays of this kind")
+        throw MethodCheckpointCoding.Unsupported(description: "'\(prefix)': a saved state holds no arrays of this kind")
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
-        throw SavedStateCoding.Unsupported(description: "'\(prefix)': a saved state holds no values of this kind")
+        throw MethodCheckpointCoding.Unsupported(description: "'\(prefix)': a saved state holds no values of this kind")
     }
 }
 
 private struct FlatKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let state: SavedState
+    let state: MethodCheckpoint
     let prefix: String
     var codingPath: [any CodingKey] { [] }
 
@@ -157,7 +157,7 @@ private struct FlatKeyedDecoder<Key: CodingKey>: KeyedDecodingContainerProtocol 
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         let name = prefix + key.stringValue
-        if let value = try SavedStateCoding.field(type, name, in: state) { return value }
+        if let value = try MethodCheckpointCoding.field(type, name, in: state) { return value }
         return try T(from: FlatDecoder(state: state, prefix: name + "."))
     }
 

@@ -4,7 +4,7 @@
 /// There is no dense shadow in it: the engine swaps effective weights in only within a
 /// step (from `beforeForward` to `afterBackward`), so between steps the parameters hold
 /// the dense weights of dense-shadow methods such as SWAT.
-public struct SparsityEngineState: Sendable {
+public struct SparsityEngineCheckpoint: Sendable {
     public var step: Int
     public var masks: [[Float]]
     /// The state of `SparsityEngine.generator`.
@@ -13,12 +13,12 @@ public struct SparsityEngineState: Sendable {
     public var updateRequested: Bool
     public var lastUpdateStep: Int?
     public var lastMaskChurn: Int
-    public var method: SavedState
+    public var method: MethodCheckpoint
     /// `SparsityEngine.valuesAtPruning`; nil from checkpoints before format 3 (all zero).
     public var valuesAtPruning: [[Float]]?
 
     public init(step: Int, masks: [[Float]], generatorState: UInt64, updateRequested: Bool,
-                lastUpdateStep: Int?, lastMaskChurn: Int, method: SavedState, valuesAtPruning: [[Float]]? = nil) {
+                lastUpdateStep: Int?, lastMaskChurn: Int, method: MethodCheckpoint, valuesAtPruning: [[Float]]? = nil) {
         self.step = step
         self.masks = masks
         self.generatorState = generatorState

@@ -1,6 +1,6 @@
 /// The dashboard's own state (what the user has selected and toggled), separate from the
 /// run's data. A value: the app changes it on input, and views draw from it.
-public struct DashboardState: Sendable, Equatable {
+public struct DashboardViewState: Sendable, Equatable {
     public typealias PanelID = TUI.PanelID
 
     public var focusedPanel: PanelID = .sparsity

@@ -2,7 +2,7 @@
 /// checkpoint stores it: values by name. Scalars are one-element lists; a Float goes in
 /// as a Double (exactly) and a UInt64 as an Int (bit pattern). An optional value is
 /// stored only when present (see `contains`).
-public struct SavedState: Sendable, Equatable {
+public struct MethodCheckpoint: Sendable, Equatable {
     public enum Value: Sendable, Equatable {
         /// One array per prunable tensor (or per parameter), e.g. scores or momenta.
         case tensors([[Float]])
@@ -44,7 +44,7 @@ public struct SavedState: Sendable, Equatable {
     /// The tensors under `key`, which must have exactly these element counts.
     public func tensors(_ key: String, counts: [Int]) throws -> [[Float]] {
         let tensors = try tensors(key)
-        try SavedStateError.check(tensors, key, counts: counts)
+        try MethodCheckpointError.check(tensors, key, counts: counts)
         return tensors
     }
 
@@ -75,22 +75,22 @@ public struct SavedState: Sendable, Equatable {
     }
 
     private func value(_ key: String, expecting kind: String) throws -> Value {
-        guard let value = values[key] else { throw SavedStateError(key: key, problem: "is missing (expected \(kind))") }
+        guard let value = values[key] else { throw MethodCheckpointError(key: key, problem: "is missing (expected \(kind))") }
         return value
     }
 
-    private func wrongKind(_ key: String, _ expected: String) -> SavedStateError {
-        SavedStateError(key: key, problem: "holds \(values[key]?.kindName ?? "nothing"), expected \(expected)")
+    private func wrongKind(_ key: String, _ expected: String) -> MethodCheckpointError {
+        MethodCheckpointError(key: key, problem: "holds \(values[key]?.kindName ?? "nothing"), expected \(expected)")
     }
 
     private func single<T>(_ key: String, _ list: [T]) throws -> T {
-        guard list.count == 1 else { throw SavedStateError(key: key, problem: "holds \(list.count) values, expected one") }
+        guard list.count == 1 else { throw MethodCheckpointError(key: key, problem: "holds \(list.count) values, expected one") }
         return list[0]
     }
 }
 
 /// A saved state that does not fit what restores it.
-public struct SavedStateError: Error, CustomStringConvertible, Equatable {
+public struct MethodCheckpointError: Error, CustomStringConvertible, Equatable {
     public var key: String
     public var problem: String
 
@@ -99,7 +99,7 @@ public struct SavedStateError: Error, CustomStringConvertible, Equatable {
     /// Throws unless `tensors` (saved under `key`) have exactly these element counts.
     public static func check(_ tensors: [[Float]], _ key: String, counts: [Int]) throws {
         guard tensors.map(\.count) == counts else {
-            throw SavedStateError(key: key, problem: "holds tensors of \(tensors.map(\.count)) values, expected \(counts)")
+            throw MethodCheckpointError(key: key, problem: "holds tensors of \(tensors.map(\.count)) values, expected \(counts)")
         }
     }
 }
