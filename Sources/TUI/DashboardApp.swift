@@ -1,4 +1,5 @@
 import CNCurses
+import DashboardModel
 import Dispatch
 import Foundation
 import Metrics

@@ -1,3 +1,4 @@
+import DashboardModel
 import Metrics
 import Training
 

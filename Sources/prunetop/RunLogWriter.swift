@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardModel
 import Foundation
 import Metrics
 import RunLogs

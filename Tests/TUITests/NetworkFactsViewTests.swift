@@ -1,3 +1,4 @@
+import DashboardModel
 import Metrics
 @testable import TUI
 import Training

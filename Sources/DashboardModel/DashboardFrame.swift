@@ -1,3 +1,4 @@
+import Metrics
 import Training
 
 /// Everything the dashboard's panels show, computed from one snapshot.

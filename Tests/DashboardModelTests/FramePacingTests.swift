@@ -1,4 +1,4 @@
-import Metrics
+import DashboardModel
 import XCTest
 
 final class FramePacingTests: XCTestCase {

@@ -1,3 +1,4 @@
+import Metrics
 import Training
 
 /// What persists from one dashboard frame to the next: the network's layer shapes,
