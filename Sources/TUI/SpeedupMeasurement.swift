@@ -23,6 +23,8 @@ public struct CPUSpeedupReading: Sendable, Equatable {
 final class SpeedupMeasurement: Sendable {
     private struct State {
         var latest: CPUSpeedupReading?
+        /// The mask update `latest` ran on (`SparsitySnapshot.lastUpdateStep`).
+        var latestUpdate: Int?
         var lastUpdate: Int?
         var lastRun = Date.distantPast
         var running = false
@@ -38,7 +40,13 @@ final class SpeedupMeasurement: Sendable {
         let update = snapshot.sparsity.lastUpdateStep
         let idle = snapshot.state != .running
         let due = state.withLock { s -> Bool in
-            guard !s.finished, !s.running, s.lastUpdate != update || s.latest == nil,
+            guard !s.finished, !s.running else { return false }
+            if let latest = s.latest, s.latestUpdate == update {
+                // The masks have not changed since the reading: it holds for this step's too.
+                s.latest = CPUSpeedupReading(speedup: latest.speedup, step: max(latest.step, snapshot.step))
+                return false
+            }
+            guard s.lastUpdate != update || s.latest == nil,
                   idle || Date().timeIntervalSince(s.lastRun) > 10 else { return false }
             s.running = true
             s.lastUpdate = update
@@ -50,7 +58,10 @@ final class SpeedupMeasurement: Sendable {
         queue.async { [self] in
             let measured = try? SparseInferenceBenchmark.measure(layers: layers, batch: 1)
             state.withLock {
-                $0.latest = measured.map { CPUSpeedupReading(speedup: $0.speedup, step: step) } ?? $0.latest
+                if let measured {
+                    $0.latest = CPUSpeedupReading(speedup: measured.speedup, step: step)
+                    $0.latestUpdate = update
+                }
                 $0.running = false
             }
         }

@@ -338,49 +338,19 @@ final class DashboardRobustnessTests: XCTestCase {
         return lines.map { $0.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression) }
     }
 
-    /// Runs a tmux client command; its output goes through a file, never a pipe (the
-    /// server that new-session starts would inherit a pipe and keep it open). For the same
-    /// reason bash closes every descriptor above stderr first: Foundation watches a child
-    /// through one, and the server would keep the client looking alive until it exits.
+    private var server: TmuxServer { TmuxServer(socket: socket, session: session) }
+
     @discardableResult
     private func tmux(_ arguments: [String], capturing: Bool = false) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        let closeInherited = "for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done; exec tmux \"$@\""
-        process.arguments = ["bash", "-c", closeInherited, "tmux", "-f", "/dev/null", "-L", socket] + arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let path = PrunetopProcess.temporaryPath("tmux-out")
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        process.standardOutput = capturing ? output : FileHandle.nullDevice
-        try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            process.terminate()
-            XCTFail("tmux \(arguments.joined(separator: " ")) did not finish in 10 s")
-        }
-        try output.close()
-        return capturing ? try String(contentsOfFile: path, encoding: .utf8) : ""
+        try server.run(arguments, capturing: capturing)
     }
 
-    private func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", session], capturing: true) }
+    private func screen() throws -> String { try server.screen() }
 
-    /// Polls the screen until `condition` holds; fails with the last screen after `timeout`.
     @discardableResult
     private func waitForScreen(_ what: String, timeout: TimeInterval = 60, file: StaticString = #filePath, line: UInt = #line,
                                _ condition: (String) -> Bool) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
-            if condition(last) { return last }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        XCTFail("timed out waiting for \(what); screen:\n\(last)", file: file, line: line)
-        throw XCTSkip("stopped after a failed wait")
+        try server.waitForScreen(what, timeout: timeout, file: file, line: line, condition)
     }
 
     private func waitUntil(_ what: String, timeout: TimeInterval, file: StaticString = #filePath, line: UInt = #line,

@@ -32,7 +32,10 @@ final class ExampleRecipesTests: XCTestCase {
         "lenet5-gradual": ("lenet5", "magnitude", 0.9),
         "occams-hill-demo": ("lenet300", "magnitude", 0.998),
         "demo": ("lenet300", "magnitude", 0.98),
+        "resnet20-dense": ("resnet20", "dense", 0),
         "resnet20-gradual-90": ("resnet20", "magnitude", 0.9),
+        "resnet20-rigl-90": ("resnet20", "rigl", 0.9),
+        "resnet20-swat-u-90": ("resnet20", "swat", 0.9),
         "vgg-small-dense": ("vgg-small", "dense", 0),
         "custom-resnet": ("small-resnet", "magnitude", 0.9),
     ]

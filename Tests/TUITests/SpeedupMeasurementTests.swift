@@ -61,4 +61,22 @@ final class SpeedupMeasurementTests: XCTestCase {
         measurement.finishPending()
         XCTAssertEqual(measurement.latest?.step, snapshot.step, "a finished run's new masks are measured at once")
     }
+
+    /// The measurement depends on the masks only: while they stay as they were, the reading
+    /// holds for every later step (a finished run says it ran its final masks) and nothing
+    /// is measured again.
+    func testAReadingFollowsTheStepWhileTheMasksStayTheSame() throws {
+        var snapshot = try pausedSnapshot()
+        let measurement = SpeedupMeasurement()
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finishPending()
+        let first = try XCTUnwrap(measurement.latest)
+
+        snapshot.step += 11
+        snapshot.state = .finished
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finishPending()
+        XCTAssertEqual(measurement.latest, CPUSpeedupReading(speedup: first.speedup, step: snapshot.step),
+                       "the same reading (not measured again), now for the final step's masks")
+    }
 }
