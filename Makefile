@@ -17,10 +17,14 @@ demo-headless: build
 	@mkdir -p runs
 	.build/release/prunetop run --headless --epochs 5 --jsonl runs/demo.jsonl --overwrite
 
-# The release binary first: the end-to-end dashboard test drives it in tmux.
+# The release binary first: the end-to-end dashboard test drives it in tmux. The Python side
+# (the bridge package's pytest suite, and real PyTorch for the end-to-end tests) runs in a venv
+# outside the repository that scripts/python-env.sh makes once.
 test: deps
 	swift build -c release --product prunetop
-	swift test --disable-swift-testing
+	python=$$(scripts/python-env.sh) && \
+	  if [ -d python/tests ]; then "$$python" -m pytest -q python/tests; fi && \
+	  PRUNETOP_PYTHON="$$python" swift test --disable-swift-testing
 
 bench: build
 	.build/release/prunetop bench
