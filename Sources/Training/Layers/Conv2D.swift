@@ -57,8 +57,9 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     private var patchSize: Int { inChannels * kernelSize * kernelSize }
 
-    private func outputSize(_ height: Int, _ width: Int) -> (Int, Int) {
-        ((height + 2 * padding - kernelSize) / stride + 1, (width + 2 * padding - kernelSize) / stride + 1)
+    /// The column view of an input of `height` x `width`.
+    public func columns(height: Int, width: Int) -> ConvolutionColumns {
+        ConvolutionColumns(inChannels: inChannels, kernelSize: kernelSize, padding: padding, stride: stride, height: height, width: width)
     }
 
     public func expectation(for inputShape: [Int]) -> String? {
@@ -71,8 +72,8 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(expectation(for: inputShape) == nil, "\(name) expects \(expectation(for: inputShape)!), got \(inputShape)")
-        let (h, w) = outputSize(inputShape[1], inputShape[2])
-        return [outChannels, h, w]
+        let geometry = columns(height: inputShape[1], width: inputShape[2])
+        return [outChannels, geometry.outH, geometry.outW]
     }
 
     public func describe(inputShape: [Int], into description: inout NetworkDescription.Builder) {
@@ -97,8 +98,9 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let (outH, outW) = outputSize(height, width)
-        let positions = outH * outW, patch = patchSize, outC = outChannels
+        let geometry = columns(height: height, width: width)
+        let (outH, outW) = (geometry.outH, geometry.outW)
+        let positions = geometry.positions, patch = patchSize, outC = outChannels
         let chunk = min(chunkSize(positions: positions), max(batch, 1))
         Self.reserve(&columns, patch * chunk * positions)
         Self.reserve(&channelMajor, outC * chunk * positions)
@@ -107,8 +109,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 let samples = min(chunk, batch - first), span = samples * positions
                 input.storage.withUnsafeBufferPointer { x in
                     columns.withUnsafeMutableBufferPointer { cols in
-                        im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, height: height, width: width,
-                               outH: outH, outW: outW, into: cols.baseAddress!)
+                        geometry.im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, into: cols.baseAddress!)
                     }
                 }
                 columns.withUnsafeBufferPointer { cols in
@@ -148,8 +149,8 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let shape = cachedInput.shape
         let (batch, height, width) = (shape[0], shape[2], shape[3])
-        let (outH, outW) = outputSize(height, width)
-        let positions = outH * outW, patch = patchSize, outC = outChannels
+        let geometry = columns(height: height, width: width)
+        let positions = geometry.positions, patch = patchSize, outC = outChannels
         let chunk = min(chunkSize(positions: positions), max(batch, 1))
         Self.reserve(&columns, patch * chunk * positions)
         Self.reserve(&channelMajor, outC * chunk * positions)
@@ -160,8 +161,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
             let samples = min(chunk, batch - first), span = samples * positions, accumulate: Float = first == 0 ? 0 : 1
             cachedInput.storage.withUnsafeBufferPointer { x in
                 columns.withUnsafeMutableBufferPointer { cols in
-                    im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, height: height, width: width,
-                           outH: outH, outW: outW, into: cols.baseAddress!)
+                    geometry.im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, into: cols.baseAddress!)
                 }
             }
             // dY to channel-major; the bias gradient is its row sums (a GEMV with ones: a
@@ -170,7 +170,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 channelMajor.withUnsafeMutableBufferPointer { g in
                     for sample in 0..<samples {
                         for c in 0..<outC {
-                            Self.copy(g.baseAddress! + c * span + sample * positions,
+                            FloatRun.copy(g.baseAddress! + c * span + sample * positions,
                                       from: dy.baseAddress! + ((first + sample) * outC + c) * positions, count: positions)
                         }
                     }
@@ -199,8 +199,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 }
                 columnGradient.withUnsafeBufferPointer { dcol in
                     inputGradient!.storage.withUnsafeMutableBufferPointer { dx in
-                        col2im(dcol.baseAddress!, samples: samples, height: height, width: width, outH: outH, outW: outW,
-                               into: dx.baseAddress! + first * inChannels * height * width)
+                        geometry.col2im(dcol.baseAddress!, samples: samples, into: dx.baseAddress! + first * inChannels * height * width)
                     }
                 }
             }
@@ -208,121 +207,8 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return inputGradient
     }
 
-    /// `count` floats from `source` to `destination` (not overlapping), eight at a time: the
-    /// rows copied here are 10 to 30 floats long, where a call to memmove per row cost more
-    /// than the copy.
-    @inline(__always)
-    private static func copy(_ destination: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>, count: Int) {
-        var i = 0
-        let to = UnsafeMutableRawPointer(destination), from = UnsafeRawPointer(source)
-        while i + 8 <= count {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i + 4 <= count {
-            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i * 4, as: SIMD4<Float>.self), toByteOffset: i * 4, as: SIMD4<Float>.self)
-            i += 4
-        }
-        while i < count {
-            destination[i] = source[i]
-            i += 1
-        }
-    }
-
-    /// `count` zeros from `destination`: the padding's one or two floats per row, where a
-    /// call to memset cost more than the stores.
-    @inline(__always)
-    private static func zero(_ destination: UnsafeMutablePointer<Float>, count: Int) {
-        for i in 0..<count { destination[i] = 0 }
-    }
-
-    /// destination[i] += source[i] for `count` floats, eight at a time (the compiler does not
-    /// vectorise the loop itself: it cannot rule out that the two overlap).
-    @inline(__always)
-    private static func add(_ destination: UnsafeMutablePointer<Float>, _ source: UnsafePointer<Float>, count: Int) {
-        var i = 0
-        let to = UnsafeMutableRawPointer(destination), from = UnsafeRawPointer(source)
-        while i + 8 <= count {
-            let sum = to.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
-            to.storeBytes(of: sum, toByteOffset: i * 4, as: SIMD8<Float>.self)
-            i += 8
-        }
-        while i < count {
-            destination[i] += source[i]
-            i += 1
-        }
-    }
-
     /// Grows `buffer` to hold `count` values; never shrinks it (its contents are overwritten).
     private static func reserve(_ buffer: inout [Float], _ count: Int) {
         if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
-    }
-
-    /// For each of `samples` images from `x`, tap row (c, ky, kx) and output row oy: the input pixels the
-    /// tap sees, copied (a whole row segment when the stride is 1), with zeros where it falls in the padding.
-    private func im2col(_ x: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
-                        into col: UnsafeMutablePointer<Float>) {
-        let stride = stride
-        forEachLine(samples: samples, height: height, width: width, outH: outH, outW: outW) { line, seen in
-            let destination = col + line
-            guard let seen else { return Self.zero(destination, count: outW) }
-            Self.zero(destination, count: seen.first)
-            if stride == 1 {
-                Self.copy(destination + seen.first, from: x + seen.pixel, count: seen.end - seen.first)
-            } else {
-                for offset in 0..<(seen.end - seen.first) { destination[seen.first + offset] = x[seen.pixel + offset * stride] }
-            }
-            Self.zero(destination + seen.end, count: outW - seen.end)
-        }
-    }
-
-    /// The adjoint of `im2col`: each column entry added back to the input pixel it copied.
-    private func col2im(_ col: UnsafePointer<Float>, samples: Int, height: Int, width: Int, outH: Int, outW: Int,
-                        into dx: UnsafeMutablePointer<Float>) {
-        let stride = stride
-        forEachLine(samples: samples, height: height, width: width, outH: outH, outW: outW) { line, seen in
-            guard let seen else { return }
-            let source = col + line + seen.first
-            if stride == 1 {
-                Self.add(dx + seen.pixel, source, count: seen.end - seen.first)
-            } else {
-                for offset in 0..<(seen.end - seen.first) { dx[seen.pixel + offset * stride] += source[offset] }
-            }
-        }
-    }
-
-    /// The walk `im2col` and `col2im` share: for every sample, tap row (c, ky, kx) and output
-    /// row oy, the offset of its line of `outW` column entries, and the output columns
-    /// `first..<end` whose input pixel is inside the image with the offset of the first one
-    /// (the next ones follow `stride` apart); nil when the whole line falls in the padding.
-    @inline(__always)
-    private func forEachLine(samples: Int, height: Int, width: Int, outH: Int, outW: Int,
-                             _ body: (_ line: Int, _ seen: (first: Int, end: Int, pixel: Int)?) -> Void) {
-        let positions = outH * outW, span = samples * positions
-        for sample in 0..<samples {
-            var row = 0
-            for c in 0..<inChannels {
-                let plane = (sample * inChannels + c) * height * width
-                for ky in 0..<kernelSize {
-                    for kx in 0..<kernelSize {
-                        // Output column ox sees input column ox * stride + kx - padding.
-                        let shift = kx - padding
-                        let first = shift >= 0 ? 0 : (-shift + stride - 1) / stride
-                        let end = width - 1 - shift < 0 ? 0 : min(outW, (width - 1 - shift) / stride + 1)
-                        let lines = row * span + sample * positions
-                        for oy in 0..<outH {
-                            let iy = oy * stride + ky - padding
-                            let line = lines + oy * outW
-                            if iy >= 0 && iy < height && first < end {
-                                body(line, (first, end, plane + iy * width + first * stride + shift))
-                            } else {
-                                body(line, nil)
-                            }
-                        }
-                        row += 1
-                    }
-                }
-            }
-        }
     }
 }
