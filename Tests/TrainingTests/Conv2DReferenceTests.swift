@@ -8,8 +8,9 @@ import XCTest
 final class Conv2DReferenceTests: XCTestCase {
     private struct Reference {
         let inC: Int, outC: Int, k: Int, pad: Int, h: Int, w: Int
-        var outH: Int { h + 2 * pad - k + 1 }
-        var outW: Int { w + 2 * pad - k + 1 }
+        var stride = 1
+        var outH: Int { (h + 2 * pad - k) / stride + 1 }
+        var outW: Int { (w + 2 * pad - k) / stride + 1 }
 
         func pixel(_ x: [Float], _ n: Int, _ c: Int, _ y: Int, _ xx: Int) -> Double {
             guard y >= 0, y < h, xx >= 0, xx < w else { return 0 }
@@ -21,7 +22,7 @@ final class Conv2DReferenceTests: XCTestCase {
             for n in 0..<batch { for o in 0..<outC { for y in 0..<outH { for xx in 0..<outW {
                 var sum = Double(bias[o])
                 for c in 0..<inC { for ky in 0..<k { for kx in 0..<k {
-                    sum += Double(weight[((o * inC + c) * k + ky) * k + kx]) * pixel(x, n, c, y + ky - pad, xx + kx - pad)
+                    sum += Double(weight[((o * inC + c) * k + ky) * k + kx]) * pixel(x, n, c, y * stride + ky - pad, xx * stride + kx - pad)
                 } } }
                 out[((n * outC + o) * outH + y) * outW + xx] = sum
             } } } }
@@ -36,7 +37,7 @@ final class Conv2DReferenceTests: XCTestCase {
                 let gradient = Double(g[((n * outC + o) * outH + y) * outW + xx])
                 db[o] += gradient
                 for c in 0..<inC { for ky in 0..<k { for kx in 0..<k {
-                    let iy = y + ky - pad, ix = xx + kx - pad
+                    let iy = y * stride + ky - pad, ix = xx * stride + kx - pad
                     let wi = ((o * inC + c) * k + ky) * k + kx
                     dw[wi] += gradient * pixel(x, n, c, iy, ix)
                     if iy >= 0, iy < h, ix >= 0, ix < w { dx[((n * inC + c) * h + iy) * w + ix] += gradient * Double(weight[wi]) }
@@ -59,17 +60,18 @@ final class Conv2DReferenceTests: XCTestCase {
     }
 
     func testChunkedBatchesMatchTheDefinition() {
-        // patch 27 x positions 156: 15 samples a chunk, so 37 samples are chunks of 15, 15 and 7.
-        let reference = Reference(inC: 3, outC: 5, k: 3, pad: 1, h: 12, w: 13)
-        let layer = Conv2D(name: "conv", inChannels: 3, outChannels: 5, kernelSize: 3, padding: 1, seed: 7, firstParameterIndex: 0)
+        // patch 72 x 16 padded rows of 18 columns: 12 samples a chunk (256 K floats), so 37
+        // samples are chunks of 12, 12, 12 and 1.
+        let reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: 16, w: 17)
+        let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, seed: 7, firstParameterIndex: 0)
         layer.bias!.value = random(5, seed: 1)
         for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
-            let x = random(batch * 3 * 12 * 13, seed: seed)
-            let input = Tensor(shape: [batch, 3, 12, 13], storage: x)
+            let x = random(batch * 8 * 16 * 17, seed: seed)
+            let input = Tensor(shape: [batch, 8, 16, 17], storage: x)
             let y = layer.forward(input, isTraining: true)
             assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, batch \(batch)")
             // An evaluation of another batch between the training forward and its backward.
-            _ = layer.forward(Tensor(shape: [3, 3, 12, 13], storage: random(3 * 3 * 12 * 13, seed: seed + 1)), isTraining: false)
+            _ = layer.forward(Tensor(shape: [3, 8, 16, 17], storage: random(3 * 8 * 16 * 17, seed: seed + 1)), isTraining: false)
             let g = random(y.count, seed: seed + 2)
             let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
             let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
@@ -90,5 +92,33 @@ final class Conv2DReferenceTests: XCTestCase {
         let (dw, db, _) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
         assertClose(layer.weight.gradient, dw, "weight gradient")
         assertClose(layer.bias!.gradient, db, "bias gradient")
+    }
+
+    /// Every column path: padded rows (stride 1, padding up to kernel − 1, with 0 to 4 extra
+    /// columns a row: 1x1, 3x3 pad 1, 5x5 pad 2, 3x3 unpadded) and one copy per output row
+    /// (stride 2, and padding wider than kernel − 1), with and without bias.
+    func testEveryColumnPathMatchesTheDefinition() {
+        let cases: [(k: Int, pad: Int, stride: Int, bias: Bool)] = [
+            (1, 0, 1, false), (3, 1, 1, false), (5, 2, 1, true), (3, 0, 1, true), (3, 1, 2, false), (1, 0, 2, false), (1, 1, 1, true),
+        ]
+        for (index, shape) in cases.enumerated() {
+            var reference = Reference(inC: 4, outC: 6, k: shape.k, pad: shape.pad, h: 9, w: 11)
+            reference.stride = shape.stride
+            let what = "kernel \(shape.k), padding \(shape.pad), stride \(shape.stride)"
+            let layer = Conv2D(name: "conv", inChannels: 4, outChannels: 6, kernelSize: shape.k, padding: shape.pad, stride: shape.stride,
+                               hasBias: shape.bias, seed: UInt64(index), firstParameterIndex: 0)
+            layer.bias?.value = random(6, seed: 90)
+            let bias = layer.bias?.value ?? [Float](repeating: 0, count: 6)
+            let batch = 3, x = random(batch * 4 * 9 * 11, seed: UInt64(100 + index))
+            let y = layer.forward(Tensor(shape: [batch, 4, 9, 11], storage: x), isTraining: true)
+            XCTAssertEqual(y.shape, [batch, 6, reference.outH, reference.outW], what)
+            assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: bias), "forward, \(what)")
+            let g = random(y.count, seed: UInt64(200 + index))
+            let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
+            let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
+            assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
+            if let bias = layer.bias { assertClose(bias.gradient, db, "bias gradient, \(what)") }
+            assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+        }
     }
 }

@@ -3,11 +3,14 @@
 /// computed as im2col and GEMMs over chunks of the batch.
 ///
 /// A chunk's column matrix is [patch, samples × positions]: row (c, ky, kx) holds, for each
-/// of the chunk's samples and output positions, the input pixel that kernel tap sees. One
+/// of the chunk's samples and output positions, the input pixel that kernel tap sees. With
+/// stride 1 it is built from padded planes, one contiguous copy per row and sample, and
+/// each output row carries a few extra columns (`PaddedRowColumns`); otherwise by one copy
+/// per output row (`ConvolutionColumns`). One
 /// GEMM per pass and chunk has a large n (samples × positions) instead of a 6- or 16-row
 /// GEMM per sample: forward Y = W · cols, weight gradient dW += dY · colsᵀ, input gradient
 /// dcols = Wᵀ · dY, with Y and dY in channel-major [outC, samples × positions] order, moved
-/// to and from NCHW by contiguous copies (the bias added on the way). Chunks are sized so
+/// to and from NCHW by row copies (the bias added on the way). Chunks are sized so
 /// the column matrix stays in the core's L2 cache (LeNet-5's conv1 would write 10 MB of
 /// columns for a 128-sample batch); backward builds them again from the cached input
 /// rather than keeping the whole batch's. The workspaces live as long as the layer and
@@ -30,6 +33,11 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private var channelMajor: [Float] = []
     /// A chunk's input-gradient columns, [patch, samples × positions].
     private var columnGradient: [Float] = []
+    /// The padded planes of a chunk's input (`PaddedRowColumns`; padding zero, never
+    /// written) and of its input gradient, and the geometry the first was zeroed for.
+    private var paddedInput: [Float] = []
+    private var paddedGradient: [Float] = []
+    private var paddedGeometry: ConvolutionColumns?
     /// samples × positions ones, for the bias gradient's row sums.
     private var ones: [Float] = []
     /// When set, the weight gradient is computed from the columns of the input as
@@ -93,25 +101,66 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return out[1] * out[2] * outChannels * patchSize
     }
 
-    /// Samples per chunk: as many as keep the column matrix within 256 KB (64 K floats).
-    private func chunkSize(positions: Int) -> Int { max(1, (64 * 1024) / max(patchSize * positions, 1)) }
+    /// How a pass builds its column matrix: padded rows (stride 1) or one short copy per
+    /// output row (`ConvolutionColumns.im2col`) otherwise.
+    private struct ColumnPlan {
+        let geometry: ConvolutionColumns
+        let paddedRows: PaddedRowColumns?
+        /// Column-matrix columns per output row (the output rows' pitch) and per sample.
+        var rowPitch: Int { paddedRows?.rowPitch ?? geometry.outW }
+        var columnsPerSample: Int { geometry.outH * rowPitch }
+    }
+
+    private func plan(height: Int, width: Int) -> ColumnPlan {
+        let geometry = columns(height: height, width: width)
+        return ColumnPlan(geometry: geometry, paddedRows: PaddedRowColumns(geometry))
+    }
+
+    /// Samples per chunk: as many as keep the column matrix within 1 MB (256 K floats; the
+    /// L2 cache of this class of core).
+    private func chunkSize(_ plan: ColumnPlan, batch: Int) -> Int {
+        min(max(1, (256 * 1024) / max(patchSize * plan.columnsPerSample, 1)), max(batch, 1))
+    }
+
+    /// Sizes the workspaces for chunks of `chunk` samples; a new padded-input buffer is all
+    /// zeros, and only the planes' interiors are written after that.
+    private func reserveWorkspaces(_ plan: ColumnPlan, chunk: Int, inputGradient: Bool) {
+        let span = chunk * plan.columnsPerSample
+        Self.reserve(&columns, patchSize * span)
+        Self.reserve(&channelMajor, outChannels * span)
+        if let paddedRows = plan.paddedRows {
+            if paddedGeometry != plan.geometry { paddedInput = [] }
+            paddedGeometry = plan.geometry
+            Self.reserve(&paddedInput, paddedRows.paddedSize(samples: chunk))
+            if inputGradient { Self.reserve(&paddedGradient, paddedRows.paddedSize(samples: chunk)) }
+        }
+        if inputGradient { Self.reserve(&columnGradient, patchSize * span) }
+    }
+
+    /// The column matrix of `samples` samples starting at `x`, into `columns`.
+    private func buildColumns(_ plan: ColumnPlan, _ x: UnsafePointer<Float>, samples: Int) {
+        columns.withUnsafeMutableBufferPointer { cols in
+            guard let paddedRows = plan.paddedRows else {
+                return plan.geometry.im2col(x, samples: samples, into: cols.baseAddress!)
+            }
+            paddedInput.withUnsafeMutableBufferPointer { padded in
+                paddedRows.pad(x, samples: samples, into: padded.baseAddress!)
+                paddedRows.im2col(padded.baseAddress!, samples: samples, into: cols.baseAddress!)
+            }
+        }
+    }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let geometry = columns(height: height, width: width)
-        let (outH, outW) = (geometry.outH, geometry.outW)
-        let positions = geometry.positions, patch = patchSize, outC = outChannels
-        let chunk = min(chunkSize(positions: positions), max(batch, 1))
-        Self.reserve(&columns, patch * chunk * positions)
-        Self.reserve(&channelMajor, outC * chunk * positions)
+        let plan = plan(height: height, width: width)
+        let (outH, outW, pitch) = (plan.geometry.outH, plan.geometry.outW, plan.rowPitch)
+        let perSample = plan.columnsPerSample, patch = patchSize, outC = outChannels, sampleSize = inChannels * height * width
+        let chunk = chunkSize(plan, batch: batch)
+        reserveWorkspaces(plan, chunk: chunk, inputGradient: false)
         let output = Tensor(shape: [batch, outC, outH, outW]) { out in
             for first in Swift.stride(from: 0, to: batch, by: chunk) {
-                let samples = min(chunk, batch - first), span = samples * positions
-                input.storage.withUnsafeBufferPointer { x in
-                    columns.withUnsafeMutableBufferPointer { cols in
-                        geometry.im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, into: cols.baseAddress!)
-                    }
-                }
+                let samples = min(chunk, batch - first), span = samples * perSample
+                input.storage.withUnsafeBufferPointer { x in buildColumns(plan, x.baseAddress! + first * sampleSize, samples: samples) }
                 columns.withUnsafeBufferPointer { cols in
                     weight.value.withUnsafeBufferPointer { w in
                         channelMajor.withUnsafeMutableBufferPointer { y in
@@ -120,13 +169,16 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                         }
                     }
                 }
+                // Channel-major rows of `pitch` to NCHW rows of outW, the bias added on the way.
                 channelMajor.withUnsafeBufferPointer { y in
                     for sample in 0..<samples {
                         for c in 0..<outC {
-                            let from = y.baseAddress! + c * span + sample * positions
-                            let to = out.baseAddress! + ((first + sample) * outC + c) * positions
+                            let from = y.baseAddress! + c * span + sample * perSample
+                            let to = out.baseAddress! + ((first + sample) * outC + c) * outH * outW
                             let shift = bias?.value[c] ?? 0
-                            for p in 0..<positions { to[p] = from[p] + shift }
+                            for row in 0..<outH {
+                                for p in 0..<outW { to[row * outW + p] = from[row * pitch + p] + shift }
+                            }
                         }
                     }
                 }
@@ -149,29 +201,33 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let shape = cachedInput.shape
         let (batch, height, width) = (shape[0], shape[2], shape[3])
-        let geometry = columns(height: height, width: width)
-        let positions = geometry.positions, patch = patchSize, outC = outChannels
-        let chunk = min(chunkSize(positions: positions), max(batch, 1))
-        Self.reserve(&columns, patch * chunk * positions)
-        Self.reserve(&channelMajor, outC * chunk * positions)
-        if needsInputGradient { Self.reserve(&columnGradient, patch * chunk * positions) }
-        if ones.count < chunk * positions { ones = [Float](repeating: 1, count: chunk * positions) }
+        let plan = plan(height: height, width: width)
+        let (outH, outW, pitch) = (plan.geometry.outH, plan.geometry.outW, plan.rowPitch)
+        let perSample = plan.columnsPerSample, patch = patchSize, outC = outChannels, sampleSize = inChannels * height * width
+        let chunk = chunkSize(plan, batch: batch)
+        reserveWorkspaces(plan, chunk: chunk, inputGradient: needsInputGradient)
+        if ones.count < chunk * perSample { ones = [Float](repeating: 1, count: chunk * perSample) }
         var inputGradient = needsInputGradient ? Tensor(shape: shape) : nil
         for first in Swift.stride(from: 0, to: batch, by: chunk) {
-            let samples = min(chunk, batch - first), span = samples * positions, accumulate: Float = first == 0 ? 0 : 1
-            cachedInput.storage.withUnsafeBufferPointer { x in
-                columns.withUnsafeMutableBufferPointer { cols in
-                    geometry.im2col(x.baseAddress! + first * inChannels * height * width, samples: samples, into: cols.baseAddress!)
-                }
-            }
-            // dY to channel-major; the bias gradient is its row sums (a GEMV with ones: a
-            // scalar sum is one long dependency chain).
+            let samples = min(chunk, batch - first), span = samples * perSample, accumulate: Float = first == 0 ? 0 : 1
+            cachedInput.storage.withUnsafeBufferPointer { x in buildColumns(plan, x.baseAddress! + first * sampleSize, samples: samples) }
+            // dY to channel-major rows of `pitch`, zero past each row's outW (padded rows'
+            // extra columns, which are no outputs). The bias gradient is the row sums (a
+            // GEMV with ones: a scalar sum is one long dependency chain).
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 channelMajor.withUnsafeMutableBufferPointer { g in
                     for sample in 0..<samples {
                         for c in 0..<outC {
-                            FloatRun.copy(g.baseAddress! + c * span + sample * positions,
-                                      from: dy.baseAddress! + ((first + sample) * outC + c) * positions, count: positions)
+                            let to = g.baseAddress! + c * span + sample * perSample
+                            let from = dy.baseAddress! + ((first + sample) * outC + c) * outH * outW
+                            if pitch == outW {
+                                FloatRun.copy(to, from: from, count: outH * outW)
+                                continue
+                            }
+                            for row in 0..<outH {
+                                FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
+                                FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
+                            }
                         }
                     }
                 }
@@ -197,9 +253,17 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                               a: w.baseAddress!, b: g.baseAddress!, beta: 0, c: dcol.baseAddress!)
                     }
                 }
-                columnGradient.withUnsafeBufferPointer { dcol in
-                    inputGradient!.storage.withUnsafeMutableBufferPointer { dx in
-                        geometry.col2im(dcol.baseAddress!, samples: samples, into: dx.baseAddress! + first * inChannels * height * width)
+            }
+            guard needsInputGradient else { continue }
+            columnGradient.withUnsafeBufferPointer { dcol in
+                inputGradient!.storage.withUnsafeMutableBufferPointer { dx in
+                    let to = dx.baseAddress! + first * sampleSize
+                    guard let paddedRows = plan.paddedRows else {
+                        return plan.geometry.col2im(dcol.baseAddress!, samples: samples, into: to)
+                    }
+                    paddedGradient.withUnsafeMutableBufferPointer { padded in
+                        FloatRun.zero(padded.baseAddress!, count: paddedRows.paddedSize(samples: samples))
+                        paddedRows.col2im(dcol.baseAddress!, samples: samples, padded: padded.baseAddress!, into: to)
                     }
                 }
             }
