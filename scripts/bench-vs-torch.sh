@@ -1,47 +1,89 @@
 #!/usr/bin/env bash
-# Training throughput of prunetop against the PyTorch peer, same model, batch and thread
-# count, on the same machine in one run: LeNet-300-100 against ../shared/bench/peer_torch.py,
-# or with MODEL=lenet5 LeNet-5 against ../shared/bench/peer_torch_cnn.py. The two are
-# interleaved ROUNDS times so drift in the machine's speed hits both alike; medians and
-# their ratio are printed last.
+# Training throughput of prunetop against PyTorch 2.13 CPU, every zoo model with its PyTorch
+# equivalent (same layers, batch, thread count, optimizer), in one run on the same machine.
+# The two are interleaved ROUNDS times (which goes first alternates) so drift in the
+# machine's speed hits both alike; medians, their ratio, prunetop's GFLOP/s and that as a
+# share of `prunetop doctor`'s sgemm figure are printed last.
 #
-# usage: scripts/bench-vs-torch.sh [ROUNDS]     (env: MODEL=lenet300|lenet5 BATCH=128 THREADS=1 PEER=path VENV=dir)
+# Peers: lenet300 is ../shared/bench/peer_torch.py, lenet5 ../shared/bench/peer_torch_cnn.py
+# (both held out: written apart from prunetop); the others scripts/peer_torch_zoo.py, which
+# builds scripts/torch_zoo.py (checked layer for layer against the zoo by ZooTests' counts).
+# 1x28x28 runs on Fashion-MNIST; 3x32x32 on random images in CIFAR-10's format (a temporary
+# directory) for prunetop and random tensors for PyTorch: speed does not depend on pixels.
+#
+# usage: scripts/bench-vs-torch.sh [ROUNDS]
+#   env: MODELS="lenet300 lenet5 resnet20 resnet20@3x32x32 vgg-small"  THREADS="1 2"  BATCH=128
+#        VENV=dir (default: scripts/python-env.sh's)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
 batch=${BATCH:-128}
-threads=${THREADS:-1}
-model=${MODEL:-lenet300}
-case "$model" in
-  lenet300) peer=${PEER:-../shared/bench/peer_torch.py}; peer_args=(--epochs 1) ;;
-  lenet5) peer=${PEER:-../shared/bench/peer_torch_cnn.py}; peer_args=(--steps 200) ;;
-  *) echo "bench-vs-torch.sh: MODEL is lenet300 or lenet5, not $model" >&2; exit 64 ;;
-esac
-venv=${VENV:-$HOME/.cache/prunetop/torch-venv}
-
-if [ ! -x "$venv/bin/python" ]; then
-  echo "creating $venv with torch==2.13.0+cpu (once)" >&2
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q numpy 'torch==2.13.0+cpu'
-fi
+models=${MODELS:-lenet300 lenet5 resnet20 resnet20@3x32x32 vgg-small}
+thread_counts=${THREADS:-1 2}
+if [ -n "${VENV:-}" ]; then python=$VENV/bin/python; else python=$(scripts/python-env.sh); fi
 swift build -c release --product prunetop >&2
 bin=.build/release/prunetop
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$python" - "$work/cifar" <<'PY'
+import os, sys
+import numpy as np
+os.makedirs(sys.argv[1])
+rng = np.random.default_rng(0)
+for name, count in [("data_batch_1.bin", 10000), ("test_batch.bin", 1000)]:
+    records = rng.integers(0, 256, size=(count, 3073), dtype=np.uint8)
+    records[:, 0] %= 10
+    records.tofile(os.path.join(sys.argv[1], name))
+PY
 
-ours=(); theirs=()
+ours() {  # model shape threads -> "samples_per_s gflops"
+    local data=() timing=(--steps 10 --repeats 3 --warmup 3)
+    [ "$2" = 3x32x32 ] && data=(--data "$work/cifar")
+    case "$1" in lenet300) timing=(--steps 200 --repeats 3) ;; lenet5) timing=(--steps 100 --repeats 3) ;; esac
+    "$bin" bench --json --model "$1" --batch "$batch" --threads "$3" "${timing[@]}" "${data[@]}" \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["samples_per_s"], d["gflops"])'
+}
+theirs() {  # model shape threads -> samples_per_s
+    local command
+    case "$1@$2" in
+        lenet300@1x28x28) command=(../shared/bench/peer_torch.py --epochs 1) ;;
+        lenet5@1x28x28) command=(../shared/bench/peer_torch_cnn.py --steps 100) ;;
+        *) command=(scripts/peer_torch_zoo.py --model "$1" --shape "$2" --steps 10 --repeats 3 --warmup 3) ;;
+    esac
+    "$python" "${command[@]}" --threads "$3" --batch "$batch" | sed -n 's/.*samples_per_s=\([0-9.]*\).*/\1/p'
+}
+
+results=$work/results
 for round in $(seq "$rounds"); do
-  rate=$("$bin" bench --json --model "$model" --batch "$batch" --threads "$threads" | python3 -c 'import json,sys; print(json.load(sys.stdin)["samples_per_s"])')
-  ours+=("$rate")
-  peer_rate=$("$venv/bin/python" "$peer" "${peer_args[@]}" --threads "$threads" --batch "$batch" | sed -n 's/.*samples_per_s=\([0-9]*\).*/\1/p')
-  theirs+=("$peer_rate")
-  echo "round $round: prunetop $rate samples/s, torch $peer_rate samples/s" >&2
+    for entry in $models; do
+        model=${entry%@*}; shape=1x28x28
+        [ "$entry" != "$model" ] && shape=${entry#*@}
+        for threads in $thread_counts; do
+            if [ $((round % 2)) = 1 ]; then
+                read -r rate gflops < <(ours "$model" "$shape" "$threads"); peer=$(theirs "$model" "$shape" "$threads")
+            else
+                peer=$(theirs "$model" "$shape" "$threads"); read -r rate gflops < <(ours "$model" "$shape" "$threads")
+            fi
+            echo "$model $shape $threads $rate $gflops $peer" >> "$results"
+            echo "round $round: $model $shape threads=$threads: prunetop $rate samples/s, torch $peer samples/s" >&2
+        done
+    done
 done
-python3 - "${ours[*]}" "${theirs[*]}" "$batch" "$threads" "$model" "$("$bin" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')" <<'PY'
+sgemm=$("$bin" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("sgemm_gflops_1_thread", 0))')
+core=$("$bin" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')
+python3 - "$results" "$batch" "$rounds" "$sgemm" "$core" <<'PY'
 import statistics, sys
-ours = [float(x) for x in sys.argv[1].split()]
-theirs = [float(x) for x in sys.argv[2].split()]
-mo, mt = statistics.median(ours), statistics.median(theirs)
-print(f"{sys.argv[5]} batch={sys.argv[3]} threads={sys.argv[4]} blas_core={sys.argv[6]} rounds={len(ours)}")
-print(f"prunetop median {mo:,.0f} samples/s (runs {', '.join(f'{x:,.0f}' for x in ours)})")
-print(f"torch    median {mt:,.0f} samples/s (runs {', '.join(f'{x:,.0f}' for x in theirs)})")
-print(f"ratio prunetop/torch = {mo / mt:.2f}x")
+rows = {}
+for line in open(sys.argv[1]):
+    model, shape, threads, rate, gflops, peer = line.split()
+    rows.setdefault((model, shape, int(threads)), []).append((float(rate), float(gflops), float(peer)))
+sgemm = float(sys.argv[4])
+print(f"batch={sys.argv[2]} rounds={sys.argv[3]} blas_core={sys.argv[5]} doctor sgemm={sgemm:.1f} GFLOP/s (1 thread)")
+print(f"{'model':<10} {'input':<8} {'threads':>7} {'prunetop':>10} {'torch':>10} {'ratio':>6} {'GFLOP/s':>8} {'of sgemm':>8}")
+for (model, shape, threads), runs in rows.items():
+    ours = statistics.median(r for r, _, _ in runs)
+    gflops = statistics.median(g for _, g, _ in runs)
+    theirs = statistics.median(p for _, _, p in runs)
+    share = f"{100 * gflops / (sgemm * threads):.0f}%" if sgemm else "n/a"
+    print(f"{model:<10} {shape:<8} {threads:>7} {ours:>10,.0f} {theirs:>10,.0f} {ours / theirs:>5.2f}x {gflops:>8.1f} {share:>8}")
 PY

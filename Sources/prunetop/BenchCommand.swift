@@ -29,6 +29,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed repeats; the median is reported.")
     var repeats = 7
 
+    @Option(help: "Untimed steps first (workspaces, caches, the BLAS threads).")
+    var warmup = 20
+
     @Option(help: ArgumentHelp(DataChoice.help))
     var data: String?
 
@@ -49,6 +52,7 @@ struct BenchCommand: ParsableCommand {
 
     func validate() throws {
         guard steps >= 1 else { throw ValidationError("--steps: expected an integer >= 1, found \(steps)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup: expected an integer >= 0, found \(warmup)") }
         guard repeats >= 1 else { throw ValidationError("--repeats: expected an integer >= 1, found \(repeats)") }
         guard !sparse || (recipe == nil && (model ?? "lenet300") == "lenet300") else {
             throw ValidationError("--sparse: measures lenet300 (an MLP); use --model lenet300")
@@ -80,7 +84,7 @@ struct BenchCommand: ParsableCommand {
         let dataset = try DataChoice.load(directory: data)
         let session = try TrainingSession(config: config, dataset: dataset)
         setBLASThreads(threads)
-        for _ in 0..<20 { session.trainStep() }
+        for _ in 0..<warmup { session.trainStep() }
         var rates: [Double] = []
         for _ in 0..<repeats {
             let begin = DispatchTime.now().uptimeNanoseconds
