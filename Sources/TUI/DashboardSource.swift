@@ -14,6 +14,17 @@ public protocol DashboardSource: AnyObject {
     func stop()
     func waitUntilFinished(timeout seconds: Double) -> Bool
     func figures(for snapshot: TrainingSnapshot) -> PanelFigures
+    /// Snapshots that came in since the last call and before `latestSnapshot`, oldest first:
+    /// the curves take them too (a watched log's lines arrive several at once).
+    func takeIntermediateSnapshots() -> [TrainingSnapshot]
+    /// Counts the runs the source has begun again (a watched log's writer restarting): the
+    /// dashboard starts its curves over when it changes.
+    var restarts: Int { get }
+}
+
+extension DashboardSource {
+    public func takeIntermediateSnapshots() -> [TrainingSnapshot] { [] }
+    public var restarts: Int { 0 }
 }
 
 /// What the keys that act on the run do with a source.
@@ -31,6 +42,12 @@ public protocol SteerableRun: AnyObject {
     func awaitAcknowledgement(of id: CommandID, timeout seconds: Double) -> CommandAcknowledgement?
     /// The other acknowledgements given since the last call, oldest first.
     func takeAcknowledgements() -> [CommandAcknowledgement]
+    /// Knobs the run does not take, shown as unavailable (a watched run's, `WatchSource`).
+    var unavailableKnobs: Set<Knob> { get }
+}
+
+extension SteerableRun {
+    public var unavailableKnobs: Set<Knob> { [] }
 }
 
 /// The clock of a recording being played back.
