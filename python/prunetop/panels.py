@@ -31,6 +31,11 @@ class PrunableTensor:
     module: nn.Module
 
     def weight(self) -> torch.Tensor:
+        """orig x mask when torch.nn.utils.prune reparametrised it: `weight` itself is
+        recomputed only at the next forward pass."""
+        orig, mask = getattr(self.module, "weight_orig", None), getattr(self.module, "weight_mask", None)
+        if isinstance(orig, torch.Tensor) and isinstance(mask, torch.Tensor):
+            return (orig.detach() * mask)
         return self.module.weight.detach()
 
     def mask(self) -> Optional[torch.Tensor]:

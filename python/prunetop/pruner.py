@@ -101,11 +101,16 @@ class GradualPruner:
             ties = torch.nonzero(flat == threshold).reshape(-1)[:prune_count - int(below.sum())]
             new_flat[ties] = 0
         churn, offset = 0, 0
-        for mask in masks:
+        for (_, module), mask in zip(self.modules, masks):
             new = new_flat[offset:offset + mask.numel()].reshape(mask.shape)
             churn += int((new != mask).sum())
             mask.copy_(new)
             offset += mask.numel()
+        for _, module in self.modules:
+            # As torch.nn.utils.prune does after computing a mask: the weight the module
+            # holds until its next forward pass (whose pre-hook recomputes it) is masked too.
+            with torch.enable_grad():
+                setattr(module, "weight", module.weight_orig * module.weight_mask)
         self.last_churn = churn
 
     def sparsity(self) -> float:

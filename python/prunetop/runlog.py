@@ -290,8 +290,8 @@ class RunLog:
     def _set_lr(self, value: float) -> None:
         """Scales every parameter group by the same factor as the first."""
         old = self._lr()
-        for group in self.optimizer.param_groups:
-            group["lr"] = value if not old else group["lr"] * value / old
+        for index, group in enumerate(self.optimizer.param_groups):
+            group["lr"] = value if index == 0 or not old else group["lr"] * value / old
 
     # --- events -----------------------------------------------------------------------
 
