@@ -17,6 +17,10 @@ public final class RunLogFollower {
         public var lines: [Line] = []
         /// Whether any byte was added since the last read.
         public var grew = false
+
+        public init(restarted: Bool = false, lines: [Line] = [], grew: Bool = false) {
+            (self.restarted, self.lines, self.grew) = (restarted, lines, grew)
+        }
     }
 
     public let path: String
