@@ -200,39 +200,45 @@ class PanelRecorder:
         return self.band_cache[key]
 
     def heatmap(self, weight: torch.Tensor, kept: torch.Tensor) -> Dict[str, object]:
-        matrix, kept_matrix = _matrix(weight).float(), _matrix(kept)
+        matrix, kept_matrix = _matrix(weight), _matrix(kept).to(weight.dtype)
         rows, columns = matrix.shape
         grid_rows, grid_columns, row_band, column_band, weight_count = self._band_indices(rows, columns)
         magnitude = matrix.abs()
-        stacked = torch.stack([kept_matrix.float(), magnitude * kept_matrix, magnitude]).double()
-        by_column = torch.zeros(3, rows, grid_columns, dtype=torch.float64).index_add_(2, column_band, stacked)
-        cells = torch.zeros(3, grid_rows, grid_columns, dtype=torch.float64).index_add_(1, row_band, by_column)
+        # Columns first in the weights' precision (a cell row sums at most a few thousand),
+        # then the rows of the much smaller result in double.
+        by_column = torch.zeros(3, rows, grid_columns, dtype=matrix.dtype)
+        by_column[0].index_add_(1, column_band, kept_matrix)
+        by_column[1].index_add_(1, column_band, magnitude * kept_matrix)
+        by_column[2].index_add_(1, column_band, magnitude)
+        cells = torch.zeros(3, grid_rows, grid_columns, dtype=torch.float64).index_add_(1, row_band, by_column.double())
         cells = cells.reshape(3, -1)
         return {"columns": grid_columns, "keptCount": cells[0].round().long().tolist(), "keptMagnitudeSum": cells[1].tolist(),
                 "magnitudeSum": cells[2].tolist(), "rows": grid_rows, "weightCount": weight_count}
 
     def histogram(self, name: str, weight: torch.Tensor, kept: torch.Tensor) -> Dict[str, object]:
-        values = weight.reshape(-1).float()
-        finite = torch.isfinite(values)
-        all_finite = bool(finite.all())
-        if not all_finite:
-            values, kept = values[finite], kept.reshape(-1)[finite]
+        values, flat_kept = weight.reshape(-1), kept.reshape(-1)
+        largest = float(values.abs().max()) if values.numel() else 0.0
+        non_finite = 0
+        if not math.isfinite(largest):
+            finite = torch.isfinite(values)
+            non_finite = int((~finite).sum())
+            values, flat_kept = values[finite], flat_kept[finite]
+            largest = float(values.abs().max()) if values.numel() else 0.0
         range_ = self.ranges[name]
         if values.numel():
-            range_.update(float(values.abs().max()))
+            range_.update(largest)
         limit = range_.limit if range_.limit is not None else range_.minimum
         lower, upper = -limit, limit
         width = (upper - lower) / HISTOGRAM_BINS
-        lowest, highest = lower - abs(lower) * 1e-6, upper + abs(upper) * 1e-6
-        inside = (values >= lowest) & (values <= highest)
-        out_of_range = int((~inside).sum())
-        flat_kept = kept.reshape(-1)
-        if out_of_range:
+        out_of_range = 0
+        if largest > upper + abs(upper) * 1e-6:
+            inside = values.abs() <= upper + abs(upper) * 1e-6
+            out_of_range = int((~inside).sum())
             values, flat_kept = values[inside], flat_kept[inside]
-        bins = torch.floor((values.double() - lower) / width).long().clamp_(0, HISTOGRAM_BINS - 1)
+        bins = ((values - lower) / width).floor_().long().clamp_(0, HISTOGRAM_BINS - 1)
         bins += (~flat_kept).long() * HISTOGRAM_BINS
         counts = torch.bincount(bins, minlength=2 * HISTOGRAM_BINS).tolist()
-        return {"kept": counts[:HISTOGRAM_BINS], "lowerBound": lower, "nonFinite": 0 if all_finite else int((~finite).sum()),
+        return {"kept": counts[:HISTOGRAM_BINS], "lowerBound": lower, "nonFinite": non_finite,
                 "outOfRange": out_of_range, "pruned": counts[HISTOGRAM_BINS:], "upperBound": upper}
 
     def input_map(self, weight: torch.Tensor, kept: torch.Tensor) -> Optional[Dict[str, object]]:
@@ -256,7 +262,8 @@ class PanelRecorder:
         input_map = None
         for index, tensor in enumerate(self.tensors):
             weight = tensor.weight()
-            kept = tensor.kept()
+            mask = tensor.mask()
+            kept = weight != 0 if mask is None else (weight != 0) & (mask != 0)
             params = weight.numel()
             stored = int(kept.sum())
             self.densities[index] = stored / params if params else 1.0
