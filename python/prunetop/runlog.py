@@ -29,6 +29,8 @@ from .pruner import GradualPruner
 
 SCHEMA = 2
 KNOB_PAUSE, KNOB_TARGET, KNOB_LR = "pause", "target", "lr"
+# Seconds between progress lines while paused (prunetop watch says a log silent for 30 s stopped).
+PAUSED_HEARTBEAT = 10.0
 
 
 def _fraction(value: float) -> str:
@@ -224,6 +226,9 @@ class RunLog:
                 applied = True
             if not self.paused:
                 return applied
+            # A heartbeat while paused: the dashboard tells a paused run from a dead writer.
+            if time.monotonic() - self.last_progress >= PAUSED_HEARTBEAT:
+                self._progress()
             time.sleep(self.pause_poll)
 
     def _apply(self, item) -> None:
