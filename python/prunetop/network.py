@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import operator
+import warnings
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional, Sequence
 
@@ -45,7 +46,9 @@ def describe(model: nn.Module, example_input: torch.Tensor, name: str) -> Dict[s
         with torch.no_grad():
             try:
                 layers = _FXDescriber(model, example_input).layers()
-            except (UnsupportedGraph, torch.fx.proxy.TraceError, TypeError, RuntimeError, NotImplementedError):
+            except (UnsupportedGraph, torch.fx.proxy.TraceError, TypeError, RuntimeError, NotImplementedError) as error:
+                warnings.warn(f"prunetop: {name} is described from the layers that ran, without residual structure: "
+                              f"torch.fx could not describe it ({type(error).__name__}: {error})", stacklevel=3)
                 layers = _hook_layers(model, example_input)
     finally:
         model.train(was_training)
@@ -70,8 +73,7 @@ def _pair(value) -> int:
 
 
 def _parameter_count(module: nn.Module) -> int:
-    return sum(p.numel() for p in module.parameters(recurse=False)) + sum(
-        b.numel() for n, b in module.named_buffers(recurse=False) if n.endswith("_orig"))
+    return sum(p.numel() for p in module.parameters(recurse=False))
 
 
 def _weight_count(module: nn.Module) -> int:

@@ -1,3 +1,4 @@
+import pytest
 import torch
 import torch.nn as nn
 
@@ -60,7 +61,8 @@ class Untraceable(nn.Module):
 
 
 def test_a_module_fx_cannot_trace_is_described_from_the_layers_that_ran():
-    description = describe_network(Untraceable(), torch.zeros(1, 12), "untraceable")
+    with pytest.warns(UserWarning, match="untraceable is described from the layers that ran, without residual structure"):
+        description = describe_network(Untraceable(), torch.zeros(1, 12), "untraceable")
     assert [layer["kind"] for layer in description["layers"]] == ["linear", "relu", "linear"]
     assert description["layers"][2]["inputWeights"] == ["fc1.weight"]
     assert description["layers"][2]["activation"] == "relu"
