@@ -85,11 +85,14 @@ public struct ReplayTimeline: Sendable {
             imageShape = [start.dataset?.channels ?? 1, rows, columns]
             classCount = start.dataset?.classes ?? 10
             // The replay builds the model for these shapes: images as a data set can
-            // hold them (at most 512x512 pixels of 1 to 4 channels here) and byte labels.
+            // hold them (at most 512x512 pixels of 1 to 4 channels here) and, for a log that
+            // does not describe its network (a zoo model, rebuilt), byte labels.
+            let classLimit = start.network == nil ? 256 : Int.max
             guard (1...Self.maximumImageSide).contains(imageShape[1]), (1...Self.maximumImageSide).contains(imageShape[2]),
-                  imageShape[1] * imageShape[2] <= Self.maximumImagePixels, (1...256).contains(classCount)
+                  imageShape[1] * imageShape[2] <= Self.maximumImagePixels, (1...classLimit).contains(classCount)
             else {
-                throw line.error("dataset: expected images of 1 to \(Self.maximumImagePixels) pixels and 1 to 256 classes, "
+                let classes = classLimit == 256 ? "1 to 256 classes" : "at least 1 class"
+                throw line.error("dataset: expected images of 1 to \(Self.maximumImagePixels) pixels and \(classes), "
                                  + "found \(imageShape[1])x\(imageShape[2]) and \(classCount) classes")
             }
             guard (1...Self.maximumImageChannels).contains(imageShape[0]) else {

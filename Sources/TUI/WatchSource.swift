@@ -19,7 +19,8 @@ public final class WatchSource: DashboardSource, SteerableRun {
     private let now: () -> Date
     /// Seconds without a new line after which the dashboard says the log stopped growing.
     public let staleAfter: Double
-    private var problem: String?
+    /// What is wrong with the last line read (or the file), shown on the message line.
+    public private(set) var problem: String?
     private var nextID = 1
     private var readIDs = false
     private var acknowledgements: [CommandID: CommandAcknowledgement] = [:]

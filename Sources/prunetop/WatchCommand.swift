@@ -78,6 +78,8 @@ struct WatchCommand: ParsableCommand {
                     throw ValidationError("\(log): its start event does not describe the network (an older log), and \(error)")
                 }
             }
+            // A start line that cannot be read: the dashboard has nothing to lay out.
+            if let problem = source.problem { throw ValidationError(problem) }
             if waitForStart > 0 && Date().timeIntervalSince(started) > waitForStart {
                 throw ValidationError("\(log): no start event after \(Format.plain(waitForStart)) s")
             }

@@ -90,6 +90,15 @@ final class WatchSourceTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: commands, encoding: .utf8), before)
     }
 
+    func testAStartLineThatCannotBeReadIsTheProblemWatchStopsOn() throws {
+        let watch = source()
+        try append(log, start().replacingOccurrences(of: #""rows":28"#, with: #""rows":0"#))
+        XCTAssertNil(watch.latestSnapshot)
+        XCTAssertFalse(watch.timelineSoFar.hasStart)
+        XCTAssertEqual(watch.problem, "\(log):1: dataset: expected images of 1 to 262144 pixels and 1 to 256 classes, found 0x28 and "
+                       + "10 classes; the line is skipped")
+    }
+
     func testACommandFileOutsideTheLogsDirectoryIsRefused() throws {
         let watch = source()
         try append(log, start().replacingOccurrences(of: "run.jsonl.commands", with: "../elsewhere")

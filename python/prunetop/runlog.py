@@ -371,7 +371,7 @@ class RunLog:
                        "eval_every": None, "sparsity": sparsity},
             "dataset": {"name": dataset.get("name", "?"), "source": dataset.get("source", "pytorch"), "train": dataset.get("train"),
                         "test": dataset.get("test"), "channels": image[0], "rows": image[1], "columns": image[2],
-                        "classes": dataset.get("classes")},
+                        "classes": dataset.get("classes") or self._class_count()},
             "steps_per_epoch": self.steps_per_epoch,
             "total_steps": self.total_steps,
             "parameters": parameters,
@@ -380,6 +380,11 @@ class RunLog:
             "network": self.network,
             "steering": {"commands": os.path.basename(self.commands_path), "knobs": self.knobs},
         }
+
+    def _class_count(self) -> Optional[int]:
+        """The last layer's outputs, when it gives one number per sample."""
+        last = self.network["layers"][-1] if self.network["layers"] else None
+        return last["outputShape"][0] if last and len(last["outputShape"]) == 1 else None
 
     # --- the file ---------------------------------------------------------------------
 
