@@ -331,7 +331,7 @@ public final class DashboardApp {
         }
         switch action {
         case .quit:
-            if let current = snapshot?.state, !current.isTerminal {
+            if let current = snapshot?.state, !current.isTerminal, run.quittingStopsTheRun {
                 confirmingQuit = true
                 state.message = "the run is in progress: press q again to quit, any other key to go on"
                 return false

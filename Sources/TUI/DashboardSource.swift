@@ -44,10 +44,13 @@ public protocol SteerableRun: AnyObject {
     func takeAcknowledgements() -> [CommandAcknowledgement]
     /// Knobs the run does not take, shown as unavailable (a watched run's, `WatchSource`).
     var unavailableKnobs: Set<Knob> { get }
+    /// Whether quitting the dashboard ends the run (so `q` asks first); a watched run goes on.
+    var quittingStopsTheRun: Bool { get }
 }
 
 extension SteerableRun {
     public var unavailableKnobs: Set<Knob> { [] }
+    public var quittingStopsTheRun: Bool { true }
 }
 
 /// The clock of a recording being played back.

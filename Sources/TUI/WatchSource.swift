@@ -123,6 +123,9 @@ public final class WatchSource: DashboardSource, SteerableRun {
 
     // MARK: SteerableRun
 
+    /// Watching ends; the run goes on: `q` quits at once.
+    public var quittingStopsTheRun: Bool { false }
+
     /// The dashboard's knobs this run does not take: every one but those its start event lists.
     public var unavailableKnobs: Set<Knob> {
         let knobs = Set(timeline.steering?.knobs ?? [])

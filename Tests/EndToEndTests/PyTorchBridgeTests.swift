@@ -119,6 +119,16 @@ final class PyTorchBridgeTests: XCTestCase {
         let ended = try server.waitForScreen("the run's end", timeout: 20) { $0.contains("FINISHED") && $0.contains("finished: test accuracy") }
         let accuracy = String(format: "%.2f%%", try XCTUnwrap(printed.last?.accuracy) * 100)
         XCTAssertTrue(ended.contains("finished: test accuracy \(accuracy)"), ended)
+        // Watching is not running: one q quits, without asking.
+        try server.run(["send-keys", "-t", session, "q"])
+        let deadline = Date().addingTimeInterval(10)
+        var alternate = "1"
+        while alternate != "0" && Date() < deadline {
+            alternate = try server.run(["display-message", "-p", "-t", session, "#{alternate_on}"], capturing: true)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(alternate, "0", "the dashboard quit and gave the terminal back")
         print("bridge figures: an evaluation written to it drawn \(String(format: "%.3f", evaluationDelay)) s; "
               + "a knob press to the PyTorch run applying it \(String(format: "%.3f", knobDelay)) s")
     }
