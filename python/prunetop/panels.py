@@ -256,7 +256,29 @@ class PanelRecorder:
         gaps = torch.diff(positions, prepend=torch.tensor([-1], dtype=positions.dtype))
         return int(gaps.max())
 
-    def evaluate(self, histogram_bins_in_layers: bool = True) -> tuple:
+    def flops(self) -> tuple:
+        """(one step's MACs per sample, the run's MACs so far), dense and at the densities last
+        measured: `FLOPModel.network` and `FLOPModel.cumulative`."""
+        step_layers = []
+        for index, tensor in enumerate(self.tensors):
+            forward = self.forward_macs[index]
+            step_layers.append({"dense": _macs(forward, index == 0, 1.0), "name": tensor.name,
+                                "sparse": _macs(forward, index == 0, float(self.densities[index]))})
+        flops = {"dense": _sum([l["dense"] for l in step_layers]), "layers": step_layers,
+                 "sparse": _sum([l["sparse"] for l in step_layers])}
+        run_layers = []
+        for index, tensor in enumerate(self.tensors):
+            forward = self.forward_macs[index]
+            dense = {key: value * self.samples for key, value in _macs(forward, index == 0, 1.0).items()}
+            weights = float(self.weight_samples[index])
+            sparse = {"backwardInput": 0.0 if index == 0 else forward * weights, "backwardWeight": forward * self.samples,
+                      "forward": forward * weights}
+            run_layers.append({"dense": dense, "name": tensor.name, "sparse": sparse})
+        cumulative = {"dense": _sum([l["dense"] for l in run_layers]), "layers": run_layers,
+                      "sparse": _sum([l["sparse"] for l in run_layers])}
+        return flops, cumulative
+
+    def evaluate(self) -> tuple:
         """(layers of the eval event, frame, summary numbers)."""
         layers, heatmaps, histograms, extents = [], {}, {}, []
         input_map = None
@@ -282,23 +304,7 @@ class PanelRecorder:
         stored = sum(layer["nonzero"] for layer in layers)
         sparsity = 1 - stored / total if total else 0.0
 
-        step_layers = []
-        for index, tensor in enumerate(self.tensors):
-            forward = self.forward_macs[index]
-            step_layers.append({"dense": _macs(forward, index == 0, 1.0), "name": tensor.name,
-                                "sparse": _macs(forward, index == 0, float(self.densities[index]))})
-        flops = {"dense": _sum([l["dense"] for l in step_layers]), "layers": step_layers,
-                 "sparse": _sum([l["sparse"] for l in step_layers])}
-        run_layers = []
-        for index, tensor in enumerate(self.tensors):
-            forward = self.forward_macs[index]
-            dense = {key: value * self.samples for key, value in _macs(forward, index == 0, 1.0).items()}
-            weights = float(self.weight_samples[index])
-            sparse = {"backwardInput": 0.0 if index == 0 else forward * weights, "backwardWeight": forward * self.samples,
-                      "forward": forward * weights}
-            run_layers.append({"dense": dense, "name": tensor.name, "sparse": sparse})
-        cumulative = {"dense": _sum([l["dense"] for l in run_layers]), "layers": run_layers,
-                      "sparse": _sum([l["sparse"] for l in run_layers])}
+        flops, cumulative = self.flops()
 
         costs = [(fmt, sum(storage_bits(fmt, *extent) for extent in extents)) for fmt in STORAGE_FORMATS]
         dense_bits = costs[0][1]

@@ -198,11 +198,12 @@ class RunLog:
         if not self.active or self.ended:
             return
         self.ended = True
-        flops = self.recorder.evaluate()[2]
+        self.counts = self.recorder.counts()
+        step_flops, run_flops = self.recorder.flops()
         event: Dict[str, Any] = {"step": self.current_step, "epoch": self.current_step / self.steps_per_epoch,
                                  "test_acc": test_accuracy, "test_acc_pruned": None, "test_loss": _finite(test_loss)}
         event.update(self._sparsity_fields())
-        event.update(self._flop_fields(flops["flops"], flops["cumulative"]))
+        event.update(self._flop_fields(step_flops, run_flops))
         rate = self.samples_seen / self.training_seconds if self.training_seconds > 0 else 0.0
         event.update({"seconds": self._seconds(), "training_seconds": self.training_seconds, "samples_per_s": rate,
                       "message": message})
