@@ -161,6 +161,9 @@ public final class DashboardApp {
         if source.restarts != restartsSeen {
             restartsSeen = source.restarts
             (history, snapshot, frame, frameOf) = (RunHistory(), nil, nil, nil)
+            let (overlay, baseline) = (frameContext.overlay, frameContext.givenBaseline)
+            frameContext = DashboardFrameContext(network: source.network ?? frameContext.network)
+            (frameContext.overlay, frameContext.givenBaseline) = (overlay, baseline)
             state.message = "the run began again (its log has a new start): the curves start over"
         }
         for earlier in source.takeIntermediateSnapshots() { history.record(earlier) }

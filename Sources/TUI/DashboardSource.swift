@@ -18,13 +18,17 @@ public protocol DashboardSource: AnyObject {
     /// the curves take them too (a watched log's lines arrive several at once).
     func takeIntermediateSnapshots() -> [TrainingSnapshot]
     /// Counts the runs the source has begun again (a watched log's writer restarting): the
-    /// dashboard starts its curves over when it changes.
+    /// dashboard starts its curves over when it changes, for the new run's `network`.
     var restarts: Int { get }
+    /// The network of the run now, when the source can change it (a restarted writer's);
+    /// nil: the one the dashboard was made for.
+    var network: NetworkDescription? { get }
 }
 
 extension DashboardSource {
     public func takeIntermediateSnapshots() -> [TrainingSnapshot] { [] }
     public var restarts: Int { 0 }
+    public var network: NetworkDescription? { nil }
 }
 
 /// What the keys that act on the run do with a source.
