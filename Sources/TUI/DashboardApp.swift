@@ -57,6 +57,8 @@ public final class DashboardApp {
     private var frameContext: DashboardFrameContext
     private var state = DashboardViewState()
     private var history = RunHistory()
+    /// The source's `restarts` the history was recorded under.
+    private var restartsSeen = 0
     private var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
@@ -156,6 +158,15 @@ public final class DashboardApp {
             for acknowledgement in run.takeAcknowledgements() { show(acknowledgement) }
         }
         guard let latest = source.latestSnapshot else { return }
+        if source.restarts != restartsSeen {
+            restartsSeen = source.restarts
+            (history, snapshot, frame, frameOf) = (RunHistory(), nil, nil, nil)
+            let (overlay, baseline) = (frameContext.overlay, frameContext.givenBaseline)
+            frameContext = DashboardFrameContext(network: source.network ?? frameContext.network)
+            (frameContext.overlay, frameContext.givenBaseline) = (overlay, baseline)
+            state.message = "the run began again (its log has a new start): the curves start over"
+        }
+        for earlier in source.takeIntermediateSnapshots() { history.record(earlier) }
         if snapshot == nil {
             if case .steering = source.controls, state.message == nil { state.message = PhaseNarration.opening(latest) }
             // Open on a layer the run prunes, not one the budget keeps dense (LeNet-5's conv1).
@@ -178,7 +189,9 @@ public final class DashboardApp {
         if latest.state == .finished && snapshot?.state != .finished {
             let rate = latest.trainingSeconds > 0 ? Double(latest.samplesSeen) / latest.trainingSeconds : 0
             let accuracy = latest.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
-            state.message = "finished: test accuracy \(accuracy), \(Format.grouped(Int(rate.rounded()))) samples/s of training; q quits"
+            // A recorded run (a watched one) counts no samples: it says no rate rather than 0.
+            let speed = latest.samplesSeen > 0 ? ", \(Format.grouped(Int(rate.rounded()))) samples/s of training" : ""
+            state.message = "finished: test accuracy \(accuracy)\(speed); q quits"
         }
         snapshot = latest
         options.onSnapshot?(latest)
@@ -231,8 +244,9 @@ public final class DashboardApp {
             model.replaySpeed = clock.speed
             model.replaySecondsRemaining = clock.secondsRemaining
             model.measuredCPUGap = "live runs only"
-        case .steering:
+        case let .steering(run):
             model.measuredCPUGap = sparseInferenceGap(frameContext.network)
+            model.unavailableKnobs = run.unavailableKnobs
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
@@ -320,7 +334,7 @@ public final class DashboardApp {
         }
         switch action {
         case .quit:
-            if let current = snapshot?.state, !current.isTerminal {
+            if let current = snapshot?.state, !current.isTerminal, run.quittingStopsTheRun {
                 confirmingQuit = true
                 state.message = "the run is in progress: press q again to quit, any other key to go on"
                 return false
@@ -386,9 +400,15 @@ public final class DashboardApp {
         state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
     }
 
+    static func unavailableKnobRefusal(_ knob: Knob) -> String { "refused: this run does not take the \(knob.rawValue) knob" }
+
     static let replayKnobRefusal = "a replay shows the run as recorded: its knobs cannot change; < > or + - set the speed"
 
     private func turn(_ knob: Knob, by direction: Int, on run: any SteerableRun) {
+        if run.unavailableKnobs.contains(knob) {
+            state.message = Self.unavailableKnobRefusal(knob)
+            return
+        }
         guard let snapshot = source.latestSnapshot ?? snapshot else { return }
         if knob == .method {
             propose(MethodSwitchProposal.method(after: proposedMethod ?? snapshot.sparsity.method, steps: direction), to: run)
@@ -437,7 +457,12 @@ public final class DashboardApp {
             editing = nil
         case .enter:
             if let text = editing, let snapshot, case let .steering(run) = source.controls {
-                send(KnobCommands.typed(text, for: Knob.allCases[state.selectedKnob], snapshot: snapshot), to: run)
+                let knob = Knob.allCases[state.selectedKnob]
+                if run.unavailableKnobs.contains(knob) {
+                    state.message = Self.unavailableKnobRefusal(knob)
+                } else {
+                    send(KnobCommands.typed(text, for: knob, snapshot: snapshot), to: run)
+                }
             }
             editing = nil
         case .character("\u{7F}"):

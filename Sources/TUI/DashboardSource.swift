@@ -14,6 +14,21 @@ public protocol DashboardSource: AnyObject {
     func stop()
     func waitUntilFinished(timeout seconds: Double) -> Bool
     func figures(for snapshot: TrainingSnapshot) -> PanelFigures
+    /// Snapshots that came in since the last call and before `latestSnapshot`, oldest first:
+    /// the curves take them too (a watched log's lines arrive several at once).
+    func takeIntermediateSnapshots() -> [TrainingSnapshot]
+    /// Counts the runs the source has begun again (a watched log's writer restarting): the
+    /// dashboard starts its curves over when it changes, for the new run's `network`.
+    var restarts: Int { get }
+    /// The network of the run now, when the source can change it (a restarted writer's);
+    /// nil: the one the dashboard was made for.
+    var network: NetworkDescription? { get }
+}
+
+extension DashboardSource {
+    public func takeIntermediateSnapshots() -> [TrainingSnapshot] { [] }
+    public var restarts: Int { 0 }
+    public var network: NetworkDescription? { nil }
 }
 
 /// What the keys that act on the run do with a source.
@@ -31,6 +46,15 @@ public protocol SteerableRun: AnyObject {
     func awaitAcknowledgement(of id: CommandID, timeout seconds: Double) -> CommandAcknowledgement?
     /// The other acknowledgements given since the last call, oldest first.
     func takeAcknowledgements() -> [CommandAcknowledgement]
+    /// Knobs the run does not take, shown as unavailable (a watched run's, `WatchSource`).
+    var unavailableKnobs: Set<Knob> { get }
+    /// Whether quitting the dashboard ends the run (so `q` asks first); a watched run goes on.
+    var quittingStopsTheRun: Bool { get }
+}
+
+extension SteerableRun {
+    public var unavailableKnobs: Set<Knob> { [] }
+    public var quittingStopsTheRun: Bool { true }
 }
 
 /// The clock of a recording being played back.

@@ -23,6 +23,8 @@ public struct DashboardModel {
     public var replaySpeed: Double?
     /// Wall seconds until a playing replay reaches its end; nil when paused or live.
     public var replaySecondsRemaining: Double?
+    /// Knobs the run does not take (a watched run's), drawn as unavailable.
+    public var unavailableKnobs: Set<Knob> = []
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {

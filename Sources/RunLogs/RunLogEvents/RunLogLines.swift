@@ -10,25 +10,32 @@ struct RunLogLines {
     var incompleteLastLine: Int?
 
     init(text: String, path: String) throws {
-        let decoder = JSONDecoder()
         let texts = text.split(separator: "\n", omittingEmptySubsequences: false)
         for (index, line) in texts.enumerated() where !line.isEmpty {
             let number = index + 1
-            let data = Data(line.utf8)
             do {
-                lines.append(RunLogLine(path: path, number: number, event: try decoder.decode(RunLogEvent.self, from: data)))
-            } catch let error as DecodingError {
-                guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
-                    if index == texts.count - 1 {
-                        incompleteLastLine = number
-                        return
-                    }
-                    throw RunLogError(path: path, line: number, problem: "expected one JSON object per line")
-                }
-                throw RunLogError(path: path, line: number, problem: Self.problem(error))
-            } catch let error as RunLogSchemaError {
-                throw RunLogError(path: path, line: number, problem: error.description)
+                lines.append(try Self.decode(line, number: number, path: path))
+            } catch let error as RunLogError where error.problem == Self.notAnObject && index == texts.count - 1 {
+                incompleteLastLine = number
+                return
             }
+        }
+    }
+
+    static let notAnObject = "expected one JSON object per line"
+
+    /// One whole line (without its line break), or an error naming the line and the key.
+    static func decode(_ line: Substring, number: Int, path: String) throws -> RunLogLine {
+        let data = Data(line.utf8)
+        do {
+            return RunLogLine(path: path, number: number, event: try JSONDecoder().decode(RunLogEvent.self, from: data))
+        } catch let error as DecodingError {
+            guard (try? JSONSerialization.jsonObject(with: data)) is [String: Any] else {
+                throw RunLogError(path: path, line: number, problem: notAnObject)
+            }
+            throw RunLogError(path: path, line: number, problem: Self.problem(error))
+        } catch let error as RunLogSchemaError {
+            throw RunLogError(path: path, line: number, problem: error.description)
         }
     }
 

@@ -21,10 +21,13 @@ public struct RunStartEvent: Sendable, Equatable, Codable {
     public var recipe: Recipe?
     /// The checkpoint a resumed run continued from; absent otherwise.
     public var resumedFrom: ResumedFrom?
+    /// A run written by another process that takes commands (the Python package); absent otherwise.
+    public var steering: RunSteering?
 
     public init(schema: Int? = RunLogEvent.schemaVersion, config: Config? = nil, dataset: Dataset? = nil, stepsPerEpoch: Int? = nil,
                 totalSteps: Int? = nil, parameters: Int? = nil, prunable: [PrunableTensor]? = nil, blasCore: String? = nil,
-                network: NetworkDescription? = nil, recipe: Recipe? = nil, resumedFrom: ResumedFrom? = nil) {
+                network: NetworkDescription? = nil, recipe: Recipe? = nil, resumedFrom: ResumedFrom? = nil,
+                steering: RunSteering? = nil) {
         self.schema = schema
         self.config = config
         self.dataset = dataset
@@ -36,6 +39,7 @@ public struct RunStartEvent: Sendable, Equatable, Codable {
         self.network = network
         self.recipe = recipe
         self.resumedFrom = resumedFrom
+        self.steering = steering
     }
 
     enum CodingKeys: String, RunLogOmittedKeys {
@@ -45,7 +49,8 @@ public struct RunStartEvent: Sendable, Equatable, Codable {
         case blasCore = "blas_core"
         case network, recipe
         case resumedFrom = "resumed_from"
-        static let omittedWhenAbsent: Set = ["schema", "recipe", "resumed_from"]
+        case steering
+        static let omittedWhenAbsent: Set = ["schema", "recipe", "resumed_from", "steering"]
     }
 
     /// The log's schema version: 1 for a log without the field.

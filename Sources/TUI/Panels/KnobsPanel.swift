@@ -53,7 +53,8 @@ public struct KnobsPanel: DashboardPanel {
     }
 
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
-        KnobsView(KnobValues(snapshot: context.snapshot, replaySpeed: context.model.replaySpeed), selectedKnob: context.model.state.selectedKnob)
+        KnobsView(KnobValues(snapshot: context.snapshot, replaySpeed: context.model.replaySpeed, unavailable: context.model.unavailableKnobs),
+                  selectedKnob: context.model.state.selectedKnob)
             .render(into: &screen, area: context.area, theme: theme, glyphs: glyphs)
     }
 }

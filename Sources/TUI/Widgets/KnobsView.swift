@@ -6,9 +6,12 @@ import Training
 /// and learning rate.
 public struct KnobValues: Sendable, Equatable {
     public var values: [Knob: String]
+    /// Knobs the run does not take: drawn as unavailable, whatever their value.
+    public var unavailable: Set<Knob> = []
 
-    public init(_ values: [Knob: String] = [:]) {
+    public init(_ values: [Knob: String] = [:], unavailable: Set<Knob> = []) {
         self.values = values
+        self.unavailable = unavailable
     }
 
     /// A schedule without the knob (constant, or nil when unknown) shows its name on the
@@ -42,18 +45,22 @@ public struct KnobValues: Sendable, Equatable {
     }
 
     /// `replaySpeed`: a replay's speed, shown on the pace row instead of the live pace.
-    public init(snapshot: TrainingSnapshot, replaySpeed: Double? = nil) {
+    public init(snapshot: TrainingSnapshot, replaySpeed: Double? = nil, unavailable: Set<Knob> = []) {
         let sparsity = snapshot.sparsity
         self.init(method: sparsity.method, target: sparsity.target, schedule: sparsity.activeSchedule,
                   scheduleName: sparsity.schedule, budget: sparsity.activeBudget.name, learningRate: snapshot.baseLearningRate,
                   pace: replaySpeed.map { "replay \(ReplaySource.format($0))x" } ?? snapshot.pace.description)
+        self.unavailable = unavailable
     }
+
+    /// What an unavailable knob shows instead of a value.
+    public static let unavailableText = "unavailable"
 
     /// "0.05", "0.001", "3e-05".
     static func learningRate(_ rate: Float) -> String { Format.rate(rate) }
 
     /// The value shown for `knob`; nil when it is not known (drawn as a dash).
-    public subscript(knob: Knob) -> String? { values[knob] }
+    public subscript(knob: Knob) -> String? { unavailable.contains(knob) ? Self.unavailableText : values[knob] }
 }
 
 /// The Knobs panel's contents: one row per knob (name left, value right), the selected
@@ -76,8 +83,9 @@ public struct KnobsView: Widget {
         for (row, index) in visible.enumerated() {
             let knob = knobs[index], y = rect.y + row
             let selected = index == selectedKnob
-            let value = values[knob]
-            var labelStyle = theme.style(.foreground), valueStyle = theme.style(value == nil ? .inactive : .highlight, bold: value != nil)
+            let value = values[knob], isAvailable = !values.unavailable.contains(knob)
+            var labelStyle = theme.style(isAvailable ? .foreground : .inactive)
+            var valueStyle = theme.style(value == nil || !isAvailable ? .inactive : .highlight, bold: value != nil && isAvailable)
             if selected {
                 let chosen = CellStyle(foreground: theme.color(.selectedForeground), background: theme.color(.selectedBackground),
                                        bold: true, reverse: theme.isMonochrome)
