@@ -1,0 +1,1 @@
+"""prunetop's bridge to PyTorch."""
