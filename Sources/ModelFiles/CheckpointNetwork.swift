@@ -11,7 +11,6 @@ public final class CheckpointNetwork {
     /// Per-sample input shape, [channels, height, width].
     public let inputShape: [Int]
     public let classCount: Int
-    public let architecture: Architecture
     /// The training step the checkpoint was taken at.
     public let step: Int
 
@@ -27,7 +26,6 @@ public final class CheckpointNetwork {
             classes = 10
         }
         let config = checkpoint.config
-        architecture = try config.architecture ?? ModelCatalog.architecture(config.model, options: config.modelOptions ?? .init())
         model = try config.makeModel(inputShape: shape, classCount: classes)
         let tensors = model.parameters.map { ($0.name, $0.shape) } + model.buffers.map { ($0.name, $0.shape) }
         guard tensors.count == checkpoint.parameters.count else {

@@ -1,4 +1,5 @@
 import Foundation
+import RunLogs
 import Training
 
 /// A checkpoint's network as a PyTorch state dict of a module pruned with
@@ -13,8 +14,9 @@ import Training
 /// ReLU, pooling, Flatten and Dropout hold nothing. `weight_orig` is the weight as the run
 /// keeps it (for SWAT the dense weight, for DropBack untracked weights at their initial
 /// values), so orig ⊙ mask is the pruned network's weight, as it is in PyTorch. The
-/// metadata carries the architecture (prunetop's `Architecture` JSON), the input shape and
-/// the class count, so a reader can rebuild the module.
+/// metadata's `prunetop.network` is the layer tree as JSON in PyTorch's terms (see
+/// `layerJSON`), with the input shape and the class count, so a reader can rebuild the
+/// module without knowing prunetop.
 public enum TorchStateDict {
     public static func writer(for network: CheckpointNetwork) -> SafetensorsWriter {
         var writer = SafetensorsWriter()
@@ -36,16 +38,62 @@ public enum TorchStateDict {
                 break
             }
         }
-        let architecture = (try? JSONEncoder().encode(network.architecture)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
+        var shape = network.inputShape
+        let layers = JSONValue.array(network.model.layers.map { layer in
+            defer { shape = layer.outputShape(for: shape) }
+            return layerJSON(layer, inputShape: shape)
+        })
         writer.metadata = [
             ("format", "pt"),
             ("producer", "prunetop"),
             ("prunetop.model", network.model.name),
             ("prunetop.input_shape", network.inputShape.map(String.init).joined(separator: ",")),
             ("prunetop.class_count", String(network.classCount)),
-            ("prunetop.architecture", architecture),
+            ("prunetop.network", layers.rendered),
         ]
         return writer
+    }
+
+    /// One layer in PyTorch's terms: {"kind": "conv2d", "name": ..., "in_channels": ...};
+    /// kinds linear, conv2d, batchnorm1d/2d, relu, maxpool2d, global_avg_pool (then flattened),
+    /// flatten, dropout, and residual (`body` and `shortcut` lists, summed; an empty shortcut
+    /// is the identity). A linear layer flattens its input per sample first.
+    static func layerJSON(_ layer: any Layer, inputShape: [Int]) -> JSONValue {
+        var members: [(String, JSONValue)]
+        switch layer {
+        case let dense as Dense:
+            members = [("kind", .string("linear")), ("in_features", .int(dense.inputCount)), ("out_features", .int(dense.outputCount))]
+        case let convolution as Conv2D:
+            members = [("kind", .string("conv2d")), ("in_channels", .int(convolution.inChannels)),
+                       ("out_channels", .int(convolution.outChannels)), ("kernel_size", .int(convolution.kernelSize)),
+                       ("stride", .int(convolution.stride)), ("padding", .int(convolution.padding)), ("bias", .bool(convolution.bias != nil))]
+        case let norm as BatchNorm:
+            members = [("kind", .string(inputShape.count == 1 ? "batchnorm1d" : "batchnorm2d")), ("num_features", .int(norm.channels)),
+                       ("eps", .number(norm.epsilon)), ("momentum", .number(norm.momentum))]
+        case is ReLU:
+            members = [("kind", .string("relu"))]
+        case let pool as MaxPool2D:
+            members = [("kind", .string("maxpool2d")), ("kernel_size", .int(pool.size)), ("stride", .int(pool.stride))]
+        case is GlobalAveragePool:
+            members = [("kind", .string("global_avg_pool"))]
+        case is Flatten:
+            members = [("kind", .string("flatten"))]
+        case let dropout as Dropout:
+            members = [("kind", .string("dropout")), ("p", .number(dropout.rate))]
+        case let block as ResidualBlock:
+            func chain(_ layers: [any Layer]) -> JSONValue {
+                var shape = inputShape
+                return .array(layers.map { layer in
+                    defer { shape = layer.outputShape(for: shape) }
+                    return layerJSON(layer, inputShape: shape)
+                })
+            }
+            members = [("kind", .string("residual")), ("body", chain(block.body)), ("shortcut", chain(block.shortcut))]
+        default:
+            members = [("kind", .string(String(describing: type(of: layer))))]
+        }
+        members.insert(("name", .string(layer.name)), at: 1)
+        return .object(members)
     }
 
     private static func appendPruned(_ weight: Parameter, layer: String, network: CheckpointNetwork, into writer: inout SafetensorsWriter) {

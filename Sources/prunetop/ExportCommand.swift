@@ -118,6 +118,9 @@ struct ExportCommand: ParsableCommand {
         do { runLog = try RunLog(path: path) } catch {
             throw ValidationError("\(path): neither a prunetop checkpoint nor a run log (\(error))")
         }
+        if runLog.totalSteps == nil && runLog.evaluations.isEmpty && runLog.outcome == nil && runLog.checkpoints.isEmpty {
+            throw ValidationError("\(path): neither a prunetop checkpoint nor a run log (no start, evaluation, checkpoint or end event)")
+        }
         guard let last = runLog.checkpoints.last else {
             throw ValidationError("\(path): the run saved no checkpoint; export a checkpoint file (run with --checkpoint-every N, or press S in the dashboard)")
         }
