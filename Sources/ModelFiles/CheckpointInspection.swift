@@ -92,7 +92,7 @@ public struct CheckpointInspection: Sendable {
 
     /// Reads `path`: a prunetop checkpoint (by its magic) or a safetensors file.
     public static func inspect(path: String, options: Options = Options()) throws -> CheckpointInspection {
-        if try startsWithCheckpointMagic(path) {
+        if try isPrunetopCheckpoint(path) {
             let network = try CheckpointNetwork(checkpoint: Checkpoint.read(from: path))
             let layers = network.model.prunableParameters.map { weight in
                 layer(name: weight.name, shape: weight.shape, values: network.effectiveValues(weight), mask: nil,
@@ -161,7 +161,8 @@ public struct CheckpointInspection: Sendable {
                      storage: StorageFormats.costs(extent, valueBits: 32), speedup: speedup)
     }
 
-    private static func startsWithCheckpointMagic(_ path: String) throws -> Bool {
+    /// Whether `path` starts with a prunetop checkpoint's magic; a PyTorch pickle is refused, naming the converter.
+    public static func isPrunetopCheckpoint(_ path: String) throws -> Bool {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw SafetensorsError(file: path, offset: nil, key: nil, problem: "cannot open the file: \(String(cString: strerror(errno)))")
         }

@@ -1,11 +1,14 @@
 import ArgumentParser
+import DashboardModel
 import Foundation
 import Metrics
 import ModelFiles
 import RunLogs
+import TUI
 import Training
 
-/// `prunetop inspect FILE`: a pruned checkpoint's layers as a report (text or JSON).
+/// `prunetop inspect FILE`: a pruned checkpoint's layers as a report (text or JSON), or
+/// with `--tui` as a static dashboard.
 struct InspectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
@@ -16,7 +19,8 @@ struct InspectCommand: ParsableCommand {
         checkpoint. A PyTorch .pt file is converted first: python -m prunetop.convert IN.pt OUT.safetensors \
         (pip install ./python). The speedup is measured on this CPU: each weight as a dense BLAS GEMM and with \
         prunetop's CSR kernel, times an operand of --columns columns (a batch for a linear layer, im2col output \
-        positions for a convolution, whose weight is viewed as out x in*kh*kw).
+        positions for a convolution, whose weight is viewed as out x in*kh*kw). --tui shows the checkpoint \
+        in the dashboard instead (sparsity, weights and speedup panels; nothing runs).
         """)
 
     @Argument(help: ArgumentHelp("A .safetensors file or a prunetop checkpoint.", valueName: "file"))
@@ -34,7 +38,20 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Do not measure the CPU speedup.")
     var noSpeedup = false
 
+    @Flag(help: "Show the checkpoint in the dashboard instead of printing a report.")
+    var tui = false
+
+    @Option(help: "With --tui: colours: auto, truecolor, 256, 16 or none.")
+    var color: ColorDepth.Choice = .auto
+
+    @Flag(help: "With --tui: ASCII glyphs only.")
+    var ascii = false
+
+    @Option(help: "With --tui: theme: default, light, colorblind, monochrome, or a user theme.")
+    var theme = "default"
+
     func validate() throws {
+        if tui && json { throw ValidationError("--tui: give --tui or --json, not both") }
         _ = try patterns()
         guard (1...65536).contains(columns) else { throw ValidationError("--columns: expected 1 to 65536, found \(columns)") }
     }
@@ -50,12 +67,30 @@ struct InspectCommand: ParsableCommand {
     }
 
     func run() throws {
+        if tui { return try showDashboard() }
         let options = CheckpointInspection.Options(patterns: try patterns(), operandColumns: noSpeedup ? nil : columns)
         let inspection: CheckpointInspection
         do { inspection = try CheckpointInspection.inspect(path: file, options: options) } catch {
             throw ValidationError("\(error)")
         }
         print(json ? Self.json(inspection).rendered : Self.text(inspection), terminator: json ? "\n" : "")
+    }
+
+    private func showDashboard() throws {
+        let inspected: InspectionSnapshot
+        do { inspected = try InspectionSnapshot.read(path: file) } catch { throw ValidationError("\(error)") }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else { throw ValidationError("inspect --tui needs a terminal") }
+        if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
+            ?? TerminalInfo.foregroundRefusal() {
+            throw ValidationError(refusal)
+        }
+        var options = DashboardApp.Options()
+        options.colorChoice = color
+        options.ascii = ascii
+        options.themeName = theme
+        let outcome = try DashboardApp(source: StaticSource(snapshot: inspected.snapshot),
+                                        frameContext: DashboardFrameContext(network: inspected.network), options: options).run()
+        if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 
     static func json(_ inspection: CheckpointInspection) -> JSONValue {
