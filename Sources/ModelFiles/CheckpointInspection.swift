@@ -149,8 +149,16 @@ public struct CheckpointInspection: Sendable {
 
     private static func layer(name: String, shape: [Int], values: [Float], mask: [Float]?, source: MaskSource,
                               options: Options) -> Layer {
-        var kept = [Float](repeating: 0, count: values.count)
-        for i in values.indices where values[i] != 0 && (mask.map { $0[i] != 0 } ?? true) { kept[i] = 1 }
+        let kept = [Float](unsafeUninitializedCapacity: values.count) { out, initialized in
+            values.withUnsafeBufferPointer { w in
+                if let mask {
+                    mask.withUnsafeBufferPointer { m in for i in 0..<w.count { out[i] = w[i] != 0 && m[i] != 0 ? 1 : 0 } }
+                } else {
+                    for i in 0..<w.count { out[i] = w[i] != 0 ? 1 : 0 }
+                }
+            }
+            initialized = values.count
+        }
         let extent = SparseTensorExtent(mask: kept, shape: shape)
         let speedup = options.operandColumns.flatMap { columns in
             LayerSpeedup.measure(weights: values, mask: kept, rows: shape[0], columns: values.count / max(shape[0], 1),

@@ -196,7 +196,7 @@ public final class SafetensorsFile {
         let count = tensor.elementCount
         guard count > 0, let mapping else { return [] }
         let base = mapping + dataStart + tensor.dataOffsets.lowerBound
-        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+        let values = [Float](unsafeUninitializedCapacity: count) { out, initialized in
             switch tensor.dtype {
             case .F32: for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
             case .F64: for i in 0..<count { out[i] = Float(Double(bitPattern: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)))) }
@@ -210,6 +210,19 @@ public final class SafetensorsFile {
             }
             initialized = count
         }
+        releasePages(of: tensor)
+        return values
+    }
+
+    /// Drops the tensor's pages from memory once converted: a file read from start to end
+    /// then keeps at most one tensor's pages resident, not the whole file's.
+    private func releasePages(of tensor: Tensor) {
+        guard let mapping else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let begin = dataStart + tensor.dataOffsets.lowerBound, end = dataStart + tensor.dataOffsets.upperBound
+        let first = (begin + page - 1) / page * page, last = end / page * page
+        guard last > first else { return }
+        madvise(UnsafeMutableRawPointer(mutating: mapping + first), last - first, MADV_DONTNEED)
     }
 
     /// IEEE 754 binary16 to binary32, subnormals, infinities and NaN included.
