@@ -68,6 +68,8 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         if tui { return try showDashboard() }
+        // One thread each: the CSR kernel runs on one core, so BLAS does too.
+        setBLASThreads(1)
         let options = CheckpointInspection.Options(patterns: try patterns(), operandColumns: noSpeedup ? nil : columns)
         let inspection: CheckpointInspection
         do { inspection = try CheckpointInspection.inspect(path: file, options: options) } catch {
@@ -157,7 +159,7 @@ struct InspectCommand: ParsableCommand {
             + inspection.storage.map { "\($0.format.label) \(Format.grouped($0.bits / 8)) B" }.joined(separator: ", ")
             + "; each layer in its cheapest: \(Format.grouped(inspection.bestPerLayerBits / 8)) B\n"
         if let columns = inspection.operandColumns, let all = inspection.speedupAllSparse, let best = inspection.speedupWhereFaster {
-            out += String(format: "CPU speedup, CSR kernel vs BLAS sgemm (on this machine, W [out x in*kh*kw] times an operand of "
+            out += String(format: "CPU speedup, CSR kernel vs BLAS sgemm (one thread of this machine each, W [out x in*kh*kw] times an operand of "
                           + "\(columns) columns): %.2fx with every layer sparse, %.2fx with the kernel only where it is faster\n", all, best)
         }
         return out
