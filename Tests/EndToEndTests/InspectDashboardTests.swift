@@ -41,7 +41,10 @@ final class InspectDashboardTests: XCTestCase {
             XCTAssertTrue(screen.contains("effective sparsity 80.0%"), screen)
             try server.run(["send-keys", "-t", session, "q"])
             let deadline = Date().addingTimeInterval(20)
-            while !FileManager.default.fileExists(atPath: exitFile) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            // The shell creates the file before it writes the line: wait for the line.
+            while (try? String(contentsOfFile: exitFile, encoding: .utf8))?.hasSuffix("\n") != true && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
             XCTAssertEqual(try? String(contentsOfFile: exitFile, encoding: .utf8), "EXIT=0\n")
             try server.run(["kill-server"])
         }
