@@ -98,51 +98,17 @@ public struct CheckpointInspection: Sendable {
                 layer(name: weight.name, shape: weight.shape, values: network.effectiveValues(weight), mask: nil,
                       source: .prunetopMask, options: options)
             }
-            let others = network.model.parameters.filter { !$0.isPrunable }
+            let others = network.model.parameters.filter { !$0.isPrunable }.map(\.count) + network.model.buffers.map(\.values.count)
             return CheckpointInspection(file: path, format: .prunetopCheckpoint, layers: layers, otherTensorCount: others.count,
-                                        otherParameterCount: others.reduce(0) { $0 + $1.count }, operandColumns: options.operandColumns)
+                                        otherParameterCount: others.reduce(0, +), operandColumns: options.operandColumns)
         }
         let file = try SafetensorsFile(path: path)
-        let names = Set(file.tensors.map(\.name))
-        var layers: [Layer] = []
-        var otherTensors = 0, otherParameters = 0
-        for tensor in file.tensors {
-            if tensor.name.hasSuffix("_mask") {
-                let stem = String(tensor.name.dropLast("_mask".count))
-                guard names.contains(stem + "_orig") else {
-                    throw SafetensorsError(file: path, offset: file.dataStart + tensor.dataOffsets.lowerBound, key: tensor.name,
-                                           problem: "a torch.nn.utils.prune mask without its '\(stem)_orig'")
-                }
-                continue
-            }
-            let isFloat = [.F32, .F16, .BF16, .F64].contains(tensor.dtype)
-            if tensor.name.hasSuffix("_orig") {
-                let stem = String(tensor.name.dropLast("_orig".count))
-                guard let mask = file.tensor(named: stem + "_mask") else {
-                    throw SafetensorsError(file: path, offset: file.dataStart + tensor.dataOffsets.lowerBound, key: tensor.name,
-                                           problem: "a torch.nn.utils.prune weight without its '\(stem)_mask'")
-                }
-                guard mask.shape == tensor.shape else {
-                    throw SafetensorsError(file: path, offset: file.dataStart + mask.dataOffsets.lowerBound, key: mask.name,
-                                           problem: "shape \(mask.shape); expected \(tensor.shape), the shape of '\(tensor.name)'")
-                }
-                if tensor.shape.count >= 2 && isFloat {
-                    layers.append(layer(name: stem, shape: tensor.shape, values: file.floats(tensor), mask: file.floats(mask),
-                                        source: .torchPruneMask, options: options))
-                } else {
-                    otherTensors += 1
-                    otherParameters += tensor.elementCount
-                }
-                continue
-            }
-            if tensor.shape.count >= 2 && isFloat {
-                layers.append(layer(name: tensor.name, shape: tensor.shape, values: file.floats(tensor), mask: nil,
-                                    source: .zeros, options: options))
-            } else {
-                otherTensors += 1
-                otherParameters += tensor.elementCount
-            }
+        let contents = try PrunableWeights(file)
+        let layers = contents.weights.map { weight in
+            layer(name: weight.name, shape: weight.values.shape, values: file.floats(weight.values), mask: weight.mask.map(file.floats),
+                  source: weight.mask == nil ? .zeros : .torchPruneMask, options: options)
         }
+        let otherTensors = contents.others.count, otherParameters = contents.others.reduce(0) { $0 + $1.elementCount }
         return CheckpointInspection(file: path, format: .safetensors, layers: layers, otherTensorCount: otherTensors,
                                     otherParameterCount: otherParameters, operandColumns: options.operandColumns)
     }

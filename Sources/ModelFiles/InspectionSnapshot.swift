@@ -30,27 +30,16 @@ public struct InspectionSnapshot {
                 network: network.model.description)
         }
         let file = try SafetensorsFile(path: path)
-        let names = Set(file.tensors.map(\.name))
         var layers: [LayerSnapshot] = []
         var descriptions: [NetworkDescription.LayerDescription] = []
-        for tensor in file.tensors where tensor.shape.count >= 2 && [.F32, .F16, .BF16, .F64].contains(tensor.dtype)
-            && !tensor.name.hasSuffix("_mask") {
-            var name = tensor.name
-            var mask: [Float]?
-            if tensor.name.hasSuffix("_orig"), names.contains(String(tensor.name.dropLast(5)) + "_mask") {
-                name = String(tensor.name.dropLast(5))
-                let maskTensor = file.tensor(named: name + "_mask")!
-                guard maskTensor.shape == tensor.shape else {
-                    throw SafetensorsError(file: path, offset: file.dataStart + maskTensor.dataOffsets.lowerBound, key: maskTensor.name,
-                                           problem: "shape \(maskTensor.shape); expected \(tensor.shape), the shape of '\(tensor.name)'")
-                }
-                mask = file.floats(maskTensor)
-            }
+        for weight in try PrunableWeights(file).weights {
+            let tensor = weight.values, name = weight.name
+            let mask = weight.mask.map(file.floats)
             let values = file.floats(tensor)
             let parameter = Parameter(name: name, shape: tensor.shape, role: .weight, index: layers.count, value: values)
             layers.append(LayerSnapshot(parameter: parameter, effectiveWeights: mask.map { zip(values, $0).map { $1 == 0 ? 0 : $0 } },
                                         mask: mask))
-            let outputs = tensor.shape[0], inputs = tensor.shape[1], kernel = tensor.shape.count == 4 ? tensor.shape[2] : 1
+            let outputs = max(tensor.shape[0], 1), inputs = tensor.shape[1], kernel = tensor.shape.count == 4 ? tensor.shape[2] : 1
             let layerName = name.hasSuffix(".weight") ? String(name.dropLast(7)) : name
             descriptions.append(tensor.shape.count == 4
                 ? .init(name: layerName, kind: .convolution, inputShape: [inputs, kernel, tensor.shape[3]], outputShape: [outputs, 1, 1],
