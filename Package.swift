@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "DashboardModel", targets: ["DashboardModel"]),
         .library(name: "RunLogs", targets: ["RunLogs"]),
         .library(name: "TUI", targets: ["TUI"]),
+        .library(name: "ModelFiles", targets: ["ModelFiles"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -31,11 +32,12 @@ let package = Package(
         .target(name: "Metrics", dependencies: ["SparseKernels", "Training"]),
         .target(name: "DashboardModel", dependencies: ["Metrics", "Training"]),
         .target(name: "RunLogs", dependencies: ["DashboardModel", "Metrics", "Training"]),
+        .target(name: "ModelFiles", dependencies: ["COpenBLAS", "Metrics", "RunLogs", "SparseKernels", "Training"]),
         .target(name: "TUI", dependencies: ["CNCurses", "DashboardModel", "Metrics", "RunLogs", "SparseKernels", "Training"]),
         .executableTarget(
             name: "prunetop",
             dependencies: [
-                "Training", "Recipes", "SparseKernels", "Metrics", "DashboardModel", "RunLogs", "TUI", "COpenBLAS",
+                "Training", "Recipes", "SparseKernels", "Metrics", "DashboardModel", "RunLogs", "TUI", "ModelFiles", "COpenBLAS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .testTarget(name: "TrainingTests", dependencies: ["Training"]),
@@ -45,6 +47,7 @@ let package = Package(
         .testTarget(name: "DashboardModelTests", dependencies: ["DashboardModel", "Metrics", "Training"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "DashboardModel", "Metrics", "Training"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "DashboardModel", "Metrics", "RunLogs", "Training"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "DashboardModel", "RunLogs", "TUI"]),
+        .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Metrics", "Training"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "DashboardModel", "RunLogs", "TUI", "ModelFiles"]),
     ]
 )

@@ -77,6 +77,8 @@ public struct RunLog: Sendable {
     public var finalSparsity: Double?
     /// The line number of a last line cut off while it was written, left out; nil when whole.
     public var incompleteLastLine: Int?
+    /// The checkpoints the run saved, in order: step and path as the run wrote it.
+    public var checkpoints: [(step: Int, path: String)] = []
 
     /// How a finished run ended, as a sweep tabulates it: from its `done` event or, when a
     /// fault cut that last line off, from its last evaluation if that was at the run's
@@ -169,6 +171,8 @@ public struct RunLog: Sendable {
                     prunedTestAccuracy: try line.fraction(evaluation.prunedTestAccuracy, "test_acc_pruned"),
                     testLoss: evaluation.testLoss, trainLoss: evaluation.trainLoss ?? .nan, learningRate: evaluation.lr ?? .nan,
                     layers: layers))
+            case let .checkpoint(checkpoint):
+                if let path = checkpoint.path { checkpoints.append((checkpoint.step, path)) }
             case let .end(end):
                 outcome = end.outcome.rawValue
                 finalAccuracy = try line.fraction(end.testAccuracy, "test_acc")

@@ -92,7 +92,7 @@ final class ExportCommandTests: XCTestCase {
         let cases: [([String], String)] = [
             (["export", path("empty.jsonl"), "--svg", path("x.svg")], "\(path("empty.jsonl")): neither a run log with evaluations"),
             (["export", path("missing.jsonl"), "--csv", path("csv")], "\(path("missing.jsonl")): cannot read the file"),
-            (["export", path("empty.jsonl")], "give --csv DIR, --svg FILE or both"),
+            (["export", path("empty.jsonl")], "give --csv DIR, --svg FILE, --safetensors FILE or --onnx FILE"),
         ]
         for (arguments, message) in cases {
             let result = try PrunetopProcess.run(arguments)

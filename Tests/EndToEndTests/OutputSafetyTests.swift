@@ -62,7 +62,7 @@ final class OutputSafetyTests: XCTestCase {
         let log = path("evaluations.csv")
         let run = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--jsonl", log])
         XCTAssertEqual(run.status, 0, run.standardError)
-        try assertRefused(["export", log, "--svg", log], saying: "--svg: \(log) is the log export reads", keeps: log)
+        try assertRefused(["export", log, "--svg", log], saying: "--svg: \(log) is the file export reads", keeps: log)
         try assertRefused(["export", log, "--csv", directory], saying: "--csv's evaluations.csv", keeps: log)
     }
 
