@@ -47,6 +47,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "With --metrics: training steps of each timed run instead of 3 epochs (for networks that train slowly).")
     var metricsSteps: Int?
 
+    @Flag(help: "Also time evaluations of the whole test set (what the dashboard runs at every evaluation), median of 3.")
+    var eval = false
+
     @Flag(help: "Also time one dashboard frame (compose every panel and flush it through ncurses) at 80x24 and 200x60, median of 30 x repeats frames.")
     var frame = false
 
@@ -101,6 +104,7 @@ struct BenchCommand: ParsableCommand {
         let metricsCost = metrics
             ? try MetricsCostBenchmark(dataset: dataset, network: network, batch: batch, threads: threads, steps: metricsSteps)
             : nil
+        let evaluationSeconds = eval ? Self.medianEvaluationSeconds(session, repeats: 3) : nil
         let frameTiming = frame ? try FrameBenchmark(dataset: dataset, network: network, frames: max(repeats * 30, 3)) : nil
         if json {
             print(JSONValue.object([
@@ -109,7 +113,10 @@ struct BenchCommand: ParsableCommand {
                 ("blas_core", .string(BLASRuntime.coreName)),
                 ("dataset", .string(dataset.name)), ("steps", .int(steps)), ("repeats", .int(repeats)),
                 ("samples_per_s_runs", .array(rates.map { .number($0.rounded()) })),
-            ] + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])
+            ] + (evaluationSeconds.map { seconds in
+                [("eval_seconds", .number((seconds * 1000).rounded() / 1000)),
+                 ("eval_images_per_s", .number((Double(dataset.testCount) / seconds).rounded()))]
+            } ?? []) + (sparseSweep?.json ?? []) + (metricsCost?.json ?? [])
                 + (frameTiming?.json ?? [])).rendered)
         } else {
             let parameters = session.model.parameters.reduce(0) { $0 + $1.count }
@@ -119,9 +126,23 @@ struct BenchCommand: ParsableCommand {
                   + "range \(Format.grouped(Int(rates.min()!)))-\(Format.grouped(Int(rates.max()!))))")
             print(String(format: "  %.1f GFLOP/s of training arithmetic (%.2f MFLOP per sample)",
                          gflops, 2 * Double(session.model.trainingMACsPerSample) / 1e6))
+            if let evaluationSeconds {
+                print(String(format: "  evaluation: %.2f s for the %@ test images (%@ images/s, median of 3)", evaluationSeconds,
+                             Format.grouped(dataset.testCount), Format.grouped(Int(Double(dataset.testCount) / evaluationSeconds))))
+            }
             for line in sparseSweep?.text ?? [] { print(line) }
             for line in metricsCost?.text ?? [] { print(line) }
             for line in frameTiming?.text ?? [] { print(line) }
         }
+    }
+
+    /// Wall seconds of a whole test-set evaluation, the median of `repeats`.
+    private static func medianEvaluationSeconds(_ session: TrainingSession, repeats: Int) -> Double {
+        let times = (0..<repeats).map { _ in
+            let begin = DispatchTime.now().uptimeNanoseconds
+            _ = session.evaluate()
+            return Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9
+        }
+        return times.sorted()[times.count / 2]
     }
 }

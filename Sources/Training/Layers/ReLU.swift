@@ -19,18 +19,41 @@ public final class ReLU: Layer {
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
+        var zeros = 0
         let output = Tensor(shape: input.shape) { out in
             input.storage.withUnsafeBufferPointer { x in
-                for i in 0..<x.count { out[i] = max(x[i], 0) }
+                zeros = Self.rectify(x.baseAddress!, into: out.baseAddress!, count: x.count, countingZeros: !isTraining)
             }
         }
         if isTraining {
             cachedOutput = output
         } else {
-            lastEvaluationZeros = output.storage.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+            lastEvaluationZeros = zeros
             lastEvaluationElements = output.count
         }
         return output
+    }
+
+    /// out = max(x, 0), eight lanes at a time; with `countingZeros`, the exact zeros among
+    /// the outputs (else 0).
+    private static func rectify(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int,
+                                countingZeros: Bool) -> Int {
+        typealias Lanes = SIMD8<Float>
+        let source = UnsafeRawPointer(x), destination = UnsafeMutableRawPointer(out)
+        var zeroLanes = SIMD8<Int32>(), i = 0
+        while i + 8 <= count {
+            let value = pointwiseMax(source.loadUnaligned(fromByteOffset: i * 4, as: Lanes.self), Lanes())
+            destination.storeBytes(of: value, toByteOffset: i * 4, as: Lanes.self)
+            if countingZeros { zeroLanes &-= unsafeBitCast(value .== Lanes(), to: SIMD8<Int32>.self) }
+            i += 8
+        }
+        var zeros = countingZeros ? Int(zeroLanes.wrappedSum()) : 0
+        while i < count {
+            out[i] = max(x[i], 0)
+            if countingZeros && out[i] == 0 { zeros += 1 }
+            i += 1
+        }
+        return zeros
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
