@@ -1,9 +1,13 @@
 import Training
 
-/// A Conv2D layer in CSR, W [outC, patch], times the same im2col columns the layer builds
-/// (`ConvolutionColumns`): Y = W · cols over chunks of the batch, the bias added in the
-/// multiply, then from channel-major [outC, samples × positions] to NCHW. Only the kept
-/// weights are multiplied; the column matrix costs what it costs the dense layer.
+/// A Conv2D layer with its weight W [outC, patch] in CSR, two ways. Stride 1 runs a direct
+/// sparse convolution (`SparseMatrix.multiplyShifted`): per sample, the input copied once
+/// into a zero-padded image, each kept tap (c, ky, kx) read as that image shifted by
+/// c·plane + ky·paddedWidth + kx, the outputs computed over the padded width and the
+/// `outW` valid ones of each row kept; nothing is copied per tap, where im2col copies the
+/// input kernel² times. Other strides multiply the CSR by the same im2col columns the
+/// layer builds (`ConvolutionColumns`, chunks of the batch within 256 KB), then reorder
+/// channel-major [outC, samples × positions] to NCHW. The bias is added in the multiply.
 public final class SparseConvolution: SparseLayerKernel {
     public let name: String
     public let matrix: SparseMatrix
@@ -15,6 +19,13 @@ public final class SparseConvolution: SparseLayerKernel {
     let bias: [Float]?
     private var columns: [Float] = []
     private var channelMajor: [Float] = []
+    /// Direct path: one sample's zero-padded input (its border is never written, so stays
+    /// zero while the input size does), each entry's offset in it, one sample's outputs
+    /// over the padded width.
+    private var padded: [Float] = []
+    private var paddedFor = (height: 0, width: 0)
+    private var offsets: [Int32] = []
+    private var paddedOutput: [Float] = []
 
     /// From the layer's weights as they are now (masked weights are zero there).
     public init(_ layer: Conv2D) {
@@ -26,6 +37,51 @@ public final class SparseConvolution: SparseLayerKernel {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
+        stride == 1 ? forwardDirect(input) : forwardThroughColumns(input)
+    }
+
+    private func forwardDirect(_ input: Tensor) -> Tensor {
+        let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+        let (paddedHeight, paddedWidth) = (height + 2 * padding, width + 2 * padding)
+        let (outH, outW) = (paddedHeight - kernelSize + 1, paddedWidth - kernelSize + 1)
+        let plane = paddedHeight * paddedWidth, length = outH * paddedWidth, outC = outChannels, k = kernelSize
+        if paddedFor != (height, width) {
+            // The last tap's run ends k - 1 floats past the last plane.
+            padded = [Float](repeating: 0, count: inChannels * plane + k)
+            offsets = matrix.entryOffsets(columnOffsets: (0..<matrix.columnCount).map { column in
+                (column / (k * k)) * plane + (column / k % k) * paddedWidth + column % k
+            })
+            paddedFor = (height, width)
+        }
+        if paddedOutput.count < outC * length { paddedOutput = [Float](repeating: 0, count: outC * length) }
+        return Tensor(shape: [batch, outC, outH, outW]) { out in
+            input.storage.withUnsafeBufferPointer { x in
+                padded.withUnsafeMutableBufferPointer { image in
+                    offsets.withUnsafeBufferPointer { entryOffsets in
+                        paddedOutput.withUnsafeMutableBufferPointer { y in
+                            for sample in 0..<batch {
+                                for c in 0..<inChannels {
+                                    for row in 0..<height {
+                                        Self.copy(image.baseAddress! + c * plane + (row + padding) * paddedWidth + padding,
+                                                  from: x.baseAddress! + ((sample * inChannels + c) * height + row) * width, count: width)
+                                    }
+                                }
+                                multiplyShifted(image.baseAddress!, offsets: entryOffsets.baseAddress!, length: length, into: y.baseAddress!)
+                                for c in 0..<outC {
+                                    for oy in 0..<outH {
+                                        Self.copy(out.baseAddress! + ((sample * outC + c) * outH + oy) * outW,
+                                                  from: y.baseAddress! + c * length + oy * paddedWidth, count: outW)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func forwardThroughColumns(_ input: Tensor) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
         let geometry = ConvolutionColumns(inChannels: inChannels, kernelSize: kernelSize, padding: padding, stride: stride,
                                           height: height, width: width)
@@ -58,6 +114,31 @@ public final class SparseConvolution: SparseLayerKernel {
                     }
                 }
             }
+        }
+    }
+
+    private func multiplyShifted(_ image: UnsafePointer<Float>, offsets: UnsafePointer<Int32>, length: Int,
+                                 into y: UnsafeMutablePointer<Float>) {
+        if let bias {
+            bias.withUnsafeBufferPointer { matrix.multiplyShifted(image, offsets: offsets, length: length, bias: $0.baseAddress, into: y) }
+        } else {
+            matrix.multiplyShifted(image, offsets: offsets, length: length, bias: nil, into: y)
+        }
+    }
+
+    /// `count` floats, eight at a time: the rows here are 7 to 32 floats, where a call to
+    /// memmove per row costs more than the copy.
+    @inline(__always)
+    private static func copy(_ destination: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        let to = UnsafeMutableRawPointer(destination), from = UnsafeRawPointer(source)
+        while i + 8 <= count {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self), toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            destination[i] = source[i]
+            i += 1
         }
     }
 

@@ -90,17 +90,24 @@ final class SparseModelInferenceTests: XCTestCase {
         XCTAssertTrue(network.kernels.contains { $0.name == "layer2.0.shortcut.conv1" })
     }
 
-    /// A conv geometry none of the zoo's has: stride 2, padding 1, a non-square input whose
-    /// edge the stride leaves ragged, with bias, over a batch that spans several chunks.
-    func testAStridedPaddedConvOnANonSquareInput() throws {
-        let conv = Conv2D(name: "c", inChannels: 3, outChannels: 5, kernelSize: 3, padding: 1, stride: 2, seed: 7, firstParameterIndex: 0)
-        var random = Generator(state: 9)
-        conv.bias!.value = random.values(5, in: -1...1)
-        conv.weight.value = conv.weight.value.map { random.next() < 0.7 ? 0 : $0 }
-        let kernel = SparseConvolution(conv)
-        for batch in [1, 4, 300] {
-            let x = input(batch: batch, shape: [3, 9, 12], seed: UInt64(batch))
-            assertClose(kernel.forward(x), conv.forward(x, isTraining: false), "batch \(batch)")
+    /// Geometries the zoo lacks, on a non-square input whose edge stride 2 leaves ragged,
+    /// with bias, over batches that span several chunks: stride 1 (the direct kernel) with
+    /// padding 0, 1 and 2, stride 2 (CSR times im2col columns) with padding 0 and 1.
+    func testDirectAndColumnConvolutionsOnANonSquareInput() throws {
+        for (stride, padding, kernelSize) in [(1, 0, 3), (1, 1, 3), (1, 2, 5), (1, 0, 1), (2, 1, 3), (2, 0, 1)] {
+            let conv = Conv2D(name: "c", inChannels: 3, outChannels: 5, kernelSize: kernelSize, padding: padding, stride: stride,
+                              seed: 7, firstParameterIndex: 0)
+            var random = Generator(state: 9)
+            conv.bias!.value = random.values(5, in: -1...1)
+            conv.weight.value = conv.weight.value.map { random.next() < 0.7 ? 0 : $0 }
+            let kernel = SparseConvolution(conv)
+            for batch in [1, 4, 300] {
+                let x = input(batch: batch, shape: [3, 9, 12], seed: UInt64(batch))
+                assertClose(kernel.forward(x), conv.forward(x, isTraining: false),
+                            "stride \(stride), padding \(padding), kernel \(kernelSize), batch \(batch)")
+            }
+            let other = input(batch: 2, shape: [3, 6, 5], seed: 11)
+            assertClose(kernel.forward(other), conv.forward(other, isTraining: false), "another input size after the first")
         }
     }
 
