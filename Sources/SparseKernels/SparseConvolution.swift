@@ -44,10 +44,12 @@ public final class SparseConvolution: SparseLayerKernel {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
         let (paddedHeight, paddedWidth) = (height + 2 * padding, width + 2 * padding)
         let (outH, outW) = (paddedHeight - kernelSize + 1, paddedWidth - kernelSize + 1)
-        let plane = paddedHeight * paddedWidth, length = outH * paddedWidth, outC = outChannels, k = kernelSize
+        // Rounded up to whole 8-lane vectors: no scalar tail (7x7 outputs over a padded
+        // width of 9 are 63 lanes), the extra lanes dropped with the padded columns.
+        let plane = paddedHeight * paddedWidth, length = (outH * paddedWidth + 7) / 8 * 8, outC = outChannels, k = kernelSize
         if paddedFor != (height, width) {
-            // The last tap's run ends k - 1 floats past the last plane.
-            padded = [Float](repeating: 0, count: inChannels * plane + k)
+            // The last tap's run ends k - 1 floats past the last plane, plus the rounding.
+            padded = [Float](repeating: 0, count: inChannels * plane + k + 8)
             offsets = matrix.entryOffsets(columnOffsets: (0..<matrix.columnCount).map { column in
                 (column / (k * k)) * plane + (column / k % k) * paddedWidth + column % k
             })
