@@ -98,8 +98,8 @@ final class SpeedupViewTests: XCTestCase {
     func testSmallRectsDropLinesByImportanceAndUseShortForms() {
         XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
         XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])
-        XCTAssertEqual(draw(width: 40, height: 2, measured: nil, gap: "MLPs only").lines,
-                       ["ESTIMATE accelerator: training 5.9×     ", "measured here (CPU): n/a (MLPs only)    "], "says why it is not measured")
+        XCTAssertEqual(draw(width: 41, height: 2, measured: nil, gap: "live runs only").lines,
+                       ["ESTIMATE accelerator: training 5.9×      ", "measured here (CPU): n/a (live runs only)"], "says why it is not measured")
         XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8× @4,680   ", "delta 4.6 kB 8.6× "])
         XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
     }
