@@ -1,13 +1,16 @@
 import Training
 
-/// A Conv2D layer with its weight W [outC, patch] in CSR, two ways. Stride 1 runs a direct
-/// sparse convolution (`SparseMatrix.multiplyShifted`): per sample, the input copied once
-/// into a zero-padded image, each kept tap (c, ky, kx) read as that image shifted by
-/// c·plane + ky·paddedWidth + kx, the outputs computed over the padded width and the
-/// `outW` valid ones of each row kept; nothing is copied per tap, where im2col copies the
-/// input kernel² times. Other strides multiply the CSR by the same im2col columns the
-/// layer builds (`ConvolutionColumns`, chunks of the batch within 256 KB), then reorder
-/// channel-major [outC, samples × positions] to NCHW. The bias is added in the multiply.
+/// A Conv2D layer with its weight W [outC, patch] in CSR, run as a direct sparse
+/// convolution (`SparseMatrix.multiplyShifted`), with no im2col columns: im2col copies the
+/// input kernel² / stride² times, which at 90% sparsity costs more than the multiply.
+///
+/// Per sample, the input is copied once into its zero-padded image, split by stride s into
+/// s² phase images (phase (py, px) holds the padded pixels (i·s + py, j·s + px); for
+/// stride 1 the one phase is the padded image). Output (oy, ox) of tap (c, ky, kx) reads
+/// padded pixel (oy·s + ky, ox·s + kx), which is pixel (oy + ky/s, ox + kx/s) of phase
+/// (ky mod s, kx mod s): every kept tap is then one contiguous run over its phase image,
+/// shifted by a fixed offset, and the outputs are computed over the phase width, of which
+/// the `outW` valid ones of each row are kept. The bias is added in the multiply.
 public final class SparseConvolution: SparseLayerKernel {
     public let name: String
     public let matrix: SparseMatrix
@@ -17,15 +20,15 @@ public final class SparseConvolution: SparseLayerKernel {
     public let padding: Int
     public let stride: Int
     let bias: [Float]?
-    private var columns: [Float] = []
-    private var channelMajor: [Float] = []
-    /// Direct path: one sample's zero-padded input (its border is never written, so stays
-    /// zero while the input size does), each entry's offset in it, one sample's outputs
-    /// over the padded width.
-    private var padded: [Float] = []
-    private var paddedFor = (height: 0, width: 0)
+    /// One sample's phase images, [s², inChannels, phaseHeight, phaseWidth] and some slack;
+    /// the pixels that come from the padding are never written, so stay zero while the
+    /// input size does.
+    private var phases: [Float] = []
+    private var geometryFor = (height: 0, width: 0)
+    /// Each stored entry's offset in `phases`.
     private var offsets: [Int32] = []
-    private var paddedOutput: [Float] = []
+    /// One sample's outputs over the phase width, [outC, length].
+    private var wideOutput: [Float] = []
 
     /// From the layer's weights as they are now (masked weights are zero there).
     public init(_ layer: Conv2D) {
@@ -37,42 +40,50 @@ public final class SparseConvolution: SparseLayerKernel {
     }
 
     public func forward(_ input: Tensor) -> Tensor {
-        stride == 1 ? forwardDirect(input) : forwardThroughColumns(input)
-    }
-
-    private func forwardDirect(_ input: Tensor) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let (paddedHeight, paddedWidth) = (height + 2 * padding, width + 2 * padding)
-        let (outH, outW) = (paddedHeight - kernelSize + 1, paddedWidth - kernelSize + 1)
+        let (s, k, p, outC) = (stride, kernelSize, padding, outChannels)
+        let (paddedHeight, paddedWidth) = (height + 2 * p, width + 2 * p)
+        let (outH, outW) = ((paddedHeight - k) / s + 1, (paddedWidth - k) / s + 1)
+        let (phaseHeight, phaseWidth) = ((paddedHeight + s - 1) / s, (paddedWidth + s - 1) / s)
+        let phasePlane = phaseHeight * phaseWidth, phaseSize = inChannels * phasePlane
         // Rounded up to whole 8-lane vectors: no scalar tail (7x7 outputs over a padded
         // width of 9 are 63 lanes), the extra lanes dropped with the padded columns.
-        let plane = paddedHeight * paddedWidth, length = (outH * paddedWidth + 7) / 8 * 8, outC = outChannels, k = kernelSize
-        if paddedFor != (height, width) {
-            // The last tap's run ends k - 1 floats past the last plane, plus the rounding.
-            padded = [Float](repeating: 0, count: inChannels * plane + k + 8)
+        let length = (outH * phaseWidth + 7) / 8 * 8
+        if geometryFor != (height, width) {
+            // A run of the last phase's last plane ends at most (k - 1)/s + 7 floats past it.
+            phases = [Float](repeating: 0, count: s * s * phaseSize + k + 8)
             offsets = matrix.entryOffsets(columnOffsets: (0..<matrix.columnCount).map { column in
-                (column / (k * k)) * plane + (column / k % k) * paddedWidth + column % k
+                let (c, ky, kx) = (column / (k * k), column / k % k, column % k)
+                return ((ky % s) * s + kx % s) * phaseSize + c * phasePlane + (ky / s) * phaseWidth + kx / s
             })
-            paddedFor = (height, width)
+            geometryFor = (height, width)
         }
-        if paddedOutput.count < outC * length { paddedOutput = [Float](repeating: 0, count: outC * length) }
+        if wideOutput.count < outC * length { wideOutput = [Float](repeating: 0, count: outC * length) }
         return Tensor(shape: [batch, outC, outH, outW]) { out in
             input.storage.withUnsafeBufferPointer { x in
-                padded.withUnsafeMutableBufferPointer { image in
+                phases.withUnsafeMutableBufferPointer { image in
                     offsets.withUnsafeBufferPointer { entryOffsets in
-                        paddedOutput.withUnsafeMutableBufferPointer { y in
+                        wideOutput.withUnsafeMutableBufferPointer { y in
                             for sample in 0..<batch {
                                 for c in 0..<inChannels {
                                     for row in 0..<height {
-                                        Self.copy(image.baseAddress! + c * plane + (row + padding) * paddedWidth + padding,
-                                                  from: x.baseAddress! + ((sample * inChannels + c) * height + row) * width, count: width)
+                                        let source = x.baseAddress! + ((sample * inChannels + c) * height + row) * width
+                                        let (py, i) = ((row + p) % s, (row + p) / s)
+                                        if s == 1 {
+                                            Self.copy(image.baseAddress! + c * phasePlane + i * phaseWidth + p, from: source, count: width)
+                                            continue
+                                        }
+                                        for column in 0..<width {
+                                            let (px, j) = ((column + p) % s, (column + p) / s)
+                                            image[(py * s + px) * phaseSize + c * phasePlane + i * phaseWidth + j] = source[column]
+                                        }
                                     }
                                 }
-                                multiplyShifted(image.baseAddress!, offsets: entryOffsets.baseAddress!, length: length, into: y.baseAddress!)
+                                multiply(image.baseAddress!, offsets: entryOffsets.baseAddress!, length: length, into: y.baseAddress!)
                                 for c in 0..<outC {
                                     for oy in 0..<outH {
                                         Self.copy(out.baseAddress! + ((sample * outC + c) * outH + oy) * outW,
-                                                  from: y.baseAddress! + c * length + oy * paddedWidth, count: outW)
+                                                  from: y.baseAddress! + c * length + oy * phaseWidth, count: outW)
                                     }
                                 }
                             }
@@ -83,44 +94,7 @@ public final class SparseConvolution: SparseLayerKernel {
         }
     }
 
-    private func forwardThroughColumns(_ input: Tensor) -> Tensor {
-        let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let geometry = ConvolutionColumns(inChannels: inChannels, kernelSize: kernelSize, padding: padding, stride: stride,
-                                          height: height, width: width)
-        let positions = geometry.positions, patch = geometry.patch, outC = outChannels
-        // As Conv2D chunks: the column matrix within 256 KB.
-        let chunk = min(max(1, (64 * 1024) / max(patch * positions, 1)), max(batch, 1))
-        if columns.count < patch * chunk * positions { columns = [Float](repeating: 0, count: patch * chunk * positions) }
-        if chunk > 1, channelMajor.count < outC * chunk * positions { channelMajor = [Float](repeating: 0, count: outC * chunk * positions) }
-        return Tensor(shape: [batch, outC, geometry.outH, geometry.outW]) { out in
-            input.storage.withUnsafeBufferPointer { x in
-                columns.withUnsafeMutableBufferPointer { cols in
-                    for first in Swift.stride(from: 0, to: batch, by: chunk) {
-                        let samples = min(chunk, batch - first), span = samples * positions
-                        let target = out.baseAddress! + first * outC * positions
-                        geometry.im2col(x.baseAddress! + first * geometry.inputSize, samples: samples, into: cols.baseAddress!)
-                        guard samples > 1 else {
-                            // One sample: channel-major is NCHW.
-                            multiply(cols.baseAddress!, span: span, into: target)
-                            continue
-                        }
-                        channelMajor.withUnsafeMutableBufferPointer { y in
-                            multiply(cols.baseAddress!, span: span, into: y.baseAddress!)
-                            for sample in 0..<samples {
-                                for c in 0..<outC {
-                                    (target + (sample * outC + c) * positions)
-                                        .update(from: y.baseAddress! + c * span + sample * positions, count: positions)
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    private func multiplyShifted(_ image: UnsafePointer<Float>, offsets: UnsafePointer<Int32>, length: Int,
-                                 into y: UnsafeMutablePointer<Float>) {
+    private func multiply(_ image: UnsafePointer<Float>, offsets: UnsafePointer<Int32>, length: Int, into y: UnsafeMutablePointer<Float>) {
         if let bias {
             bias.withUnsafeBufferPointer { matrix.multiplyShifted(image, offsets: offsets, length: length, bias: $0.baseAddress, into: y) }
         } else {
@@ -141,14 +115,6 @@ public final class SparseConvolution: SparseLayerKernel {
         while i < count {
             destination[i] = source[i]
             i += 1
-        }
-    }
-
-    private func multiply(_ cols: UnsafePointer<Float>, span: Int, into y: UnsafeMutablePointer<Float>) {
-        if let bias {
-            bias.withUnsafeBufferPointer { matrix.multiplyColumns(cols, span: span, bias: $0.baseAddress, into: y) }
-        } else {
-            matrix.multiplyColumns(cols, span: span, bias: nil, into: y)
         }
     }
 }

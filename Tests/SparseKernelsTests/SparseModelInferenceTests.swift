@@ -90,11 +90,11 @@ final class SparseModelInferenceTests: XCTestCase {
         XCTAssertTrue(network.kernels.contains { $0.name == "layer2.0.shortcut.conv1" })
     }
 
-    /// Geometries the zoo lacks, on a non-square input whose edge stride 2 leaves ragged,
-    /// with bias, over batches that span several chunks: stride 1 (the direct kernel) with
-    /// padding 0, 1 and 2, stride 2 (CSR times im2col columns) with padding 0 and 1.
-    func testDirectAndColumnConvolutionsOnANonSquareInput() throws {
-        for (stride, padding, kernelSize) in [(1, 0, 3), (1, 1, 3), (1, 2, 5), (1, 0, 1), (2, 1, 3), (2, 0, 1)] {
+    /// Geometries the zoo lacks, on a non-square input whose edges strides 2 and 3 leave
+    /// ragged, with bias, over several batch sizes: stride 1 (one phase image) with padding
+    /// 0, 1 and 2, strides 2 and 3 (4 and 9 phase images) with and without padding.
+    func testDirectConvolutionsOfEveryStrideOnANonSquareInput() throws {
+        for (stride, padding, kernelSize) in [(1, 0, 3), (1, 1, 3), (1, 2, 5), (1, 0, 1), (2, 1, 3), (2, 0, 1), (2, 2, 5), (3, 1, 3)] {
             let conv = Conv2D(name: "c", inChannels: 3, outChannels: 5, kernelSize: kernelSize, padding: padding, stride: stride,
                               seed: 7, firstParameterIndex: 0)
             var random = Generator(state: 9)
