@@ -38,7 +38,7 @@ public enum SparseInferenceBenchmark {
     public struct Settings: Sendable {
         public var repeats: Int
         public var minimumSecondsPerRepeat: Double
-        /// Layers sparser than this are timed with both kernels; the others run dense
+        /// Layers at least this sparse are timed with both kernels; the others run dense
         /// untimed. The networks of `SparseModelInference` only (an MLP times every layer).
         public var minimumSparsityTried: Double
         /// Whether to time every layer forced sparse too (the kernel alone, for the
@@ -58,10 +58,10 @@ public enum SparseInferenceBenchmark {
         /// mask changes or every few seconds (every 10 s: under 1% of one core), never per frame.
         ///
         /// A CNN (`SparseModelInference`) tries the sparse kernel only on layers at least 50%
-        /// sparse, where it can win (the break-even of `prunetop bench --sparse` is far above
-        /// that for every zoo CNN), and skips the all-sparse variant: resnet20 at batch 1 then
-        /// costs about (2 x 22 layers + 2) x 3 repeats x 2 ms plus warm-ups, ~0.4 s of one
-        /// core per mask change, at most every 10 s while the run trains.
+        /// sparse (`prunetop bench --sparse` puts the zoo CNNs' break-even at 50-65% here; a
+        /// denser layer is not worth its timing windows) and skips the all-sparse variant:
+        /// resnet20 at batch 1 then costs about (2 x 22 layers + 2) x 3 repeats x 2 ms plus
+        /// warm-ups, ~0.4 s of one core per mask change, at most every 10 s while it trains.
         public static let dashboard = Settings(repeats: 3, minimumSecondsPerRepeat: 0.002, minimumSparsityTried: 0.5,
                                                timesEveryLayerSparse: false)
         /// For `prunetop bench --sparse`.
