@@ -58,7 +58,7 @@ public enum SparseInferenceBenchmark {
         /// mask changes or every few seconds (every 10 s: under 1% of one core), never per frame.
         ///
         /// A CNN (`SparseModelInference`) tries the sparse kernel only on layers at least 50%
-        /// sparse (`prunetop bench --sparse` puts the zoo CNNs' break-even at 50-65% here; a
+        /// sparse (`prunetop bench --sparse` puts the zoo CNNs' break-even at 50-75% here; a
         /// denser layer is not worth its timing windows) and skips the all-sparse variant:
         /// resnet20 at batch 1 then costs about (2 x 22 layers + 2) x 3 repeats x 2 ms plus
         /// warm-ups, ~0.4 s of one core per mask change, at most every 10 s while it trains.
