@@ -35,9 +35,8 @@ public struct CPUSpeedupReading: Sendable, Equatable {
 /// be left unmeasured), for the Speedup panel. An MLP of lenet300's shape runs
 /// `SparseInferenceNetwork` (about 60 ms of one core); any other network runs
 /// `SparseModelInference` on the dashboard's own copy of the model (resnet20: ~0.4 s), with
-/// the snapshot's weights, biases and batch-norm scales and shifts. Snapshots carry no
-/// buffers, so batch norm keeps that copy's initial running statistics: the values differ
-/// from the run's, the arithmetic and so the time do not.
+/// the snapshot's parameters and buffers (batch-norm running statistics): the network as
+/// the run's evaluation computes it.
 final class SpeedupMeasurement: Sendable {
     private struct State {
         var latest: CPUSpeedupReading?
@@ -80,9 +79,9 @@ final class SpeedupMeasurement: Sendable {
             return true
         }
         guard due else { return }
-        let layers = snapshot.layers, step = snapshot.step
+        let (layers, buffers, step) = (snapshot.layers, snapshot.buffers, snapshot.step)
         queue.async { [self] in
-            let measured = measure(layers)
+            let measured = measure(layers, buffers: buffers)
             state.withLock {
                 if let measured {
                     $0.latest = CPUSpeedupReading(measured, step: step)
@@ -94,9 +93,9 @@ final class SpeedupMeasurement: Sendable {
     }
 
     /// On the queue.
-    private func measure(_ layers: [LayerSnapshot]) -> SparseInferenceMeasurement? {
+    private func measure(_ layers: [LayerSnapshot], buffers: [String: [Float]]) -> SparseInferenceMeasurement? {
         guard let network else { return try? SparseInferenceBenchmark.measure(layers: layers.filter(\.isPrunable), batch: 1) }
-        guard let inference = try? SparseModelInference(model: network.model, layers: layers) else { return nil }
+        guard let inference = try? SparseModelInference(model: network.model, layers: layers, buffers: buffers) else { return nil }
         return SparseInferenceBenchmark.measure(inference: inference, batch: 1)
     }
 

@@ -101,4 +101,13 @@ final class SpeedupMeasurementTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(reading.speedup, 1, "never slower than dense")
         XCTAssertTrue(reading.speedup > 1 || reading.sparseLayers == 0, "a figure above 1 only from layers run sparse")
     }
+
+    /// Batch norm runs on the run's running statistics: the snapshot carries every buffer.
+    func testASnapshotCarriesTheModelsBuffers() throws {
+        let snapshot = try pausedSnapshot(model: "vgg-small")
+        let dataset = try DatasetLoader.embeddedDigits()
+        let model = try ModelCatalog.make("vgg-small", inputShape: dataset.sampleShape, classCount: dataset.classCount, seed: 0)
+        XCTAssertEqual(Set(snapshot.buffers.keys), Set(model.buffers.map(\.name)))
+        XCTAssertEqual(snapshot.buffers.keys.filter { $0.hasSuffix("running_var") }.count, 6)
+    }
 }
