@@ -27,6 +27,9 @@ public final class SparseConvolution: SparseLayerKernel {
     private var geometryFor = (height: 0, width: 0)
     /// Each stored entry's offset in `phases`.
     private var offsets: [Int32] = []
+    /// The phases (py, px) some kept tap reads (a 1x1 stride-2 conv reads one of four);
+    /// only these are filled.
+    private let usedPhases: [(py: Int, px: Int)]
     /// One sample's outputs over the phase width, [outC, length].
     private var wideOutput: [Float] = []
 
@@ -37,6 +40,12 @@ public final class SparseConvolution: SparseLayerKernel {
         matrix = SparseMatrix(weights: layer.weight.value, mask: nil, rows: layer.outChannels,
                               columns: layer.inChannels * layer.kernelSize * layer.kernelSize)
         bias = layer.bias?.value
+        let (s, k) = (layer.stride, layer.kernelSize)
+        var used = Set<Int>()
+        for index in layer.weight.value.indices where layer.weight.value[index] != 0 {
+            used.insert((index / k % k % s) * s + index % k % s)  // (ky mod s, kx mod s)
+        }
+        usedPhases = used.sorted().map { (py: $0 / s, px: $0 % s) }
     }
 
     public func forward(_ input: Tensor) -> Tensor {
@@ -65,19 +74,17 @@ public final class SparseConvolution: SparseLayerKernel {
                     offsets.withUnsafeBufferPointer { entryOffsets in
                         wideOutput.withUnsafeMutableBufferPointer { y in
                             for sample in 0..<batch {
-                                for c in 0..<inChannels {
-                                    for row in 0..<height {
-                                        let source = x.baseAddress! + ((sample * inChannels + c) * height + row) * width
-                                        let (py, i) = ((row + p) % s, (row + p) / s)
-                                        if s == 1 {
-                                            Self.copy(image.baseAddress! + c * phasePlane + i * phaseWidth + p, from: source, count: width)
-                                            continue
-                                        }
-                                        for column in 0..<width {
-                                            let (px, j) = ((column + p) % s, (column + p) / s)
-                                            image[(py * s + px) * phaseSize + c * phasePlane + i * phaseWidth + j] = source[column]
+                                let planes = x.baseAddress! + sample * inChannels * height * width
+                                if s == 1 {
+                                    for c in 0..<inChannels {
+                                        for row in 0..<height {
+                                            Self.copy(image.baseAddress! + c * phasePlane + (row + p) * phaseWidth + p,
+                                                      from: planes + (c * height + row) * width, count: width)
                                         }
                                     }
+                                } else {
+                                    gatherPhases(planes, height: height, width: width, into: image.baseAddress!,
+                                                 phaseHeight: phaseHeight, phaseWidth: phaseWidth)
                                 }
                                 multiply(image.baseAddress!, offsets: entryOffsets.baseAddress!, length: length, into: y.baseAddress!)
                                 for c in 0..<outC {
@@ -89,6 +96,26 @@ public final class SparseConvolution: SparseLayerKernel {
                             }
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Phase (py, px), row i, column j of channel c: padded pixel (i·s + py, j·s + px), that is
+    /// input pixel (i·s + py − p, j·s + px − p); the ones in the padding are left at zero.
+    private func gatherPhases(_ planes: UnsafePointer<Float>, height: Int, width: Int, into image: UnsafeMutablePointer<Float>,
+                              phaseHeight: Int, phaseWidth: Int) {
+        let (s, p) = (stride, padding), phasePlane = phaseHeight * phaseWidth
+        for (py, px) in usedPhases {
+            let firstColumn = (p - px + s - 1) / s, endColumn = min(phaseWidth, (width - 1 + p - px) / s + 1)
+            guard firstColumn < endColumn else { continue }
+            for c in 0..<inChannels {
+                let target = image + ((py * s + px) * inChannels + c) * phasePlane
+                for i in 0..<phaseHeight {
+                    let row = i * s + py - p
+                    guard row >= 0 && row < height else { continue }
+                    let source = planes + (c * height + row) * width
+                    for j in firstColumn..<endColumn { target[i * phaseWidth + j] = source[j * s + px - p] }
                 }
             }
         }
