@@ -7,6 +7,8 @@ public enum SparseInferenceError: Error, Equatable, CustomStringConvertible {
     /// A Dense layer whose inputs are not the previous layer's outputs.
     case layersDoNotChain(name: String, inputs: Int, previousOutputs: Int)
     case noDenseLayer
+    /// A snapshot tensor that is not a parameter of the model it is loaded into.
+    case snapshotDoesNotMatch(name: String, shape: [Int])
 
     public var description: String {
         switch self {
@@ -14,24 +16,27 @@ public enum SparseInferenceError: Error, Equatable, CustomStringConvertible {
             "sparse inference covers MLPs (Dense layers, e.g. lenet300); \(name) has shape \(shape)"
         case let .layersDoNotChain(name, inputs, previous):
             "\(name) takes \(inputs) inputs but the layer before gives \(previous)"
-        case .noDenseLayer: "no Dense layer in the snapshot"
+        case .noDenseLayer: "no Dense or Conv2D layer the sparse kernel can run"
+        case let .snapshotDoesNotMatch(name, shape): "\(name) \(shape) is not a parameter of the network"
         }
     }
 }
 
-/// Whether the measured CPU speedup covers `network`: the sparse kernel runs MLPs, linear
-/// layers with a ReLU between each two (dropout passes values through at inference); nil
-/// when covered, else why not, in a few words for the Speedup panel.
+/// Whether the measured CPU speedup covers `network`: nil when the sparse kernel can run
+/// at least one of its Conv2D and Dense layers (`SparseModelInference`; an MLP of
+/// `SparseInferenceNetwork`'s shape by that faster path), else why not, in a few words for
+/// the Speedup panel. A layer of more than 65,536 inputs per output (the CSR's 16-bit
+/// column indices) runs dense in every plan, and the panel's count of sparse layers says so.
 public func sparseInferenceGap(_ network: NetworkDescription) -> String? {
-    let kinds = network.layers.map(\.kind).filter { $0 != .dropout && $0 != .flatten }
-    guard kinds.first == .linear, kinds.last == .linear else { return "MLPs only" }
-    for (kind, next) in zip(kinds, kinds.dropFirst()) {
-        switch (kind, next) {
-        case (.linear, .relu), (.relu, .linear): continue
-        default: return "MLPs only"
+    let multiplies = network.layers.compactMap { layer -> Int? in
+        guard let geometry = layer.geometry else { return nil }
+        switch layer.kind {
+        case .linear: return geometry.inChannels
+        case .convolution: return geometry.inChannels * geometry.kernel * geometry.kernel
+        default: return nil
         }
     }
-    return nil
+    return multiplies.contains { $0 <= SparseLayerKernels.maximumInputs } ? nil : "every layer over 65,536 inputs"
 }
 
 /// Inference of an MLP (Dense layers with ReLU between them, the shape of lenet300) rebuilt
@@ -62,6 +67,20 @@ public final class SparseInferenceNetwork {
     }
 
     public let layers: [Layer]
+
+    /// Whether `network` is an MLP this path runs as the trainer does: linear layers with a
+    /// ReLU between each two (dropout and flatten pass values through at inference).
+    public static func runs(_ network: NetworkDescription) -> Bool {
+        let kinds = network.layers.map(\.kind).filter { $0 != .dropout && $0 != .flatten }
+        guard kinds.first == .linear, kinds.last == .linear else { return false }
+        return zip(kinds, kinds.dropFirst()).allSatisfy { pair in
+            switch pair {
+            case (.linear, .relu), (.relu, .linear): true
+            default: false
+            }
+        }
+    }
+
     /// Seconds spent building the CSR matrices (and the masked weights) in `init`.
     public let buildSeconds: Double
     /// Three buffers of `scratchCapacity` floats each (see `reserveScratch`).

@@ -70,14 +70,19 @@ public final class DashboardApp {
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
     private let signals = TerminationSignals()
-    private let speedup = SpeedupMeasurement()
+    private let speedup: SpeedupMeasurement
 
+    /// `model`: the dashboard's own copy of the run's network (not the trainer's); the
+    /// measured CPU speedup runs it from then on.
     public convenience init(source: any DashboardSource, model: Model, options: Options) throws {
-        try self.init(source: source, frameContext: DashboardFrameContext(model: model), options: options)
+        try self.init(source: source, frameContext: DashboardFrameContext(model: model), options: options, measuring: model)
     }
 
-    public init(source: any DashboardSource, frameContext: DashboardFrameContext, options: Options) throws {
+    /// `model`, when given, as for `init(source:model:options:)`; without one the measured
+    /// CPU speedup covers MLPs only.
+    public init(source: any DashboardSource, frameContext: DashboardFrameContext, options: Options, measuring model: Model? = nil) throws {
         self.source = source
+        speedup = SpeedupMeasurement(model: model)
         self.options = options
         library = ThemeLibrary()
         let file = try library.load(named: options.themeName)

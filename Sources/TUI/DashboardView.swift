@@ -13,7 +13,7 @@ public struct DashboardModel {
     public var editing: String?
     /// Measured sparse-vs-dense CPU inference speedup on the current masks, when known.
     public var measuredCPU: CPUSpeedupReading?
-    /// Why the CPU speedup is not measured for this network ("MLPs only"); nil when it is.
+    /// Why the CPU speedup is not measured ("live runs only" in a replay); nil when it is.
     public var measuredCPUGap: String?
     public var paused: Bool
     /// q was pressed once during a run: the message line shows the question, even on a

@@ -37,9 +37,18 @@ final class SparseBenchTests: XCTestCase {
                                         "steps", "repeats", "samples_per_s_runs"])
     }
 
-    func testSparseRefusesAConvolutionalModel() throws {
-        let result = try PrunetopProcess.run(["bench", "--sparse", "--model", "lenet5", "--data", "embedded"])
-        XCTAssertEqual(result.status, 64)
-        XCTAssertTrue(result.standardError.contains("--sparse: measures lenet300"), result.standardError)
+    /// A CNN runs its own evaluation pass with the conv and linear multiplies swapped for CSR
+    /// where faster: every layer named, the plan never slower than dense.
+    func testSparseMeasuresAConvolutionalNetwork() throws {
+        let json = try benchJSON(["--sparse", "--model", "lenet5", "--batch", "16"])
+        XCTAssertEqual(json["sparse_path"] as? String, "network")
+        let points = try XCTUnwrap(json["sparse_inference"] as? [[String: Any]])
+        XCTAssertEqual(points.map { $0["batch"] as? Int }, Array(repeating: [1, 128], count: 6).flatMap { $0 })
+        for point in points {
+            XCTAssertGreaterThanOrEqual(try XCTUnwrap(point["speedup"] as? Double), 1, "never slower: falls back to dense")
+            XCTAssertEqual((point["layer_sparsity"] as? [Double])?.count, 5, "conv1, conv2, fc1, fc2, fc3")
+            let sparse = try XCTUnwrap(point["sparse_layers"] as? [String])
+            XCTAssertTrue(Set(sparse).isSubset(of: ["conv1", "conv2", "fc1", "fc2", "fc3"]), "\(sparse)")
+        }
     }
 }

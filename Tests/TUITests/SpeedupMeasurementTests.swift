@@ -1,11 +1,13 @@
+import Metrics
 @testable import TUI
 import Training
 import XCTest
 
 final class SpeedupMeasurementTests: XCTestCase {
-    private func pausedSnapshot() throws -> TrainingSnapshot {
+    private func pausedSnapshot(model: String = "lenet300", method: String? = nil, sparsity: Double? = nil) throws -> TrainingSnapshot {
         var config = RunConfig()
         config.startPaused = true
+        config.model = model
         let trainer = try Trainer(config: config, dataset: DatasetLoader.embeddedDigits())
         trainer.start()
         defer {
@@ -76,7 +78,36 @@ final class SpeedupMeasurementTests: XCTestCase {
         snapshot.state = .finished
         measurement.requestIfMasksChanged(snapshot)
         measurement.finishPending()
-        XCTAssertEqual(measurement.latest, CPUSpeedupReading(speedup: first.speedup, step: snapshot.step),
+        XCTAssertEqual(measurement.latest, CPUSpeedupReading(speedup: first.speedup, step: snapshot.step, batch: 1,
+                                                             sparseLayers: first.sparseLayers, layers: 3),
                        "the same reading (not measured again), now for the final step's masks")
+    }
+
+    /// A CNN runs its own evaluation pass on the dashboard's copy of the model, with the
+    /// run's weights: the reading says at which batch and how many of its layers ran sparse.
+    func testACNNIsMeasuredOnTheDashboardsCopyOfItsNetwork() throws {
+        var snapshot = try pausedSnapshot(model: "lenet5")
+        // Magnitude masks at 95%, as a pruned run would publish them.
+        snapshot.layers = GlobalMagnitudeMasks.prune(snapshot.layers, sparsity: 0.95)
+        let dataset = try DatasetLoader.embeddedDigits()
+        var config = RunConfig()
+        config.model = "lenet5"
+        let measurement = SpeedupMeasurement(model: try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount))
+        measurement.requestIfMasksChanged(snapshot)
+        measurement.finish()
+        let reading = try XCTUnwrap(measurement.latest)
+        XCTAssertEqual(reading.batch, 1)
+        XCTAssertEqual(reading.layers, 5, "conv1, conv2, fc1, fc2, fc3")
+        XCTAssertGreaterThanOrEqual(reading.speedup, 1, "never slower than dense")
+        XCTAssertTrue(reading.speedup > 1 || reading.sparseLayers == 0, "a figure above 1 only from layers run sparse")
+    }
+
+    /// Batch norm runs on the run's running statistics: the snapshot carries every buffer.
+    func testASnapshotCarriesTheModelsBuffers() throws {
+        let snapshot = try pausedSnapshot(model: "vgg-small")
+        let dataset = try DatasetLoader.embeddedDigits()
+        let model = try ModelCatalog.make("vgg-small", inputShape: dataset.sampleShape, classCount: dataset.classCount, seed: 0)
+        XCTAssertEqual(Set(snapshot.buffers.keys), Set(model.buffers.map(\.name)))
+        XCTAssertEqual(snapshot.buffers.keys.filter { $0.hasSuffix("running_var") }.count, 6)
     }
 }

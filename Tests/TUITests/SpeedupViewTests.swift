@@ -15,7 +15,7 @@ final class SpeedupViewTests: XCTestCase {
     let cumulative = NetworkFLOPs(layers: [], dense: MACBreakdown(forward: 100_000, backwardInput: 0, backwardWeight: 100_000),
                                   sparse: MACBreakdown(forward: 55_000, backwardInput: 0, backwardWeight: 100_000))
 
-    func draw(width: Int, height: Int, measured: CPUSpeedupReading? = CPUSpeedupReading(speedup: 1.8, step: 4680), gap: String? = nil,
+    func draw(width: Int, height: Int, measured: CPUSpeedupReading? = CPUSpeedupReading(speedup: 1.8, step: 4680, batch: 1, sparseLayers: 2, layers: 3), gap: String? = nil,
               estimate: SpeedupEstimate? = nil, cumulative: NetworkFLOPs? = nil,
               theme: Theme = .fallback, glyphs: Glyphs = .unicode) -> Screen {
         var screen = Screen(width: width, height: height)
@@ -32,10 +32,10 @@ final class SpeedupViewTests: XCTestCase {
             "  forward 5.6×  backward 6.3×",
             "  ideal FLOP bound 1.8×",
             "measured here (CPU): 1.8× at step 4,680",
+            "  batch 1, sparse kernel on 2 of 3 layers",
             "FLOPs per step −45.0% training, −90.0% inference",
             "run so far −22.5%: 155k of 200k training MACs",
             "storage delta 4.6 kB, 8.6× smaller",
-            "",
         ])
         XCTAssertEqual(screen[0, 0].style.foreground, Theme.fallback.colors[.estimate])
         XCTAssertTrue(screen[0, 0].style.bold)
@@ -54,6 +54,7 @@ final class SpeedupViewTests: XCTestCase {
             "MEASURED here (CPU)",
             "  sparse inference 1.8×",
             "  on the masks of step 4,680",
+            "  batch 1, 2/3 layers sparse",
             "FLOPs per step",
             "  training −45.0%",
             "  inference −90.0%",
@@ -61,7 +62,7 @@ final class SpeedupViewTests: XCTestCase {
             "  155k of 200k training MACs",
             "storage delta 4.6 kB",
             "  8.6× smaller than dense",
-            "", "", "", "", "", "",
+            "", "", "", "", "",
         ])
         XCTAssertTrue(screen[0, 0].style.bold)
         XCTAssertEqual(screen[2, 5].style.foreground, Theme.fallback.colors[.measured])
@@ -75,11 +76,30 @@ final class SpeedupViewTests: XCTestCase {
                        "est. train 5.9×", "too short to stack: the short forms")
     }
 
+    /// A CNN's figure (ResNet-20: 19 of its 22 conv and linear layers ran sparse), cell by
+    /// cell: what it measured, at which batch, on which masks, in the measured colour.
+    func testACNNsMeasuredFigureSaysWhatRanSparse() {
+        let resnet = CPUSpeedupReading(speedup: 1.43, step: 1200, batch: 1, sparseLayers: 19, layers: 22)
+        let screen = draw(width: 50, height: 8, measured: resnet)
+        XCTAssertEqual(screen.lines.map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }, [
+            "ESTIMATE accelerator: training 5.9×",
+            "  forward 5.6×  backward 6.3×",
+            "  ideal FLOP bound 1.8×",
+            "measured here (CPU): 1.4× at step 1,200",
+            "  batch 1, sparse kernel on 19 of 22 layers",
+            "FLOPs per step −45.0% training, −90.0% inference",
+            "storage delta 4.6 kB, 8.6× smaller",
+            "",
+        ])
+        for x in 0..<43 { XCTAssertEqual(screen[x, 4].style.foreground, Theme.fallback.colors[.measured], "column \(x)") }
+        XCTAssertEqual(draw(width: 18, height: 8, measured: resnet).lines[4], "b1 sparse 19/22   ", "the short form")
+    }
+
     func testSmallRectsDropLinesByImportanceAndUseShortForms() {
         XCTAssertEqual(draw(width: 40, height: 1).lines, ["ESTIMATE accelerator: training 5.9×     "])
         XCTAssertEqual(draw(width: 30, height: 2, measured: nil).lines, ["est. train 5.9×               ", "measured here (CPU): n/a      "])
-        XCTAssertEqual(draw(width: 40, height: 2, measured: nil, gap: "MLPs only").lines,
-                       ["ESTIMATE accelerator: training 5.9×     ", "measured here (CPU): n/a (MLPs only)    "], "says why it is not measured")
+        XCTAssertEqual(draw(width: 41, height: 2, measured: nil, gap: "live runs only").lines,
+                       ["ESTIMATE accelerator: training 5.9×      ", "measured here (CPU): n/a (live runs only)"], "says why it is not measured")
         XCTAssertEqual(draw(width: 18, height: 4).lines, ["est. train 5.9×   ", "ideal 1.8×        ", "CPU 1.8× @4,680   ", "delta 4.6 kB 8.6× "])
         XCTAssertEqual(draw(width: 5, height: 1).lines, ["est. "])
     }

@@ -10,7 +10,8 @@ import Training
 ///     ESTIMATE accelerator (weights only): training 1.9×   est. train 1.9×
 ///       forward 5.6×  backward 1.4×                        fwd 5.6× bwd 1.4×
 ///       ideal FLOP bound 1.5×                              ideal 1.5×
-///     measured here (CPU): 1.8×                            CPU 1.8×
+///     measured here (CPU): 1.8× at step 4,680              CPU 1.8× @4,680
+///       batch 1, sparse kernel on 19 of 22 layers          b1 sparse 19/22
 ///     FLOPs per step −31.2% training, −90.0% inference     step -31%/-90%
 ///     run so far −27.0%: 1.2 T of 1.6 T training MACs      run -27% of 1.6T
 ///     storage CSR 1.2 MB, 8.3× smaller                     CSR 1.2 MB 8.3×
@@ -22,7 +23,7 @@ import Training
 /// past Table 6's last row it reads "≥" that row's figures and says where the table ends. In a short rect lines are dropped by
 /// importance, keeping their order: the estimated training speedup first (it carries the
 /// ESTIMATE label), then the measured speedup, the ideal bound, storage, the FLOPs of a
-/// step, the forward/backward split and the run's total.
+/// step, the forward/backward split, the run's total and what the measurement ran.
 public struct SpeedupView: Widget {
     public var estimate: SpeedupEstimate
     public var flops: NetworkFLOPs
@@ -116,6 +117,15 @@ public struct SpeedupView: Widget {
                  stacked: ["  ideal FLOP bound \(factor(flops.idealTrainingSpeedup))"]),
             Line(long: "measured here (CPU): \(measured)\(when)", short: "CPU \(measured)\(whenShort)", priority: 1, role: .measured,
                  stacked: ["MEASURED here (CPU)", "  sparse inference \(measured)"] + (measuredCPU.map { ["  on the masks of step \(Format.grouped($0.step))"] } ?? [])),
+        ]
+        if let measuredCPU {
+            // What the figure ran: the batch, and how many layers the plan ran sparse.
+            let layers = "\(measuredCPU.sparseLayers) of \(measuredCPU.layers) layers"
+            result.append(Line(long: "  batch \(measuredCPU.batch), sparse kernel on \(layers)",
+                               short: "b\(measuredCPU.batch) sparse \(measuredCPU.sparseLayers)/\(measuredCPU.layers)", priority: 7, role: .measured,
+                               stacked: ["  batch \(measuredCPU.batch), \(measuredCPU.sparseLayers)/\(measuredCPU.layers) layers sparse"]))
+        }
+        result += [
             Line(long: "FLOPs per step \(cut(flops.trainingReduction)) training, \(cut(flops.inferenceReduction)) inference",
                  short: "step \(cut(flops.trainingReduction, digits: 0))/\(cut(flops.inferenceReduction, digits: 0))",
                  priority: 4, role: .foreground,

@@ -488,7 +488,8 @@ private struct RunLoop {
             pace: pace,
             pausedAtPhaseChange: state == .paused ? pausedAtPhaseChange : nil,
             methodSwitchPreview: methodSwitchPreview,
-            undoableMethodSwitch: beforeMethodSwitch?.undo)
+            undoableMethodSwitch: beforeMethodSwitch?.undo,
+            buffers: Dictionary(session.model.buffers.map { ($0.name, $0.values) }, uniquingKeysWith: { a, _ in a }))
         trainer.publish(snapshot)
         lastPublish = Date()
         lossSinceSnapshot = 0

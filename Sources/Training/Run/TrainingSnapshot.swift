@@ -152,6 +152,8 @@ public struct TrainingSnapshot: Sendable {
     public var methodSwitchPreview: MethodSwitchPreview?
     /// The method switch `undoMethodSwitch` would take back; nil when there is none.
     public var undoableMethodSwitch: UndoableMethodSwitch?
+    /// The model's buffers (batch-norm running statistics...) by name; empty in a replay.
+    public var buffers: [String: [Float]] = [:]
 
     /// Completed epochs as a fraction, e.g. 2.5.
     public var epochProgress: Double { Double(step) / Double(max(stepsPerEpoch, 1)) }
