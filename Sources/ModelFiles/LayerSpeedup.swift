@@ -1,5 +1,4 @@
 import COpenBLAS
-import Dispatch
 import SparseKernels
 
 /// One weight's measured CPU time as a dense GEMM (BLAS sgemm) and with prunetop's CSR
@@ -23,35 +22,16 @@ public struct LayerSpeedup: Sendable, Equatable {
         defer { y.deallocate() }
         return operand.withUnsafeBufferPointer { x in
             dense.withUnsafeBufferPointer { w in
-                let times = medianSeconds([
+                let times = InterleavedTiming.medianSeconds([
                     {
                         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(rows), blasint(operandColumns), blasint(columns),
                                     1, w.baseAddress!, blasint(columns), x.baseAddress!, blasint(operandColumns),
                                     0, y, blasint(operandColumns))
                     },
                     { matrix.multiplyFeatureMajor(x.baseAddress!, batch: operandColumns, bias: nil, appliesReLU: false, into: y) },
-                ])
+                ], repeats: 5, minimumSecondsPerRepeat: 0.005)
                 return LayerSpeedup(denseSeconds: times[0], sparseSeconds: times[1])
             }
         }
-    }
-
-    private static func medianSeconds(_ variants: [() -> Void], repeats: Int = 5, minimumSeconds: Double = 0.005) -> [Double] {
-        let calls = variants.map { run -> Int in
-            run()
-            let begin = DispatchTime.now().uptimeNanoseconds
-            run()
-            let once = max(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9, 1e-8)
-            return max(1, Int((minimumSeconds / once).rounded(.up)))
-        }
-        var samples = [[Double]](repeating: [], count: variants.count)
-        for _ in 0..<repeats {
-            for (index, run) in variants.enumerated() {
-                let begin = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<calls[index] { run() }
-                samples[index].append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9 / Double(calls[index]))
-            }
-        }
-        return samples.map { $0.sorted()[$0.count / 2] }
     }
 }

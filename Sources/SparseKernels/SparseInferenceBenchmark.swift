@@ -1,4 +1,3 @@
-import Dispatch
 import Training
 
 /// Measured CPU inference time of an MLP on its current masks: the dense BLAS path against
@@ -127,25 +126,8 @@ public enum SparseInferenceBenchmark {
         }
     }
 
-    /// Median seconds per call of each closure.
     static func medianSeconds(_ variants: [() -> Void], settings: Settings) -> [Double] {
-        // Calls per repeat, from a warm-up call of each (which also faults the buffers in).
-        let calls = variants.map { run -> Int in
-            run()
-            let begin = DispatchTime.now().uptimeNanoseconds
-            run()
-            let once = max(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9, 1e-8)
-            return max(1, Int((settings.minimumSecondsPerRepeat / once).rounded(.up)))
-        }
-        var samples = [[Double]](repeating: [], count: variants.count)
-        for _ in 0..<settings.repeats {
-            for (index, run) in variants.enumerated() {
-                let begin = DispatchTime.now().uptimeNanoseconds
-                for _ in 0..<calls[index] { run() }
-                samples[index].append(Double(DispatchTime.now().uptimeNanoseconds - begin) / 1e9 / Double(calls[index]))
-            }
-        }
-        return samples.map { $0.sorted()[$0.count / 2] }
+        InterleavedTiming.medianSeconds(variants, repeats: settings.repeats, minimumSecondsPerRepeat: settings.minimumSecondsPerRepeat)
     }
 
     /// The sparsity from which the sparse kernel beats the dense path: after the last measured
