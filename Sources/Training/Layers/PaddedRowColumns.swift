@@ -48,19 +48,8 @@ struct PaddedRowColumns {
 
     /// The column matrix [patch, samples × columnsPerSample] from padded planes.
     func im2col(_ padded: UnsafePointer<Float>, samples: Int, into col: UnsafeMutablePointer<Float>) {
-        let span = samples * columnsPerSample, count = columnsPerSample, k = geometry.kernelSize
-        var row = 0
-        for c in 0..<geometry.inChannels {
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    let tap = c * planeSize + ky * rowPitch + kx
-                    for sample in 0..<samples {
-                        FloatRun.copy(col + row * span + sample * count,
-                                      from: padded + sample * geometry.inChannels * planeSize + tap, count: count)
-                    }
-                    row += 1
-                }
-            }
+        forEachSegment(samples: samples) { column, plane in
+            FloatRun.copy(col + column, from: padded + plane, count: columnsPerSample)
         }
     }
 
@@ -68,19 +57,8 @@ struct PaddedRowColumns {
     /// it was copied from (`padded` must be zero first), then the interiors copied to `dx`.
     func col2im(_ col: UnsafePointer<Float>, samples: Int, padded: UnsafeMutablePointer<Float>,
                 into dx: UnsafeMutablePointer<Float>) {
-        let span = samples * columnsPerSample, count = columnsPerSample, k = geometry.kernelSize
-        var row = 0
-        for c in 0..<geometry.inChannels {
-            for ky in 0..<k {
-                for kx in 0..<k {
-                    let tap = c * planeSize + ky * rowPitch + kx
-                    for sample in 0..<samples {
-                        FloatRun.add(padded + sample * geometry.inChannels * planeSize + tap,
-                                     col + row * span + sample * count, count: count)
-                    }
-                    row += 1
-                }
-            }
+        forEachSegment(samples: samples) { column, plane in
+            FloatRun.add(padded + plane, col + column, count: columnsPerSample)
         }
         let (height, width, padding) = (geometry.height, geometry.width, geometry.padding)
         for plane in 0..<(samples * geometry.inChannels) {
@@ -88,6 +66,23 @@ struct PaddedRowColumns {
             let destination = dx + plane * height * width
             for row in 0..<height {
                 FloatRun.copy(destination + row * width, from: source + row * rowPitch, count: width)
+            }
+        }
+    }
+
+    /// For each tap row (c, ky, kx) of the column matrix and each sample: the offset of its
+    /// segment in the column matrix and of the padded-plane segment it copies.
+    @inline(__always)
+    private func forEachSegment(samples: Int, _ body: (_ column: Int, _ plane: Int) -> Void) {
+        let span = samples * columnsPerSample, k = geometry.kernelSize, sampleSize = geometry.inChannels * planeSize
+        var row = 0
+        for c in 0..<geometry.inChannels {
+            for ky in 0..<k {
+                for kx in 0..<k {
+                    let tap = c * planeSize + ky * rowPitch + kx
+                    for sample in 0..<samples { body(row * span + sample * columnsPerSample, sample * sampleSize + tap) }
+                    row += 1
+                }
             }
         }
     }
