@@ -252,6 +252,9 @@ public final class DashboardApp {
         case let .steering(run):
             model.measuredCPUGap = sparseInferenceGap(frameContext.network)
             model.unavailableKnobs = run.unavailableKnobs
+        case .inspection:
+            model.inspecting = true
+            model.measuredCPUGap = "in inspect's report"
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
@@ -329,6 +332,7 @@ public final class DashboardApp {
         switch source.controls {
         case let .steering(run): steer(run, action)
         case let .playback(clock): play(clock, action)
+        case .inspection: inspect(action)
         }
     }
 
@@ -377,6 +381,18 @@ public final class DashboardApp {
         case let .changePace(direction): clock.changeSpeed(by: direction)
         case .editKnob, .cycleMethod, .undoMethodSwitch, .rewind: state.message = Self.replayKnobRefusal
         case .saveCheckpoint: state.message = "a replay has no checkpoints to save"
+        default: break
+        }
+        return false
+    }
+
+    /// A fixed snapshot: q quits; a key that would act on a run says why it does nothing.
+    private func inspect(_ action: DashboardAction) -> Bool {
+        switch action {
+        case .quit: return true
+        case .togglePause, .step, .increaseKnob, .decreaseKnob, .changePace, .editKnob, .cycleMethod, .undoMethodSwitch, .rewind,
+             .saveCheckpoint:
+            state.message = "an inspected file does not run: its knobs are as saved"
         default: break
         }
         return false

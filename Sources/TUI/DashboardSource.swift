@@ -37,6 +37,9 @@ public enum DashboardControls {
     case steering(any SteerableRun)
     /// A recording: pause, step and the knob keys work its clock; its knobs are as recorded.
     case playback(any PlaybackControls)
+    /// One fixed snapshot (`inspect --tui`): nothing runs, the keys that would act on a run do
+    /// nothing, and the header says INSPECT.
+    case inspection
 }
 
 /// A run that takes commands and acknowledges each (`Trainer`).

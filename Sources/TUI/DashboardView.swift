@@ -21,6 +21,8 @@ public struct DashboardModel {
     public var confirmingQuit = false
     /// A replay's speed (recorded seconds a second); nil for a live run.
     public var replaySpeed: Double?
+    /// A fixed snapshot (`inspect --tui`): the header badge says INSPECT.
+    public var inspecting = false
     /// Wall seconds until a playing replay reaches its end; nil when paused or live.
     public var replaySecondsRemaining: Double?
     /// Knobs the run does not take (a watched run's), drawn as unavailable.
@@ -54,6 +56,7 @@ public enum DashboardView {
                 status.replaySpeed = speed
                 status.secondsRemaining = model.replaySecondsRemaining
             }
+            status.isInspection = model.inspecting
             HeaderView(status, fractionComplete: snapshot.fractionComplete)
                 .render(into: &screen, area: layout.header, theme: theme, glyphs: glyphs)
         } else {

@@ -39,6 +39,11 @@ final class InspectDashboardTests: XCTestCase {
             }
             XCTAssertTrue(screen.split(separator: "\n").first?.contains(method) == true, screen)
             XCTAssertTrue(screen.contains("effective sparsity 80.0%"), screen)
+            XCTAssertTrue(screen.split(separator: "\n").first?.contains("INSPECT") == true, screen)
+            XCTAssertFalse(screen.contains("REPLAY") || screen.contains("replay"), screen)
+            // A key that would steer a run says why it does nothing.
+            try server.run(["send-keys", "-t", session, "Space"])
+            _ = try server.waitForScreen("the refusal of space") { $0.contains("an inspected file does not run") }
             try server.run(["send-keys", "-t", session, "q"])
             let deadline = Date().addingTimeInterval(20)
             // The shell creates the file before it writes the line: wait for the line.

@@ -43,6 +43,15 @@ final class HeaderViewTests: XCTestCase {
         XCTAssertFalse(HeaderView.fittedText(paced, width: 100).contains("paced"), "it goes before the accuracy or the step")
     }
 
+    func testAnInspectedFileSaysInspectInItsBadge() {
+        var inspected = status(.finished)
+        inspected.isInspection = true
+        XCTAssertEqual(inspected.badge, "INSPECT")
+        var screen = Screen(width: 120, height: 1)
+        HeaderView(inspected).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertTrue(screen.text(row: 0).hasSuffix(" INSPECT "), screen.text(row: 0))
+    }
+
     /// One rate on screen: a finished (or paused) run shows its average, as the finished
     /// message does, not the last few steps' rate; a running one its recent rate.
     func testARunThatIsNotRunningShowsItsAverageRate() {

@@ -34,9 +34,12 @@ public struct HeaderStatus: Sendable, Equatable {
     public var pace: String?
     /// A replay's speed: the badge says REPLAY, and the ETA is the replay's.
     public var replaySpeed: Double?
+    /// A fixed snapshot (`inspect --tui`): the badge says INSPECT.
+    public var isInspection = false
 
-    /// The badge at the right: the run's state, or a replay's.
+    /// The badge at the right: the run's state, a replay's, or INSPECT.
     public var badge: String {
+        if isInspection { return "INSPECT" }
         guard let speed = replaySpeed else { return state.rawValue }
         switch state {
         case .running: return "REPLAY \(ReplaySource.format(speed))x"
