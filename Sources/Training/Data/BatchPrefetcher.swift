@@ -19,8 +19,10 @@ final class BatchPrefetcher: Sendable {
         var indices: ArraySlice<Int32> = []
         /// The gathered batch, once ready.
         var batch: Batch?
-        /// A batch given back, for the worker to rewrite.
+        /// A batch given back, and the one the worker is to rewrite (handed over with the
+        /// request, so the worker never takes one a step may still be using).
         var spare: Batch = (.empty, [])
+        var work: Batch = (.empty, [])
         var stopping = false
     }
 
@@ -40,7 +42,7 @@ final class BatchPrefetcher: Sendable {
                 var batch: Batch = (.empty, [])
                 guard let request = state.withLock({ state -> (step: Int, indices: ArraySlice<Int32>)? in
                     guard !state.stopping, let step = state.step else { return nil }
-                    swap(&batch, &state.spare)
+                    swap(&batch, &state.work)
                     return (step, state.indices)
                 }) else { return }
                 sampler.trainingBatch(step: request.step, indices: request.indices, into: &batch)
@@ -71,6 +73,7 @@ final class BatchPrefetcher: Sendable {
         shared.state.withLock {
             $0.step = step
             $0.indices = indices
+            swap(&$0.work, &$0.spare)
         }
         shared.requested.signal()
     }
