@@ -4,6 +4,8 @@
 /// (a cached input not yet released, a snapshot), the write goes to a fresh copy — Swift's
 /// copy on write — so a tensor someone holds is never overwritten under them. Its shape
 /// array is kept too: the dimensions are compared, and a new array made only when they differ.
+/// Layers use it for training passes only; an evaluation pass allocates its tensors, so one
+/// run between a training forward and its backward leaves the training buffers alone.
 struct ReusedTensor {
     private var tensor = Tensor.empty
 
