@@ -38,6 +38,30 @@ final class TrainingSessionTests: XCTestCase {
         XCTAssertNotEqual(first, try train(seed: 8))
     }
 
+    /// Layers rewrite their training buffers in place from step to step (issue 16): a run
+    /// with a test-set evaluation after its first step, and the same run again, give bitwise
+    /// the losses, weights and statistics of a plain run, for a CNN and a residual net.
+    func testReusedTrainingBuffersGiveBitwiseTheSameRunWithEvaluationsInterleaved() throws {
+        for (model, batch, steps) in [("lenet5", 32, 5), ("resnet20", 4, 3)] {
+            func train(evaluating: Bool) throws -> (losses: [Double], values: [[Float]]) {
+                let session = try TrainingSession(config: config(model: model, seed: 5, batch: batch), dataset: DatasetLoader.embeddedDigits())
+                var losses: [Double] = []
+                for step in 0..<steps {
+                    losses.append(session.trainStep().loss)
+                    if evaluating && step == 0 { _ = session.evaluate(chunk: 100) }
+                }
+                return (losses, session.model.parameters.map(\.value) + session.model.buffers.map(\.values))
+            }
+            let plain = try train(evaluating: false)
+            let interleaved = try train(evaluating: true)
+            XCTAssertEqual(plain.losses, interleaved.losses, model)
+            XCTAssertEqual(plain.values, interleaved.values, model)
+            let again = try train(evaluating: false)
+            XCTAssertEqual(plain.losses, again.losses, model)
+            XCTAssertEqual(plain.values, again.values, model)
+        }
+    }
+
     func testEpochsVisitEverySampleInADifferentOrder() throws {
         let sampler = BatchSampler(dataset: DatasetLoader.embeddedDigits(), batchSize: 100, seed: 3)
         let first = sampler.permutation(epoch: 0), second = sampler.permutation(epoch: 1)

@@ -70,36 +70,55 @@ public struct BatchSampler: Sendable {
     /// `augmentation` is set (the draws a function of the seed, the step and the position
     /// in the batch), else the same as `batch(trainIndices:)`.
     public func trainingBatch(step: Int, indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
-        guard let augmentation else { return batch(trainIndices: indices) }
-        let draws = indices.indices.map { augmentation.draw(seed: seed, step: step, position: $0 - indices.startIndex,
-                                                            batchSize: batchSize) }
-        return gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices, draws: draws)
+        var batch = (images: Tensor.empty, labels: [Int32]())
+        trainingBatch(step: step, indices: indices, into: &batch)
+        return batch
+    }
+
+    /// `trainingBatch(step:indices:)` written into `batch`, whose storage is reused when it
+    /// has the shape and nobody else holds it (a training loop keeps its batches).
+    public func trainingBatch(step: Int, indices: ArraySlice<Int32>, into batch: inout (images: Tensor, labels: [Int32])) {
+        gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices,
+               augmentedStep: augmentation == nil ? nil : step, into: &batch)
     }
 
     /// The training images at `indices` as a [count, channels, rows, columns] tensor and
     /// their labels, never augmented.
     public func batch(trainIndices indices: ArraySlice<Int32>) -> (images: Tensor, labels: [Int32]) {
-        gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices, draws: nil)
+        var batch = (images: Tensor.empty, labels: [Int32]())
+        gather(images: dataset.trainImages, labels: dataset.trainLabels, indices: indices, augmentedStep: nil, into: &batch)
+        return batch
     }
 
     /// Test samples `range` as a tensor and their labels, never augmented.
     public func testBatch(_ range: Range<Int>) -> (images: Tensor, labels: [Int32]) {
+        var batch = (images: Tensor.empty, labels: [Int32]())
         gather(images: dataset.testImages, labels: dataset.testLabels,
-               indices: (Int32(range.lowerBound)..<Int32(range.upperBound)).map { $0 }[...], draws: nil)
+               indices: (Int32(range.lowerBound)..<Int32(range.upperBound)).map { $0 }[...], augmentedStep: nil, into: &batch)
+        return batch
     }
 
-    private func gather(images: [UInt8], labels: [UInt8], indices: ArraySlice<Int32>,
-                        draws: [DataAugmentation.Draw]?) -> (images: Tensor, labels: [Int32]) {
+    /// The images at `indices` into `batch` (augmented with the draws of `augmentedStep`
+    /// unless nil) and their labels; every value is written.
+    private func gather(images: [UInt8], labels: [UInt8], indices: ArraySlice<Int32>, augmentedStep: Int?,
+                        into batch: inout (images: Tensor, labels: [Int32])) {
         let values = dataset.valuesPerImage
         let (channels, rows, columns) = (dataset.channels, dataset.rows, dataset.columns)
         let plane = rows * columns
         let (scales, offsets) = (scales, offsets)
-        let tensor = Tensor(shape: [indices.count] + sampleShape) { out in
+        let (seed, batchSize, augmentation) = (seed, batchSize, augmentation)
+        let shape = batch.images.shape
+        if !(shape.count == 4 && shape[0] == indices.count && shape[1] == channels && shape[2] == rows && shape[3] == columns) {
+            batch.images = Tensor(shape: [indices.count] + sampleShape)
+        }
+        batch.images.storage.withUnsafeMutableBufferPointer { out in
             images.withUnsafeBufferPointer { source in
                 for (row, index) in indices.enumerated() {
                     let src = source.baseAddress! + Int(index) * values
                     let dst = out.baseAddress! + row * values
-                    guard let draw = draws?[row], draw != .identity else {
+                    guard let step = augmentedStep, let augmentation,
+                          case let draw = augmentation.draw(seed: seed, step: step, position: row, batchSize: batchSize),
+                          draw != .identity else {
                         for c in 0..<channels {
                             let (scale, offset) = (scales[c], offsets[c])
                             let (from, to) = (src + c * plane, dst + c * plane)
@@ -126,6 +145,7 @@ public struct BatchSampler: Sendable {
                 }
             }
         }
-        return (tensor, indices.map { Int32(labels[Int($0)]) })
+        if batch.labels.count != indices.count { batch.labels = [Int32](repeating: 0, count: indices.count) }
+        for (row, index) in indices.enumerated() { batch.labels[row] = Int32(labels[Int(index)]) }
     }
 }

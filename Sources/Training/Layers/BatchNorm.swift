@@ -18,6 +18,10 @@ public final class BatchNorm: Layer {
     private var normalized: [Float] = []
     private var inverseDeviation: [Float] = []
     private var cachedShape: [Int] = []
+    /// A training pass's output and input gradient, rewritten at each step, and backward's
+    /// per-channel sums of dy and dy·x̂.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
+    private var sums: [(Float, Float)] = []
     /// See `Layer.setNormalizesWithRunningStatistics`; the last training pass's setting.
     private var frozen = false
     private var frozenInTraining = false
@@ -77,7 +81,7 @@ public final class BatchNorm: Layer {
         cachedShape = input.shape
         if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
         if inverseDeviation.count != channels { inverseDeviation = [Float](repeating: 0, count: channels) }
-        return Tensor(shape: input.shape) { out in
+        return output.write(shape: input.shape) { out in
             input.storage.withUnsafeBufferPointer { x in
                 normalized.withUnsafeMutableBufferPointer { xhat in
                     for c in 0..<channels {
@@ -139,7 +143,7 @@ public final class BatchNorm: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let batch = outputGradient.batchSize, positions = outputGradient.sampleSize / channels
         let count = Float(batch * positions)
-        var sums = [(Float, Float)](repeating: (0, 0), count: channels)
+        if sums.count != channels { sums = [(Float, Float)](repeating: (0, 0), count: channels) }
         outputGradient.storage.withUnsafeBufferPointer { dy in
             normalized.withUnsafeBufferPointer { xhat in
                 for c in 0..<channels {
@@ -156,7 +160,7 @@ public final class BatchNorm: Layer {
             }
         }
         guard needsInputGradient else { return nil }
-        return Tensor(shape: cachedShape) { dx in
+        return inputGradient.write(shape: cachedShape) { dx in
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 normalized.withUnsafeBufferPointer { xhat in
                     for c in 0..<channels {

@@ -25,8 +25,11 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public let weight: Parameter
     /// Nil for a convolution without bias.
     public let bias: Parameter?
-    /// The input of the last training pass (SWAT: as sparsified), for backward's columns.
-    private var cachedInput = Tensor(shape: [0])
+    /// The input of the current training pass (SWAT: as sparsified), for backward's
+    /// columns, until backward lets go of it (so the layer before can rewrite that buffer).
+    private var cachedInput = Tensor.empty
+    /// A training pass's output, input gradient and (SWAT) sparsified input copy, rewritten at each step.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor(), sparseInput = ReusedTensor()
     /// A chunk's column matrix, [patch, samples × positions].
     private var columns: [Float] = []
     /// Channel-major [outC, samples × positions] output (forward) or output gradient (backward).
@@ -157,7 +160,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         let perSample = plan.columnsPerSample, patch = patchSize, outC = outChannels, sampleSize = inChannels * height * width
         let chunk = chunkSize(plan, batch: batch)
         reserveWorkspaces(plan, chunk: chunk, inputGradient: false)
-        let output = Tensor(shape: [batch, outC, outH, outW]) { out in
+        func convolve(_ out: UnsafeMutableBufferPointer<Float>) {
             for first in Swift.stride(from: 0, to: batch, by: chunk) {
                 let samples = min(chunk, batch - first), span = samples * perSample
                 input.storage.withUnsafeBufferPointer { x in buildColumns(plan, x.baseAddress! + first * sampleSize, samples: samples) }
@@ -184,18 +187,21 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 }
             }
         }
+        let result = isTraining ? output.write(batch, outC, outH, outW) { convolve($0) }
+            : Tensor(shape: [batch, outC, outH, outW]) { convolve($0) }
         if isTraining {
             if let sparsifier = activationSparsifier {
                 // Top-K over the layer input itself (not the im2col copies); backward's
                 // columns come from this sparse input, for the weight gradient only.
-                var sparse = input
-                sparse.storage.withUnsafeMutableBufferPointer { sparsifier.sparsifyActivations($0) }
-                cachedInput = sparse
+                cachedInput = sparseInput.write(shape: input.shape) { sparse in
+                    input.storage.withUnsafeBufferPointer { sparse.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    sparsifier.sparsifyActivations(sparse)
+                }
             } else {
                 cachedInput = input
             }
         }
-        return output
+        return result
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
@@ -207,57 +213,58 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         let chunk = chunkSize(plan, batch: batch)
         reserveWorkspaces(plan, chunk: chunk, inputGradient: needsInputGradient)
         if ones.count < chunk * perSample { ones = [Float](repeating: 1, count: chunk * perSample) }
-        var inputGradient = needsInputGradient ? Tensor(shape: shape) : nil
-        for first in Swift.stride(from: 0, to: batch, by: chunk) {
-            let samples = min(chunk, batch - first), span = samples * perSample, accumulate: Float = first == 0 ? 0 : 1
-            cachedInput.storage.withUnsafeBufferPointer { x in buildColumns(plan, x.baseAddress! + first * sampleSize, samples: samples) }
-            // dY to channel-major rows of `pitch`, zero past each row's outW (padded rows'
-            // extra columns, which are no outputs). The bias gradient is the row sums (a
-            // GEMV with ones: a scalar sum is one long dependency chain).
-            outputGradient.storage.withUnsafeBufferPointer { dy in
-                channelMajor.withUnsafeMutableBufferPointer { g in
-                    for sample in 0..<samples {
-                        for c in 0..<outC {
-                            let to = g.baseAddress! + c * span + sample * perSample
-                            let from = dy.baseAddress! + ((first + sample) * outC + c) * outH * outW
-                            if pitch == outW {
-                                FloatRun.copy(to, from: from, count: outH * outW)
-                                continue
-                            }
-                            for row in 0..<outH {
-                                FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
-                                FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
+        // Chunk by chunk: the parameter gradients, and the input gradient into `dx` (zeroed:
+        // col2im adds into it) unless nil.
+        func chunks(_ dx: UnsafeMutablePointer<Float>?) {
+            for first in Swift.stride(from: 0, to: batch, by: chunk) {
+                let samples = min(chunk, batch - first), span = samples * perSample, accumulate: Float = first == 0 ? 0 : 1
+                cachedInput.storage.withUnsafeBufferPointer { x in buildColumns(plan, x.baseAddress! + first * sampleSize, samples: samples) }
+                // dY to channel-major rows of `pitch`, zero past each row's outW (padded rows'
+                // extra columns, which are no outputs). The bias gradient is the row sums (a
+                // GEMV with ones: a scalar sum is one long dependency chain).
+                outputGradient.storage.withUnsafeBufferPointer { dy in
+                    channelMajor.withUnsafeMutableBufferPointer { g in
+                        for sample in 0..<samples {
+                            for c in 0..<outC {
+                                let to = g.baseAddress! + c * span + sample * perSample
+                                let from = dy.baseAddress! + ((first + sample) * outC + c) * outH * outW
+                                if pitch == outW {
+                                    FloatRun.copy(to, from: from, count: outH * outW)
+                                    continue
+                                }
+                                for row in 0..<outH {
+                                    FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
+                                    FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
+                                }
                             }
                         }
                     }
                 }
-            }
-            channelMajor.withUnsafeBufferPointer { g in
-                if let bias {
-                    ones.withUnsafeBufferPointer { one in
-                        bias.gradient.withUnsafeMutableBufferPointer { db in
-                            sgemv(transposeA: false, m: outC, n: span, a: g.baseAddress!, x: one.baseAddress!, beta: accumulate, y: db.baseAddress!)
+                channelMajor.withUnsafeBufferPointer { g in
+                    if let bias {
+                        ones.withUnsafeBufferPointer { one in
+                            bias.gradient.withUnsafeMutableBufferPointer { db in
+                                sgemv(transposeA: false, m: outC, n: span, a: g.baseAddress!, x: one.baseAddress!, beta: accumulate, y: db.baseAddress!)
+                            }
+                        }
+                    }
+                    columns.withUnsafeBufferPointer { cols in
+                        weight.gradient.withUnsafeMutableBufferPointer { dw in
+                            sgemm(transposeA: false, transposeB: true, m: outC, n: patch, k: span,
+                                  a: g.baseAddress!, b: cols.baseAddress!, beta: accumulate, c: dw.baseAddress!)
+                        }
+                    }
+                    guard needsInputGradient else { return }
+                    weight.value.withUnsafeBufferPointer { w in
+                        columnGradient.withUnsafeMutableBufferPointer { dcol in
+                            sgemm(transposeA: true, transposeB: false, m: patch, n: span, k: outC,
+                                  a: w.baseAddress!, b: g.baseAddress!, beta: 0, c: dcol.baseAddress!)
                         }
                     }
                 }
-                columns.withUnsafeBufferPointer { cols in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        sgemm(transposeA: false, transposeB: true, m: outC, n: patch, k: span,
-                              a: g.baseAddress!, b: cols.baseAddress!, beta: accumulate, c: dw.baseAddress!)
-                    }
-                }
-                guard needsInputGradient else { return }
-                weight.value.withUnsafeBufferPointer { w in
-                    columnGradient.withUnsafeMutableBufferPointer { dcol in
-                        sgemm(transposeA: true, transposeB: false, m: patch, n: span, k: outC,
-                              a: w.baseAddress!, b: g.baseAddress!, beta: 0, c: dcol.baseAddress!)
-                    }
-                }
-            }
-            guard needsInputGradient else { continue }
-            columnGradient.withUnsafeBufferPointer { dcol in
-                inputGradient!.storage.withUnsafeMutableBufferPointer { dx in
-                    let to = dx.baseAddress! + first * sampleSize
+                guard let dx else { continue }
+                columnGradient.withUnsafeBufferPointer { dcol in
+                    let to = dx + first * sampleSize
                     guard let paddedRows = plan.paddedRows else {
                         return plan.geometry.col2im(dcol.baseAddress!, samples: samples, into: to)
                     }
@@ -268,7 +275,15 @@ public final class Conv2D: Layer, ActivationSparsifiable {
                 }
             }
         }
-        return inputGradient
+        defer { cachedInput = .empty }
+        guard needsInputGradient else {
+            chunks(nil)
+            return nil
+        }
+        return inputGradient.write(shape: shape) { dx in
+            dx.update(repeating: 0)
+            chunks(dx.baseAddress!)
+        }
     }
 
     /// Grows `buffer` to hold `count` values; never shrinks it (its contents are overwritten).

@@ -8,7 +8,11 @@ public final class Dense: Layer, ActivationSparsifiable {
     public let outputCount: Int
     public let weight: Parameter
     public let bias: Parameter
-    private var cachedInput = Tensor(shape: [0])
+    /// The input of the current training pass, until its backward pass lets go of it (so
+    /// that the layer before can rewrite that buffer at the next step).
+    private var cachedInput = Tensor.empty
+    /// The input as sparsified for the weight gradient (SWAT), the output and the input gradient.
+    private var sparseInput = ReusedTensor(), output = ReusedTensor(), inputGradient = ReusedTensor()
     /// When set, the input kept for the weight gradient is sparsified by it (SWAT); the
     /// forward pass and the input gradient are unchanged. Nil costs one check per step.
     public weak var activationSparsifier: (any ActivationSparsifier)?
@@ -54,22 +58,29 @@ public final class Dense: Layer, ActivationSparsifiable {
         if isTraining {
             cachedInput = input
             if let sparsifier = activationSparsifier {
-                // Copy-on-write: `input` itself (and the forward below) stays dense.
-                cachedInput.storage.withUnsafeMutableBufferPointer { sparsifier.sparsifyActivations($0) }
+                // A copy: `input` itself (and the forward below) stays dense.
+                cachedInput = sparseInput.write(shape: input.shape) { copy in
+                    input.storage.withUnsafeBufferPointer { copy.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
+                    sparsifier.sparsifyActivations(copy)
+                }
             }
         }
+        return isTraining ? output.write(batch, outputCount) { affine(input, batch: batch, into: $0) }
+            : Tensor(shape: [batch, outputCount]) { affine(input, batch: batch, into: $0) }
+    }
+
+    /// out = x Wᵀ + b for `batch` rows of x.
+    private func affine(_ input: Tensor, batch: Int, into out: UnsafeMutableBufferPointer<Float>) {
         let outputs = outputCount, inputs = inputCount
-        return Tensor(shape: [batch, outputs]) { out in
-            bias.value.withUnsafeBufferPointer { b in
-                for row in 0..<batch {
-                    (out.baseAddress! + row * outputs).update(from: b.baseAddress!, count: outputs)
-                }
+        bias.value.withUnsafeBufferPointer { b in
+            for row in 0..<batch {
+                (out.baseAddress! + row * outputs).update(from: b.baseAddress!, count: outputs)
             }
-            input.storage.withUnsafeBufferPointer { x in
-                weight.value.withUnsafeBufferPointer { w in
-                    sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
-                          a: x.baseAddress!, b: w.baseAddress!, beta: 1, c: out.baseAddress!)
-                }
+        }
+        input.storage.withUnsafeBufferPointer { x in
+            weight.value.withUnsafeBufferPointer { w in
+                sgemm(transposeA: false, transposeB: true, m: batch, n: outputs, k: inputs,
+                      a: x.baseAddress!, b: w.baseAddress!, beta: 1, c: out.baseAddress!)
             }
         }
     }
@@ -92,8 +103,10 @@ public final class Dense: Layer, ActivationSparsifiable {
                 }
             }
         }
+        let shape = cachedInput.shape
+        cachedInput = .empty
         guard needsInputGradient else { return nil }
-        return Tensor(shape: cachedInput.shape) { dx in
+        return inputGradient.write(shape: shape) { dx in
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 weight.value.withUnsafeBufferPointer { w in
                     sgemm(transposeA: false, transposeB: false, m: batch, n: inputs, k: outputs,

@@ -11,6 +11,8 @@ public final class Dropout: Layer {
     /// Training passes so far (a Float counts exactly up to 2^24, 16.7 million passes).
     public let passes: Buffer
     private var kept: [Float] = []
+    /// A training pass's output and input gradient, rewritten at each step.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
     /// See `Layer.setNormalizesWithRunningStatistics`: training passes are the identity.
     private var passesThrough = false
     /// The last training pass was the identity, so its backward is too.
@@ -49,7 +51,7 @@ public final class Dropout: Layer {
             let draw = CounterRandom.unit(seed: seed, stream: stream, index: pass << 32 | UInt64(i))
             kept[i] = draw < keep ? scaleKept : 0
         }
-        return Tensor(shape: input.shape) { out in
+        return output.write(shape: input.shape) { out in
             for i in 0..<input.count { out[i] = input.storage[i] * kept[i] }
         }
     }
@@ -57,7 +59,7 @@ public final class Dropout: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
         guard !lastPassWasIdentity else { return outputGradient }
-        return Tensor(shape: outputGradient.shape) { dx in
+        return inputGradient.write(shape: outputGradient.shape) { dx in
             for i in 0..<outputGradient.count { dx[i] = outputGradient.storage[i] * kept[i] }
         }
     }

@@ -1,6 +1,8 @@
 public final class Flatten: Layer {
     public let name: String
     private var cachedShape: [Int] = []
+    /// The [batch, features] shape last given, kept so a pass builds no new array.
+    private var flatShape: [Int] = []
 
     public init(name: String) { self.name = name }
 
@@ -12,7 +14,9 @@ public final class Flatten: Layer {
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         if isTraining { cachedShape = input.shape }
-        return Tensor(shape: [input.batchSize, input.sampleSize], storage: input.storage)
+        let (batch, features) = (input.batchSize, input.sampleSize)
+        if !(flatShape.count == 2 && flatShape[0] == batch && flatShape[1] == features) { flatShape = [batch, features] }
+        return Tensor(shape: flatShape, storage: input.storage)
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {

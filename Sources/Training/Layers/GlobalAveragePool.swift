@@ -3,6 +3,8 @@
 public final class GlobalAveragePool: Layer {
     public let name: String
     private var cachedShape: [Int] = []
+    /// A training pass's output and input gradient, rewritten at each step.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
 
     public init(name: String) { self.name = name }
 
@@ -23,15 +25,20 @@ public final class GlobalAveragePool: Layer {
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
+        if isTraining {
+            cachedShape = input.shape
+            return output.write(input.shape[0], input.shape[1]) { Self.average(input, into: $0) }
+        }
+        return Tensor(shape: [input.shape[0], input.shape[1]]) { Self.average(input, into: $0) }
+    }
+
+    private static func average(_ input: Tensor, into out: UnsafeMutableBufferPointer<Float>) {
         let planes = input.shape[0] * input.shape[1], positions = input.shape[2] * input.shape[3]
-        if isTraining { cachedShape = input.shape }
-        return Tensor(shape: [input.shape[0], input.shape[1]]) { out in
-            input.storage.withUnsafeBufferPointer { x in
-                for plane in 0..<planes {
-                    var sum: Float = 0
-                    for p in 0..<positions { sum += x[plane * positions + p] }
-                    out[plane] = sum / Float(positions)
-                }
+        input.storage.withUnsafeBufferPointer { x in
+            for plane in 0..<planes {
+                var sum: Float = 0
+                for p in 0..<positions { sum += x[plane * positions + p] }
+                out[plane] = sum / Float(positions)
             }
         }
     }
@@ -39,7 +46,7 @@ public final class GlobalAveragePool: Layer {
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
         let positions = cachedShape[2] * cachedShape[3]
-        return Tensor(shape: cachedShape) { dx in
+        return inputGradient.write(shape: cachedShape) { dx in
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 for plane in 0..<dy.count {
                     let share = dy[plane] / Float(positions)

@@ -7,6 +7,8 @@ public final class MaxPool2D: Layer {
     private var cachedInputShape: [Int] = []
     /// For each output element, the flat input index of its maximum.
     private var argmax: [Int32] = []
+    /// A training pass's output and input gradient, rewritten at each step.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
 
     public init(name: String, size: Int = 2, stride: Int? = nil) {
         precondition(size >= 1 && (stride ?? size) >= 1)
@@ -38,36 +40,40 @@ public final class MaxPool2D: Layer {
         let outCount = batch * channels * outH * outW
         // Reused between steps: only a training pass needs the indices, for backward.
         if isTraining && argmax.count != outCount { argmax = [Int32](repeating: 0, count: outCount) }
-        let output = Tensor(shape: [batch, channels, outH, outW]) { out in
-            input.storage.withUnsafeBufferPointer { x in
-                argmax.withUnsafeMutableBufferPointer { indices in
-                    if size == 2 && stride == 2 {
-                        Self.pool2x2(x, into: out, indices: isTraining ? indices : nil, planes: batch * channels, height: height, width: width)
-                        return
-                    }
-                    var o = 0
-                    for plane in 0..<(batch * channels) {
-                        let planeBase = plane * height * width
-                        for oy in 0..<outH {
-                            for ox in 0..<outW {
-                                var best = planeBase + oy * stride * width + ox * stride
-                                for dy in 0..<size {
-                                    for dx in 0..<size {
-                                        let i = planeBase + (oy * stride + dy) * width + ox * stride + dx
-                                        if x[i] > x[best] { best = i }
-                                    }
+        if isTraining { cachedInputShape = input.shape }
+        return isTraining ? output.write(batch, channels, outH, outW) { pool(input, isTraining: true, into: $0) }
+            : Tensor(shape: [batch, channels, outH, outW]) { pool(input, isTraining: false, into: $0) }
+    }
+
+    private func pool(_ input: Tensor, isTraining: Bool, into out: UnsafeMutableBufferPointer<Float>) {
+        let (batch, channels, height, width) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
+        let outH = (height - size) / stride + 1, outW = (width - size) / stride + 1
+        input.storage.withUnsafeBufferPointer { x in
+            argmax.withUnsafeMutableBufferPointer { indices in
+                if size == 2 && stride == 2 {
+                    Self.pool2x2(x, into: out, indices: isTraining ? indices : nil, planes: batch * channels, height: height, width: width)
+                    return
+                }
+                var o = 0
+                for plane in 0..<(batch * channels) {
+                    let planeBase = plane * height * width
+                    for oy in 0..<outH {
+                        for ox in 0..<outW {
+                            var best = planeBase + oy * stride * width + ox * stride
+                            for dy in 0..<size {
+                                for dx in 0..<size {
+                                    let i = planeBase + (oy * stride + dy) * width + ox * stride + dx
+                                    if x[i] > x[best] { best = i }
                                 }
-                                out[o] = x[best]
-                                if isTraining { indices[o] = Int32(best) }
-                                o += 1
                             }
+                            out[o] = x[best]
+                            if isTraining { indices[o] = Int32(best) }
+                            o += 1
                         }
                     }
                 }
             }
         }
-        if isTraining { cachedInputShape = input.shape }
-        return output
     }
 
     /// The 2x2 stride-2 case (the pooling of LeNet-5 and VGG), unrolled: the same
@@ -103,12 +109,11 @@ public final class MaxPool2D: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
-        var dx = Tensor(shape: cachedInputShape)
-        dx.storage.withUnsafeMutableBufferPointer { dx in
+        return inputGradient.write(shape: cachedInputShape) { dx in
+            dx.update(repeating: 0)
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 for o in 0..<dy.count { dx[Int(argmax[o])] += dy[o] }
             }
         }
-        return dx
     }
 }

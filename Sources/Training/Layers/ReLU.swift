@@ -1,6 +1,7 @@
 public final class ReLU: Layer {
     public let name: String
-    private var cachedOutput = Tensor(shape: [0])
+    /// The output of the last training pass (its backward's mask) and the input gradient.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
     /// Exact zeros among the outputs of the last evaluation (not training) forward pass.
     public private(set) var lastEvaluationZeros = 0
     public private(set) var lastEvaluationElements = 0
@@ -19,19 +20,22 @@ public final class ReLU: Layer {
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
-        var zeros = 0
-        let output = Tensor(shape: input.shape) { out in
-            input.storage.withUnsafeBufferPointer { x in
-                zeros = Self.rectify(x.baseAddress!, into: out.baseAddress!, count: x.count, countingZeros: !isTraining)
+        if isTraining {
+            return output.write(shape: input.shape) { out in
+                input.storage.withUnsafeBufferPointer { x in
+                    _ = Self.rectify(x.baseAddress!, into: out.baseAddress!, count: x.count, countingZeros: false)
+                }
             }
         }
-        if isTraining {
-            cachedOutput = output
-        } else {
-            lastEvaluationZeros = zeros
-            lastEvaluationElements = output.count
+        var zeros = 0
+        let result = Tensor(shape: input.shape) { out in
+            input.storage.withUnsafeBufferPointer { x in
+                zeros = Self.rectify(x.baseAddress!, into: out.baseAddress!, count: x.count, countingZeros: true)
+            }
         }
-        return output
+        lastEvaluationZeros = zeros
+        lastEvaluationElements = result.count
+        return result
     }
 
     /// out = max(x, 0), eight lanes at a time; with `countingZeros`, the exact zeros among
@@ -58,9 +62,9 @@ public final class ReLU: Layer {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         guard needsInputGradient else { return nil }
-        return Tensor(shape: outputGradient.shape) { dx in
+        return inputGradient.write(shape: outputGradient.shape) { dx in
             outputGradient.storage.withUnsafeBufferPointer { dy in
-                cachedOutput.storage.withUnsafeBufferPointer { y in
+                output.current.storage.withUnsafeBufferPointer { y in
                     // Both loads are unconditional so the select vectorises (no branch).
                     for i in 0..<dy.count {
                         let gradient = dy[i]

@@ -7,6 +7,8 @@ public final class ResidualBlock: Layer {
     public let body: [any Layer]
     /// Empty for the identity shortcut.
     public let shortcut: [any Layer]
+    /// A training pass's sum and input gradient, rewritten at each step.
+    private var output = ReusedTensor(), inputGradient = ReusedTensor()
 
     public init(name: String, body: [any Layer], shortcut: [any Layer] = []) {
         precondition(!body.isEmpty, "\(name): a residual block needs a body")
@@ -71,10 +73,10 @@ public final class ResidualBlock: Layer {
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
-        var sum = body.reduce(input) { $1.forward($0, isTraining: isTraining) }
+        let main = body.reduce(input) { $1.forward($0, isTraining: isTraining) }
         let other = shortcut.reduce(input) { $1.forward($0, isTraining: isTraining) }
-        Self.add(other, into: &sum)
-        return sum
+        return isTraining ? output.write(shape: main.shape) { Self.add(main, other, into: $0) }
+            : Tensor(shape: main.shape) { Self.add(main, other, into: $0) }
     }
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
@@ -82,9 +84,8 @@ public final class ResidualBlock: Layer {
         let throughShortcut = shortcut.isEmpty
             ? (needsInputGradient ? outputGradient : nil)
             : Self.backward(shortcut, outputGradient, needsInputGradient: needsInputGradient)
-        guard var gradient = throughBody, let other = throughShortcut else { return nil }
-        Self.add(other, into: &gradient)
-        return gradient
+        guard let gradient = throughBody, let other = throughShortcut else { return nil }
+        return inputGradient.write(shape: gradient.shape) { Self.add(gradient, other, into: $0) }
     }
 
     /// Backpropagates through `chain`; every layer but the first needs its input gradient.
@@ -98,10 +99,11 @@ public final class ResidualBlock: Layer {
         return gradient
     }
 
-    private static func add(_ other: Tensor, into sum: inout Tensor) {
-        other.storage.withUnsafeBufferPointer { b in
-            sum.storage.withUnsafeMutableBufferPointer { a in
-                for i in 0..<a.count { a[i] += b[i] }
+    /// sum = a + b, element by element.
+    private static func add(_ a: Tensor, _ b: Tensor, into sum: UnsafeMutableBufferPointer<Float>) {
+        a.storage.withUnsafeBufferPointer { a in
+            b.storage.withUnsafeBufferPointer { b in
+                for i in 0..<sum.count { sum[i] = a[i] + b[i] }
             }
         }
     }

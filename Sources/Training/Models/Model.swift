@@ -11,6 +11,8 @@ public final class Model {
     /// Batch-norm running statistics and the like: state that is not trained but saved.
     public let buffers: [Buffer]
     public let description: NetworkDescription
+    /// The first layer with parameters: backward computes no gradient for its input.
+    private let firstParameterised: Int
 
     public init(name: String, inputShape: [Int], layers: [any Layer]) {
         self.name = name
@@ -18,6 +20,7 @@ public final class Model {
         self.layers = layers
         parameters = layers.flatMap(\.parameters)
         buffers = layers.flatMap(\.buffers)
+        firstParameterised = layers.firstIndex { !$0.parameters.isEmpty } ?? 0
         for (position, parameter) in parameters.enumerated() {
             precondition(parameter.index == position, "parameter \(parameter.name) has index \(parameter.index), expected \(position)")
         }
@@ -65,7 +68,6 @@ public final class Model {
     /// first parameterised layer does not compute a gradient for the network input.
     public func backward(_ lossGradient: Tensor) {
         var gradient = lossGradient
-        let firstParameterised = layers.firstIndex { !$0.parameters.isEmpty } ?? 0
         for position in layers.indices.reversed() {
             let needsInput = position > firstParameterised
             guard let next = layers[position].backward(gradient, needsInputGradient: needsInput) else { break }

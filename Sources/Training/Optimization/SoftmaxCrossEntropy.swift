@@ -12,12 +12,19 @@ public enum SoftmaxCrossEntropy {
     }
 
     public static func evaluate(logits: Tensor, labels: UnsafeBufferPointer<Int32>) -> Result {
+        var gradient = ReusedTensor()
+        return evaluate(logits: logits, labels: labels, gradientInto: &gradient)
+    }
+
+    /// `evaluate(logits:labels:)` with the gradient written into `gradientBuffer`, which
+    /// a training loop keeps from step to step.
+    static func evaluate(logits: Tensor, labels: UnsafeBufferPointer<Int32>, gradientInto gradientBuffer: inout ReusedTensor) -> Result {
         let batch = logits.batchSize, classes = logits.sampleSize
         precondition(labels.count == batch)
         var loss = 0.0
         var correct = 0
         let scale = 1 / Float(batch)
-        let gradient = Tensor(shape: logits.shape) { grad in
+        let gradient = gradientBuffer.write(shape: logits.shape) { grad in
             logits.storage.withUnsafeBufferPointer { z in
                 for row in 0..<batch {
                     let base = row * classes

@@ -17,6 +17,8 @@ public final class TrainingSession {
     public private(set) var sparsity: SparsityEngine!
     private var order: [Int32] = []
     private var orderEpoch = -1
+    /// The loss gradient of the training step, rewritten at each step.
+    private var lossGradient = ReusedTensor()
     let prefetcher: BatchPrefetcher
 
     public struct StepResult: Sendable {
@@ -124,11 +126,16 @@ public final class TrainingSession {
     /// Forward, loss, backward and update on the next training batch.
     @discardableResult
     public func trainStep() -> StepResult {
-        let (images, labels) = prefetcher.take(step: step) ?? sampler.trainingBatch(step: step, indices: batchIndices(step: step)[...])
+        let batch = prefetcher.take(step: step) ?? sampler.trainingBatch(step: step, indices: batchIndices(step: step))
+        // Given back to be rewritten for a later step once this one is done with it.
+        defer { prefetcher.recycle(batch) }
+        let (images, labels) = batch
         if step + 1 < totalSteps { prefetcher.prefetch(step: step + 1, indices: batchIndices(step: step + 1)) }
         sparsity.beforeForward()
         let logits = model.forward(images, isTraining: true)
-        let result = labels.withUnsafeBufferPointer { SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0) }
+        let result = labels.withUnsafeBufferPointer {
+            SoftmaxCrossEntropy.evaluate(logits: logits, labels: $0, gradientInto: &lossGradient)
+        }
         guard result.loss.isFinite else {
             sparsity.cancelStep()
             step += 1
@@ -144,14 +151,14 @@ public final class TrainingSession {
     }
 
     /// The training samples of `step`, in order: a slice of its epoch's permutation.
-    private func batchIndices(step: Int) -> [Int32] {
+    private func batchIndices(step: Int) -> ArraySlice<Int32> {
         let epoch = step / stepsPerEpoch
         if orderEpoch != epoch {
             order = sampler.permutation(epoch: epoch)
             orderEpoch = epoch
         }
         let start = (step % stepsPerEpoch) * config.batchSize
-        return Array(order[start..<(start + config.batchSize)])
+        return order[start..<(start + config.batchSize)]
     }
 
     /// Accuracy and mean loss on the whole test set, with the effective (masked) weights;

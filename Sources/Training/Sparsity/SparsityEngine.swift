@@ -115,9 +115,12 @@ public final class SparsityEngine {
     /// mask update that ends the step.
     public var stepOperandDensities: OperandDensities {
         let operands = method.declaration.operands
-        return OperandDensities(weights: operands.sparsifiesWeights ? maskDensities : maskDensities.map { _ in 1 },
-                                activations: method.activationDensities ?? maskDensities.map { _ in 1 })
+        return OperandDensities(weights: operands.sparsifiesWeights ? maskDensities : allDense,
+                                activations: method.activationDensities ?? allDense)
     }
+
+    /// A density of 1 for every prunable layer, made once (a step reports it and should not allocate).
+    private lazy var allDense: [Double] = maskDensities.map { _ in 1 }
 
     /// While the network is still dense and the schedule will prune it: the step count
     /// after which the first prune happens (the mask update at the end of step `end`).
