@@ -141,12 +141,16 @@ public struct CheckpointInspection: Sendable {
             throw SafetensorsError(file: path, offset: nil, key: nil, problem: "cannot open the file: \(String(cString: strerror(errno)))")
         }
         defer { try? handle.close() }
-        let head = (try? handle.read(upToCount: Checkpoint.magic.count)) ?? Data()
-        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.first == 0x80 {
+        let head = Array((try? handle.read(upToCount: max(Checkpoint.magic.count, 9))) ?? Data())
+        // A safetensors file's 8-byte header length can start with 0x80 too (a 896-byte
+        // header): its JSON header starting at byte 8 tells it from a pickle's opcodes.
+        let looksLikeSafetensors = head.count > 8 && head[8] == UInt8(ascii: "{")
+        let pickle = head.count >= 2 && head[0] == 0x80 && (2...5).contains(head[1])
+        if !looksLikeSafetensors && (head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || pickle) {
             throw SafetensorsError(file: path, offset: 0, key: nil, problem:
                 "this is a PyTorch pickle (.pt), not safetensors; convert it with "
                 + "`python -m prunetop.convert \(path) OUT.safetensors` (pip install ./python)")
         }
-        return Array(head) == Checkpoint.magic
+        return Array(head.prefix(Checkpoint.magic.count)) == Checkpoint.magic
     }
 }

@@ -97,4 +97,20 @@ final class CheckpointInspectionTests: XCTestCase {
                            + "`python -m prunetop.convert \(path) OUT.safetensors` (pip install ./python)")
         }
     }
+
+    /// A safetensors header 896 bytes long: its length's first byte is 0x80, as a pickle's
+    /// is (safetensors' own writer wrote such a file for a pruned LeNet-5).
+    func testASafetensorsHeaderWhoseLengthStartsWith0x80IsNotTakenForAPickle() throws {
+        let json = #"{"fc.weight":{"dtype":"F32","shape":[2,2],"data_offsets":[0,16]}}"#
+        let header = Array(json.utf8) + [UInt8](repeating: UInt8(ascii: " "), count: 0x380 - json.utf8.count)
+        var bytes = withUnsafeBytes(of: UInt64(header.count).littleEndian, Array.init) + header
+        for value: Float in [0, 1.5, 0, -2] { bytes += withUnsafeBytes(of: value.bitPattern.littleEndian, Array.init) }
+        XCTAssertEqual(bytes[0], 0x80)
+        let path = directory + "/lenet.safetensors"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let inspection = try CheckpointInspection.inspect(path: path, options: noTiming)
+        XCTAssertEqual(inspection.format, .safetensors)
+        XCTAssertEqual(inspection.layers.map(\.name), ["fc.weight"])
+        XCTAssertEqual(inspection.layers.map(\.keptCount), [2])
+    }
 }
