@@ -50,6 +50,8 @@ final class HeaderViewTests: XCTestCase {
         var screen = Screen(width: 120, height: 1)
         HeaderView(inspected).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertTrue(screen.text(row: 0).hasSuffix(" INSPECT "), screen.text(row: 0))
+        // A file has no steps, loss or speed.
+        XCTAssertEqual(HeaderView.fields(inspected).map(\.text), ["magnitude", "pruning", "sparsity 0.853 of 0.900", "6.8x"])
     }
 
     /// One rate on screen: a finished (or paused) run shows its average, as the finished

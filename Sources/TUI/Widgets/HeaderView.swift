@@ -126,13 +126,17 @@ public struct HeaderView: Widget {
         var fields: [(String, Int)] = []
         fields.append((status.variant.map { "\(status.method) (\($0))" } ?? status.method, 100))
         fields.append((status.phase, 50))
-        fields.append(("epoch \(status.epoch)/\(status.totalEpochs)", 30))
-        // A finished run's step count needs no total, which leaves room for its accuracy.
-        fields.append((status.state == .finished ? "\(Format.grouped(status.step)) steps"
-                       : "step \(Format.grouped(status.step))/\(Format.grouped(status.totalSteps))", 80))
+        if !status.isInspection {
+            fields.append(("epoch \(status.epoch)/\(status.totalEpochs)", 30))
+            // A finished run's step count needs no total, which leaves room for its accuracy.
+            fields.append((status.state == .finished ? "\(Format.grouped(status.step)) steps"
+                           : "step \(Format.grouped(status.step))/\(Format.grouped(status.totalSteps))", 80))
+        }
         fields.append(("\(status.sparsityIsStorageOnly ? "stored " : "")sparsity \(String(format: "%.3f", status.actualSparsity)) "
                        + "of \(String(format: "%.3f", status.targetSparsity))", 90))
         fields.append((compression(status.compression), 40))
+        // A file has no steps, loss or speed to show.
+        guard !status.isInspection else { return fields }
         fields.append(("loss \(status.loss.isFinite ? String(format: "%.4f", status.loss) : "\(status.loss)")", 60))
         if let accuracy = status.testAccuracy { fields.append(("test acc \(String(format: "%.2f", accuracy * 100))%", 70)) }
         if let pruned = status.prunedTestAccuracy { fields.append(("pruned \(String(format: "%.2f", pruned * 100))%", 65)) }
