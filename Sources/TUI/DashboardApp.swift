@@ -254,7 +254,7 @@ public final class DashboardApp {
             model.unavailableKnobs = run.unavailableKnobs
         case .inspection:
             model.inspecting = true
-            model.measuredCPUGap = "see the text report"
+            model.measuredCPUGap = "text report"
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
         backend.draw(screen)
