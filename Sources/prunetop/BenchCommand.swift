@@ -81,6 +81,7 @@ struct BenchCommand: ParsableCommand {
         config.threads = threads
         config.epochs = 1_000_000
         do { try config.validate() } catch let error as RunConfigError { throw ValidationError("--\(error)") }
+        BLASStartup.settleKernel(for: config)
         let dataset = try DataChoice.load(directory: data)
         let session = try TrainingSession(config: config, dataset: dataset)
         setBLASThreads(threads)

@@ -112,6 +112,7 @@ struct RunSetup {
             var checkpoint: Checkpoint
             do { checkpoint = try Checkpoint.read(from: resume) } catch { throw ValidationError("--resume: \(error)") }
             control.apply(to: &checkpoint.config)
+            BLASStartup.settleKernel(for: checkpoint.config)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: checkpoint.config.dataDirectory)
             let changes = checkpoint.dataset.changes(to: Checkpoint.Dataset(dataset))
             guard changes.isEmpty || control.allowDataChange else {
@@ -134,12 +135,14 @@ struct RunSetup {
                              defaults: (method: String, target: Double)) throws -> RunSetup {
         guard let path = recipeOptions.recipe else {
             let config = try training.makeConfig(defaultMethod: defaults.method, defaultTarget: defaults.target)
+            BLASStartup.settleKernel(for: config)
             let (dataset, notice) = try DataChoice.loadWithNotice(directory: config.dataDirectory)
             return RunSetup(config: config, dataset: dataset, notice: notice, recipePath: nil, recipeText: nil, overrides: [], checkpoint: nil)
         }
         var recipe = try RecipeFailure.load(path: path, overrides: recipeOptions.overrides)
         // Positions in epochs resolve against the run's length: the flag comes first.
         if let epochs = training.epochs { recipe.config.epochs = epochs }
+        BLASStartup.settleKernel(for: try training.apply(to: recipe.config))
         let dataDirectory = training.data ?? recipe.dataDirectory
         let dataset = try DataChoice.load(directory: dataDirectory)
         let batch = training.batch ?? recipe.config.batchSize

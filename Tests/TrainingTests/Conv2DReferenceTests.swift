@@ -1,10 +1,10 @@
 import Training
 import XCTest
 
-/// The batched, chunked convolution against the definition, in Double: forward, weight,
-/// bias and input gradients, over batches that span several chunks, a smaller batch after
-/// a larger one (the workspaces are reused), and an evaluation pass between a training
-/// forward and its backward (backward rebuilds its columns from the training input).
+/// The convolution against the definition, in Double: forward, weight, bias and input
+/// gradients, over batches that span several chunks, a smaller batch after a larger one (the
+/// workspaces are reused), and an evaluation pass between a training forward and its
+/// backward (backward pads the training input again, or rebuilds its columns).
 final class Conv2DReferenceTests: XCTestCase {
     private struct Reference {
         let inC: Int, outC: Int, k: Int, pad: Int, h: Int, w: Int
@@ -59,25 +59,32 @@ final class Conv2DReferenceTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5 * scale, "\(what): largest difference \(worst) (values up to \(scale))", file: file, line: line)
     }
 
-    func testChunkedBatchesMatchTheDefinition() {
-        // patch 72 x 16 padded rows of 18 columns: 12 samples a chunk (256 K floats), so 37
-        // samples are chunks of 12, 12, 12 and 1.
-        let reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: 16, w: 17)
-        let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, seed: 7, firstParameterIndex: 0)
-        layer.bias!.value = random(5, seed: 1)
-        for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
-            let x = random(batch * 8 * 16 * 17, seed: seed)
-            let input = Tensor(shape: [batch, 8, 16, 17], storage: x)
-            let y = layer.forward(input, isTraining: true)
-            assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, batch \(batch)")
-            // An evaluation of another batch between the training forward and its backward.
-            _ = layer.forward(Tensor(shape: [3, 8, 16, 17], storage: random(3 * 8 * 16 * 17, seed: seed + 1)), isTraining: false)
-            let g = random(y.count, seed: seed + 2)
-            let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
-            let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
-            assertClose(layer.weight.gradient, dw, "weight gradient, batch \(batch)")
-            assertClose(layer.bias!.gradient, db, "bias gradient, batch \(batch)")
-            assertClose(dx.storage, dxExpected, "input gradient, batch \(batch)")
+    /// Stride 1 goes sample by sample (`TapConvolution`), stride 2 by im2col chunks: patch 72 x
+    /// 16 x 17 output positions is 13 samples a chunk (256 K floats), so 37 samples are chunks
+    /// of 13, 13 and 11.
+    func testBatchesMatchTheDefinitionOnBothPaths() {
+        for (stride, height, width) in [(1, 16, 17), (2, 32, 34)] {
+            var reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: height, w: width)
+            reference.stride = stride
+            let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, stride: stride,
+                               seed: 7, firstParameterIndex: 0)
+            layer.bias!.value = random(5, seed: 1)
+            for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
+                let what = "stride \(stride), batch \(batch)"
+                let x = random(batch * 8 * height * width, seed: seed)
+                let input = Tensor(shape: [batch, 8, height, width], storage: x)
+                let y = layer.forward(input, isTraining: true)
+                assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, \(what)")
+                // An evaluation of another batch between the training forward and its backward.
+                _ = layer.forward(Tensor(shape: [3, 8, height, width], storage: random(3 * 8 * height * width, seed: seed + 1)),
+                                  isTraining: false)
+                let g = random(y.count, seed: seed + 2)
+                let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
+                let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
+                assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
+                assertClose(layer.bias!.gradient, db, "bias gradient, \(what)")
+                assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+            }
         }
     }
 
@@ -94,10 +101,10 @@ final class Conv2DReferenceTests: XCTestCase {
         assertClose(layer.bias!.gradient, db, "bias gradient")
     }
 
-    /// Every column path: padded rows (stride 1, padding up to kernel − 1, with 0 to 4 extra
-    /// columns a row: 1x1, 3x3 pad 1, 5x5 pad 2, 3x3 unpadded) and one copy per output row
-    /// (stride 2, and padding wider than kernel − 1), with and without bias.
-    func testEveryColumnPathMatchesTheDefinition() {
+    /// Every path: kernel taps over padded rows (stride 1, padding up to kernel − 1, with 0 to
+    /// 4 extra columns a row: 1x1, 3x3 pad 1, 5x5 pad 2, 3x3 unpadded) and im2col with one copy
+    /// per output row (stride 2, and padding wider than kernel − 1), with and without bias.
+    func testEveryPathMatchesTheDefinition() {
         let cases: [(k: Int, pad: Int, stride: Int, bias: Bool)] = [
             (1, 0, 1, false), (3, 1, 1, false), (5, 2, 1, true), (3, 0, 1, true), (3, 1, 2, false), (1, 0, 2, false), (1, 1, 1, true),
         ]

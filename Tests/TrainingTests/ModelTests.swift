@@ -44,6 +44,16 @@ final class ModelTests: XCTestCase {
         XCTAssertNotEqual(other.parameters[2].value, fc2.value)
     }
 
+    func testConvolutionsAreFoundInsideResidualBlocks() throws {
+        XCTAssertTrue(try ModelCatalog.architecture("resnet20").hasConvolutions)
+        XCTAssertTrue(try ModelCatalog.architecture("lenet5").hasConvolutions)
+        XCTAssertFalse(try ModelCatalog.architecture("lenet300").hasConvolutions)
+        let nested = Architecture([.flatten(), .residual(body: [.residual(body: [.convolution(channels: 4, kernel: 3, padding: 1)])]),
+                                   .dense(units: .classes)])
+        XCTAssertTrue(nested.hasConvolutions)
+        XCTAssertFalse(Architecture([.residual(body: [.dense(units: .count(8))])]).hasConvolutions)
+    }
+
     func testBLASKernelChoice() {
         let avx512: Set = ["fma", "avx2", "avx512f", "avx512bw", "avx512dq", "avx512vl"]
         XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Prescott"), "HASWELL")
@@ -52,6 +62,12 @@ final class ModelTests: XCTestCase {
         XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Haswell"))
         XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: ["avx2"], detectedCore: "Prescott"), "no FMA: keep OpenBLAS's choice")
         XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: ["sse2"], detectedCore: "Prescott"))
+        // A convolutional network keeps OpenBLAS's AVX-512 kernels (small-matrix GEMM paths), and
+        // still leaves a generic or an AVX2-era kernel for HASWELL.
+        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Cooperlake", convolutional: true))
+        XCTAssertNil(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "SkylakeX", convolutional: true))
+        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: avx512, detectedCore: "Prescott", convolutional: true), "HASWELL")
+        XCTAssertEqual(BLASKernelChoice.preferredCoreType(cpuFlags: ["avx2", "fma"], detectedCore: "Zen", convolutional: true), "HASWELL")
         let cpuinfo = "processor\t: 0\nmodel name\t: Test CPU\nflags\t\t: fpu avx2 fma\n"
         XCTAssertEqual(BLASKernelChoice.cpuFlags(cpuinfo: cpuinfo), ["fpu", "avx2", "fma"])
         XCTAssertEqual(BLASKernelChoice.cpuModelName(cpuinfo: cpuinfo), "Test CPU")

@@ -17,4 +17,20 @@ final class ReLUTests: XCTestCase {
         _ = relu.forward(Tensor(shape: [1, 3], storage: [-1, -1, -1]), isTraining: true)
         XCTAssertEqual(relu.lastEvaluationZeros, 11)
     }
+
+    /// A NaN passes through (so a diverging run shows as NaN, not as a silent zero); so does
+    /// infinity, and −∞ becomes 0, in a run long enough for the vectorised loop and its tail.
+    func testNaNAndInfinitiesInTrainingAndEvaluation() {
+        var values = (0..<37).map { Float($0 % 5) - 2 }
+        values[3] = .nan
+        values[20] = .infinity
+        values[33] = -.infinity
+        for isTraining in [true, false] {
+            let output = ReLU(name: "relu").forward(Tensor(shape: [1, 37], storage: values), isTraining: isTraining).storage
+            XCTAssertTrue(output[3].isNaN, "training: \(isTraining)")
+            XCTAssertEqual(output[20], .infinity)
+            XCTAssertEqual(output[33], 0)
+            for i in 0..<37 where ![3, 20, 33].contains(i) { XCTAssertEqual(output[i], max(values[i], 0), "value \(i)") }
+        }
+    }
 }

@@ -39,18 +39,28 @@ public enum BLASRuntime {
 /// allows. It honours OPENBLAS_CORETYPE, read at load time, so the fix is to set that
 /// variable and re-execute once, before any BLAS work.
 ///
-/// Which kernel: on an AVX-512 EPYC, `prunetop bench` (LeNet-300-100, batch 128, one
-/// thread) measured HASWELL at about 78k samples/s against 70-75k for the detected
-/// Cooperlake and for SKYLAKEX and ZEN: the trainer's GEMMs are small, and the AVX2
-/// kernel's blocking suits them best. So every CPU with AVX2 and FMA gets HASWELL.
+/// Which kernel depends on the network (measured on an AVX-512 EPYC, one thread, batch 128,
+/// CPU time per step):
+/// - Dense networks: HASWELL. LeNet-300-100's GEMMs are mid-sized, and the AVX2 kernel's
+///   blocking suited them best (78k samples/s against 70-75k for the detected Cooperlake
+///   and for SKYLAKEX and ZEN; 2-4 % apart by 2026-12).
+/// - Convolutional networks, where the CPU has an AVX-512 kernel: that kernel. A stride-1
+///   convolution is many GEMMs with k or m of 16 to 128 (`TapConvolution`), which OpenBLAS's
+///   AVX-512 kernels run through their small-matrix path without packing: a ResNet-20 step
+///   took 0.40 s of CPU with Cooperlake against 0.45 s with HASWELL.
+/// Every other CPU with AVX2 and FMA gets HASWELL.
 public enum BLASKernelChoice {
     public static let preferredCore = "HASWELL"
     static let requiredFlags: Set<String> = ["avx2", "fma"]
+    /// OpenBLAS's AVX-512 kernels (with small-matrix GEMM paths), as `openblas_get_corename` names them.
+    static let avx512Cores: Set<String> = ["SKYLAKEX", "COOPERLAKE", "SAPPHIRERAPIDS"]
 
-    /// The OPENBLAS_CORETYPE to force, or nil when the detected core is already it or
-    /// the CPU lacks AVX2/FMA (then OpenBLAS's own choice stands).
-    public static func preferredCoreType(cpuFlags: Set<String>, detectedCore: String) -> String? {
-        guard cpuFlags.isSuperset(of: requiredFlags), detectedCore.uppercased() != preferredCore else { return nil }
+    /// The OPENBLAS_CORETYPE to force, or nil when OpenBLAS's own choice (`detectedCore`)
+    /// stands: it is already the one, or the CPU lacks AVX2/FMA.
+    public static func preferredCoreType(cpuFlags: Set<String>, detectedCore: String, convolutional: Bool = false) -> String? {
+        let detected = detectedCore.uppercased()
+        guard cpuFlags.isSuperset(of: requiredFlags), detected != preferredCore else { return nil }
+        if convolutional && avx512Cores.contains(detected) { return nil }
         return preferredCore
     }
 

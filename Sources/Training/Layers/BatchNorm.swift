@@ -199,36 +199,50 @@ private enum Run {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, toByteOffset: i * 4, as: Lanes.self)
     }
 
+    // The reductions keep four accumulators: with one, each addition waits for the last
+    // (about 4 cycles per eight floats), which made Σdy·x̂ alone 3.5 % of a ResNet-20 step.
+
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
-        var lanes = Lanes(), i = 0, tail: Float = 0
-        while i + 8 <= count { lanes += load(x, i); i += 8 }
+        var (a0, a1, a2, a3) = (Lanes(), Lanes(), Lanes(), Lanes()), i = 0, tail: Float = 0
+        while i + 32 <= count {
+            a0 += load(x, i); a1 += load(x, i + 8); a2 += load(x, i + 16); a3 += load(x, i + 24)
+            i += 32
+        }
+        while i + 8 <= count { a0 += load(x, i); i += 8 }
         while i < count { tail += x[i]; i += 1 }
-        return Double(lanes.sum()) + Double(tail)
+        return Double(((a0 + a1) + (a2 + a3)).sum()) + Double(tail)
     }
 
     static func squaredDeviations(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Double {
-        var lanes = Lanes(), i = 0, tail: Float = 0
+        var (a0, a1, a2, a3) = (Lanes(), Lanes(), Lanes(), Lanes()), i = 0, tail: Float = 0
         let m = Lanes(repeating: mean)
-        while i + 8 <= count {
-            let d = load(x, i) - m
-            lanes += d * d
-            i += 8
+        @inline(__always) func square(_ i: Int) -> Lanes { let d = load(x, i) - m; return d * d }
+        while i + 32 <= count {
+            a0 += square(i); a1 += square(i + 8); a2 += square(i + 16); a3 += square(i + 24)
+            i += 32
         }
+        while i + 8 <= count { a0 += square(i); i += 8 }
         while i < count { let d = x[i] - mean; tail += d * d; i += 1 }
-        return Double(lanes.sum()) + Double(tail)
+        return Double(((a0 + a1) + (a2 + a3)).sum()) + Double(tail)
     }
 
     /// Σ a and Σ a·b.
     static func sums(_ a: UnsafePointer<Float>, weightedBy b: UnsafePointer<Float>, count: Int) -> (Double, Double) {
-        var plain = Lanes(), weighted = Lanes(), i = 0, plainTail: Float = 0, weightedTail: Float = 0
+        var (p0, p1, w0, w1) = (Lanes(), Lanes(), Lanes(), Lanes()), i = 0, plainTail: Float = 0, weightedTail: Float = 0
+        while i + 16 <= count {
+            let (v0, v1) = (load(a, i), load(a, i + 8))
+            p0 += v0; p1 += v1
+            w0 += v0 * load(b, i); w1 += v1 * load(b, i + 8)
+            i += 16
+        }
         while i + 8 <= count {
             let value = load(a, i)
-            plain += value
-            weighted += value * load(b, i)
+            p0 += value
+            w0 += value * load(b, i)
             i += 8
         }
         while i < count { plainTail += a[i]; weightedTail += a[i] * b[i]; i += 1 }
-        return (Double(plain.sum()) + Double(plainTail), Double(weighted.sum()) + Double(weightedTail))
+        return (Double((p0 + p1).sum()) + Double(plainTail), Double((w0 + w1).sum()) + Double(weightedTail))
     }
 
     static func affine(_ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int, factor: Float, offset: Float) {

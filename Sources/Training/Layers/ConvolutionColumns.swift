@@ -120,6 +120,21 @@ enum FloatRun {
         }
     }
 
+    /// `count` floats from `source` plus `shift` to `destination` (not overlapping), eight at a time.
+    @inline(__always)
+    static func copy(_ destination: UnsafeMutablePointer<Float>, from source: UnsafePointer<Float>, count: Int, adding shift: Float) {
+        var i = 0
+        let to = UnsafeMutableRawPointer(destination), from = UnsafeRawPointer(source), lanes = SIMD8<Float>(repeating: shift)
+        while i + 8 <= count {
+            to.storeBytes(of: from.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + lanes, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < count {
+            destination[i] = source[i] + shift
+            i += 1
+        }
+    }
+
     /// `count` zeros from `destination`: the padding's one or two floats per row, where a
     /// call to memset cost more than the stores.
     @inline(__always)

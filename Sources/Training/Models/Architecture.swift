@@ -5,6 +5,9 @@ public struct Architecture: Sendable, Equatable, Codable {
     public var layers: [LayerSpec]
 
     public init(_ layers: [LayerSpec]) { self.layers = layers }
+
+    /// Whether any layer, residual blocks included, is a convolution.
+    public var hasConvolutions: Bool { layers.contains(where: \.hasConvolutions) }
 }
 
 /// One layer of an `Architecture`. A nil name is given one from the layer's kind and its
@@ -42,6 +45,14 @@ public indirect enum LayerSpec: Sendable, Equatable, Codable {
         case .flatten: "flatten"
         case .dropout: "dropout"
         case .residual: "residual"
+        }
+    }
+
+    var hasConvolutions: Bool {
+        switch self {
+        case .convolution: true
+        case let .residual(_, body, shortcut): (body + shortcut).contains(where: \.hasConvolutions)
+        default: false
         }
     }
 

@@ -44,11 +44,13 @@ public struct RunConfig: Sendable, Equatable, Codable {
 
     /// The network this config trains, for images of `inputShape` and `classCount` classes.
     public func makeModel(inputShape: [Int], classCount: Int) throws(ArchitectureError) -> Model {
-        let architecture: Architecture
-        if let custom = self.architecture { architecture = custom } else {
-            architecture = try ModelCatalog.architecture(model, options: modelOptions ?? .init())
-        }
-        return try NetworkBuilder.build(architecture, name: model, inputShape: inputShape, classCount: classCount, seed: seed)
+        try NetworkBuilder.build(resolvedArchitecture(), name: model, inputShape: inputShape, classCount: classCount, seed: seed)
+    }
+
+    /// The layers this config trains: its own architecture, or the zoo model's.
+    public func resolvedArchitecture() throws(ArchitectureError) -> Architecture {
+        if let architecture { return architecture }
+        return try ModelCatalog.architecture(model, options: modelOptions ?? .init())
     }
 
     /// Whether the training batches are augmented: `augmentation` is the standard one
