@@ -18,10 +18,8 @@ public final class BatchNorm: Layer {
     private var normalized: [Float] = []
     private var inverseDeviation: [Float] = []
     private var cachedShape: [Int] = []
-    /// A training pass's output and input gradient, rewritten at each step, and backward's
-    /// per-channel sums of dy and dy·x̂.
+    /// A training pass's output and input gradient, rewritten at each step.
     private var output = ReusedTensor(), inputGradient = ReusedTensor()
-    private var sums: [(Float, Float)] = []
     /// See `Layer.setNormalizesWithRunningStatistics`; the last training pass's setting.
     private var frozen = false
     private var frozenInTraining = false
@@ -139,41 +137,39 @@ public final class BatchNorm: Layer {
     }
 
     /// dβ = Σ dy, dγ = Σ dy·x̂, dx = γ/(σM) · (M·dy − dβ − x̂·dγ), per channel over its M values
-    /// (with the running statistics, constants: dx = γ/σ · dy).
+    /// (with the running statistics, constants: dx = γ/σ · dy). Channel by channel, the sums
+    /// and then dx, so the second pass over a channel's dy and x̂ finds them in cache.
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let batch = outputGradient.batchSize, positions = outputGradient.sampleSize / channels
         let count = Float(batch * positions)
-        if sums.count != channels { sums = [(Float, Float)](repeating: (0, 0), count: channels) }
-        outputGradient.storage.withUnsafeBufferPointer { dy in
-            normalized.withUnsafeBufferPointer { xhat in
-                for c in 0..<channels {
-                    var (shiftSum, scaleSum) = (0.0, 0.0)
-                    forEachRun(channel: c, batch: batch, positions: positions) { base in
-                        let (plain, weighted) = Run.sums(dy.baseAddress! + base, weightedBy: xhat.baseAddress! + base, count: positions)
-                        shiftSum += plain
-                        scaleSum += weighted
-                    }
-                    sums[c] = (Float(shiftSum), Float(scaleSum))
-                    shift.gradient[c] = Float(shiftSum)
-                    scale.gradient[c] = Float(scaleSum)
-                }
-            }
-        }
-        guard needsInputGradient else { return nil }
-        return inputGradient.write(shape: cachedShape) { dx in
+        func gradients(_ dx: UnsafeMutablePointer<Float>?) {
             outputGradient.storage.withUnsafeBufferPointer { dy in
                 normalized.withUnsafeBufferPointer { xhat in
                     for c in 0..<channels {
-                        let factor = scale.value[c] * inverseDeviation[c] / count
-                        let (shiftSum, scaleSum) = frozenInTraining ? (0, 0) : sums[c]
+                        var (shiftSum, scaleSum) = (0.0, 0.0)
                         forEachRun(channel: c, batch: batch, positions: positions) { base in
-                            Run.inputGradient(dy.baseAddress! + base, normalized: xhat.baseAddress! + base, into: dx.baseAddress! + base,
-                                              count: positions, factor: factor, scaledCount: count, shiftSum: shiftSum, scaleSum: scaleSum)
+                            let (plain, weighted) = Run.sums(dy.baseAddress! + base, weightedBy: xhat.baseAddress! + base, count: positions)
+                            shiftSum += plain
+                            scaleSum += weighted
+                        }
+                        shift.gradient[c] = Float(shiftSum)
+                        scale.gradient[c] = Float(scaleSum)
+                        guard let dx else { continue }
+                        let factor = scale.value[c] * inverseDeviation[c] / count
+                        let (shiftTerm, scaleTerm) = frozenInTraining ? (0, 0) : (Float(shiftSum), Float(scaleSum))
+                        forEachRun(channel: c, batch: batch, positions: positions) { base in
+                            Run.inputGradient(dy.baseAddress! + base, normalized: xhat.baseAddress! + base, into: dx + base,
+                                              count: positions, factor: factor, scaledCount: count, shiftSum: shiftTerm, scaleSum: scaleTerm)
                         }
                     }
                 }
             }
         }
+        guard needsInputGradient else {
+            gradients(nil)
+            return nil
+        }
+        return inputGradient.write(shape: cachedShape) { gradients($0.baseAddress!) }
     }
 
     /// Calls `body` with the flat index of channel `channel`'s first value in each sample.

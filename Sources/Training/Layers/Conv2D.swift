@@ -1,19 +1,11 @@
 /// 2-D convolution over NCHW tensors with a square kernel, a stride and symmetric zero
 /// padding, with or without a bias (none before a batch norm, whose shift replaces it).
 ///
-/// Stride 1 (with padding up to kernel − 1, every layer of the zoo but the strided ones):
-/// sample by sample, one GEMM per kernel tap straight from the sample's padded planes
-/// (`TapConvolution`), no column matrix. Otherwise im2col and GEMMs over chunks of the batch:
-/// a chunk's column matrix is [patch, samples × positions], row (c, ky, kx) holding the input
-/// pixel that tap sees at each of the chunk's output positions (`ConvolutionColumns`); forward
-/// Y = W · cols, weight gradient dW += dY · colsᵀ, input gradient dcols = Wᵀ · dY, then
-/// col2im. Chunks are sized so the column matrix stays in the core's L2 cache; backward builds
-/// them again from the cached input rather than keeping the whole batch's.
-///
-/// Either way Y and dY are channel-major [outC, positions] per sample or chunk, moved to and
-/// from NCHW by row copies (the bias added on the way), and the bias gradient is their row
-/// sums. The workspaces live as long as the layer and only grow, so a step allocates nothing
-/// here after the first.
+/// Sample by sample, one GEMM per kernel tap straight from the sample's input planes
+/// (`TapConvolution`; padded rows for stride 1, phases for larger strides): no column
+/// matrix. Y and dY are channel-major [outC, positions], moved to and from NCHW by row copies
+/// (the bias added on the way), and the bias gradient is their row sums. The workspaces live
+/// as long as the layer and only grow, so a step allocates nothing here after the first.
 public final class Conv2D: Layer, ActivationSparsifiable {
     public let name: String
     public let inChannels: Int
@@ -29,17 +21,13 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private var cachedInput = Tensor.empty
     /// A training pass's output, input gradient and (SWAT) sparsified input copy, rewritten at each step.
     private var output = ReusedTensor(), inputGradient = ReusedTensor(), sparseInput = ReusedTensor()
-    /// A chunk's column matrix, [patch, samples × positions] (strided convolutions).
-    private var columns: [Float] = []
-    /// Channel-major [outC, samples × positions] output (forward) or output gradient (backward).
+    /// A sample's channel-major [outC, columns] output (forward) or output gradient (backward).
     private var channelMajor: [Float] = []
-    /// A chunk's input-gradient columns, [patch, samples × positions] (strided convolutions).
-    private var columnGradient: [Float] = []
-    /// A sample's padded input planes (`PaddedRowColumns`; the padding is zero and never
-    /// written) and input-gradient planes, and the geometry the first was zeroed for.
+    /// A sample's input planes (`TapPlanes`; zeroed when the geometry changes) and
+    /// input-gradient planes, and the geometry the first was zeroed for.
     private var paddedInput: [Float] = []
     private var paddedGradient: [Float] = []
-    private var paddedGeometry: ConvolutionColumns?
+    private var paddedGeometry: ConvolutionGeometry?
     /// The weights and their gradient per tap, [tap, outC, C] (`TapConvolution`).
     private var tapWeights: [Float] = []
     private var tapGradient: [Float] = []
@@ -70,9 +58,9 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
     private var patchSize: Int { inChannels * kernelSize * kernelSize }
 
-    /// The column view of an input of `height` x `width`.
-    public func columns(height: Int, width: Int) -> ConvolutionColumns {
-        ConvolutionColumns(inChannels: inChannels, kernelSize: kernelSize, padding: padding, stride: stride, height: height, width: width)
+    /// The geometry of a pass over inputs of `height` x `width`.
+    public func geometry(height: Int, width: Int) -> ConvolutionGeometry {
+        ConvolutionGeometry(inChannels: inChannels, kernelSize: kernelSize, padding: padding, stride: stride, height: height, width: width)
     }
 
     public func expectation(for inputShape: [Int]) -> String? {
@@ -85,7 +73,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func outputShape(for inputShape: [Int]) -> [Int] {
         precondition(expectation(for: inputShape) == nil, "\(name) expects \(expectation(for: inputShape)!), got \(inputShape)")
-        let geometry = columns(height: inputShape[1], width: inputShape[2])
+        let geometry = self.geometry(height: inputShape[1], width: inputShape[2])
         return [outChannels, geometry.outH, geometry.outW]
     }
 
@@ -106,104 +94,35 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return out[1] * out[2] * outChannels * patchSize
     }
 
-    /// The tap form of a stride-1 convolution on `geometry`, nil where it takes im2col.
-    private func tapConvolution(_ geometry: ConvolutionColumns) -> TapConvolution? {
-        PaddedRowColumns(geometry).map { TapConvolution(planes: $0, outChannels: outChannels) }
-    }
-
-    /// Samples per im2col chunk: as many as keep the column matrix within 1 MB (256 K floats;
-    /// the L2 cache of this class of core).
-    private func chunkSize(_ geometry: ConvolutionColumns, batch: Int) -> Int {
-        min(max(1, (256 * 1024) / max(patchSize * geometry.outH * geometry.outW, 1)), max(batch, 1))
-    }
-
-    /// Sizes the tap path's workspaces; a new padded-input buffer is all zeros, and only the
-    /// planes' interiors are written after that.
-    private func reserveTapWorkspaces(_ taps: TapConvolution, inputGradient: Bool) {
+    /// Sizes the workspaces for `taps`; a new input-planes buffer is all zeros (padding that
+    /// `TapPlanes.fill` may never write).
+    private func reserveWorkspaces(_ taps: TapConvolution, inputGradient: Bool) {
         if paddedGeometry != taps.planes.geometry { paddedInput = [] }
         paddedGeometry = taps.planes.geometry
-        Self.reserve(&paddedInput, taps.planes.paddedSize(samples: 1))
+        Self.reserve(&paddedInput, taps.planes.sampleSize)
         Self.reserve(&channelMajor, outChannels * taps.columns)
         Self.reserve(&tapWeights, taps.tapWeightCount)
         Self.reserve(&tapGradient, taps.tapWeightCount)
-        if inputGradient { Self.reserve(&paddedGradient, taps.planes.paddedSize(samples: 1)) }
-    }
-
-    /// Sizes the im2col path's workspaces for chunks of `chunk` samples.
-    private func reserveColumnWorkspaces(_ geometry: ConvolutionColumns, chunk: Int, inputGradient: Bool) {
-        let span = chunk * geometry.outH * geometry.outW
-        Self.reserve(&columns, patchSize * span)
-        Self.reserve(&channelMajor, outChannels * span)
-        if inputGradient { Self.reserve(&columnGradient, patchSize * span) }
-    }
-
-    /// Channel-major rows of `pitch` (`span` columns per channel, `pitch` · outH per sample)
-    /// to NCHW rows of outW for `samples` samples from `firstSample`, the bias added on the way.
-    private func storeOutput(_ y: UnsafePointer<Float>, span: Int, pitch: Int, samples: Int, firstSample: Int,
-                             outH: Int, outW: Int, into out: UnsafeMutablePointer<Float>) {
-        let perSample = outH * pitch
-        for sample in 0..<samples {
-            for c in 0..<outChannels {
-                let from = y + c * span + sample * perSample
-                let to = out + ((firstSample + sample) * outChannels + c) * outH * outW
-                let shift = bias?.value[c] ?? 0
-                for row in 0..<outH { FloatRun.copy(to + row * outW, from: from + row * pitch, count: outW, adding: shift) }
-            }
-        }
-    }
-
-    /// The inverse of `storeOutput` for the output gradient, without the bias: NCHW rows to
-    /// channel-major rows of `pitch`, zero past each row's outW (columns that are no outputs).
-    private func loadOutputGradient(_ dy: UnsafePointer<Float>, span: Int, pitch: Int, samples: Int, firstSample: Int,
-                                    outH: Int, outW: Int, into g: UnsafeMutablePointer<Float>) {
-        let perSample = outH * pitch
-        for sample in 0..<samples {
-            for c in 0..<outChannels {
-                let to = g + c * span + sample * perSample
-                let from = dy + ((firstSample + sample) * outChannels + c) * outH * outW
-                if pitch == outW {
-                    FloatRun.copy(to, from: from, count: outH * outW)
-                    continue
-                }
-                for row in 0..<outH {
-                    FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
-                    FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
-                }
-            }
-        }
-    }
-
-    /// The bias gradient (beta · itself + the row sums of `g`, [outC, span]), through a GEMV
-    /// with ones: a scalar sum is one long dependency chain.
-    private func accumulateBiasGradient(_ g: UnsafePointer<Float>, span: Int, beta: Float) {
-        guard let bias else { return }
-        if ones.count < span { ones = [Float](repeating: 1, count: span) }
-        ones.withUnsafeBufferPointer { one in
-            bias.gradient.withUnsafeMutableBufferPointer { db in
-                sgemv(transposeA: false, m: outChannels, n: span, a: g, x: one.baseAddress!, beta: beta, y: db.baseAddress!)
-            }
+        if inputGradient { Self.reserve(&paddedGradient, taps.planes.sampleSize) }
+        if ones.count < taps.columns { ones = [Float](repeating: 1, count: taps.columns) }
+        weight.value.withUnsafeBufferPointer { w in
+            tapWeights.withUnsafeMutableBufferPointer { taps.gatherTapWeights(w.baseAddress!, into: $0.baseAddress!) }
         }
     }
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let geometry = columns(height: height, width: width)
-        let (outH, outW) = (geometry.outH, geometry.outW)
+        let taps = TapConvolution(geometry(height: height, width: width), outChannels: outChannels)
+        let (outH, outW) = (taps.planes.geometry.outH, taps.planes.geometry.outW)
         func convolve(_ out: UnsafeMutableBufferPointer<Float>) {
-            input.storage.withUnsafeBufferPointer { x in
-                if let taps = tapConvolution(geometry) {
-                    forwardByTaps(taps, x.baseAddress!, batch: batch, into: out.baseAddress!)
-                } else {
-                    forwardByColumns(geometry, x.baseAddress!, batch: batch, into: out.baseAddress!)
-                }
-            }
+            input.storage.withUnsafeBufferPointer { forward(taps, $0.baseAddress!, batch: batch, into: out.baseAddress!) }
         }
         let result = isTraining ? output.write(batch, outChannels, outH, outW) { convolve($0) }
             : Tensor(shape: [batch, outChannels, outH, outW]) { convolve($0) }
         if isTraining {
             if let sparsifier = activationSparsifier {
-                // Top-K over the layer input itself (not the im2col copies); backward's
-                // columns come from this sparse input, for the weight gradient only.
+                // Top-K over the layer input itself; backward's weight gradient comes from
+                // this sparse input (the input gradient does not read the input).
                 cachedInput = sparseInput.write(shape: input.shape) { sparse in
                     input.storage.withUnsafeBufferPointer { sparse.baseAddress!.update(from: $0.baseAddress!, count: $0.count) }
                     sparsifier.sparsifyActivations(sparse)
@@ -215,41 +134,22 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return result
     }
 
-    private func forwardByTaps(_ taps: TapConvolution, _ x: UnsafePointer<Float>, batch: Int, into out: UnsafeMutablePointer<Float>) {
+    private func forward(_ taps: TapConvolution, _ x: UnsafePointer<Float>, batch: Int, into out: UnsafeMutablePointer<Float>) {
         let geometry = taps.planes.geometry, sampleSize = inChannels * geometry.height * geometry.width
-        reserveTapWorkspaces(taps, inputGradient: false)
-        weight.value.withUnsafeBufferPointer { w in
-            tapWeights.withUnsafeMutableBufferPointer { taps.gatherTapWeights(w.baseAddress!, into: $0.baseAddress!) }
-        }
-        paddedInput.withUnsafeMutableBufferPointer { padded in
+        let (outH, outW, pitch, n) = (geometry.outH, geometry.outW, taps.planes.rowPitch, taps.columns)
+        reserveWorkspaces(taps, inputGradient: false)
+        paddedInput.withUnsafeMutableBufferPointer { planes in
             tapWeights.withUnsafeBufferPointer { tw in
                 channelMajor.withUnsafeMutableBufferPointer { y in
                     for sample in 0..<batch {
-                        taps.planes.pad(x + sample * sampleSize, samples: 1, into: padded.baseAddress!)
-                        taps.forward(padded: padded.baseAddress!, tapWeights: tw.baseAddress!, into: y.baseAddress!)
-                        storeOutput(y.baseAddress!, span: taps.columns, pitch: taps.planes.rowPitch, samples: 1, firstSample: sample,
-                                    outH: geometry.outH, outW: geometry.outW, into: out)
-                    }
-                }
-            }
-        }
-    }
-
-    private func forwardByColumns(_ geometry: ConvolutionColumns, _ x: UnsafePointer<Float>, batch: Int,
-                                  into out: UnsafeMutablePointer<Float>) {
-        let perSample = geometry.outH * geometry.outW, sampleSize = inChannels * geometry.height * geometry.width
-        let chunk = chunkSize(geometry, batch: batch)
-        reserveColumnWorkspaces(geometry, chunk: chunk, inputGradient: false)
-        for first in Swift.stride(from: 0, to: batch, by: chunk) {
-            let samples = min(chunk, batch - first), span = samples * perSample
-            columns.withUnsafeMutableBufferPointer { geometry.im2col(x + first * sampleSize, samples: samples, into: $0.baseAddress!) }
-            columns.withUnsafeBufferPointer { cols in
-                weight.value.withUnsafeBufferPointer { w in
-                    channelMajor.withUnsafeMutableBufferPointer { y in
-                        sgemm(transposeA: false, transposeB: false, m: outChannels, n: span, k: patchSize,
-                              a: w.baseAddress!, b: cols.baseAddress!, beta: 0, c: y.baseAddress!)
-                        storeOutput(y.baseAddress!, span: span, pitch: geometry.outW, samples: samples, firstSample: first,
-                                    outH: geometry.outH, outW: geometry.outW, into: out)
+                        taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
+                        taps.forward(samplePlanes: planes.baseAddress!, tapWeights: tw.baseAddress!, into: y.baseAddress!)
+                        // Channel-major rows of `pitch` to NCHW rows of outW, the bias added on the way.
+                        for c in 0..<outChannels {
+                            let from = y.baseAddress! + c * n, to = out + (sample * outChannels + c) * outH * outW
+                            let shift = bias?.value[c] ?? 0
+                            for row in 0..<outH { FloatRun.copy(to + row * outW, from: from + row * pitch, count: outW, adding: shift) }
+                        }
                     }
                 }
             }
@@ -258,16 +158,12 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let shape = cachedInput.shape
-        let geometry = columns(height: shape[2], width: shape[3])
+        let taps = TapConvolution(geometry(height: shape[2], width: shape[3]), outChannels: outChannels)
         defer { cachedInput = .empty }
         func gradients(_ dx: UnsafeMutablePointer<Float>?) {
             cachedInput.storage.withUnsafeBufferPointer { x in
                 outputGradient.storage.withUnsafeBufferPointer { dy in
-                    if let taps = tapConvolution(geometry) {
-                        backwardByTaps(taps, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
-                    } else {
-                        backwardByColumns(geometry, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
-                    }
+                    backward(taps, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
                 }
             }
         }
@@ -280,32 +176,40 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     /// The parameter gradients, and the input gradient into `dx` unless nil (every value
     /// written), sample by sample.
-    private func backwardByTaps(_ taps: TapConvolution, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
-                                dx: UnsafeMutablePointer<Float>?) {
+    private func backward(_ taps: TapConvolution, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
+                          dx: UnsafeMutablePointer<Float>?) {
         let geometry = taps.planes.geometry, sampleSize = inChannels * geometry.height * geometry.width
-        let n = taps.columns, planesSize = taps.planes.paddedSize(samples: 1)
-        reserveTapWorkspaces(taps, inputGradient: dx != nil)
-        if dx != nil {
-            weight.value.withUnsafeBufferPointer { w in
-                tapWeights.withUnsafeMutableBufferPointer { taps.gatherTapWeights(w.baseAddress!, into: $0.baseAddress!) }
-            }
-        }
-        paddedInput.withUnsafeMutableBufferPointer { padded in
+        let (outH, outW, pitch, n) = (geometry.outH, geometry.outW, taps.planes.rowPitch, taps.columns)
+        reserveWorkspaces(taps, inputGradient: dx != nil)
+        paddedInput.withUnsafeMutableBufferPointer { planes in
             channelMajor.withUnsafeMutableBufferPointer { g in
                 tapGradient.withUnsafeMutableBufferPointer { tg in
                     for sample in 0..<batch {
                         let beta: Float = sample == 0 ? 0 : 1
-                        taps.planes.pad(x + sample * sampleSize, samples: 1, into: padded.baseAddress!)
-                        loadOutputGradient(dy, span: n, pitch: taps.planes.rowPitch, samples: 1, firstSample: sample,
-                                           outH: geometry.outH, outW: geometry.outW, into: g.baseAddress!)
-                        accumulateBiasGradient(g.baseAddress!, span: n, beta: beta)
-                        taps.weightGradient(outputGradient: g.baseAddress!, padded: padded.baseAddress!, beta: beta, into: tg.baseAddress!)
+                        taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
+                        // dY to channel-major rows of `pitch`, zero past each row's outW (no outputs).
+                        for c in 0..<outChannels {
+                            let to = g.baseAddress! + c * n, from = dy + (sample * outChannels + c) * outH * outW
+                            for row in 0..<outH {
+                                FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
+                                FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
+                            }
+                        }
+                        if let bias {
+                            // Row sums through a GEMV with ones: a scalar sum is one long dependency chain.
+                            ones.withUnsafeBufferPointer { one in
+                                bias.gradient.withUnsafeMutableBufferPointer { db in
+                                    sgemv(transposeA: false, m: outChannels, n: n, a: g.baseAddress!, x: one.baseAddress!, beta: beta, y: db.baseAddress!)
+                                }
+                            }
+                        }
+                        taps.weightGradient(outputGradient: g.baseAddress!, samplePlanes: planes.baseAddress!, beta: beta, into: tg.baseAddress!)
                         guard let dx else { continue }
                         tapWeights.withUnsafeBufferPointer { tw in
                             paddedGradient.withUnsafeMutableBufferPointer { pg in
-                                FloatRun.zero(pg.baseAddress!, count: planesSize)
+                                FloatRun.zero(pg.baseAddress!, count: taps.planes.sampleSize)
                                 taps.addInputGradient(outputGradient: g.baseAddress!, tapWeights: tw.baseAddress!, into: pg.baseAddress!)
-                                taps.planes.unpad(pg.baseAddress!, samples: 1, into: dx + sample * sampleSize)
+                                taps.planes.extractGradient(pg.baseAddress!, into: dx + sample * sampleSize)
                             }
                         }
                     }
@@ -314,40 +218,6 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         }
         tapGradient.withUnsafeBufferPointer { tg in
             weight.gradient.withUnsafeMutableBufferPointer { taps.scatterTapGradient(tg.baseAddress!, into: $0.baseAddress!) }
-        }
-    }
-
-    /// The parameter gradients, and the input gradient into `dx` unless nil, chunk by chunk.
-    private func backwardByColumns(_ geometry: ConvolutionColumns, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
-                                   dx: UnsafeMutablePointer<Float>?) {
-        let perSample = geometry.outH * geometry.outW, sampleSize = inChannels * geometry.height * geometry.width
-        let (patch, outC) = (patchSize, outChannels)
-        let chunk = chunkSize(geometry, batch: batch)
-        reserveColumnWorkspaces(geometry, chunk: chunk, inputGradient: dx != nil)
-        // col2im adds into dx.
-        if let dx { dx.update(repeating: 0, count: batch * sampleSize) }
-        for first in Swift.stride(from: 0, to: batch, by: chunk) {
-            let samples = min(chunk, batch - first), span = samples * perSample, beta: Float = first == 0 ? 0 : 1
-            columns.withUnsafeMutableBufferPointer { geometry.im2col(x + first * sampleSize, samples: samples, into: $0.baseAddress!) }
-            channelMajor.withUnsafeMutableBufferPointer { g in
-                loadOutputGradient(dy, span: span, pitch: geometry.outW, samples: samples, firstSample: first,
-                                   outH: geometry.outH, outW: geometry.outW, into: g.baseAddress!)
-                accumulateBiasGradient(g.baseAddress!, span: span, beta: beta)
-                columns.withUnsafeBufferPointer { cols in
-                    weight.gradient.withUnsafeMutableBufferPointer { dw in
-                        sgemm(transposeA: false, transposeB: true, m: outC, n: patch, k: span,
-                              a: g.baseAddress!, b: cols.baseAddress!, beta: beta, c: dw.baseAddress!)
-                    }
-                }
-                guard let dx else { return }
-                weight.value.withUnsafeBufferPointer { w in
-                    columnGradient.withUnsafeMutableBufferPointer { dcol in
-                        sgemm(transposeA: true, transposeB: false, m: patch, n: span, k: outC,
-                              a: w.baseAddress!, b: g.baseAddress!, beta: 0, c: dcol.baseAddress!)
-                        geometry.col2im(dcol.baseAddress!, samples: samples, into: dx + first * sampleSize)
-                    }
-                }
-            }
         }
     }
 

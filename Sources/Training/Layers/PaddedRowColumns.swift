@@ -11,7 +11,7 @@
 /// add nothing to the weight or input gradients. For ResNet-20's 3x3 convolutions on
 /// 28/14/7-pixel planes that is 4–14 % more columns.
 struct PaddedRowColumns {
-    let geometry: ConvolutionColumns
+    let geometry: ConvolutionGeometry
     /// Padded row width: width + padding.
     let rowPitch: Int
     /// Floats of one padded plane: (height + 2 · padding) rows of `rowPitch`, plus the
@@ -20,7 +20,7 @@ struct PaddedRowColumns {
 
     /// Nil unless the stride is 1 and the padding at most kernel − 1 (so the shared padding
     /// between rows covers both sides).
-    init?(_ geometry: ConvolutionColumns) {
+    init?(_ geometry: ConvolutionGeometry) {
         guard geometry.stride == 1, geometry.padding <= geometry.kernelSize - 1 else { return nil }
         self.geometry = geometry
         rowPitch = geometry.width + geometry.padding
