@@ -1,0 +1,275 @@
+import ArgumentParser
+import Foundation
+import Metrics
+import Recipes
+import RunLogs
+import TUI
+import Training
+
+/// `prunetop sensitivity RECIPE`: how much each layer can be pruned alone, measured on a
+/// held-out slice of the training set, and per-layer budgets for overall targets from it.
+struct SensitivityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sensitivity",
+        abstract: "Prune each layer alone to several sparsities, measure the accuracy lost, and derive per-layer budgets.",
+        discussion: """
+        The recipe's network is trained dense (its method and schedule are ignored) on the training set \
+        minus a held-out slice of --held-out images, drawn by a shuffle seeded with the recipe's seed; the \
+        test set is never used. Then each prunable layer alone is pruned by magnitude to each sparsity \
+        (optionally fine-tuned for --finetune-steps with that mask), evaluated on the slice, and put back. \
+        --budget T writes budget-T.yaml: a recipe `budget:` block of per-layer sparsities meeting the \
+        overall target T (see README, "Per-layer sensitivity", for the rule).
+        """)
+
+    @Argument(help: ArgumentHelp("The recipe whose network to train and measure.", valueName: "recipe"))
+    var recipe: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Override a recipe value (repeatable).", valueName: "key=value"))
+    var overrides: [String] = []
+
+    @Option(help: ArgumentHelp("Measure the network of this prunetop checkpoint instead of training one.", valueName: "checkpoint"))
+    var from: String?
+
+    @Option(help: ArgumentHelp("Read the curves from a sensitivity.jsonl written before instead of measuring.", valueName: "file"))
+    var table: String?
+
+    @Option(help: "Sparsities to prune each layer to, comma-separated, each in (0, 1).")
+    var sparsities = "0.5,0.7,0.8,0.9,0.95,0.98,0.99"
+
+    @Option(help: ArgumentHelp("Training images held out to evaluate on.", valueName: "n"))
+    var heldOut = 5000
+
+    @Option(help: ArgumentHelp("Fine-tune steps with each point's mask before evaluating it.", valueName: "n"))
+    var finetuneSteps = 0
+
+    @Option(help: ArgumentHelp("The fine-tune's constant learning rate (default: a tenth of the recipe's lr).", valueName: "lr"))
+    var finetuneLr: Float?
+
+    @Option(help: ArgumentHelp("Overall targets to write per-layer budgets for, comma-separated.", valueName: "sparsity,..."))
+    var budget: String?
+
+    @Option(help: "Directory for the table, the SVG and the budgets (default: runs/sensitivity-RECIPE).")
+    var out: String?
+
+    @Flag(help: "Show the heatmap full-screen in the terminal at the end (q quits).")
+    var tui = false
+
+    @Flag(help: "With --tui: ASCII glyphs only.")
+    var ascii = false
+
+    func validate() throws {
+        let sources = [recipe, from, table].compactMap { $0 }
+        guard sources.count == 1 else {
+            throw ValidationError(sources.isEmpty ? "give a recipe, --from CHECKPOINT or --table FILE"
+                                                  : "give one of a recipe, --from CHECKPOINT or --table FILE, not several")
+        }
+        if !overrides.isEmpty && recipe == nil { throw ValidationError("--set: needs a recipe to override") }
+        _ = try sparsityList()
+        _ = try budgetTargets()
+        guard heldOut >= 1 else { throw ValidationError("--held-out: expected an integer >= 1, found \(heldOut)") }
+        guard finetuneSteps >= 0 else { throw ValidationError("--finetune-steps: expected an integer >= 0, found \(finetuneSteps)") }
+        if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
+            throw ValidationError("--finetune-lr: expected a number > 0, found \(finetuneLr)")
+        }
+    }
+
+    func sparsityList() throws -> [Double] {
+        let values = try Self.numbers(sparsities, option: "--sparsities")
+        for value in values where !(value > 0 && value < 1) {
+            throw ValidationError("--sparsities: expected values in (0, 1), found \(value)")
+        }
+        return Array(Set(values)).sorted()
+    }
+
+    func budgetTargets() throws -> [Double] {
+        guard let budget else { return [] }
+        let values = try Self.numbers(budget, option: "--budget")
+        for value in values where !(value > 0 && value < 1) {
+            throw ValidationError("--budget: expected overall sparsities in (0, 1), found \(value)")
+        }
+        return Array(Set(values)).sorted()
+    }
+
+    static func numbers(_ text: String, option: String) throws -> [Double] {
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("\(option): expected at least one value, found none")
+        }
+        return try text.split(separator: ",", omittingEmptySubsequences: false).map {
+            guard let value = Double($0.trimmingCharacters(in: .whitespaces)), value.isFinite else {
+                throw ValidationError("\(option): expected numbers separated by commas, found '\($0)'")
+            }
+            return value
+        }
+    }
+
+    private var directory: String {
+        if let out { return out }
+        if let table { return (table as NSString).deletingLastPathComponent.nilIfEmpty ?? "." }
+        let source = recipe ?? from!
+        return "runs/sensitivity-" + ((source as NSString).lastPathComponent as NSString).deletingPathExtension
+    }
+
+    private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+
+    static func budgetName(_ target: Double) -> String { String(format: "budget-%.4f.yaml", target) }
+
+    func run() throws {
+        let targets = try budgetTargets()
+        let measuring = table == nil
+        let outputs: [OutputGuard.File] = (measuring ? ["sensitivity.csv", "sensitivity.jsonl", "sensitivity.svg"] : [])
+            .map { .init(role: "the table's \($0)", path: path($0)) }
+            + targets.map { .init(role: "the budget for \($0)", path: path(Self.budgetName($0))) }
+        var inputs: [OutputGuard.File] = []
+        if let recipe { inputs.append(.init(role: "the recipe", path: recipe)) }
+        if let from { inputs.append(.init(role: "the checkpoint --from reads", path: from)) }
+        if let table { inputs.append(.init(role: "the table --table reads", path: table)) }
+        try OutputGuard.check(outputs: outputs, inputs: inputs)
+
+        let result: SensitivityTable
+        if let table {
+            do { result = try SensitivityTable(jsonLines: try RegularFile.readText(table), path: table) } catch {
+                throw ValidationError("--table: \(error)")
+            }
+        } else {
+            let (session, provenance, dataFiles) = try prepare()
+            try OutputGuard.check(outputs: outputs, inputs: inputs + dataFiles)
+            try makeDirectory()
+            let analysis = SensitivityAnalysis(sparsities: try sparsityList(), fineTuneSteps: finetuneSteps,
+                                               fineTuneLearningRate: finetuneLr ?? session.config.learningRate / 10)
+            let points = session.sparsity.prunable.count * analysis.sparsities.count
+            let curves = try analysis.run(on: session) { l, index in
+                if Terminal.standardErrorIsTerminal {
+                    Terminal.standardError("\r\u{1B}[Kmeasured \(l * analysis.sparsities.count + index + 1)/\(points) points")
+                }
+            }
+            if Terminal.standardErrorIsTerminal { Terminal.standardError("\r\u{1B}[K") }
+            result = SensitivityTable(provenance: provenance, curves: curves)
+            let name = ((provenance.source as NSString).lastPathComponent as NSString).deletingPathExtension
+            try write(result.csv, to: "sensitivity.csv")
+            try write(result.jsonLines, to: "sensitivity.jsonl")
+            try write(SensitivitySVG(title: "Per-layer sensitivity: \(provenance.model), \(name)", curves: curves).document,
+                      to: "sensitivity.svg")
+        }
+        print(Self.render(result.curves, width: 100).joined(separator: "\n"))
+        if measuring { print("table: \(path("sensitivity.csv")), sensitivity.jsonl and sensitivity.svg") }
+        for target in targets {
+            let solved: SensitivityBudget
+            do { solved = try SensitivityBudget(curves: result.curves, target: target) } catch {
+                throw ValidationError("\(error)")
+            }
+            let fragment = Self.fragment(solved, curves: result.curves, provenance: result.provenance)
+            try makeDirectory()
+            try write(fragment.yaml, to: Self.budgetName(target))
+            print(String(format: "budget %.4f: allowed drop %.2f points per layer: ", target, solved.threshold * 100)
+                  + zip(result.curves.layers, solved.layerSparsities).map { String(format: "%@ %.4f", $0.name, $1) }.joined(separator: ", ")
+                  + " -> \(path(Self.budgetName(target)))")
+        }
+        if tui {
+            let viewer = WidgetViewer(title: "prunetop sensitivity: \(result.provenance.model), \(result.provenance.source)",
+                                      content: SensitivityHeatmapView(curves: result.curves), glyphs: ascii ? .ascii : .unicode)
+            if let signal = viewer.run() { throw ExitCode(signal.exitCode) }
+        }
+    }
+
+    /// The dense session to measure, what it is, and the data set's files (inputs).
+    private func prepare() throws -> (TrainingSession, SensitivityTable.Provenance, [OutputGuard.File]) {
+        var config: RunConfig
+        var checkpoint: Checkpoint?
+        if let from {
+            do { checkpoint = try Checkpoint.read(from: from) } catch { throw ValidationError("--from: \(error)") }
+            config = checkpoint!.config
+        } else {
+            let setup = try RunSetup.make(try RunSetup.RecipeOptions.parse([recipe!] + overrides.flatMap { ["--set", $0] }),
+                                          training: try TrainingOptions.parse([]), control: try RunSetup.ControlOptions.parse([]),
+                                          defaults: ("dense", 0))
+            config = setup.config
+            config.sparsity = SparsityConfig()
+        }
+        config.checkpointEverySteps = nil
+        config.checkpointDirectory = nil
+        config.stopAfterSteps = nil
+        let dataset = try DataChoice.load(directory: config.dataDirectory)
+        guard heldOut < dataset.trainCount - config.batchSize else {
+            throw ValidationError("--held-out: \(heldOut) images leave fewer than a batch (\(config.batchSize)) of the "
+                                  + "\(dataset.trainCount) training images of \(dataset.name) to train on")
+        }
+        let split = HeldOutSplit(dataset, heldOut: heldOut, seed: config.seed)
+        setBLASThreads(config.threads)
+        let session: TrainingSession
+        if let checkpoint {
+            do { session = try TrainingSession(checkpoint: checkpoint, dataset: split.dataset, allowingDataChange: true) } catch {
+                throw ValidationError("--from: \(error)")
+            }
+            guard session.sparsity.measuredSparsity == 0 else {
+                throw ValidationError("--from: \(from!) is " + String(format: "%.2f%%", session.sparsity.measuredSparsity * 100)
+                                      + " sparse; sensitivity measures a dense network (a checkpoint of a dense run, or of a run before it pruned)")
+            }
+            if session.sparsity.method.name != "dense" { try session.sparsity.switchMethod(to: "dense") }
+            Terminal.standardError("note: the checkpoint trained on the whole training set, the \(heldOut) held-out images "
+                                   + "included: the curves measure them as seen images (the test set is still unused)\n")
+        } else {
+            do { session = try TrainingSession(config: config, dataset: split.dataset) } catch {
+                throw ValidationError("\(recipe!): \(error)")
+            }
+            train(session)
+        }
+        let provenance = SensitivityTable.Provenance(
+            source: recipe ?? from!, model: session.model.name, dataset: dataset.name, seed: config.seed,
+            heldOutIndices: split.heldOutIndices, heldOutDuringTraining: checkpoint == nil,
+            fineTuneSteps: finetuneSteps, fineTuneLearningRate: Double("\(finetuneLr ?? config.learningRate / 10)")!)
+        var dataFiles: [OutputGuard.File] = []
+        if let directory = config.dataDirectory { dataFiles = OutputGuard.files(in: directory, role: "a file of the data set") }
+        return (session, provenance, dataFiles)
+    }
+
+    /// The whole run, dense, on the training images not held out.
+    private func train(_ session: TrainingSession) {
+        let total = session.totalSteps
+        Terminal.standardError("training \(session.model.name) dense: \(session.config.epochs) epoch\(session.config.epochs == 1 ? "" : "s"), \(Format.grouped(total)) steps "
+                               + "on \(Format.grouped(session.dataset.trainCount)) images (\(heldOut) held out)\n")
+        while !session.isComplete {
+            session.trainStep()
+            if Terminal.standardErrorIsTerminal && (session.step % 50 == 0 || session.isComplete) {
+                Terminal.standardError("\r\u{1B}[Kstep \(Format.grouped(session.step))/\(Format.grouped(total))")
+            }
+        }
+        if Terminal.standardErrorIsTerminal { Terminal.standardError("\r\u{1B}[K") }
+    }
+
+    static func fragment(_ budget: SensitivityBudget, curves: SensitivityCurves, provenance: SensitivityTable.Provenance) -> BudgetFragment {
+        let held = provenance.heldOutDuringTraining ? "held out from training" : "seen in training"
+        return BudgetFragment(
+            layers: zip(curves.layers, budget.layerSparsities).map { ($0.name, $1) },
+            comments: [
+                "Per-layer budget for an overall sparsity of \(budget.target) (parameter-weighted), from `prunetop sensitivity`",
+                "on \(provenance.source) (\(provenance.model), \(provenance.dataset), seed \(provenance.seed), "
+                    + "\(provenance.heldOutIndices.count) training images \(held)).",
+                String(format: "Rule: each layer's largest measured sparsity losing at most %.2f points alone "
+                       + "(reaching %.4f overall), scaled by %.4f to meet the target.",
+                       budget.threshold * 100, budget.unscaledOverall, budget.target / budget.unscaledOverall),
+                "Paste in place of the recipe's `budget:` and set schedule.final to \(budget.target); or pass as --set:",
+                "--set schedule.final=\(budget.target) " + BudgetFragment(layers: zip(curves.layers, budget.layerSparsities).map { ($0.name, $1) },
+                                                                         comments: []).overrides.map { "--set " + $0 }.joined(separator: " "),
+            ])
+    }
+
+    /// The heatmap widget drawn as plain text, `width` columns, one row per layer.
+    static func render(_ curves: SensitivityCurves, width: Int) -> [String] {
+        var screen = Screen(width: width, height: curves.layers.count + 2)
+        SensitivityHeatmapView(curves: curves).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        return screen.lines.map { String($0.reversed().drop(while: { $0 == " " }).reversed()) }
+    }
+
+    private func makeDirectory() throws {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw ValidationError("--out \(directory): cannot create the directory: \((error as NSError).localizedDescription)")
+        }
+    }
+
+    /// Written whole, then renamed over the old one.
+    private func write(_ text: String, to name: String) throws {
+        do { try text.write(toFile: path(name), atomically: true, encoding: .utf8) } catch {
+            throw ValidationError("\(path(name)): cannot write: \((error as NSError).localizedDescription)")
+        }
+    }
+}
