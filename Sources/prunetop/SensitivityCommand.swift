@@ -114,6 +114,9 @@ struct SensitivityCommand: ParsableCommand {
     static func budgetName(_ target: Double) -> String { String(format: "budget-%.4f.yaml", target) }
 
     func run() throws {
+        if tui && !(isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1) {
+            throw ValidationError("sensitivity --tui needs a terminal; without --tui the heatmap is printed")
+        }
         let targets = try budgetTargets()
         let measuring = table == nil
         let outputs: [OutputGuard.File] = (measuring ? ["sensitivity.csv", "sensitivity.jsonl", "sensitivity.svg"] : [])

@@ -1,0 +1,79 @@
+import Metrics
+import Training
+import XCTest
+
+final class SensitivityBudgetTests: XCTestCase {
+    /// Three layers of 600, 300 and 100 weights; dense accuracy 0.9. `big` loses little,
+    /// `mid` more, `small` most.
+    let curves = SensitivityCurves(
+        sparsities: [0.5, 0.8, 0.9, 0.95, 0.99], denseAccuracy: 0.9, denseLoss: 0.3,
+        layers: [
+            .init(name: "big.weight", shape: [600], accuracies: [0.9, 0.899, 0.895, 0.89, 0.80], losses: [0.3, 0.3, 0.3, 0.3, 0.6]),
+            .init(name: "mid.weight", shape: [30, 10], accuracies: [0.9, 0.89, 0.87, 0.85, 0.5], losses: [0.3, 0.3, 0.4, 0.4, 1]),
+            .init(name: "small.weight", shape: [100], accuracies: [0.88, 0.8, 0.7, 0.6, 0.2], losses: [0.3, 0.5, 0.7, 0.9, 2]),
+        ])
+
+    func testTheBudgetMeetsTheTargetExactlyWithTheSmallestThreshold() throws {
+        let budget = try SensitivityBudget(curves: curves, target: 0.85)
+        XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), 0.85, accuracy: 1e-12)
+        // Allowed drop 0.02: big 0.95 (drop 0.01), mid 0.8 (0.01), small 0.5 (0.02):
+        // (600 * 0.95 + 300 * 0.8 + 100 * 0.5) / 1000 = 0.86, then scaled by 0.85 / 0.86.
+        XCTAssertEqual(budget.threshold, 0.02, accuracy: 1e-12)
+        XCTAssertEqual(budget.unscaledSparsities, [0.95, 0.8, 0.5])
+        XCTAssertEqual(budget.unscaledOverall, 0.86, accuracy: 1e-12)
+        for (scaled, unscaled) in zip(budget.layerSparsities, budget.unscaledSparsities) {
+            XCTAssertEqual(scaled, unscaled * 0.85 / 0.86, accuracy: 1e-12)
+        }
+        // The next smaller drop measured (0.01) falls short: small gets nothing, 0.81 overall.
+        XCTAssertEqual(SensitivityBudget.overall([0.95, 0.8, 0], curves: curves), 0.81, accuracy: 1e-12)
+    }
+
+    func testHigherTargetsNeverLowerALayerOrTheThreshold() throws {
+        var previous: SensitivityBudget?
+        for target in stride(from: 0.05, through: 0.95, by: 0.05) {
+            let budget = try SensitivityBudget(curves: curves, target: target)
+            XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), target, accuracy: 1e-12)
+            if let previous {
+                XCTAssertGreaterThanOrEqual(budget.threshold, previous.threshold, "target \(target)")
+                for (now, before) in zip(budget.unscaledSparsities, previous.unscaledSparsities) {
+                    XCTAssertGreaterThanOrEqual(now, before, "target \(target)")
+                }
+            }
+            previous = budget
+        }
+    }
+
+    func testATargetNoAllocationMeetsIsRefusedWithWhatCouldBeReached() {
+        XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: 0.995)) { error in
+            guard case let .unreachable(target, largest, measured)? = error as? SensitivityBudgetError else {
+                return XCTFail("\(error)")
+            }
+            XCTAssertEqual(target, 0.995)
+            XCTAssertEqual(largest, 0.99, accuracy: 1e-12, "every layer at 0.99")
+            XCTAssertEqual(measured, 0.99)
+            XCTAssertTrue("\(error)".contains("cannot be met"), "\(error)")
+        }
+        for bad in [0.0, 1.0, -0.1, .nan] {
+            XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: bad)) { error in
+                XCTAssertTrue("\(error)".contains("expected a sparsity in (0, 1)"), "\(error)")
+            }
+        }
+    }
+
+    func testALayerThatNeverLosesAccuracyGetsTheLargestSparsityMeasured() throws {
+        var robust = curves
+        robust.layers[2].accuracies = [0.9, 0.9, 0.91, 0.9, 0.9]
+        let budget = try SensitivityBudget(curves: robust, target: 0.5)
+        XCTAssertEqual(budget.unscaledSparsities[2], 0.99, "no drop anywhere: its largest sparsity at any threshold")
+        XCTAssertEqual(budget.threshold, 0, accuracy: 1e-12, "big and mid at 0.5 lose nothing either")
+        XCTAssertEqual(budget.unscaledSparsities, [0.5, 0.5, 0.99])
+    }
+
+    func testAGainCountsAsNoLoss() throws {
+        var helped = curves
+        helped.layers[0].accuracies[0] = 0.92
+        let budget = try SensitivityBudget(curves: helped, target: 0.3)
+        XCTAssertEqual(budget.threshold, -0.02, accuracy: 1e-12, "the smallest measured drop is a gain, and it suffices")
+        XCTAssertEqual(budget.unscaledSparsities, [0.5, 0, 0])
+    }
+}
