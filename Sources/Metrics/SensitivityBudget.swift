@@ -2,54 +2,65 @@ import Training
 
 /// Per-layer sparsities for an overall target from sensitivity curves.
 ///
-/// The rule: for an allowed accuracy drop `t`, each layer gets the largest measured
-/// sparsity whose drop (layer pruned alone) is at most `t`, or 0 when none is. The overall
-/// sparsity of that allocation, weighted by parameter count, only grows with `t`, and it
-/// changes only at the measured drops, so the smallest `t` meeting the target is found
-/// exactly among them (no bisection tolerance). That allocation reaches the target or
-/// passes it; every layer's sparsity is then scaled by target / reached, so the overall
-/// sparsity is exactly the target and no layer goes beyond a sparsity whose drop is ≤ `t`.
-/// When even every layer at its largest measured sparsity falls short, there is no budget
-/// (`SensitivityBudgetError.unreachable`): measure higher sparsities or lower the target.
+/// The rule: a layer's drop at sparsity s is its curve read linearly between the measured
+/// points, from no drop at sparsity 0, up to the largest sparsity measured. For an allowed
+/// drop `t`, each layer gets the largest sparsity whose drop is at most `t` (0 when none
+/// is). The overall sparsity (weighted by parameter count) only grows with `t`; `t` is the
+/// smallest value meeting the target, found by bisection between no drop allowed and the
+/// largest drop measured (to 1e-12). Where a non-monotone curve makes the overall sparsity
+/// jump past the target at that `t`, every layer is scaled by target / reached, so the
+/// budget always meets the target exactly. When even every layer at its largest measured
+/// sparsity falls short, there is no budget (`SensitivityBudgetError.unreachable`):
+/// measure higher sparsities or ask for less.
 public struct SensitivityBudget: Sendable, Equatable {
     public var target: Double
     /// The accuracy drop allowed per layer (a fraction: 0.01 = one point).
     public var threshold: Double
-    /// Each layer's largest measured sparsity within `threshold`, before scaling, and the
-    /// overall sparsity they give.
+    /// Each layer's largest sparsity within `threshold`, before scaling, and the overall
+    /// sparsity they give (the target, or above it after a jump).
     public var unscaledSparsities: [Double]
     public var unscaledOverall: Double
-    /// The budget: `unscaledSparsities` × target / `unscaledOverall`, in layer order.
+    /// The budget, in layer order.
     public var layerSparsities: [Double]
 
     public init(curves: SensitivityCurves, target: Double) throws(SensitivityBudgetError) {
         guard target > 0 && target < 1 else { throw .targetOutOfRange(target) }
-        let counts = curves.layers.map { Double($0.parameterCount) }
-        let total = counts.reduce(0, +)
-        guard total > 0, !curves.sparsities.isEmpty else { throw .noCurves }
-        func allocation(_ t: Double) -> [Double] {
-            curves.layers.indices.map { l in
-                curves.sparsities.indices.filter { curves.drop(layer: l, at: $0) <= t }.map { curves.sparsities[$0] }.max() ?? 0
-            }
+        guard !curves.layers.isEmpty, !curves.sparsities.isEmpty else { throw .noCurves }
+        let drops = curves.layers.indices.flatMap { l in curves.sparsities.indices.map { curves.drop(layer: l, at: $0) } }
+        var high = drops.max()!
+        let reachable = Self.overall(Self.allocation(curves, threshold: high), curves: curves)
+        guard reachable >= target - 1e-12 else {
+            throw .unreachable(target: target, largest: reachable, largestMeasured: curves.sparsities.last!)
         }
-        func overall(_ sparsities: [Double]) -> Double { zip(sparsities, counts).map { $0 * $1 }.reduce(0, +) / total }
-        let candidates = Set(curves.layers.indices.flatMap { l in curves.sparsities.indices.map { curves.drop(layer: l, at: $0) } }).sorted()
-        for t in candidates {
-            let sparsities = allocation(t)
-            let reached = overall(sparsities)
-            // A tolerance for the rounding of the weighted sum: a target met to 1e-12 is met.
-            guard reached >= target - 1e-12 else { continue }
-            threshold = t
-            unscaledSparsities = sparsities
-            unscaledOverall = reached
-            layerSparsities = sparsities.map { $0 * min(target / reached, 1) }
-            self.target = target
-            return
+        // Below every drop and below 0 (the drop at sparsity 0), nothing is allowed: 0 overall.
+        var low = min(drops.min()!, 0) - 1
+        while high - low > 1e-12 {
+            let middle = (low + high) / 2
+            if Self.overall(Self.allocation(curves, threshold: middle), curves: curves) >= target - 1e-12 { high = middle } else { low = middle }
         }
-        throw .unreachable(target: target, largest: overall(allocation(.infinity)), largestMeasured: curves.sparsities.last!)
+        threshold = high
+        unscaledSparsities = Self.allocation(curves, threshold: high)
+        let reached = Self.overall(unscaledSparsities, curves: curves)
+        unscaledOverall = reached
+        layerSparsities = unscaledSparsities.map { $0 * min(target / reached, 1) }
+        self.target = target
     }
 
-    /// The overall sparsity of `layerSparsities`, weighted by parameter count.
+    /// Each layer's largest sparsity whose interpolated drop is at most `threshold`.
+    static func allocation(_ curves: SensitivityCurves, threshold: Double) -> [Double] {
+        curves.layers.indices.map { l in
+            let points: [(sparsity: Double, drop: Double)] = [(0, 0)] + curves.sparsities.indices.map { (curves.sparsities[$0], curves.drop(layer: l, at: $0)) }
+            if points.last!.drop <= threshold { return points.last!.sparsity }
+            // Right to left: the right end of each segment is above the threshold.
+            for i in stride(from: points.count - 2, through: 0, by: -1) where points[i].drop <= threshold {
+                let (left, right) = (points[i], points[i + 1])
+                return left.sparsity + (threshold - left.drop) / (right.drop - left.drop) * (right.sparsity - left.sparsity)
+            }
+            return 0
+        }
+    }
+
+    /// The overall sparsity of per-layer `sparsities`, weighted by parameter count.
     public static func overall(_ sparsities: [Double], curves: SensitivityCurves) -> Double {
         let counts = curves.layers.map { Double($0.parameterCount) }
         return zip(sparsities, counts).map { $0 * $1 }.reduce(0, +) / counts.reduce(0, +)
