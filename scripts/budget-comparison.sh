@@ -9,6 +9,8 @@
 # usage: scripts/budget-comparison.sh [RECIPE] [-- --set KEY=VALUE ...]
 #   env: TARGETS=0.95,0.98  SEEDS=3  OUT=runs/budget-comparison  BIN=.build/release/prunetop
 #        SENSITIVITY_ARGS="--finetune-steps 0" (more options for `prunetop sensitivity`)
+#        REUSE=1: keep OUT's finished runs and its sensitivity table (budgets are derived
+#        again from the table); delete a run's log to redo it
 # e.g.   scripts/budget-comparison.sh examples/oneshot-finetune-90.yaml
 #        scripts/budget-comparison.sh examples/resnet20-gradual-90.yaml -- --set epochs=2
 # The --set options after `--` apply to the sensitivity run and to every training run.
@@ -25,9 +27,16 @@ bin=${BIN:-.build/release/prunetop}
 if [ -z "${BIN:-}" ]; then swift build -c release --product prunetop >&2; fi
 mkdir -p "$out/runs"
 
-echo "== sensitivity of $recipe ${sets[*]}" >&2
-# shellcheck disable=SC2086
-"$bin" sensitivity "$recipe" "${sets[@]}" --budget "$targets" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
+finished() { [ -n "${REUSE:-}" ] && [ -s "$1" ] && tail -n 1 "$1" | grep -q '"event":"done"'; }
+
+if [ -n "${REUSE:-}" ] && [ -s "$out/sensitivity/sensitivity.jsonl" ]; then
+  echo "== sensitivity: the table in $out/sensitivity" >&2
+  "$bin" sensitivity --table "$out/sensitivity/sensitivity.jsonl" --budget "$targets" >&2
+else
+  echo "== sensitivity of $recipe ${sets[*]}" >&2
+  # shellcheck disable=SC2086
+  "$bin" sensitivity "$recipe" "${sets[@]}" --budget "$targets" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
+fi
 
 # The --set options of a budget file: its `layers:` entries.
 budget_sets() {
@@ -46,10 +55,11 @@ for target in "${target_list[@]}"; do
     fi
     for ((seed = 0; seed < seeds; seed++)); do
       log="$out/runs/$target-$budget-seed$seed.jsonl"
+      logs+=("$target|$budget|$log")
+      if finished "$log"; then echo "== target $target, budget $budget, seed $seed: kept" >&2; continue; fi
       echo "== target $target, budget $budget, seed $seed" >&2
       "$bin" run "$recipe" "${sets[@]}" --set "schedule.final=$target" --set "seed=$seed" "${budget_args[@]}" \
         --jsonl "$log" --overwrite >&2
-      logs+=("$target|$budget|$log")
     done
   done
 done
