@@ -99,33 +99,33 @@ public struct SensitivityTable: Sendable, Equatable {
         var start: StartLine?
         var layers: [SensitivityCurves.Layer] = []
         for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !raw.isEmpty {
-            let where_ = "\(path):\(offset + 1)"
+            let location = "\(path):\(offset + 1)"
             let data = Data(raw.utf8)
             do {
                 switch try decoder.decode(EventName.self, from: data).event {
                 case "sensitivity_start":
-                    guard start == nil else { throw SensitivityTableError("\(where_): a second sensitivity_start line") }
+                    guard start == nil else { throw SensitivityTableError("\(location): a second sensitivity_start line") }
                     start = try decoder.decode(StartLine.self, from: data)
                 case "sensitivity_point":
-                    guard let start else { throw SensitivityTableError("\(where_): a sensitivity_point before the sensitivity_start line") }
+                    guard let start else { throw SensitivityTableError("\(location): a sensitivity_point before the sensitivity_start line") }
                     let point = try decoder.decode(PointLine.self, from: data)
                     if layers.last?.name != point.layer {
                         layers.append(.init(name: point.layer, shape: point.shape, accuracies: [], losses: []))
                     }
                     let index = layers[layers.count - 1].accuracies.count
                     guard index < start.sparsities.count, start.sparsities[index] == point.sparsity else {
-                        throw SensitivityTableError("\(where_): \(point.layer) at sparsity \(point.sparsity): expected the sparsities "
+                        throw SensitivityTableError("\(location): \(point.layer) at sparsity \(point.sparsity): expected the sparsities "
                                                     + "\(start.sparsities) in order for each layer")
                     }
                     layers[layers.count - 1].accuracies.append(point.accuracy)
                     layers[layers.count - 1].losses.append(point.loss)
                 case let other:
-                    throw SensitivityTableError("\(where_): event '\(other)': expected sensitivity_start or sensitivity_point")
+                    throw SensitivityTableError("\(location): event '\(other)': expected sensitivity_start or sensitivity_point")
                 }
             } catch let error as SensitivityTableError {
                 throw error
             } catch {
-                throw SensitivityTableError("\(where_): not a line of a sensitivity table: \(Self.describe(error))")
+                throw SensitivityTableError("\(location): not a line of a sensitivity table: \(Self.describe(error))")
             }
         }
         guard let start else { throw SensitivityTableError("\(path): no sensitivity_start line; not a table `prunetop sensitivity` wrote") }

@@ -31,7 +31,11 @@ public struct WidgetViewer<Content: Widget> {
         let signals = TerminationSignals()
         signals.start()
         let backend = TerminalBackend(palette: { colors, _ in
-            colors >= 256 ? .indexed { Int32(ColorDepth.nearestPalette256($0)) } : .indexed { Int32(ColorDepth.nearestBasic16($0)) }
+            if colors >= 256 { return .indexed { Int32(ColorDepth.nearestPalette256($0)) } }
+            return .indexed { color in
+                let index = ColorDepth.nearestBasic16(color)
+                return Int32(index < colors ? index : 7)
+            }
         }, mouse: false)
         defer { backend.close() }
         backend.draw(screen(width: backend.size.width, height: backend.size.height))

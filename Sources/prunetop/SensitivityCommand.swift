@@ -240,20 +240,20 @@ struct SensitivityCommand: ParsableCommand {
     }
 
     static func fragment(_ budget: SensitivityBudget, curves: SensitivityCurves, provenance: SensitivityTable.Provenance) -> BudgetFragment {
+        let layers = zip(curves.layers, budget.layerSparsities).map { (name: $0.name, sparsity: $1) }
         let held = provenance.heldOutDuringTraining ? "held out from training" : "seen in training"
-        return BudgetFragment(
-            layers: zip(curves.layers, budget.layerSparsities).map { ($0.name, $1) },
-            comments: [
-                "Per-layer budget for an overall sparsity of \(budget.target) (parameter-weighted), from `prunetop sensitivity`",
-                "on \(provenance.source) (\(provenance.model), \(provenance.dataset), seed \(provenance.seed), "
-                    + "\(provenance.heldOutIndices.count) training images \(held)).",
-                String(format: "Rule: each layer's largest measured sparsity losing at most %.2f points alone "
-                       + "(reaching %.4f overall), scaled by %.4f to meet the target.",
-                       budget.threshold * 100, budget.unscaledOverall, budget.target / budget.unscaledOverall),
-                "Paste in place of the recipe's `budget:` and set schedule.final to \(budget.target); or pass as --set:",
-                "--set schedule.final=\(budget.target) " + BudgetFragment(layers: zip(curves.layers, budget.layerSparsities).map { ($0.name, $1) },
-                                                                         comments: []).overrides.map { "--set " + $0 }.joined(separator: " "),
-            ])
+        let scaling = budget.unscaledOverall > budget.target
+            ? String(format: " (%.4f overall, then every layer scaled by %.4f)", budget.unscaledOverall, budget.target / budget.unscaledOverall)
+            : ""
+        return BudgetFragment(layers: layers, comments: [
+            "Per-layer budget for an overall sparsity of \(budget.target) (parameter-weighted), from `prunetop sensitivity`",
+            "on \(provenance.source) (\(provenance.model), \(provenance.dataset), seed \(provenance.seed), "
+                + "\(provenance.heldOutIndices.count) training images \(held)).",
+            String(format: "Rule: each layer's largest sparsity losing at most %.2f points alone", budget.threshold * 100)
+                + " (its curve read linearly between measured points)\(scaling).",
+            "Paste in place of the recipe's `budget:` and set schedule.final to \(budget.target); or pass as --set:",
+            "--set schedule.final=\(budget.target) " + BudgetFragment(layers: layers, comments: []).overrides.map { "--set " + $0 }.joined(separator: " "),
+        ])
     }
 
     /// The heatmap widget drawn as plain text, `width` columns, one row per layer.
