@@ -168,7 +168,7 @@ struct SensitivityCommand: ParsableCommand {
                   + " -> \(path(Self.budgetName(target)))")
         }
         if tui {
-            let viewer = WidgetViewer(title: "prunetop sensitivity: \(result.provenance.model), \(result.provenance.source)",
+            var viewer = WidgetViewer(title: "prunetop sensitivity: \(result.provenance.model), \(result.provenance.source)",
                                       content: SensitivityHeatmapView(curves: result.curves), glyphs: ascii ? .ascii : .unicode)
             if let signal = viewer.run() { throw ExitCode(signal.exitCode) }
         }
