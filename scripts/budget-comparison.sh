@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Is the sensitivity budget worth having? One recipe (method and schedule as written),
-# trained to each target with four ways of sharing the target among layers: global (one
-# magnitude threshold), uniform, ERK, and the per-layer budget `prunetop sensitivity
-# --budget` derives from the recipe's own dense network. Several seeds each, the same
+# trained to each target with five ways of sharing the target among layers: global (one
+# magnitude threshold), uniform, ERK, and the per-layer budgets `prunetop sensitivity
+# --budget` derives from the recipe's own dense network by its two rules, threshold and
+# cheapest (sensitivity/threshold/ and sensitivity/cheapest/). Several seeds each, the same
 # training for every budget; prints the mean ± sample standard deviation of the final
 # test accuracy per target and budget as a Markdown table. Runs' logs stay in OUT.
 #
@@ -31,12 +32,14 @@ finished() { [ -n "${REUSE:-}" ] && [ -s "$1" ] && tail -n 1 "$1" | grep -q '"ev
 
 if [ -n "${REUSE:-}" ] && [ -s "$out/sensitivity/sensitivity.jsonl" ]; then
   echo "== sensitivity: the table in $out/sensitivity" >&2
-  "$bin" sensitivity --table "$out/sensitivity/sensitivity.jsonl" --budget "$targets" >&2
 else
   echo "== sensitivity of $recipe ${sets[*]}" >&2
   # shellcheck disable=SC2086
-  "$bin" sensitivity "$recipe" "${sets[@]}" --budget "$targets" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
+  "$bin" sensitivity "$recipe" "${sets[@]}" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
 fi
+for rule in threshold cheapest; do
+  "$bin" sensitivity --table "$out/sensitivity/sensitivity.jsonl" --rule "$rule" --budget "$targets" --out "$out/sensitivity/$rule" >&2
+done
 
 # The --set options of a budget file: its `layers:` entries.
 budget_sets() {
@@ -46,9 +49,9 @@ budget_sets() {
 logs=()
 IFS=',' read -r -a target_list <<<"$targets"
 for target in "${target_list[@]}"; do
-  budget_file="$out/sensitivity/$(printf 'budget-%.4f.yaml' "$target")"
-  for budget in global uniform erk sensitivity; do
-    if [ "$budget" = sensitivity ]; then
+  for budget in global uniform erk threshold cheapest; do
+    if [ "$budget" = threshold ] || [ "$budget" = cheapest ]; then
+      budget_file="$out/sensitivity/$budget/$(printf 'budget-%.4f.yaml' "$target")"
       mapfile -t budget_args < <(echo "--set"; echo "budget.distribution=manual"; budget_sets "$budget_file" | tr ' ' '\n')
     else
       budget_args=(--set "budget=$budget")
@@ -74,7 +77,7 @@ for entry in sys.argv[1:]:
     if done.get("event") != "done":
         sys.exit(f"{path}: the run did not finish (last event {done.get('event')})")
     cells.setdefault((target, budget), []).append((done["test_acc"], done["sparsity"]))
-budgets = ["global", "uniform", "erk", "sensitivity"]
+budgets = ["global", "uniform", "erk", "threshold", "cheapest"]
 targets = sorted({t for t, _ in cells})
 print("| target | " + " | ".join(budgets) + " |")
 print("|---|" + "---|" * len(budgets))
@@ -87,5 +90,6 @@ for target in targets:
         sparsity = statistics.mean(s for _, s in runs)
         row.append(f"{statistics.mean(accuracies):.2f} ± {spread:.2f} (n={len(runs)}, sparsity {100 * sparsity:.2f}%)")
     print(f"| {float(target):.0%} | " + " | ".join(row) + " |")
-print("\nfinal test accuracy in %, mean ± sample standard deviation over seeds; sparsity: measured, of the prunable weights")
+print("\nfinal test accuracy in %, mean ± sample standard deviation over seeds; sparsity: measured, of the prunable weights;")
+print("threshold and cheapest: the sensitivity budgets (prunetop sensitivity --rule)")
 PY

@@ -48,6 +48,10 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Overall targets to write per-layer budgets for, comma-separated.", valueName: "sparsity,..."))
     var budget: String?
 
+    @Option(help: ArgumentHelp("How --budget shares the target: threshold (every layer may lose the same accuracy) or cheapest "
+                               + "(least summed drop for the weights removed).", valueName: "rule"))
+    var rule: SensitivityBudget.Rule = .threshold
+
     @Option(help: "Directory for the table, the SVG and the budgets (default: runs/sensitivity-RECIPE).")
     var out: String?
 
@@ -157,13 +161,14 @@ struct SensitivityCommand: ParsableCommand {
         if measuring { print("table: \(path("sensitivity.csv")), sensitivity.jsonl and sensitivity.svg") }
         for target in targets {
             let solved: SensitivityBudget
-            do { solved = try SensitivityBudget(curves: result.curves, target: target) } catch {
+            do { solved = try SensitivityBudget(curves: result.curves, target: target, rule: rule) } catch {
                 throw ValidationError("\(error)")
             }
             let fragment = Self.fragment(solved, curves: result.curves, provenance: result.provenance)
             try makeDirectory()
             try write(fragment.yaml, to: Self.budgetName(target))
-            print(String(format: "budget %.4f: allowed drop %.2f points per layer: ", target, solved.threshold * 100)
+            let allowed = solved.threshold.map { String(format: ", allowed drop %.2f points per layer", $0 * 100) } ?? ""
+            print(String(format: "budget %.4f", target) + " (\(rule.rawValue)\(allowed)): "
                   + zip(result.curves.layers, solved.layerSparsities).map { String(format: "%@ %.4f", $0.name, $1) }.joined(separator: ", ")
                   + " -> \(path(Self.budgetName(target)))")
         }
@@ -249,11 +254,20 @@ struct SensitivityCommand: ParsableCommand {
             "Per-layer budget for an overall sparsity of \(budget.target) (parameter-weighted), from `prunetop sensitivity`",
             "on \(provenance.source) (\(provenance.model), \(provenance.dataset), seed \(provenance.seed), "
                 + "\(provenance.heldOutIndices.count) training images \(held)).",
-            String(format: "Rule: each layer's largest sparsity losing at most %.2f points alone", budget.threshold * 100)
-                + " (its curve read linearly between measured points)\(scaling).",
+            ruleComment(budget) + scaling + ".",
             "Paste in place of the recipe's `budget:` and set schedule.final to \(budget.target); or pass as --set:",
             "--set schedule.final=\(budget.target) " + BudgetFragment(layers: layers, comments: []).overrides.map { "--set " + $0 }.joined(separator: " "),
         ])
+    }
+
+    static func ruleComment(_ budget: SensitivityBudget) -> String {
+        switch budget.rule {
+        case .threshold:
+            String(format: "Rule threshold: each layer's largest sparsity losing at most %.2f points alone", (budget.threshold ?? 0) * 100)
+                + " (its curve read linearly between measured points)"
+        case .cheapest:
+            "Rule cheapest: the least summed drop (each layer pruned alone) for the weights removed, on the curves' lower convex hulls"
+        }
     }
 
     /// The heatmap widget drawn as plain text, `width` columns, one row per layer.
@@ -276,3 +290,5 @@ struct SensitivityCommand: ParsableCommand {
         }
     }
 }
+
+extension SensitivityBudget.Rule: ExpressibleByArgument {}

@@ -1,4 +1,4 @@
-import Metrics
+@testable import Metrics
 import Training
 import XCTest
 
@@ -21,7 +21,7 @@ final class SensitivityBudgetTests: XCTestCase {
         // (0.02). Each layer's sparsity is linear in t there; the weighted sum is 850 of 1000.
         let (bigSlope, midSlope, smallSlope) = (0.04 / 0.09, 0.1 / 0.02, 0.5 / 0.02)
         let t = (850 - 600 * 0.95 - 300 * 0.8 + 0.01 * (600 * bigSlope + 300 * midSlope)) / (600 * bigSlope + 300 * midSlope + 100 * smallSlope)
-        XCTAssertEqual(budget.threshold, t, accuracy: 1e-9)
+        XCTAssertEqual(budget.threshold!, t, accuracy: 1e-9)
         let expected = [0.95 + (t - 0.01) * bigSlope, 0.8 + (t - 0.01) * midSlope, t * smallSlope]
         for (got, want) in zip(budget.layerSparsities, expected) { XCTAssertEqual(got, want, accuracy: 1e-9) }
         XCTAssertEqual(budget.unscaledOverall, 0.85, accuracy: 1e-9, "continuous curves: met without scaling")
@@ -33,7 +33,7 @@ final class SensitivityBudgetTests: XCTestCase {
             let budget = try SensitivityBudget(curves: curves, target: target)
             XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), target, accuracy: 1e-9)
             if let previous {
-                XCTAssertGreaterThanOrEqual(budget.threshold, previous.threshold, "target \(target)")
+                XCTAssertGreaterThanOrEqual(budget.threshold!, previous.threshold!, "target \(target)")
                 for (now, before) in zip(budget.unscaledSparsities, previous.unscaledSparsities) {
                     XCTAssertGreaterThanOrEqual(now, before, "target \(target)")
                 }
@@ -64,7 +64,7 @@ final class SensitivityBudgetTests: XCTestCase {
         robust.layers[2].accuracies = [0.9, 0.9, 0.91, 0.9, 0.9]
         let budget = try SensitivityBudget(curves: robust, target: 0.5)
         XCTAssertEqual(budget.unscaledSparsities[2], 0.99, "no drop anywhere: its largest sparsity at any threshold >= 0")
-        XCTAssertEqual(budget.threshold, 0, accuracy: 1e-9, "big and mid at 0.5 lose nothing either")
+        XCTAssertEqual(budget.threshold!, 0, accuracy: 1e-9, "big and mid at 0.5 lose nothing either")
         for (got, want) in zip(budget.unscaledSparsities, [0.5, 0.5, 0.99]) { XCTAssertEqual(got, want, accuracy: 1e-9) }
         // Below a drop of 0 only small (at its gain near 0.9) counts: 0.095 overall; at 0
         // the allocation jumps to 0.549, then every layer is scaled to meet 0.5 exactly.
@@ -77,7 +77,56 @@ final class SensitivityBudgetTests: XCTestCase {
         var helped = curves
         helped.layers[0].accuracies[0] = 0.92
         let budget = try SensitivityBudget(curves: helped, target: 0.3)
-        XCTAssertEqual(budget.threshold, -0.02, accuracy: 1e-9, "the smallest measured drop is a gain, and it suffices")
+        XCTAssertEqual(budget.threshold!, -0.02, accuracy: 1e-9, "the smallest measured drop is a gain, and it suffices")
         for (got, want) in zip(budget.unscaledSparsities, [0.5, 0, 0]) { XCTAssertEqual(got, want, accuracy: 1e-9) }
+    }
+
+    // MARK: The cheapest rule
+
+    func testCheapestTakesTheLeastDropPerWeightFirstAndMeetsTheTarget() throws {
+        let budget = try SensitivityBudget(curves: curves, target: 0.85, rule: .cheapest)
+        XCTAssertNil(budget.threshold)
+        XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), 0.85, accuracy: 1e-12)
+        // By hand, drop per weight of each hull segment: big (600) 0 → 0.5 costs 0, 0.5 → 0.95
+        // 0.01 / (0.45 * 600) = 3.7e-5 (its 0.8 and 0.9 points lie above the hull), 0.95 →
+        // 0.99 0.09 / 24 = 3.75e-3; mid (300) 0 → 0.5 costs 0, 0.5 → 0.8 0.01 / 90 = 1.1e-4,
+        // 0.8 → 0.9 0.02 / 30 = 6.7e-4, 0.9 → 0.95 0.02 / 15 = 1.3e-3; small (100) 0 → 0.5
+        // 0.02 / 50 = 4e-4. Taken in order: big to 0.95 (570), mid to 0.8 (240), small 0.02 /
+        // 50 = 4e-4 to 0.5 (50): 860 > 850, so small stops at 0.4.
+        XCTAssertEqual(budget.layerSparsities[0], 0.95, accuracy: 1e-12)
+        XCTAssertEqual(budget.layerSparsities[1], 0.8, accuracy: 1e-12)
+        XCTAssertEqual(budget.layerSparsities[2], 0.4, accuracy: 1e-12)
+    }
+
+    func testCheapestGrowsEveryLayerWithTheTargetAndRefusesWhatCannotBeMet() throws {
+        var previous = [0.0, 0.0, 0.0]
+        for target in stride(from: 0.05, through: 0.99, by: 0.02) {
+            let budget = try SensitivityBudget(curves: curves, target: target, rule: .cheapest)
+            XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), target, accuracy: 1e-12)
+            for (now, before) in zip(budget.layerSparsities, previous) { XCTAssertGreaterThanOrEqual(now, before - 1e-12, "target \(target)") }
+            XCTAssertTrue(budget.layerSparsities.allSatisfy { $0 <= 0.99 + 1e-12 })
+            previous = budget.layerSparsities
+        }
+        XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: 0.995, rule: .cheapest)) { error in
+            XCTAssertTrue("\(error)".contains("--budget 0.995: cannot be met"), "\(error)")
+        }
+    }
+
+    func testCheapestPrunesALayerThatNeverLosesAccuracyFirstAndToItsLargestSparsity() throws {
+        var robust = curves
+        robust.layers[2].accuracies = [0.9, 0.9, 0.9, 0.9, 0.9]
+        robust.layers[0].accuracies[0] = 0.899
+        robust.layers[1].accuracies[0] = 0.899
+        let budget = try SensitivityBudget(curves: robust, target: 0.2, rule: .cheapest)
+        XCTAssertEqual(budget.layerSparsities[2], 0.99, accuracy: 1e-12, "its one hull segment costs nothing")
+        // Then big's first hull segment, 0 → 0.8 at 0.001 / 480 per weight (mid's costs
+        // 0.001 / 150): the 101 weights still needed of 600.
+        XCTAssertEqual(budget.layerSparsities[0], 101.0 / 600, accuracy: 1e-12)
+        XCTAssertEqual(budget.layerSparsities[1], 0)
+    }
+
+    func testTheLowerHullSkipsPointsAboveIt() {
+        let hull = SensitivityBudget.lowerHull([(0, 0), (0.5, 0.3), (0.8, 0.2), (0.9, 0.9), (0.95, 1.0)])
+        XCTAssertEqual(hull.map(\.sparsity), [0, 0.8, 0.95])
     }
 }
