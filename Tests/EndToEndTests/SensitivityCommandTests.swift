@@ -41,8 +41,12 @@ final class SensitivityCommandTests: XCTestCase {
         let svg = try String(contentsOfFile: out + "/sensitivity.svg", encoding: .utf8)
         XCTAssertEqual(svg.components(separatedBy: "<rect class=\"cell\"").count - 1, 6)
 
-        for target in [0.5, 0.8] {
-            let budget = try String(contentsOfFile: out + String(format: "/budget-%.4f.yaml", target), encoding: .utf8)
+        let cheapest = try PrunetopProcess.run(["sensitivity", "--table", out + "/sensitivity.jsonl", "--rule", "cheapest",
+                                                "--budget", "0.8", "--out", out + "/cheapest"])
+        XCTAssertEqual(cheapest.status, 0, cheapest.standardError)
+        XCTAssertTrue(cheapest.standardOutput.contains("budget 0.8000 (cheapest): fc1.weight"), cheapest.standardOutput)
+        for (target, file) in [(0.5, "/budget-0.5000.yaml"), (0.8, "/budget-0.8000.yaml"), (0.8, "/cheapest/budget-0.8000.yaml")] {
+            let budget = try String(contentsOfFile: out + file, encoding: .utf8)
             let pasted = try RecipeLoader.parse(yaml: recipeText + budget, path: "pasted.yaml")
             guard case let .manual(layers)? = pasted.config.sparsity.budget?.distribution else {
                 return XCTFail("budget \(target): not a manual budget:\n\(budget)")
@@ -86,6 +90,7 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertTrue(try refusal([recipe, "--sparsities", "0.5,1"]).contains("--sparsities: expected values in (0, 1), found 1.0"))
         XCTAssertTrue(try refusal([recipe, "--sparsities", "0.5,,0.9"]).contains("--sparsities: expected numbers separated by commas, found ''"))
         XCTAssertTrue(try refusal([recipe, "--budget", "1.5"]).contains("--budget: expected overall sparsities in (0, 1), found 1.5"))
+        XCTAssertTrue(try refusal([recipe, "--rule", "best"]).contains("'best'"))
         XCTAssertTrue(try refusal([recipe, "--held-out", "5000"]).contains("--held-out: 5000 images leave fewer than a batch"))
         XCTAssertTrue(try refusal(["--table", recipe]).contains("--table: \(recipe):1: not a line of a sensitivity table"))
         XCTAssertTrue(try refusal([recipe, "--set", "epochs=many"]).contains("epochs: expected"))
