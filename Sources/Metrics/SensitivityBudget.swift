@@ -35,7 +35,7 @@ public struct SensitivityBudget: Sendable, Equatable {
     /// The budget, in layer order.
     public var layerSparsities: [Double]
 
-    public init(curves: SensitivityCurves, target: Double, rule: Rule = .threshold) throws(SensitivityBudgetError) {
+    public init(curves: SensitivityCurves, target: Double, rule: Rule) throws(SensitivityBudgetError) {
         guard target > 0 && target < 1 else { throw .targetOutOfRange(target) }
         guard !curves.layers.isEmpty, !curves.sparsities.isEmpty else { throw .noCurves }
         let reachable = Self.overall(curves.layers.map { _ in curves.sparsities.last! }, curves: curves)

@@ -48,9 +48,9 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Overall targets to write per-layer budgets for, comma-separated.", valueName: "sparsity,..."))
     var budget: String?
 
-    @Option(help: ArgumentHelp("How --budget shares the target: threshold (every layer may lose the same accuracy) or cheapest "
-                               + "(least summed drop for the weights removed).", valueName: "rule"))
-    var rule: SensitivityBudget.Rule = .threshold
+    @Option(help: ArgumentHelp("How --budget shares the target: cheapest (least summed drop for the weights removed) or "
+                               + "threshold (every layer may lose the same accuracy).", valueName: "rule"))
+    var rule: SensitivityBudget.Rule = .cheapest
 
     @Option(help: "Directory for the table, the SVG and the budgets (default: runs/sensitivity-RECIPE).")
     var out: String?

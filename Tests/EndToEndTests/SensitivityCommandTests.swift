@@ -21,7 +21,7 @@ final class SensitivityCommandTests: XCTestCase {
         let recipe = directory + "/tiny.yaml", out = directory + "/out"
         try recipeText.write(toFile: recipe, atomically: true, encoding: .utf8)
         let result = try PrunetopProcess.run(["sensitivity", recipe, "--held-out", "200", "--sparsities", "0.9,0.5",
-                                              "--finetune-steps", "2", "--budget", "0.5,0.8", "--out", out])
+                                              "--finetune-steps", "2", "--budget", "0.5,0.8", "--rule", "threshold", "--out", out])
         XCTAssertEqual(result.status, 0, result.standardError)
         XCTAssertTrue(result.standardError.contains("training lenet300 dense: 1 epoch"), result.standardError)
         XCTAssertTrue(result.standardOutput.contains("\nlayer          50%    90%\nfc1.weight"), result.standardOutput)
@@ -41,8 +41,8 @@ final class SensitivityCommandTests: XCTestCase {
         let svg = try String(contentsOfFile: out + "/sensitivity.svg", encoding: .utf8)
         XCTAssertEqual(svg.components(separatedBy: "<rect class=\"cell\"").count - 1, 6)
 
-        let cheapest = try PrunetopProcess.run(["sensitivity", "--table", out + "/sensitivity.jsonl", "--rule", "cheapest",
-                                                "--budget", "0.8", "--out", out + "/cheapest"])
+        let cheapest = try PrunetopProcess.run(["sensitivity", "--table", out + "/sensitivity.jsonl", "--budget", "0.8",
+                                                "--out", out + "/cheapest"])
         XCTAssertEqual(cheapest.status, 0, cheapest.standardError)
         XCTAssertTrue(cheapest.standardOutput.contains("budget 0.8000 (cheapest): fc1.weight"), cheapest.standardOutput)
         for (target, file) in [(0.5, "/budget-0.5000.yaml"), (0.8, "/budget-0.8000.yaml"), (0.8, "/cheapest/budget-0.8000.yaml")] {

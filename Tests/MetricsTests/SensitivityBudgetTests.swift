@@ -14,7 +14,7 @@ final class SensitivityBudgetTests: XCTestCase {
         ])
 
     func testTheBudgetMeetsTheTargetWithTheSmallestAllowedDropOnTheInterpolatedCurves() throws {
-        let budget = try SensitivityBudget(curves: curves, target: 0.85)
+        let budget = try SensitivityBudget(curves: curves, target: 0.85, rule: .threshold)
         XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), 0.85, accuracy: 1e-9)
         // By hand: the allowed drop t falls where big is between 0.95 (drop 0.01) and 0.99
         // (0.1), mid between 0.8 (0.01) and 0.9 (0.03), small between 0 (no drop) and 0.5
@@ -30,7 +30,7 @@ final class SensitivityBudgetTests: XCTestCase {
     func testHigherTargetsNeverLowerALayerOrTheThreshold() throws {
         var previous: SensitivityBudget?
         for target in stride(from: 0.05, through: 0.95, by: 0.05) {
-            let budget = try SensitivityBudget(curves: curves, target: target)
+            let budget = try SensitivityBudget(curves: curves, target: target, rule: .threshold)
             XCTAssertEqual(SensitivityBudget.overall(budget.layerSparsities, curves: curves), target, accuracy: 1e-9)
             if let previous {
                 XCTAssertGreaterThanOrEqual(budget.threshold!, previous.threshold!, "target \(target)")
@@ -43,7 +43,7 @@ final class SensitivityBudgetTests: XCTestCase {
     }
 
     func testATargetNoAllocationMeetsIsRefusedWithWhatCouldBeReached() {
-        XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: 0.995)) { error in
+        XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: 0.995, rule: .threshold)) { error in
             guard case let .unreachable(target, largest, measured)? = error as? SensitivityBudgetError else {
                 return XCTFail("\(error)")
             }
@@ -53,7 +53,7 @@ final class SensitivityBudgetTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("cannot be met"), "\(error)")
         }
         for bad in [0.0, 1.0, -0.1, .nan] {
-            XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: bad)) { error in
+            XCTAssertThrowsError(try SensitivityBudget(curves: curves, target: bad, rule: .threshold)) { error in
                 XCTAssertTrue("\(error)".contains("expected a sparsity in (0, 1)"), "\(error)")
             }
         }
@@ -62,7 +62,7 @@ final class SensitivityBudgetTests: XCTestCase {
     func testALayerThatNeverLosesAccuracyGetsTheLargestSparsityMeasured() throws {
         var robust = curves
         robust.layers[2].accuracies = [0.9, 0.9, 0.91, 0.9, 0.9]
-        let budget = try SensitivityBudget(curves: robust, target: 0.5)
+        let budget = try SensitivityBudget(curves: robust, target: 0.5, rule: .threshold)
         XCTAssertEqual(budget.unscaledSparsities[2], 0.99, "no drop anywhere: its largest sparsity at any threshold >= 0")
         XCTAssertEqual(budget.threshold!, 0, accuracy: 1e-9, "big and mid at 0.5 lose nothing either")
         for (got, want) in zip(budget.unscaledSparsities, [0.5, 0.5, 0.99]) { XCTAssertEqual(got, want, accuracy: 1e-9) }
@@ -76,7 +76,7 @@ final class SensitivityBudgetTests: XCTestCase {
     func testAGainCountsAsNoLoss() throws {
         var helped = curves
         helped.layers[0].accuracies[0] = 0.92
-        let budget = try SensitivityBudget(curves: helped, target: 0.3)
+        let budget = try SensitivityBudget(curves: helped, target: 0.3, rule: .threshold)
         XCTAssertEqual(budget.threshold!, -0.02, accuracy: 1e-9, "the smallest measured drop is a gain, and it suffices")
         for (got, want) in zip(budget.unscaledSparsities, [0.5, 0, 0]) { XCTAssertEqual(got, want, accuracy: 1e-9) }
     }
