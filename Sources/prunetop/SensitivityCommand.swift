@@ -154,7 +154,8 @@ struct SensitivityCommand: ParsableCommand {
             let name = ((provenance.source as NSString).lastPathComponent as NSString).deletingPathExtension
             try write(result.csv, to: "sensitivity.csv")
             try write(result.jsonLines, to: "sensitivity.jsonl")
-            try write(SensitivitySVG(title: "Per-layer sensitivity: \(provenance.model), \(name)", curves: curves).document,
+            let slice = "\(provenance.heldOutIndices.count) training images " + (provenance.heldOutDuringTraining ? "held out" : "seen in training")
+            try write(SensitivitySVG(title: "Per-layer sensitivity: \(provenance.model), \(name) (\(slice))", curves: curves).document,
                       to: "sensitivity.svg")
         }
         print(Self.render(result.curves, width: 100).joined(separator: "\n"))
