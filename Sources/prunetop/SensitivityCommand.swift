@@ -150,6 +150,10 @@ struct SensitivityCommand: ParsableCommand {
                 }
             }
             if Terminal.standardErrorIsTerminal { Terminal.standardError("\r\u{1B}[K") }
+            guard curves.denseLoss.isFinite else {
+                throw ValidationError("the dense network's loss on the held-out images is \(curves.denseLoss): its training diverged; "
+                                      + "nothing was written (lower the recipe's learning rate)")
+            }
             result = SensitivityTable(provenance: provenance, curves: curves)
             let name = ((provenance.source as NSString).lastPathComponent as NSString).deletingPathExtension
             try write(result.csv, to: "sensitivity.csv")
@@ -248,7 +252,7 @@ struct SensitivityCommand: ParsableCommand {
     static func fragment(_ budget: SensitivityBudget, curves: SensitivityCurves, provenance: SensitivityTable.Provenance) -> BudgetFragment {
         let layers = zip(curves.layers, budget.layerSparsities).map { (name: $0.name, sparsity: $1) }
         let held = provenance.heldOutDuringTraining ? "held out from training" : "seen in training"
-        let scaling = budget.unscaledOverall > budget.target
+        let scaling = budget.unscaledOverall > budget.target + 1e-9
             ? String(format: " (%.4f overall, then every layer scaled by %.4f)", budget.unscaledOverall, budget.target / budget.unscaledOverall)
             : ""
         return BudgetFragment(layers: layers, comments: [

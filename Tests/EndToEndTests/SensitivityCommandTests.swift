@@ -95,6 +95,11 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertTrue(try refusal(["--table", recipe]).contains("--table: \(recipe):1: not a line of a sensitivity table"))
         XCTAssertTrue(try refusal([recipe, "--set", "epochs=many"]).contains("epochs: expected"))
         XCTAssertTrue(try refusal(["--from", directory + "/missing.ckpt"]).contains("--from: "))
+        let diverging = directory + "/diverging.yaml"
+        try (recipeText + "optimizer: {name: sgd, lr: 1000}\n").write(toFile: diverging, atomically: true, encoding: .utf8)
+        XCTAssertTrue(try refusal([diverging, "--held-out", "200", "--sparsities", "0.5", "--out", directory + "/diverged"])
+            .contains("its training diverged; nothing was written"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/diverged/sensitivity.csv"))
         XCTAssertTrue(try refusal(["--table", recipe, "--tui"]).contains("sensitivity --tui needs a terminal"))
         // An output that is an input (here the recipe, hard-linked as the table's CSV) is never written.
         let out = directory + "/linked"
