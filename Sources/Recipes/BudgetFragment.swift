@@ -1,16 +1,12 @@
 /// A recipe's `budget:` block with per-tensor sparsities (`distribution: manual`), as text
 /// to paste into a recipe, headed by `comments`; and the same as `--set` options.
-public struct BudgetFragment: Sendable, Equatable {
+public struct BudgetFragment: Sendable {
     public var layers: [(name: String, sparsity: Double)]
     public var comments: [String]
 
     public init(layers: [(name: String, sparsity: Double)], comments: [String]) {
         self.layers = layers
         self.comments = comments
-    }
-
-    public static func == (a: BudgetFragment, b: BudgetFragment) -> Bool {
-        a.comments == b.comments && a.layers.map(\.name) == b.layers.map(\.name) && a.layers.map(\.sparsity) == b.layers.map(\.sparsity)
     }
 
     /// Sparsities to 4 decimals, each below 1 as the schema requires.

@@ -2,8 +2,8 @@
 /// each of a list of sparsities, and the network evaluated (on a held-out slice of the
 /// training set), the other layers dense. What `prunetop sensitivity` measures, the
 /// budget solver reads and the heatmaps draw.
-public struct SensitivityCurves: Sendable, Equatable, Codable {
-    public struct Layer: Sendable, Equatable, Codable {
+public struct SensitivityCurves: Sendable, Equatable {
+    public struct Layer: Sendable, Equatable {
         /// The prunable tensor, e.g. "fc1.weight".
         public var name: String
         public var shape: [Int]
