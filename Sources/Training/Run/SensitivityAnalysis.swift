@@ -1,5 +1,5 @@
 /// Per-layer sensitivity of a trained network (Han et al. 2015, "Learning both Weights and
-/// Connections for Efficient Neural Networks", arXiv:1506.02626, section 4 and figure 5):
+/// Connections for Efficient Neural Networks", arXiv:1506.02626, figure 5):
 /// each prunable layer pruned alone by magnitude to each sparsity, the others dense, then
 /// optionally fine-tuned for a few steps with that mask, and evaluated on the session's
 /// test part (give it a `HeldOutSplit`'s data set: a slice of the training set). The
