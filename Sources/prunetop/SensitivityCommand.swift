@@ -33,14 +33,15 @@ struct SensitivityCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Read the curves from a sensitivity.jsonl written before instead of measuring.", valueName: "file"))
     var table: String?
 
-    @Option(help: "Sparsities to prune each layer to, comma-separated, each in (0, 1).")
-    var sparsities = "0.5,0.7,0.8,0.9,0.95,0.98,0.99"
+    @Option(help: ArgumentHelp("Sparsities to prune each layer to, comma-separated, each in (0, 1) (default: 0.5,0.7,0.8,0.9,0.95,0.98,0.99).",
+                               valueName: "sparsity,..."))
+    var sparsities: String?
 
-    @Option(help: ArgumentHelp("Training images held out to evaluate on.", valueName: "n"))
-    var heldOut = 5000
+    @Option(help: ArgumentHelp("Training images held out to evaluate on (default: 5000).", valueName: "n"))
+    var heldOut: Int?
 
-    @Option(help: ArgumentHelp("Fine-tune steps with each point's mask before evaluating it.", valueName: "n"))
-    var finetuneSteps = 0
+    @Option(help: ArgumentHelp("Fine-tune steps with each point's mask before evaluating it (default: 0).", valueName: "n"))
+    var finetuneSteps: Int?
 
     @Option(help: ArgumentHelp("The fine-tune's constant learning rate (default: a tenth of the recipe's lr).", valueName: "lr"))
     var finetuneLr: Float?
@@ -68,17 +69,29 @@ struct SensitivityCommand: ParsableCommand {
                                                   : "give one of a recipe, --from CHECKPOINT or --table FILE, not several")
         }
         if !overrides.isEmpty && recipe == nil { throw ValidationError("--set: needs a recipe to override") }
+        if table != nil {
+            let measuring: [(String, Bool)] = [("--sparsities", sparsities != nil), ("--held-out", heldOut != nil),
+                                               ("--finetune-steps", finetuneSteps != nil), ("--finetune-lr", finetuneLr != nil)]
+            if let given = measuring.first(where: \.1) {
+                throw ValidationError("\(given.0): applies when measuring (a recipe or --from), not to a --table measured before")
+            }
+        }
         _ = try sparsityList()
         _ = try budgetTargets()
-        guard heldOut >= 1 else { throw ValidationError("--held-out: expected an integer >= 1, found \(heldOut)") }
-        guard finetuneSteps >= 0 else { throw ValidationError("--finetune-steps: expected an integer >= 0, found \(finetuneSteps)") }
+        guard heldOutCount >= 1 else { throw ValidationError("--held-out: expected an integer >= 1, found \(heldOutCount)") }
+        guard fineTuneStepCount >= 0 else {
+            throw ValidationError("--finetune-steps: expected an integer >= 0, found \(fineTuneStepCount)")
+        }
         if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
             throw ValidationError("--finetune-lr: expected a number > 0, found \(finetuneLr)")
         }
     }
 
+    var heldOutCount: Int { heldOut ?? 5000 }
+    var fineTuneStepCount: Int { finetuneSteps ?? 0 }
+
     func sparsityList() throws -> [Double] {
-        let values = try Self.numbers(sparsities, option: "--sparsities")
+        let values = try Self.numbers(sparsities ?? "0.5,0.7,0.8,0.9,0.95,0.98,0.99", option: "--sparsities")
         for value in values where !(value > 0 && value < 1) {
             throw ValidationError("--sparsities: expected values in (0, 1), found \(value)")
         }
@@ -141,7 +154,7 @@ struct SensitivityCommand: ParsableCommand {
             let (session, provenance, dataFiles) = try prepare()
             try OutputGuard.check(outputs: outputs, inputs: inputs + dataFiles)
             try makeDirectory()
-            let analysis = SensitivityAnalysis(sparsities: try sparsityList(), fineTuneSteps: finetuneSteps,
+            let analysis = SensitivityAnalysis(sparsities: try sparsityList(), fineTuneSteps: fineTuneStepCount,
                                                fineTuneLearningRate: finetuneLr ?? session.config.learningRate / 10)
             let points = session.sparsity.prunable.count * analysis.sparsities.count
             let curves = try analysis.run(on: session) { l, index in
@@ -202,11 +215,11 @@ struct SensitivityCommand: ParsableCommand {
         config.checkpointDirectory = nil
         config.stopAfterSteps = nil
         let dataset = try DataChoice.load(directory: config.dataDirectory)
-        guard heldOut < dataset.trainCount - config.batchSize else {
-            throw ValidationError("--held-out: \(heldOut) images leave fewer than a batch (\(config.batchSize)) of the "
+        guard heldOutCount < dataset.trainCount - config.batchSize else {
+            throw ValidationError("--held-out: \(heldOutCount) images leave fewer than a batch (\(config.batchSize)) of the "
                                   + "\(dataset.trainCount) training images of \(dataset.name) to train on")
         }
-        let split = HeldOutSplit(dataset, heldOut: heldOut, seed: config.seed)
+        let split = HeldOutSplit(dataset, heldOut: heldOutCount, seed: config.seed)
         setBLASThreads(config.threads)
         let session: TrainingSession
         if let checkpoint {
@@ -218,7 +231,7 @@ struct SensitivityCommand: ParsableCommand {
                                       + " sparse; sensitivity measures a dense network (a checkpoint of a dense run, or of a run before it pruned)")
             }
             if session.sparsity.method.name != "dense" { try session.sparsity.switchMethod(to: "dense") }
-            Terminal.standardError("note: the checkpoint trained on the whole training set, the \(heldOut) held-out images "
+            Terminal.standardError("note: the checkpoint trained on the whole training set, the \(heldOutCount) held-out images "
                                    + "included: the curves measure them as seen images (the test set is still unused)\n")
         } else {
             do { session = try TrainingSession(config: config, dataset: split.dataset) } catch {
@@ -229,7 +242,7 @@ struct SensitivityCommand: ParsableCommand {
         let provenance = SensitivityTable.Provenance(
             source: recipe ?? from!, model: session.model.name, dataset: dataset.name, seed: config.seed,
             heldOutIndices: split.heldOutIndices, heldOutDuringTraining: checkpoint == nil,
-            fineTuneSteps: finetuneSteps, fineTuneLearningRate: Double("\(finetuneLr ?? config.learningRate / 10)")!)
+            fineTuneSteps: fineTuneStepCount, fineTuneLearningRate: Double("\(finetuneLr ?? config.learningRate / 10)")!)
         var dataFiles: [OutputGuard.File] = []
         if let directory = config.dataDirectory { dataFiles = OutputGuard.files(in: directory, role: "a file of the data set") }
         return (session, provenance, dataFiles)
@@ -239,7 +252,7 @@ struct SensitivityCommand: ParsableCommand {
     private func train(_ session: TrainingSession) {
         let total = session.totalSteps
         Terminal.standardError("training \(session.model.name) dense: \(session.config.epochs) epoch\(session.config.epochs == 1 ? "" : "s"), \(Format.grouped(total)) steps "
-                               + "on \(Format.grouped(session.dataset.trainCount)) images (\(heldOut) held out)\n")
+                               + "on \(Format.grouped(session.dataset.trainCount)) images (\(heldOutCount) held out)\n")
         while !session.isComplete {
             session.trainStep()
             if Terminal.standardErrorIsTerminal && (session.step % 50 == 0 || session.isComplete) {

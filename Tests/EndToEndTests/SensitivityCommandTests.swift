@@ -101,6 +101,8 @@ final class SensitivityCommandTests: XCTestCase {
             .contains("its training diverged; nothing was written"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/diverged/sensitivity.csv"))
         XCTAssertTrue(try refusal(["--table", recipe, "--tui"]).contains("sensitivity --tui needs a terminal"))
+        XCTAssertTrue(try refusal(["--table", recipe, "--held-out", "100"])
+            .contains("--held-out: applies when measuring (a recipe or --from), not to a --table measured before"))
         // An output that is an input (here the recipe, hard-linked as the table's CSV) is never written.
         let out = directory + "/linked"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
