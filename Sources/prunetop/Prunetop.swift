@@ -5,7 +5,7 @@ struct Prunetop: ParsableCommand {
         commandName: "prunetop",
         abstract: "Watch and steer pruning and sparse training of small networks, live.",
         subcommands: [TUICommand.self, RunCommand.self, SweepCommand.self, ReplayCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self,
-                      ExportCommand.self, InspectCommand.self, WatchCommand.self],
+                      ExportCommand.self, InspectCommand.self, WatchCommand.self, SensitivityCommand.self],
         defaultSubcommand: TUICommand.self)
 }
 

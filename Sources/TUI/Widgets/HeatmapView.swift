@@ -89,11 +89,7 @@ public struct HeatmapView: Widget {
         let weights = grid.weightCount.reduce(0, +), kept = grid.keptCount.reduce(0, +)
         let sparsity = weights == 0 ? "n/a" : WidgetNumberFormat.percent(1 - Double(kept) / Double(weights))
         let dimensions = shape.map(String.init).joined(separator: glyphs.isUnicode ? "×" : "x")
-        let short = name.hasSuffix(".weight") ? String(name.dropLast(".weight".count)) : name
-        let parts = short.split(separator: ".")
-        let abbreviated = (parts.dropLast().map { part in
-            String(part.prefix(1)) + part.dropFirst().filter(\.isNumber)
-        } + parts.suffix(1).map(String.init)).joined(separator: ".")
+        let short = LayerNameFormat.withoutWeightSuffix(name), abbreviated = LayerNameFormat.abbreviated(name)
         let forms = ["\(name) \(dimensions)  \(sparsity) sparse", "\(short) \(dimensions) \(sparsity)", "\(short) \(sparsity)",
                      "\(abbreviated) \(sparsity)"]
         return forms.first { $0.count <= width } ?? forms.last!

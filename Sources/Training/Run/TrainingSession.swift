@@ -123,9 +123,11 @@ public final class TrainingSession {
         return current
     }
 
-    /// Forward, loss, backward and update on the next training batch.
+    /// Forward, loss, backward and update on the next training batch, at the schedule's
+    /// learning rate or at `fixedLearningRate` (a fine-tune past the run's end, where a
+    /// cosine schedule has reached zero).
     @discardableResult
-    public func trainStep() -> StepResult {
+    public func trainStep(fixedLearningRate: Float? = nil) -> StepResult {
         let batch = prefetcher.take(step: step) ?? sampler.trainingBatch(step: step, indices: batchIndices(step: step))
         // Given back to be rewritten for a later step once this one is done with it.
         defer { prefetcher.recycle(batch) }
@@ -144,7 +146,7 @@ public final class TrainingSession {
         model.backward(result.gradient)
         sparsity.afterBackward()
         let densities = sparsity.stepOperandDensities
-        optimizer.step(learningRate: learningRate)
+        optimizer.step(learningRate: fixedLearningRate ?? learningRate)
         step += 1
         sparsity.afterStep()
         return StepResult(loss: result.loss, correct: result.correct, samples: labels.count, densities: densities)
