@@ -204,6 +204,7 @@ struct SensitivityCommand: ParsableCommand {
         if let from {
             do { checkpoint = try Checkpoint.read(from: from) } catch { throw ValidationError("--from: \(error)") }
             config = checkpoint!.config
+            BLASStartup.settleKernel(for: config)
         } else {
             let setup = try RunSetup.make(try RunSetup.RecipeOptions.parse([recipe!] + overrides.flatMap { ["--set", $0] }),
                                           training: try TrainingOptions.parse([]), control: try RunSetup.ControlOptions.parse([]),
