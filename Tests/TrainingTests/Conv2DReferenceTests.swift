@@ -59,18 +59,19 @@ final class Conv2DReferenceTests: XCTestCase {
         XCTAssertLessThan(worst, 1e-5 * scale, "\(what): largest difference \(worst) (values up to \(scale))", file: file, line: line)
     }
 
-    /// Stride 1 goes sample by sample (`TapConvolution`), stride 2 by im2col chunks: patch 72 x
-    /// 16 x 17 output positions is 13 samples a chunk (256 K floats), so 37 samples are chunks
-    /// of 13, 13 and 11.
+    /// Both algorithms, stride 1 and 2. By im2col, stride 2's patch 72 x 16 x 17 output
+    /// positions is 13 samples a chunk (256 K floats), so 37 samples are chunks of 13, 13 and 11.
     func testBatchesMatchTheDefinitionOnBothPaths() {
+        for algorithm in [ConvolutionAlgorithm.taps, .columns] {
         for (stride, height, width) in [(1, 16, 17), (2, 32, 34)] {
             var reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: height, w: width)
             reference.stride = stride
             let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, stride: stride,
                                seed: 7, firstParameterIndex: 0)
+            layer.algorithm = algorithm
             layer.bias!.value = random(5, seed: 1)
             for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
-                let what = "stride \(stride), batch \(batch)"
+                let what = "\(algorithm), stride \(stride), batch \(batch)"
                 let x = random(batch * 8 * height * width, seed: seed)
                 let input = Tensor(shape: [batch, 8, height, width], storage: x)
                 let y = layer.forward(input, isTraining: true)
@@ -85,6 +86,7 @@ final class Conv2DReferenceTests: XCTestCase {
                 assertClose(layer.bias!.gradient, db, "bias gradient, \(what)")
                 assertClose(dx.storage, dxExpected, "input gradient, \(what)")
             }
+        }
         }
     }
 
@@ -101,19 +103,22 @@ final class Conv2DReferenceTests: XCTestCase {
         assertClose(layer.bias!.gradient, db, "bias gradient")
     }
 
-    /// Every path: kernel taps over padded rows (stride 1, padding up to kernel − 1, with 0 to
-    /// 4 extra columns a row: 1x1, 3x3 pad 1, 5x5 pad 2, 3x3 unpadded) and im2col with one copy
-    /// per output row (stride 2, and padding wider than kernel − 1), with and without bias.
+    /// Every layout, by both algorithms: padded rows (stride 1, padding up to kernel − 1, with 0
+    /// to 4 extra columns a row: 1x1, 3x3 pad 1, 5x5 pad 2, 3x3 unpadded) and phase planes
+    /// (stride 2, 1x1 stride 2 keeping one phase, and padding wider than kernel − 1), with and
+    /// without bias.
     func testEveryPathMatchesTheDefinition() {
         let cases: [(k: Int, pad: Int, stride: Int, bias: Bool)] = [
             (1, 0, 1, false), (3, 1, 1, false), (5, 2, 1, true), (3, 0, 1, true), (3, 1, 2, false), (1, 0, 2, false), (1, 1, 1, true),
         ]
+        for algorithm in [ConvolutionAlgorithm.taps, .columns] {
         for (index, shape) in cases.enumerated() {
             var reference = Reference(inC: 4, outC: 6, k: shape.k, pad: shape.pad, h: 9, w: 11)
             reference.stride = shape.stride
-            let what = "kernel \(shape.k), padding \(shape.pad), stride \(shape.stride)"
+            let what = "\(algorithm), kernel \(shape.k), padding \(shape.pad), stride \(shape.stride)"
             let layer = Conv2D(name: "conv", inChannels: 4, outChannels: 6, kernelSize: shape.k, padding: shape.pad, stride: shape.stride,
                                hasBias: shape.bias, seed: UInt64(index), firstParameterIndex: 0)
+            layer.algorithm = algorithm
             layer.bias?.value = random(6, seed: 90)
             let bias = layer.bias?.value ?? [Float](repeating: 0, count: 6)
             let batch = 3, x = random(batch * 4 * 9 * 11, seed: UInt64(100 + index))
@@ -127,5 +132,14 @@ final class Conv2DReferenceTests: XCTestCase {
             if let bias = layer.bias { assertClose(bias.gradient, db, "bias gradient, \(what)") }
             assertClose(dx.storage, dxExpected, "input gradient, \(what)")
         }
+        }
+    }
+
+    /// Taps wherever OpenBLAS has small-matrix kernels; elsewhere im2col below 8 input channels.
+    func testTheAlgorithmFollowsTheKernelAndTheChannels() {
+        XCTAssertEqual(ConvolutionAlgorithm.preferred(inChannels: 1, smallMatrixKernels: true), .taps)
+        XCTAssertEqual(ConvolutionAlgorithm.preferred(inChannels: 1, smallMatrixKernels: false), .columns)
+        XCTAssertEqual(ConvolutionAlgorithm.preferred(inChannels: 7, smallMatrixKernels: false), .columns)
+        XCTAssertEqual(ConvolutionAlgorithm.preferred(inChannels: 8, smallMatrixKernels: false), .taps)
     }
 }

@@ -10,6 +10,8 @@ public enum BLASRuntime {
     public static var coreName: String { String(cString: openblas_get_corename()) }
     public static var configuration: String { String(cString: openblas_get_config()) }
     public static var threadCount: Int { Int(openblas_get_num_threads()) }
+    /// Whether the kernel in use has OpenBLAS's small-matrix GEMM paths (its AVX-512 kernels).
+    public static var hasSmallMatrixKernels: Bool { BLASKernelChoice.avx512Cores.contains(coreName.uppercased()) }
 
     /// Median GFLOP/s of `repeats` timed n x n x n sgemm calls on the current thread setting.
     public static func measureSGEMM(size n: Int = 1024, repeats: Int = 5) -> Double {

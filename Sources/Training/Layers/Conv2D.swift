@@ -3,7 +3,8 @@
 ///
 /// Sample by sample, one GEMM per kernel tap straight from the sample's input planes
 /// (`TapConvolution`; padded rows for stride 1, phases for larger strides): no column
-/// matrix. Y and dY are channel-major [outC, positions], moved to and from NCHW by row copies
+/// matrix. Layers with few input channels take im2col instead where the BLAS kernel lacks
+/// small-matrix paths (`ConvolutionAlgorithm`, `ColumnConvolution`). Y and dY are channel-major [outC, positions], moved to and from NCHW by row copies
 /// (the bias added on the way), and the bias gradient is their row sums. The workspaces live
 /// as long as the layer and only grow, so a step allocates nothing here after the first.
 public final class Conv2D: Layer, ActivationSparsifiable {
@@ -36,6 +37,10 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     /// When set, the weight gradient is computed from the columns of the input as
     /// sparsified by it (SWAT); the forward pass and the input gradient are unchanged.
     public weak var activationSparsifier: (any ActivationSparsifier)?
+    /// Nil: `ConvolutionAlgorithm.preferred` for the BLAS kernel in use.
+    public var algorithm: ConvolutionAlgorithm?
+    /// im2col's workspaces, made on first use.
+    private lazy var columnConvolution = ColumnConvolution()
 
     public init(name: String, inChannels: Int, outChannels: Int, kernelSize: Int, padding: Int = 0, stride: Int = 1,
                 hasBias: Bool = true, seed: UInt64, firstParameterIndex: Int) {
@@ -112,10 +117,16 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func forward(_ input: Tensor, isTraining: Bool) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
-        let taps = TapConvolution(geometry(height: height, width: width), outChannels: outChannels)
-        let (outH, outW) = (taps.planes.geometry.outH, taps.planes.geometry.outW)
+        let geometry = self.geometry(height: height, width: width)
+        let (outH, outW) = (geometry.outH, geometry.outW)
         func convolve(_ out: UnsafeMutableBufferPointer<Float>) {
-            input.storage.withUnsafeBufferPointer { forward(taps, $0.baseAddress!, batch: batch, into: out.baseAddress!) }
+            input.storage.withUnsafeBufferPointer { x in
+                if usesTaps {
+                    forward(TapConvolution(geometry, outChannels: outChannels), x.baseAddress!, batch: batch, into: out.baseAddress!)
+                } else {
+                    forwardByColumns(geometry, x.baseAddress!, batch: batch, into: out.baseAddress!)
+                }
+            }
         }
         let result = isTraining ? output.write(batch, outChannels, outH, outW) { convolve($0) }
             : Tensor(shape: [batch, outChannels, outH, outW]) { convolve($0) }
@@ -158,12 +169,16 @@ public final class Conv2D: Layer, ActivationSparsifiable {
 
     public func backward(_ outputGradient: Tensor, needsInputGradient: Bool) -> Tensor? {
         let shape = cachedInput.shape
-        let taps = TapConvolution(geometry(height: shape[2], width: shape[3]), outChannels: outChannels)
+        let geometry = self.geometry(height: shape[2], width: shape[3])
         defer { cachedInput = .empty }
         func gradients(_ dx: UnsafeMutablePointer<Float>?) {
             cachedInput.storage.withUnsafeBufferPointer { x in
                 outputGradient.storage.withUnsafeBufferPointer { dy in
-                    backward(taps, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
+                    if usesTaps {
+                        backward(TapConvolution(geometry, outChannels: outChannels), x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
+                    } else {
+                        backwardByColumns(geometry, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
+                    }
                 }
             }
         }
@@ -218,6 +233,60 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         }
         tapGradient.withUnsafeBufferPointer { tg in
             weight.gradient.withUnsafeMutableBufferPointer { taps.scatterTapGradient(tg.baseAddress!, into: $0.baseAddress!) }
+        }
+    }
+
+    private var usesTaps: Bool { (algorithm ?? .preferred(inChannels: inChannels)) == .taps }
+
+    private func forwardByColumns(_ geometry: ConvolutionGeometry, _ x: UnsafePointer<Float>, batch: Int,
+                                  into out: UnsafeMutablePointer<Float>) {
+        let (outH, outW) = (geometry.outH, geometry.outW), positions = outH * outW
+        Self.reserve(&channelMajor, outChannels * columnConvolution.channelMajorSpan(geometry, batch: batch))
+        weight.value.withUnsafeBufferPointer { w in
+            channelMajor.withUnsafeMutableBufferPointer { y in
+                columnConvolution.forward(geometry, weight: w.baseAddress!, outChannels: outChannels, x, batch: batch,
+                                          channelMajor: y.baseAddress!) { first, samples in
+                    let span = samples * positions
+                    for sample in 0..<samples {
+                        for c in 0..<outChannels {
+                            let from = y.baseAddress! + c * span + sample * positions
+                            let to = out + ((first + sample) * outChannels + c) * positions
+                            FloatRun.copy(to, from: from, count: positions, adding: bias?.value[c] ?? 0)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func backwardByColumns(_ geometry: ConvolutionGeometry, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
+                                   dx: UnsafeMutablePointer<Float>?) {
+        let positions = geometry.outH * geometry.outW, span = columnConvolution.channelMajorSpan(geometry, batch: batch)
+        Self.reserve(&channelMajor, outChannels * span)
+        if ones.count < span { ones = [Float](repeating: 1, count: span) }
+        weight.value.withUnsafeBufferPointer { w in
+            weight.gradient.withUnsafeMutableBufferPointer { dw in
+                channelMajor.withUnsafeMutableBufferPointer { g in
+                    columnConvolution.backward(geometry, weight: w.baseAddress!, weightGradient: dw.baseAddress!, outChannels: outChannels,
+                                               x, batch: batch, channelMajor: g.baseAddress!, dx: dx) { first, samples, beta in
+                        let span = samples * positions
+                        for sample in 0..<samples {
+                            for c in 0..<outChannels {
+                                FloatRun.copy(g.baseAddress! + c * span + sample * positions,
+                                              from: dy + ((first + sample) * outChannels + c) * positions, count: positions)
+                            }
+                        }
+                        if let bias {
+                            ones.withUnsafeBufferPointer { one in
+                                bias.gradient.withUnsafeMutableBufferPointer { db in
+                                    sgemv(transposeA: false, m: outChannels, n: span, a: g.baseAddress!, x: one.baseAddress!,
+                                          beta: beta, y: db.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 
