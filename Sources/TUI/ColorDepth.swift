@@ -12,6 +12,10 @@ public enum ColorDepth: String, Sendable, CaseIterable {
     /// The `--color` option's values.
     public enum Choice: String, Sendable, CaseIterable {
         case auto, truecolor, palette256 = "256", basic16 = "16", none
+        /// The terminal's depth even when NO_COLOR is set (and over a pipe, for a one-shot frame).
+        case always
+        /// The same as `none`.
+        case never
 
         /// Parses a `--color=` argument; nil for anything else.
         public init?(argument: String) {
@@ -27,9 +31,9 @@ public enum ColorDepth: String, Sendable, CaseIterable {
         case .truecolor: return .truecolor
         case .palette256: return .palette256
         case .basic16: return .basic16
-        case .none: return .none
-        case .auto:
-            if terminal.noColorRequested { return .none }
+        case .none, .never: return .none
+        case .auto, .always:
+            if choice == .auto && terminal.noColorRequested { return .none }
             switch terminal.colors {
             case .truecolor: return .truecolor
             case .palette256: return .palette256

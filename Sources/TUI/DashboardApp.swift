@@ -47,19 +47,19 @@ public final class DashboardApp {
         }
     }
 
-    private let source: any DashboardSource
-    private let options: Options
+    let source: any DashboardSource
+    let options: Options
     private let library: ThemeLibrary
     private var themeName: String
     private var theme: Theme
     private var glyphs: Glyphs
     private var depth: ColorDepth
     private var frameContext: DashboardFrameContext
-    private var state = DashboardViewState()
+    var state = DashboardViewState()
     private var history = RunHistory()
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
-    private var snapshot: TrainingSnapshot?
+    private(set) var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
     private var frameOf: (step: Int, state: RunStatus)?
@@ -70,7 +70,7 @@ public final class DashboardApp {
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
     private let signals = TerminationSignals()
-    private let speedup: SpeedupMeasurement
+    let speedup: SpeedupMeasurement
 
     /// `model`: the dashboard's own copy of the run's network (not the trainer's); the
     /// measured CPU speedup runs it from then on.
@@ -157,7 +157,7 @@ public final class DashboardApp {
 
     // MARK: Data
 
-    private func refreshFromSource(size: (width: Int, height: Int)) {
+    func refreshFromSource(size: (width: Int, height: Int)) {
         if case let .steering(run) = source.controls {
             // Commands whose acknowledgement came after `sendAwaitingAcknowledgement` gave up.
             for acknowledgement in run.takeAcknowledgements() { show(acknowledgement) }
@@ -238,8 +238,12 @@ public final class DashboardApp {
     }
 
     private func render(_ backend: TerminalBackend) {
-        let size = backend.size
-        var screen = Screen(width: size.width, height: size.height)
+        backend.draw(composeScreen(width: backend.size.width, height: backend.size.height))
+    }
+
+    /// The dashboard as it stands, drawn into a screen of this size.
+    func composeScreen(width: Int, height: Int) -> Screen {
+        var screen = Screen(width: width, height: height)
         var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameContext.hill, history: history, state: state,
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
@@ -257,7 +261,7 @@ public final class DashboardApp {
             model.measuredCPUGap = "text report"
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
-        backend.draw(screen)
+        return screen
     }
 
     // MARK: Input
