@@ -33,7 +33,8 @@ public final class ReplaySource: DashboardSource, PlaybackControls {
         isPaused ? position : positionAtResume + Date().timeIntervalSince(resumedAt) * speed
     }
 
-    private var index: Int {
+    /// The moment of the timeline shown now.
+    public var index: Int {
         let reached = now
         return max((timeline.moments.lastIndex { $0.seconds <= reached } ?? 0), 0)
     }

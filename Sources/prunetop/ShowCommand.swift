@@ -52,8 +52,9 @@ struct ShowCommand: ParsableCommand {
         OneShotFrameOptions.write(app.frame(width: size.width, height: size.height, caption: Self.caption(step, run: run)), coloring)
     }
 
-    /// The message line of a shown frame: which log and where in it.
+    /// The message line of a shown frame: which log (its file name: a path would not fit 80
+    /// columns) and where in it.
     static func caption(_ step: Int, run: RecordedRun) -> String {
-        "\(run.path) at step \(step) of \(run.steps.upperBound) (prunetop show)"
+        "\((run.path as NSString).lastPathComponent) at step \(step) of \(run.steps.upperBound) (prunetop show)"
     }
 }
