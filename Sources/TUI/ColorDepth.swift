@@ -155,3 +155,23 @@ extension ColorDepth {
         return bright ? base + 8 : base
     }
 }
+
+// MARK: - The backend's palette
+
+extension ColorDepth {
+    /// How the backend hands colours to a terminal of `colors` colours (direct colour when it has it) at this depth.
+    public func backendPalette(colors: Int, hasDirectColor: Bool) -> TerminalBackend.Palette {
+        switch self {
+        case .none: return .none
+        case .truecolor where hasDirectColor: return .direct
+        default:
+            return .indexed { color in
+                switch self.terminalColor(for: color) {
+                case let .indexed(index): return Int32(index < colors ? index : 7)
+                case let .rgb(rgb): return Int32(colors >= 256 ? ColorDepth.nearestPalette256(rgb) : ColorDepth.nearestBasic16(rgb))
+                case nil: return -1
+                }
+            }
+        }
+    }
+}

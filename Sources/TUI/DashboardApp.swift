@@ -102,21 +102,7 @@ public final class DashboardApp {
     public func run() -> Outcome {
         CrashGuard.install()
         signals.start()
-        let depth = self.depth
-        let backend = TerminalBackend(palette: { colors, direct in
-            switch depth {
-            case .none: return .none
-            case .truecolor where direct: return .direct
-            default:
-                return .indexed { color in
-                    switch depth.terminalColor(for: color) {
-                    case let .indexed(index): return Int32(index < colors ? index : 7)
-                    case let .rgb(rgb): return Int32(colors >= 256 ? ColorDepth.nearestPalette256(rgb) : ColorDepth.nearestBasic16(rgb))
-                    case nil: return -1
-                    }
-                }
-            }
-        })
+        let backend = TerminalBackend(palette: depth.backendPalette)
         defer { backend.close() }
         source.start(DashboardStartOptions(pace: options.pace, onEvent: options.onEvent ?? { _ in }))
         let frameInterval = 1 / options.framesPerSecond
@@ -527,7 +513,7 @@ public final class DashboardApp {
 }
 
 /// On a crash, put the terminal back before the process dies.
-private enum CrashGuard {
+enum CrashGuard {
     static func install() {
         for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             signal(number) { number in

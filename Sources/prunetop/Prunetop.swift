@@ -4,7 +4,7 @@ struct Prunetop: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "prunetop",
         abstract: "Watch and steer pruning and sparse training of small networks, live.",
-        subcommands: [TUICommand.self, RunCommand.self, SweepCommand.self, ReplayCommand.self, ShowCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self,
+        subcommands: [TUICommand.self, RunCommand.self, SweepCommand.self, ReplayCommand.self, ShowCommand.self, CompareCommand.self, BenchCommand.self, DoctorCommand.self, MethodsCommand.self, EstimateCommand.self,
                       ExportCommand.self, InspectCommand.self, WatchCommand.self],
         defaultSubcommand: TUICommand.self)
 }

@@ -40,10 +40,14 @@ public struct PlotSeries: Sendable, Equatable {
 public struct LinePlotView: Widget {
     public var series: [PlotSeries]
     public var markers: [Int]
+    /// One y scale for every series, labelled on the left (the same quantity of two runs,
+    /// `compare`); otherwise each series has its own, the first's left and the second's right.
+    public var sharesScale: Bool
 
-    public init(series: [PlotSeries], markers: [Int] = []) {
+    public init(series: [PlotSeries], markers: [Int] = [], sharesScale: Bool = false) {
         self.series = series
         self.markers = markers
+        self.sharesScale = sharesScale
     }
 
     public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
@@ -54,12 +58,13 @@ public struct LinePlotView: Widget {
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
         guard !body.isEmpty else { return }
 
-        let ranges = series.map { Self.valueRange($0.points) }
+        let shared = sharesScale ? Self.valueRange(series.flatMap(\.points).sorted { $0.step < $1.step }) : nil
+        let ranges = series.map { sharesScale ? shared : Self.valueRange($0.points) }
         let steps = series.flatMap(\.points).map(\.step)
         guard let firstStep = steps.min(), let lastStep = steps.max() else { return }
 
         let leftWidth = ranges.first.flatMap { $0 }.map { Self.labelWidth($0) } ?? 0
-        let rightWidth = ranges.count > 1 ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
+        let rightWidth = ranges.count > 1 && !sharesScale ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
         let showsLabels = body.width >= leftWidth + rightWidth + 6 && body.height >= 2
         var plot = body
         if showsLabels {
@@ -71,7 +76,7 @@ public struct LinePlotView: Widget {
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
             }
-            if ranges.count > 1, let range = ranges[1] {
+            if ranges.count > 1, !sharesScale, let range = ranges[1] {
                 let style = theme.style(series[1].role)
                 screen.put(WidgetNumberFormat.axis(range.upperBound), x: plot.maxX + 1, y: plot.y, style: style, clip: body)
                 screen.put(WidgetNumberFormat.axis(range.lowerBound), x: plot.maxX + 1, y: plot.maxY - 1, style: style, clip: body)
