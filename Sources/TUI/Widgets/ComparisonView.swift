@@ -63,7 +63,7 @@ public struct ComparisonView: Widget {
         for (title, run, rect) in [("Weights A", comparison.a, histogramA), ("Weights B", comparison.b, histogramB)] {
             panel(title, rect, &screen, theme, glyphs) { screen, inner in
                 guard let layer, let histogram = run.lastFrame?.histograms[layer] else {
-                    let why = layer.map { "\(run.name) has no histogram of \($0)" } ?? "no layers"
+                    let why = layer.map { "no \($0) in this run" } ?? "no layers"
                     screen.put(why, x: inner.x, y: inner.y, style: theme.style(.inactive), clip: inner)
                     return
                 }
