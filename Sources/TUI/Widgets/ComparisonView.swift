@@ -90,8 +90,9 @@ public struct ComparisonView: Widget {
                            clip: row)
             x = screen.put("Δ \(Self.points(pair.delta))", x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
         }
-        let steps = comparison.steps
-        screen.put("  steps \(Int(steps.a ?? 0)) → \(Int(steps.b ?? 0))", x: x, y: row.y, style: theme.style(.inactive), clip: row)
+        let steps = comparison.steps, text = "  steps \(Int(steps.a ?? 0)) → \(Int(steps.b ?? 0))"
+        // Whole or not at all: a cut "s" reads as noise.
+        if x + text.count <= row.maxX { screen.put(text, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
     /// Which file is A and which B, in the styles they are drawn in.
