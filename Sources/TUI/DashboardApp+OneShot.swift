@@ -23,8 +23,8 @@ extension DashboardApp {
             refreshFromSource(size: (width, height))
             Thread.sleep(forTimeInterval: 1 / options.framesPerSecond)
         }
-        refreshFromSource(size: (width, height))
-        let drawn = frame(width: width, height: height, caption: snapshot.map(caption))
+        dropLiveFrame()
+        let drawn = frame(width: width, height: height, caption: source.latestSnapshot.map(caption))
         source.stop()
         while !source.waitUntilFinished(timeout: 1) {}
         speedup.finish()

@@ -21,6 +21,8 @@ public final class DashboardApp {
         public var overlay = HillOverlay()
         /// The hill's baseline, when the user gave one (`--baseline`).
         public var baseline: HillBaseline?
+        /// A recorded run whose curves the Loss panel draws under the live run's (`--compare`).
+        public var compared: ComparedRun?
         /// A live run's events, as the trainer sends them (on its thread), e.g. to a log.
         public var onEvent: (@Sendable (TrainerEvent) -> Void)?
         /// Where the S key saves checkpoints.
@@ -198,6 +200,10 @@ public final class DashboardApp {
         }
     }
 
+    /// Forgets the live frame, so the next refresh computes the panels from the latest snapshot
+    /// whatever the pacing (a one-shot frame's panels show the step its header does).
+    func dropLiveFrame() { (frame, frameOf) = (nil, nil) }
+
     /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
     /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
@@ -234,6 +240,7 @@ public final class DashboardApp {
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
+        model.compared = options.compared
         switch source.controls {
         case let .playback(clock):
             model.replaySpeed = clock.speed

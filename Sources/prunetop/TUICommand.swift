@@ -34,6 +34,10 @@ struct TUICommand: ParsableCommand {
                                valueName: "jsonl"))
     var overlay: [String] = []
 
+    @Option(help: ArgumentHelp("Draw an earlier run's log under the live run: its points on Occam's hill (as --overlay does) and "
+                               + "its loss and accuracy curves in the Loss panel.", valueName: "jsonl"))
+    var compare: String?
+
     @Option(help: ArgumentHelp("The dense accuracy Occam's hill measures regions against: 0.895, 89.5%, a finished dense run's log, "
                                + "or a sweep.jsonl (its target-0 run). Default: an overlaid sweep's dense run, else this run's own "
                                + "dense phase once its accuracy has stopped rising.", valueName: "accuracy|jsonl"))
@@ -111,7 +115,7 @@ struct TUICommand: ParsableCommand {
         let (config, dataset) = (setup.config, setup.dataset)
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
                               inputs: setup.inputFiles(recipe, control: control,
-                                                       others: overlay.map { .init(role: "an --overlay file", path: $0) }
+                                                       others: (overlay + [compare].compactMap { $0 }).map { .init(role: "an --overlay file", path: $0) }
                                                            + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
         options.colorChoice = color
@@ -120,6 +124,12 @@ struct TUICommand: ParsableCommand {
         options.themeName = theme
         for path in overlay {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
+        }
+        if let compare {
+            do {
+                options.overlay.add(try HillOverlay(file: compare))
+                options.compared = ComparedRun(name: (compare as NSString).lastPathComponent, timeline: try ReplayTimeline(path: compare))
+            } catch { throw ValidationError("--compare: \(error)") }
         }
         var warnings = options.overlay.warnings
         options.baseline = try baseline.map { try HillBaseline.parse($0, warn: { warnings.append($0) }) }

@@ -41,17 +41,16 @@ public struct ComparisonView: Widget {
         panel("Occam's hill", hill, &screen, theme, glyphs) { screen, inner in
             OccamsHillView(hill: comparison.hill).render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
-        let (historyA, historyB) = (Self.history(comparison.a), Self.history(comparison.b))
+        let historyA = ComparedRun(name: comparison.a.name, timeline: comparison.a.timeline).history
+        let historyB = ComparedRun(name: comparison.b.name, timeline: comparison.b.timeline).history
         panel("Loss", loss, &screen, theme, glyphs) { screen, inner in
-            LinePlotView(series: [PlotSeries(label: "A loss", shortLabel: "A", role: .accuracy, points: historyA.loss),
-                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss)],
-                         sharesScale: true)
+            LinePlotView(series: [PlotSeries(label: "A loss", shortLabel: "A", role: .accuracy, points: historyA.loss, scale: 0),
+                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss, scale: 0)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         panel("Test accuracy", accuracy, &screen, theme, glyphs) { screen, inner in
-            LinePlotView(series: [PlotSeries(label: "A acc", shortLabel: "A", role: .accuracy, points: historyA.accuracy),
-                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy)],
-                         sharesScale: true)
+            LinePlotView(series: [PlotSeries(label: "A acc", shortLabel: "A", role: .accuracy, points: historyA.accuracy, scale: 0),
+                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy, scale: 0)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         let (table, histograms) = bottom.splitColumns(leftWidth: max(third, min(44, bottom.width / 2)))
@@ -127,12 +126,6 @@ public struct ComparisonView: Widget {
             if index == selectedLayer { style.reverse = true }
             screen.put(text, x: area.x, y: area.y + 1 + offset, style: style, clip: area)
         }
-    }
-
-    static func history(_ run: RunComparison.Run) -> RunHistory {
-        var history = RunHistory()
-        for moment in run.timeline.moments { history.record(moment.snapshot) }
-        return history
     }
 
     static func percent(_ fraction: Double?) -> String { fraction.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }

@@ -16,12 +16,16 @@ public struct PlotSeries: Sendable, Equatable {
     public var shortLabel: String
     public var role: Theme.Role
     public var points: [PlotPoint]
+    /// Series with the same scale share one y range (the same quantity of two runs); nil:
+    /// a scale of its own.
+    public var scale: Int?
 
-    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint]) {
+    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint], scale: Int? = nil) {
         self.label = label
         self.shortLabel = shortLabel ?? label
         self.role = role
         self.points = points
+        self.scale = scale
     }
 }
 
@@ -40,14 +44,18 @@ public struct PlotSeries: Sendable, Equatable {
 public struct LinePlotView: Widget {
     public var series: [PlotSeries]
     public var markers: [Int]
-    /// One y scale for every series, labelled on the left (the same quantity of two runs,
-    /// `compare`); otherwise each series has its own, the first's left and the second's right.
-    public var sharesScale: Bool
 
-    public init(series: [PlotSeries], markers: [Int] = [], sharesScale: Bool = false) {
+    public init(series: [PlotSeries], markers: [Int] = []) {
         self.series = series
         self.markers = markers
-        self.sharesScale = sharesScale
+    }
+
+    /// Each series' y range: that of every series on its scale.
+    static func ranges(_ series: [PlotSeries]) -> [ClosedRange<Double>?] {
+        series.indices.map { index in
+            guard let scale = series[index].scale else { return valueRange(series[index].points) }
+            return valueRange(series.filter { $0.scale == scale }.flatMap(\.points).sorted { $0.step < $1.step })
+        }
     }
 
     public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
@@ -58,13 +66,14 @@ public struct LinePlotView: Widget {
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
         guard !body.isEmpty else { return }
 
-        let shared = sharesScale ? Self.valueRange(series.flatMap(\.points).sorted { $0.step < $1.step }) : nil
-        let ranges = series.map { sharesScale ? shared : Self.valueRange($0.points) }
+        let ranges = Self.ranges(series)
+        // The second series' range on the right, unless it is on the first's scale.
+        let rightAxis = series.count > 1 && (series[1].scale == nil || series[1].scale != series[0].scale)
         let steps = series.flatMap(\.points).map(\.step)
         guard let firstStep = steps.min(), let lastStep = steps.max() else { return }
 
         let leftWidth = ranges.first.flatMap { $0 }.map { Self.labelWidth($0) } ?? 0
-        let rightWidth = ranges.count > 1 && !sharesScale ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
+        let rightWidth = rightAxis ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
         let showsLabels = body.width >= leftWidth + rightWidth + 6 && body.height >= 2
         var plot = body
         if showsLabels {
@@ -76,7 +85,7 @@ public struct LinePlotView: Widget {
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
             }
-            if ranges.count > 1, !sharesScale, let range = ranges[1] {
+            if rightAxis, let range = ranges[1] {
                 let style = theme.style(series[1].role)
                 screen.put(WidgetNumberFormat.axis(range.upperBound), x: plot.maxX + 1, y: plot.y, style: style, clip: body)
                 screen.put(WidgetNumberFormat.axis(range.lowerBound), x: plot.maxX + 1, y: plot.maxY - 1, style: style, clip: body)
