@@ -94,4 +94,18 @@ final class OneShotFrameTests: XCTestCase {
         let misuse = try PrunetopProcess.run(["tui", "--steps", "5"])
         XCTAssertTrue(misuse.standardError.contains("add --once"), misuse.standardError)
     }
+
+    func testTUIOnceDrawsAComparedRunUnderTheLiveOne() throws {
+        let log = try Self.recordRun()
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let once = try PrunetopProcess.run(["tui", "--data", "embedded", "--epochs", "3", "--batch", "64", "--eval-every", "11",
+                                            "--method", "snip", "--once", "--compare", log, "--width", "160", "--height", "40"])
+        XCTAssertEqual(once.status, 0, once.standardError)
+        let legend = try XCTUnwrap(once.standardOutput.split(separator: "\n").first { $0.contains("━ loss") })
+        XCTAssertTrue(legend.contains("━ B loss") && legend.contains("━ B acc"), String(legend))
+        XCTAssertTrue(once.standardOutput.contains("◆"), "the compared run's points on Occam's hill")
+        let refused = try PrunetopProcess.run(["tui", "--data", "embedded", "--once", "--compare", "/etc/hostname"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.standardError.contains("--compare: /etc/hostname:1:"), refused.standardError)
+    }
 }

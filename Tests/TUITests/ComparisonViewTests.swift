@@ -103,15 +103,31 @@ final class ComparisonViewTests: XCTestCase {
     func testCurvesOfTwoRunsShareOneScale() {
         var screen = Screen(width: 20, height: 6)
         let series = [
-            PlotSeries(label: "A", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 100, value: 0.6)]),
-            PlotSeries(label: "B", role: .highlight, points: [PlotPoint(step: 0, value: 0.7), PlotPoint(step: 100, value: 0.9)]),
+            PlotSeries(label: "A", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 100, value: 0.6)], scale: 0),
+            PlotSeries(label: "B", role: .highlight, points: [PlotPoint(step: 0, value: 0.7), PlotPoint(step: 100, value: 0.9)], scale: 0),
         ]
-        LinePlotView(series: series, sharesScale: true).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
         XCTAssertTrue(screen.lines[1].hasPrefix("0.9"), "the top is the highest of both: \(screen.lines[1])")
         XCTAssertTrue(screen.lines[4].hasPrefix("0.5"), screen.lines[4])
         XCTAssertFalse(screen.lines[1].hasSuffix("0.9"), "no second axis")
         // A ends at 0.6, well under B's start at 0.7: on a shared scale A never reaches the top row.
         XCTAssertFalse((4..<20).contains { screen[$0, 1].style.foreground == Theme.fallback.color(.accuracy) && screen[$0, 1].character != " " })
         XCTAssertTrue((4..<20).contains { screen[$0, 4].style.foreground == Theme.fallback.color(.accuracy) }, "A along the bottom")
+    }
+
+    /// The Loss panel under `tui --compare`: the live run's loss and B's on the left scale,
+    /// both accuracies on the right one.
+    func testSeriesOnTwoScalesEachSharedByTwoRuns() {
+        var screen = Screen(width: 30, height: 6)
+        let series = [
+            PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 2), PlotPoint(step: 10, value: 1)], scale: 0),
+            PlotSeries(label: "acc", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 10, value: 0.6)], scale: 1),
+            PlotSeries(label: "B loss", role: .highlight, points: [PlotPoint(step: 0, value: 3), PlotPoint(step: 10, value: 1)], scale: 0),
+            PlotSeries(label: "B acc", role: .highlight, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 10, value: 0.9)], scale: 1),
+        ]
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[1].first, "3", "the loss scale reaches B's 3: \(screen.lines[1])")
+        XCTAssertTrue(screen.lines[1].hasSuffix("0.9"), "the accuracy scale reaches B's 0.9: \(screen.lines[1])")
+        XCTAssertTrue(screen.lines[4].hasSuffix("0.5"), screen.lines[4])
     }
 }
