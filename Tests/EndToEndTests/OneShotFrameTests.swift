@@ -8,12 +8,19 @@ import XCTest
 /// the one the replay draws when stepped to that moment, at any size; errors name the log's
 /// range and the line that is not a run log.
 final class OneShotFrameTests: XCTestCase {
-    private static func recordRun() throws -> String {
-        let log = PrunetopProcess.temporaryPath("show.jsonl")
-        let result = try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "3", "--batch", "64", "--method", "magnitude",
-                                              "--sparsity", "0.9", "--schedule", "oneshot:22", "--eval-every", "11", "--jsonl", log])
-        XCTAssertEqual(result.status, 0, result.standardError)
-        return log
+    /// A real run's log, recorded once for the class.
+    private static let log = PrunetopProcess.temporaryPath("show.jsonl")
+
+    override class func setUp() {
+        super.setUp()
+        let result = try? PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "3", "--batch", "64", "--method", "magnitude",
+                                               "--sparsity", "0.9", "--schedule", "oneshot:22", "--eval-every", "11", "--jsonl", log])
+        XCTAssertEqual(result?.status, 0, result?.standardError ?? "prunetop did not run")
+    }
+
+    override class func tearDown() {
+        try? FileManager.default.removeItem(atPath: log)
+        super.tearDown()
     }
 
     /// The replay stepped with `s` from its start up to the last moment at or before `step`,
@@ -36,8 +43,7 @@ final class OneShotFrameTests: XCTestCase {
     }
 
     func testShowPrintsTheFrameTheReplayDrawsAtThatStep() throws {
-        let log = try Self.recordRun()
-        defer { try? FileManager.default.removeItem(atPath: log) }
+        let log = Self.log
         for (width, height, step) in [(80, 24, 30), (160, 48, 66)] {
             let shown = try PrunetopProcess.run(["show", log, "--at", String(step), "--width", String(width), "--height", String(height)])
             XCTAssertEqual(shown.status, 0, shown.standardError)
@@ -96,8 +102,7 @@ final class OneShotFrameTests: XCTestCase {
     }
 
     func testTUIOnceDrawsAComparedRunUnderTheLiveOne() throws {
-        let log = try Self.recordRun()
-        defer { try? FileManager.default.removeItem(atPath: log) }
+        let log = Self.log
         let once = try PrunetopProcess.run(["tui", "--data", "embedded", "--epochs", "3", "--batch", "64", "--eval-every", "11",
                                             "--method", "snip", "--once", "--compare", log, "--width", "160", "--height", "40"])
         XCTAssertEqual(once.status, 0, once.standardError)
