@@ -13,13 +13,14 @@ extension DashboardApp {
     }
 
     /// Starts the source and follows it at the dashboard's frame rate (so the curves gather
-    /// what the live dashboard's would) until a snapshot is `ready` or the run has ended; draws
-    /// that frame with the caption for its snapshot, then stops the run and waits for it.
+    /// what the live dashboard's would) until a snapshot is `ready` or the run has ended or
+    /// diverged (a diverged run pauses itself: it would never be ready); draws that frame with the
+    /// caption for its snapshot, then stops the run and waits for it.
     public func frameOfRun(until ready: (TrainingSnapshot) -> Bool, width: Int, height: Int,
                            caption: (TrainingSnapshot) -> String) -> Screen {
         source.start(DashboardStartOptions(pace: options.pace, onEvent: options.onEvent ?? { _ in }))
         while true {
-            if let latest = source.latestSnapshot, ready(latest) || latest.state.isTerminal { break }
+            if let latest = source.latestSnapshot, ready(latest) || latest.state.isTerminal || latest.state == .diverged { break }
             refreshFromSource(size: (width, height))
             Thread.sleep(forTimeInterval: 1 / options.framesPerSecond)
         }

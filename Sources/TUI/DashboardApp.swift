@@ -61,7 +61,7 @@ public final class DashboardApp {
     private var history = RunHistory()
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
-    private(set) var snapshot: TrainingSnapshot?
+    private var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
     private var frameOf: (step: Int, state: RunStatus)?

@@ -115,7 +115,8 @@ struct TUICommand: ParsableCommand {
         let (config, dataset) = (setup.config, setup.dataset)
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
                               inputs: setup.inputFiles(recipe, control: control,
-                                                       others: (overlay + [compare].compactMap { $0 }).map { .init(role: "an --overlay file", path: $0) }
+                                                       others: overlay.map { .init(role: "an --overlay file", path: $0) }
+                                                           + (compare.map { [.init(role: "the --compare file", path: $0)] } ?? [])
                                                            + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
         options.colorChoice = color
