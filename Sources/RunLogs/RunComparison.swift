@@ -4,7 +4,8 @@ import Metrics
 import Training
 
 /// Two recorded runs side by side (`prunetop compare A.jsonl B.jsonl`): their final numbers
-/// and the differences B − A, their evaluations aligned by step and by sparsity, and their
+/// and the differences B − A, their evaluations aligned by sparsity (the curves align them by
+/// step), and their
 /// prunable layers aligned by name (the union, with gaps where a run has no such layer).
 /// Pure: built from two timelines, no terminal.
 public struct RunComparison: Sendable {
@@ -39,8 +40,8 @@ public struct RunComparison: Sendable {
     }
 
     public struct AlignedPoint: Sendable, Equatable {
-        /// The step, or the sparsity (a fraction) for `bySparsity`.
-        public var key: Double
+        /// Measured sparsity, a fraction, to 0.1%.
+        public var sparsity: Double
         public var accuracy: Pair
     }
 
@@ -66,15 +67,14 @@ public struct RunComparison: Sendable {
 
     public var steps: Pair { Pair(a: Double(a.last.step), b: Double(b.last.step)) }
 
-    /// Test accuracy at every step either run evaluated at, in step order; a gap where one did not.
-    public var accuracyByStep: [AlignedPoint] {
-        Self.align(a.evaluations, b.evaluations) { Double($0.step) }
-    }
-
     /// Test accuracy at every sparsity either run was evaluated at (to 0.1%: a schedule's
-    /// 90% is measured as 0.8999...), the last evaluation at each; a gap where one was not.
+    /// 90% is measured as 0.8999...), the last evaluation at each, in order; a gap where one was not.
     public var accuracyBySparsity: [AlignedPoint] {
-        Self.align(a.evaluations, b.evaluations) { ($0.sparsity * 1000).rounded() / 1000 }
+        func key(_ record: EvaluationRecord) -> Double { (record.sparsity * 1000).rounded() / 1000 }
+        var bySparsity: [Double: Pair] = [:]
+        for record in a.evaluations { bySparsity[key(record), default: Pair(a: nil, b: nil)].a = record.accuracy }
+        for record in b.evaluations { bySparsity[key(record), default: Pair(a: nil, b: nil)].b = record.accuracy }
+        return bySparsity.keys.sorted().map { AlignedPoint(sparsity: $0, accuracy: bySparsity[$0]!) }
     }
 
     /// The prunable layers of A in order, then those only B has; a nil sparsity where a run has no such layer.
@@ -108,14 +108,6 @@ public struct RunComparison: Sendable {
         return OccamsHill(points: RunHill.points(evaluationsB, runID: "B:" + b.name)
                               + RunHill.points(evaluationsA, runID: DashboardFrameContext.liveRunID),
                           baseline: baseline, missingBaselineReason: baseline == nil ? "no converged dense phase in A or B" : nil)
-    }
-
-    /// Each run's last evaluation at each key, keys in order.
-    static func align(_ a: [EvaluationRecord], _ b: [EvaluationRecord], key: (EvaluationRecord) -> Double) -> [AlignedPoint] {
-        var byKey: [Double: Pair] = [:]
-        for record in a { byKey[key(record), default: Pair(a: nil, b: nil)].a = record.accuracy }
-        for record in b { byKey[key(record), default: Pair(a: nil, b: nil)].b = record.accuracy }
-        return byKey.keys.sorted().map { AlignedPoint(key: $0, accuracy: byKey[$0]!) }
     }
 
     static func layerSparsity(_ snapshot: TrainingSnapshot) -> [(name: String, sparsity: Double)] {

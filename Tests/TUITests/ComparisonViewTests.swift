@@ -78,6 +78,21 @@ final class ComparisonViewTests: XCTestCase {
         XCTAssertEqual(rows.filter { $0.contains("fc2.weight  ") }.count >= 1, true)
     }
 
+    func testTheTableEndsWithTheAccuraciesAtASparsityBothRunsReached() throws {
+        var comparison = try comparison()
+        let screen = draw(ComparisonView(comparison: comparison))
+        XCTAssertFalse(screen.lines.contains { $0.contains("test acc at sparsity") }, "50% and 30%: no sparsity in common")
+        func run(_ name: String, accuracy: Double) throws -> RunComparison.Run {
+            RunComparison.Run(name: name, timeline: try ReplayTimeline(
+                text: Self.log(method: "magnitude", accuracy: accuracy, sparsity: 0.5, layers: [("fc1.weight", 5)]), path: name))
+        }
+        comparison = RunComparison(a: try run("a.jsonl", accuracy: 0.85), b: try run("b.jsonl", accuracy: 0.80))
+        let matched = draw(ComparisonView(comparison: comparison))
+        let header = try XCTUnwrap(matched.lines.firstIndex { $0.contains("test acc at sparsity") })
+        XCTAssertTrue(matched.lines[header + 1].contains("50.0%") && matched.lines[header + 1].contains("85.0%  80.0%  −5.00"),
+                      matched.lines[header + 1])
+    }
+
     func testALayerOnlyOneRunHasLeavesAGapAndTheMessageSaysWhy() throws {
         let comparison = try comparison(bLayers: [("fc1.weight", 5)])
         let screen = draw(ComparisonView(comparison: comparison, selectedLayer: 1))

@@ -106,7 +106,8 @@ public struct ComparisonView: Widget {
     }
 
     /// One row per layer: name, A's and B's sparsity, B − A; the selected row reversed, rows
-    /// whose |Δ| is at least half the largest (and over half a point) in `.warning`, bold.
+    /// whose |Δ| is at least half the largest (and over half a point) in `.warning`, bold. Below,
+    /// when there is room, the test accuracy of both runs at the sparsities both were evaluated at.
     private func drawLayerTable(into screen: inout Screen, area: Rect, theme: Theme) {
         let rows = comparison.layers
         guard !rows.isEmpty, area.height >= 2 else { return }
@@ -115,7 +116,20 @@ public struct ComparisonView: Widget {
         screen.put(Self.pad("layer", nameWidth) + Self.left("A") + Self.left("B") + Self.left("Δ pt"), x: area.x, y: area.y,
                    style: theme.style(.inactive), clip: area)
         let largest = rows.compactMap { $0.sparsity.delta.map(abs) }.max() ?? 0
-        let visible = area.height - 1
+        let matched = comparison.accuracyBySparsity.filter { $0.accuracy.delta != nil }.suffix(3)
+        let accuracyRows = !matched.isEmpty && area.height - 1 >= rows.count + 2 + matched.count ? matched.count + 1 : 0
+        let visible = area.height - 1 - (accuracyRows > 0 ? accuracyRows + 1 : 0)
+        if accuracyRows > 0 {
+            var y = area.maxY - accuracyRows
+            screen.put(Self.pad("test acc at sparsity", nameWidth) + Self.left("A") + Self.left("B") + Self.left("Δ pt"),
+                       x: area.x, y: y, style: theme.style(.inactive), clip: area)
+            for point in matched {
+                y += 1
+                let text = Self.pad(Self.percent(point.sparsity), nameWidth) + Self.left(Self.percent(point.accuracy.a))
+                    + Self.left(Self.percent(point.accuracy.b)) + Self.left(Self.points(point.accuracy.delta, unit: false))
+                screen.put(text, x: area.x, y: y, style: theme.style(.foreground), clip: area)
+            }
+        }
         let first = min(max(selectedLayer - visible + 1, 0), max(rows.count - visible, 0))
         for (offset, row) in rows[first..<min(first + visible, rows.count)].enumerated() {
             let index = first + offset
