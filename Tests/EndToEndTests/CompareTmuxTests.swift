@@ -35,14 +35,15 @@ final class CompareTmuxTests: XCTestCase {
         let accuracy = { (path: String) in try XCTUnwrap(ReplayTimeline(path: path).moments.last?.snapshot.evaluations.last?.accuracy) }
         let (a, b) = (try accuracy(magnitude), try accuracy(snip))
         let delta = 100 * (b - a)
-        let expectedDelta = "Δ " + (abs(delta) < 0.005 ? "0.00" : (delta > 0 ? "+" : "−") + String(format: "%.2f", abs(delta))) + " pt"
+        let magnitudeText = String(format: "%.2f", abs(delta))
+        let expectedDelta = "Δ " + (Double(magnitudeText) == 0 ? "" : delta > 0 ? "+" : "−") + magnitudeText + " pt"
 
         let exitFile = directory + "/exit"
         let command = "TERM=xterm-256color \(PrunetopProcess.executable.path) compare \(magnitude) \(snip); echo EXIT=$? > \(exitFile); sleep 30"
         try server.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
         let screen = try server.waitForScreen("the comparison") { $0.contains("COMPARE") && $0.contains("Layer sparsity") }
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        XCTAssertTrue(lines[0].contains(String(format: "final acc %.1f%% → %.1f%% %@", 100 * a, 100 * b, expectedDelta)), lines[0])
+        XCTAssertTrue(lines[0].contains(String(format: "final acc %.2f%% → %.2f%% %@", 100 * a, 100 * b, expectedDelta)), lines[0])
         XCTAssertTrue(lines[1].contains("A magnitude.jsonl (magnitude)") && lines[1].contains("B snip.jsonl (snip)"), lines[1])
         XCTAssertTrue(["Occam's hill", "Loss", "Test accuracy", "Weights A", "Weights B"].allSatisfy(screen.contains), screen)
         XCTAssertEqual(lines.filter { $0.contains("fc1.weight  ") && $0.contains("log") }.count, 1, "fc1's histograms, A's and B's on one row")

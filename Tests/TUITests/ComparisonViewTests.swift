@@ -42,7 +42,7 @@ final class ComparisonViewTests: XCTestCase {
     func testTheHeaderGivesTheDifferencesWithTheirSign() throws {
         let screen = draw(ComparisonView(comparison: try comparison()))
         let header = screen.text(row: 0)
-        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.0% → 82.0% Δ −3.00 pt sparsity 50.0% → 30.0% Δ −20.00 pt  steps 10 → 10"), header)
+        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.00% → 30.00% Δ −20.00 pt  steps 10 → 10"), header)
         let delta = try column(of: "Δ −3.00 pt", in: header)
         XCTAssertEqual(screen[delta, 0].style.foreground, Theme.fallback.color(.warning))
         XCTAssertTrue(screen[delta, 0].style.bold)
@@ -64,8 +64,8 @@ final class ComparisonViewTests: XCTestCase {
         let rows = screen.lines
         let header = try XCTUnwrap(rows.firstIndex { $0.contains("layer") && $0.contains("Δ pt") })
         let fc1 = rows[header + 1], fc2 = rows[header + 2]
-        XCTAssertTrue(fc1.contains("fc1.weight") && fc1.contains("50.0%  50.0%   0.00"), fc1)
-        XCTAssertTrue(fc2.contains("fc2.weight") && fc2.contains("50.0%  10.0% −40.00"), fc2)
+        XCTAssertTrue(fc1.contains("fc1.weight") && fc1.contains("50.0%  50.0%    0.0"), fc1)
+        XCTAssertTrue(fc2.contains("fc2.weight") && fc2.contains("50.0%  10.0%  −40.0"), fc2)
         let x = try column(of: "fc1.weight", in: fc1)
         XCTAssertEqual(screen[x, header + 1].style, Theme.fallback.style(.foreground), "no difference: plain")
         XCTAssertTrue(screen[x, header + 2].style.bold)
@@ -89,7 +89,7 @@ final class ComparisonViewTests: XCTestCase {
         comparison = RunComparison(a: try run("a.jsonl", accuracy: 0.85), b: try run("b.jsonl", accuracy: 0.80))
         let matched = draw(ComparisonView(comparison: comparison))
         let header = try XCTUnwrap(matched.lines.firstIndex { $0.contains("test acc at sparsity") })
-        XCTAssertTrue(matched.lines[header + 1].contains("50.0%") && matched.lines[header + 1].contains("85.0%  80.0%  −5.00"),
+        XCTAssertTrue(matched.lines[header + 1].contains("50.0%") && matched.lines[header + 1].contains("85.0%  80.0%   −5.0"),
                       matched.lines[header + 1])
     }
 

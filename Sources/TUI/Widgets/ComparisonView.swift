@@ -85,7 +85,7 @@ public struct ComparisonView: Widget {
     private func drawHeader(into screen: inout Screen, row: Rect, theme: Theme) {
         var x = screen.put(" COMPARE ", x: row.x, y: row.y, style: theme.style(.title, bold: true), clip: row)
         for (label, pair) in [("final acc", comparison.finalAccuracy), ("sparsity", comparison.finalSparsity)] {
-            x = screen.put(" \(label) \(Self.percent(pair.a)) → \(Self.percent(pair.b)) ", x: x, y: row.y, style: theme.style(.foreground),
+            x = screen.put(" \(label) \(Self.percent(pair.a, decimals: 2)) → \(Self.percent(pair.b, decimals: 2)) ", x: x, y: row.y, style: theme.style(.foreground),
                            clip: row)
             x = screen.put("Δ \(Self.points(pair.delta))", x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
         }
@@ -126,7 +126,7 @@ public struct ComparisonView: Widget {
             for point in matched {
                 y += 1
                 let text = Self.pad(Self.percent(point.sparsity), nameWidth) + Self.left(Self.percent(point.accuracy.a))
-                    + Self.left(Self.percent(point.accuracy.b)) + Self.left(Self.points(point.accuracy.delta, unit: false))
+                    + Self.left(Self.percent(point.accuracy.b)) + Self.left(Self.points(point.accuracy.delta, decimals: 1, unit: false))
                 screen.put(text, x: area.x, y: y, style: theme.style(.foreground), clip: area)
             }
         }
@@ -134,7 +134,7 @@ public struct ComparisonView: Widget {
         for (offset, row) in rows[first..<min(first + visible, rows.count)].enumerated() {
             let index = first + offset
             let text = Self.pad(row.name, nameWidth) + Self.left(Self.percent(row.sparsity.a)) + Self.left(Self.percent(row.sparsity.b))
-                + Self.left(Self.points(row.sparsity.delta, unit: false))
+                + Self.left(Self.points(row.sparsity.delta, decimals: 1, unit: false))
             var style = theme.style(.foreground)
             if let delta = row.sparsity.delta.map(abs), delta >= 0.005, delta >= largest / 2 { style = theme.style(.warning, bold: true) }
             if index == selectedLayer { style.reverse = true }
@@ -142,14 +142,17 @@ public struct ComparisonView: Widget {
         }
     }
 
-    static func percent(_ fraction: Double?) -> String { fraction.map { String(format: "%.1f%%", 100 * $0) } ?? "–" }
+    static func percent(_ fraction: Double?, decimals: Int = 1) -> String {
+        fraction.map { String(format: "%.\(decimals)f%%", 100 * $0) } ?? "–"
+    }
 
-    /// A difference of fractions in percentage points, with its sign.
-    static func points(_ delta: Double?, unit: Bool = true) -> String {
+    /// A difference of fractions in percentage points, with its sign, to as many decimals as
+    /// the percentages beside it.
+    static func points(_ delta: Double?, decimals: Int = 2, unit: Bool = true) -> String {
         guard let delta else { return "–" }
-        let value = 100 * delta
-        let text = abs(value) < 0.005 ? "0.00" : (value > 0 ? "+" : "−") + String(format: "%.2f", abs(value))
-        return unit ? text + " pt" : text
+        let text = String(format: "%.\(decimals)f", abs(100 * delta))
+        let signed = Double(text) == 0 ? text : (delta > 0 ? "+" : "−") + text
+        return unit ? signed + " pt" : signed
     }
 
     static func deltaStyle(_ delta: Double?, theme: Theme) -> CellStyle {
