@@ -21,7 +21,7 @@ struct TUICommand: ParsableCommand {
     @OptionGroup(title: "Checkpoints")
     var control: RunSetup.ControlOptions
 
-    @Option(help: "Colours: auto, truecolor, 256, 16 or none (NO_COLOR is honoured by auto).")
+    @Option(help: "Colours: auto, always, never, truecolor, 256, 16 or none (NO_COLOR is honoured by auto; with --once, auto colours only a terminal).")
     var color: ColorDepth.Choice = .auto
 
     @Flag(help: "ASCII glyphs only (no braille, blocks or box drawing).")
