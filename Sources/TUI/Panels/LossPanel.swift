@@ -3,7 +3,7 @@ extension PanelID {
 }
 
 /// Training loss and test accuracy (or error, `e`) over the steps, with the mask updates
-/// ticked along the bottom.
+/// ticked along the bottom; with `tui --compare`, the compared run's on the same scales.
 public struct LossPanel: DashboardPanel {
     public let id = PanelID.loss
     public let slots: [DashboardLayout.Arrangement: PanelSlot] = [

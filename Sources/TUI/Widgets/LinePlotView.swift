@@ -34,8 +34,9 @@ public struct PlotSeries: Sendable, Equatable {
 /// Layout, top to bottom: a legend line ("━ loss 0.312  ━ accuracy 0.881", each in its
 /// series' colour, with its latest value), the plot, and (from 5 rows) the first and last
 /// step. Every series is scaled to its own y range, so loss and accuracy both fill the
-/// height: the first series' range is labelled on the left, the second's on the right,
-/// each label in its series' colour. Non-finite values break a line. A series' range
+/// height, except that series given the same `scale` share one (another run's loss on the
+/// loss's): the first series' range is labelled on the left, the second's on the right
+/// (unless it shares the first's scale), each label in its series' colour. Non-finite values break a line. A series' range
 /// leaves out an early spike (`valueRange`): LeNet-5's first loss of 5 no longer flattens
 /// the rest; such values are drawn at the top edge. Markers (mask updates) are ticks
 /// (`▲`) in the `.warning` colour along the bottom row, under the step labels, named in
