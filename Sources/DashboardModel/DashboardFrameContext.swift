@@ -49,8 +49,13 @@ public struct DashboardFrameContext {
         runFinished = snapshot.state == .finished
         guard snapshot.evaluations.count != hillEvaluations.count || snapshot.evaluations.last?.step != hillEvaluations.last?.step
         else { return }
+        hillEvaluations = Self.hillEvaluations(of: snapshot)
+    }
+
+    /// The run's evaluations in `snapshot` as points of Occam's hill.
+    public static func hillEvaluations(of snapshot: TrainingSnapshot) -> [HillEvaluation] {
         let stepsPerEpoch = Double(max(snapshot.stepsPerEpoch, 1))
-        hillEvaluations = snapshot.evaluations.map {
+        return snapshot.evaluations.map {
             HillEvaluation(step: $0.step, epoch: Double($0.step) / stepsPerEpoch, sparsity: $0.sparsity,
                            accuracy: HillEvaluation.hillAccuracy(testAccuracy: $0.accuracy, prunedAccuracy: $0.prunedAccuracy),
                            phase: $0.phase)

@@ -12,6 +12,10 @@ public enum ColorDepth: String, Sendable, CaseIterable {
     /// The `--color` option's values.
     public enum Choice: String, Sendable, CaseIterable {
         case auto, truecolor, palette256 = "256", basic16 = "16", none
+        /// The terminal's depth even when NO_COLOR is set (and over a pipe, for a one-shot frame).
+        case always
+        /// The same as `none`.
+        case never
 
         /// Parses a `--color=` argument; nil for anything else.
         public init?(argument: String) {
@@ -27,9 +31,9 @@ public enum ColorDepth: String, Sendable, CaseIterable {
         case .truecolor: return .truecolor
         case .palette256: return .palette256
         case .basic16: return .basic16
-        case .none: return .none
-        case .auto:
-            if terminal.noColorRequested { return .none }
+        case .none, .never: return .none
+        case .auto, .always:
+            if choice == .auto && terminal.noColorRequested { return .none }
             switch terminal.colors {
             case .truecolor: return .truecolor
             case .palette256: return .palette256
@@ -149,5 +153,25 @@ extension ColorDepth {
         }
         let bright = (high + low) / 2 >= 0x90 || high >= 0xF0
         return bright ? base + 8 : base
+    }
+}
+
+// MARK: - The backend's palette
+
+extension ColorDepth {
+    /// How the backend hands colours to a terminal of `colors` colours (direct colour when it has it) at this depth.
+    public func backendPalette(colors: Int, hasDirectColor: Bool) -> TerminalBackend.Palette {
+        switch self {
+        case .none: return .none
+        case .truecolor where hasDirectColor: return .direct
+        default:
+            return .indexed { color in
+                switch self.terminalColor(for: color) {
+                case let .indexed(index): return Int32(index < colors ? index : 7)
+                case let .rgb(rgb): return Int32(colors >= 256 ? ColorDepth.nearestPalette256(rgb) : ColorDepth.nearestBasic16(rgb))
+                case nil: return -1
+                }
+            }
+        }
     }
 }

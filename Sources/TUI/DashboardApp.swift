@@ -21,6 +21,8 @@ public final class DashboardApp {
         public var overlay = HillOverlay()
         /// The hill's baseline, when the user gave one (`--baseline`).
         public var baseline: HillBaseline?
+        /// A recorded run whose curves the Loss panel draws under the live run's (`--compare`).
+        public var compared: ComparedRun?
         /// A live run's events, as the trainer sends them (on its thread), e.g. to a log.
         public var onEvent: (@Sendable (TrainerEvent) -> Void)?
         /// Where the S key saves checkpoints.
@@ -47,15 +49,15 @@ public final class DashboardApp {
         }
     }
 
-    private let source: any DashboardSource
-    private let options: Options
+    let source: any DashboardSource
+    let options: Options
     private let library: ThemeLibrary
     private var themeName: String
     private var theme: Theme
     private var glyphs: Glyphs
     private var depth: ColorDepth
     private var frameContext: DashboardFrameContext
-    private var state = DashboardViewState()
+    var state = DashboardViewState()
     private var history = RunHistory()
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
@@ -70,7 +72,7 @@ public final class DashboardApp {
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
     private let signals = TerminationSignals()
-    private let speedup: SpeedupMeasurement
+    let speedup: SpeedupMeasurement
 
     /// `model`: the dashboard's own copy of the run's network (not the trainer's); the
     /// measured CPU speedup runs it from then on.
@@ -102,21 +104,7 @@ public final class DashboardApp {
     public func run() -> Outcome {
         CrashGuard.install()
         signals.start()
-        let depth = self.depth
-        let backend = TerminalBackend(palette: { colors, direct in
-            switch depth {
-            case .none: return .none
-            case .truecolor where direct: return .direct
-            default:
-                return .indexed { color in
-                    switch depth.terminalColor(for: color) {
-                    case let .indexed(index): return Int32(index < colors ? index : 7)
-                    case let .rgb(rgb): return Int32(colors >= 256 ? ColorDepth.nearestPalette256(rgb) : ColorDepth.nearestBasic16(rgb))
-                    case nil: return -1
-                    }
-                }
-            }
-        })
+        let backend = TerminalBackend(palette: depth.backendPalette)
         defer { backend.close() }
         source.start(DashboardStartOptions(pace: options.pace, onEvent: options.onEvent ?? { _ in }))
         let frameInterval = 1 / options.framesPerSecond
@@ -157,7 +145,7 @@ public final class DashboardApp {
 
     // MARK: Data
 
-    private func refreshFromSource(size: (width: Int, height: Int)) {
+    func refreshFromSource(size: (width: Int, height: Int)) {
         if case let .steering(run) = source.controls {
             // Commands whose acknowledgement came after `sendAwaitingAcknowledgement` gave up.
             for acknowledgement in run.takeAcknowledgements() { show(acknowledgement) }
@@ -212,6 +200,10 @@ public final class DashboardApp {
         }
     }
 
+    /// Forgets the live frame, so the next refresh computes the panels from the latest snapshot
+    /// whatever the pacing (a one-shot frame's panels show the step its header does).
+    func dropLiveFrame() { (frame, frameOf) = (nil, nil) }
+
     /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
     /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
@@ -238,12 +230,17 @@ public final class DashboardApp {
     }
 
     private func render(_ backend: TerminalBackend) {
-        let size = backend.size
-        var screen = Screen(width: size.width, height: size.height)
+        backend.draw(composeScreen(width: backend.size.width, height: backend.size.height))
+    }
+
+    /// The dashboard as it stands, drawn into a screen of this size.
+    func composeScreen(width: Int, height: Int) -> Screen {
+        var screen = Screen(width: width, height: height)
         var model = DashboardModel(snapshot: snapshot, frame: frame, hill: frameContext.hill, history: history, state: state,
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
+        model.compared = options.compared
         switch source.controls {
         case let .playback(clock):
             model.replaySpeed = clock.speed
@@ -257,7 +254,7 @@ public final class DashboardApp {
             model.measuredCPUGap = "text report"
         }
         DashboardView.draw(model, into: &screen, theme: theme, glyphs: glyphs)
-        backend.draw(screen)
+        return screen
     }
 
     // MARK: Input
@@ -523,7 +520,7 @@ public final class DashboardApp {
 }
 
 /// On a crash, put the terminal back before the process dies.
-private enum CrashGuard {
+enum CrashGuard {
     static func install() {
         for number in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
             signal(number) { number in

@@ -27,6 +27,8 @@ public struct DashboardModel {
     public var replaySecondsRemaining: Double?
     /// Knobs the run does not take (a watched run's), drawn as unavailable.
     public var unavailableKnobs: Set<Knob> = []
+    /// A recorded run whose curves the Loss panel draws under this one's (`tui --compare`).
+    public var compared: ComparedRun?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {

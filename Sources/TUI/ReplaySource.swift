@@ -16,6 +16,8 @@ public final class ReplaySource: DashboardSource, PlaybackControls {
     private var positionAtResume: Double
     public private(set) var isPaused = false
     public private(set) var speed: Double
+    /// The last moment whose snapshot the curves have taken.
+    private var taken = -1
 
     public init(timeline: ReplayTimeline, speed: Double = 4) {
         self.timeline = timeline
@@ -31,7 +33,8 @@ public final class ReplaySource: DashboardSource, PlaybackControls {
         isPaused ? position : positionAtResume + Date().timeIntervalSince(resumedAt) * speed
     }
 
-    private var index: Int {
+    /// The moment of the timeline shown now.
+    public var index: Int {
         let reached = now
         return max((timeline.moments.lastIndex { $0.seconds <= reached } ?? 0), 0)
     }
@@ -55,6 +58,22 @@ public final class ReplaySource: DashboardSource, PlaybackControls {
         if isPaused && !snapshot.state.isTerminal { snapshot.state = .paused }
         snapshot.message = "replay \(Self.format(speed))x \(isPaused ? "paused" : "playing"): space pause, s step, < > speed, ? help, q quit"
         return snapshot
+    }
+
+    /// The moments played since the last call, before the current one: the curves get every
+    /// recorded point however fast the replay goes (and a replay paused at a step by `pause(atStep:)`
+    /// has the curves up to it).
+    public func takeIntermediateSnapshots() -> [TrainingSnapshot] {
+        let current = index
+        defer { taken = current }
+        return current > taken + 1 ? timeline.moments[(taken + 1)..<current].map(\.snapshot) : []
+    }
+
+    /// Pauses on the last recorded moment at or before `step` (the first moment when `step` comes before it).
+    public func pause(atStep step: Int) {
+        let target = timeline.moments.lastIndex { $0.snapshot.step <= step } ?? 0
+        pause()
+        position = timeline.moments[target].seconds
     }
 
     /// The panels recorded at or before `snapshot`.

@@ -39,32 +39,21 @@ struct ReplayCommand: ParsableCommand {
     }
 
     func run() throws {
-        let timeline: ReplayTimeline
-        do { timeline = try ReplayTimeline(path: log) } catch { throw ValidationError("\(error)") }
-        if let line = timeline.incompleteLastLine { Terminal.standardError(incompleteLastLineWarning(path: log, line: line) + "\n") }
+        let run = try RecordedRun(path: log)
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw ValidationError("replay needs a terminal")
+            throw ValidationError("replay needs a terminal; `prunetop show` prints one frame of it")
         }
         if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
             ?? TerminalInfo.foregroundRefusal() {
             throw ValidationError(refusal)
         }
-        let network: NetworkDescription
-        if let described = timeline.network { network = described } else {
-            // Logs written before the start event described the network were of zoo models.
-            do {
-                network = try ModelCatalog.make(timeline.model, inputShape: timeline.imageShape, classCount: timeline.classCount, seed: 0).description
-            } catch {
-                throw ValidationError("\(log): its start event does not describe the network (an older log), and \(error)")
-            }
-        }
         var options = DashboardApp.Options()
         options.colorChoice = color
         options.ascii = ascii
         options.themeName = theme
-        let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: timeline) } ?? speed ?? 4
-        let outcome = try DashboardApp(source: ReplaySource(timeline: timeline, speed: playback),
-                                        frameContext: DashboardFrameContext(network: network), options: options).run()
+        let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: run.timeline) } ?? speed ?? 4
+        let outcome = try DashboardApp(source: ReplaySource(timeline: run.timeline, speed: playback),
+                                        frameContext: DashboardFrameContext(network: run.network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
     }
 }

@@ -21,7 +21,7 @@ struct TUICommand: ParsableCommand {
     @OptionGroup(title: "Checkpoints")
     var control: RunSetup.ControlOptions
 
-    @Option(help: "Colours: auto, truecolor, 256, 16 or none (NO_COLOR is honoured by auto).")
+    @Option(help: "Colours: auto, always, never, truecolor, 256, 16 or none (NO_COLOR is honoured by auto; with --once, auto colours only a terminal).")
     var color: ColorDepth.Choice = .auto
 
     @Flag(help: "ASCII glyphs only (no braille, blocks or box drawing).")
@@ -33,6 +33,10 @@ struct TUICommand: ParsableCommand {
     @Option(help: ArgumentHelp("Draw a sweep's table (sweep.jsonl) or an earlier run's log under the live run on Occam's hill (repeatable).",
                                valueName: "jsonl"))
     var overlay: [String] = []
+
+    @Option(help: ArgumentHelp("Draw an earlier run's log under the live run: its points on Occam's hill (as --overlay does) and "
+                               + "its loss and accuracy curves in the Loss panel.", valueName: "jsonl"))
+    var compare: String?
 
     @Option(help: ArgumentHelp("The dense accuracy Occam's hill measures regions against: 0.895, 89.5%, a finished dense run's log, "
                                + "or a sweep.jsonl (its target-0 run). Default: an overlaid sweep's dense run, else this run's own "
@@ -58,6 +62,16 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Pause where the run's phase changes (dense → pruning → fine-tune); space goes on.")
     var pauseAtPhases = false
 
+    @Flag(help: ArgumentHelp("Print one dashboard frame, at the run's first evaluation (or --steps), and exit; no terminal needed. "
+                             + "The run goes at full speed and stops there."))
+    var once = false
+
+    @Option(help: ArgumentHelp("With --once: print the frame once the run has taken this many steps instead.", valueName: "n"))
+    var steps: Int?
+
+    @OptionGroup(title: "With --once")
+    var frame: OneShotFrameOptions
+
     /// --pace as steps per second (nil: full speed), or the reason it is refused.
     static func parsePace(_ text: String) throws -> Double? {
         guard let pace = RunPace(typed: text) else { throw ValidationError("--pace: expected \(RunPace.expectedText), found '\(text)'") }
@@ -81,21 +95,28 @@ struct TUICommand: ParsableCommand {
         if let pace { _ = try Self.parsePace(pace) }
         if let duration, let problem = SettingRules.paceDuration.problem(duration) { throw ValidationError("--duration: \(problem) (seconds)") }
         if pace != nil && duration != nil { throw ValidationError("--duration: give --pace or --duration, not both") }
+        if let steps, steps < 1 { throw ValidationError("--steps: expected a number of steps >= 1, found \(steps)") }
+        if !once && (steps != nil || frame.width != nil || frame.height != nil) {
+            throw ValidationError("--steps, --width and --height size a one-shot frame: add --once")
+        }
     }
 
     func run() throws {
-        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
-            throw ValidationError("the dashboard needs a terminal; for scripts use `prunetop run --headless`")
-        }
-        if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
-            ?? TerminalInfo.foregroundRefusal() {
-            throw ValidationError(refusal)
+        if !once {
+            guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+                throw ValidationError("the dashboard needs a terminal; for scripts use `prunetop run --headless`, for one frame `--once`")
+            }
+            if let refusal = TerminalInfo.dashboardRefusal(term: ProcessInfo.processInfo.environment["TERM"])
+                ?? TerminalInfo.foregroundRefusal() {
+                throw ValidationError(refusal)
+            }
         }
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("magnitude", 0.9))
         let (config, dataset) = (setup.config, setup.dataset)
         try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
                               inputs: setup.inputFiles(recipe, control: control,
                                                        others: overlay.map { .init(role: "an --overlay file", path: $0) }
+                                                           + (compare.map { [.init(role: "the --compare file", path: $0)] } ?? [])
                                                            + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
         options.colorChoice = color
@@ -104,6 +125,12 @@ struct TUICommand: ParsableCommand {
         options.themeName = theme
         for path in overlay {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
+        }
+        if let compare {
+            do {
+                options.overlay.add(try HillOverlay(file: compare))
+                options.compared = ComparedRun(name: (compare as NSString).lastPathComponent, timeline: try ReplayTimeline(path: compare))
+            } catch { throw ValidationError("--compare: \(error)") }
         }
         var warnings = options.overlay.warnings
         options.baseline = try baseline.map { try HillBaseline.parse($0, warn: { warnings.append($0) }) }
@@ -118,7 +145,27 @@ struct TUICommand: ParsableCommand {
             options.onSnapshot = { recorder.progress($0) }
         }
         let model = try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount)
+        if once { return try printOnce(trainer: trainer, model: model, options: options) }
         let outcome = try DashboardApp(source: trainer, model: model, options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
+    }
+
+    /// `--once`: the frame at the first evaluation (or after --steps), printed without curses.
+    private func printOnce(trainer: Trainer, model: Model, options: DashboardApp.Options) throws {
+        let terminal = TerminalInfo.current()
+        let coloring = OneShotFrameOptions.coloring(color, terminal: terminal)
+        var options = options
+        options.colorChoice = coloring.dashboardChoice
+        options.pace = RunPace.fullSpeed
+        let size = frame.size(terminal)
+        let screen = try DashboardApp(source: trainer, model: model, options: options)
+            .frameOfRun(until: { snapshot in steps.map { snapshot.step >= $0 } ?? (snapshot.evaluationStep != nil) },
+                        width: size.width, height: size.height, caption: Self.onceCaption)
+        OneShotFrameOptions.write(screen, coloring)
+    }
+
+    /// The message line of a `--once` frame.
+    static func onceCaption(_ snapshot: TrainingSnapshot) -> String {
+        "step \(snapshot.step) of \(snapshot.totalSteps), \(snapshot.state.rawValue) (prunetop tui --once: the run stops here)"
     }
 }

@@ -3,7 +3,7 @@ extension PanelID {
 }
 
 /// Training loss and test accuracy (or error, `e`) over the steps, with the mask updates
-/// ticked along the bottom.
+/// ticked along the bottom; with `tui --compare`, the compared run's on the same scales.
 public struct LossPanel: DashboardPanel {
     public let id = PanelID.loss
     public let slots: [DashboardLayout.Arrangement: PanelSlot] = [
@@ -14,11 +14,18 @@ public struct LossPanel: DashboardPanel {
 
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
         let history = context.model.history, showsError = context.model.state.showsError
-        let accuracy = showsError ? history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : history.accuracy
-        LinePlotView(series: [PlotSeries(label: "loss", role: .loss, points: history.loss),
-                              PlotSeries(label: showsError ? "test error" : "test acc", shortLabel: showsError ? "err" : "acc",
-                                         role: .accuracy, points: accuracy)],
-                     markers: history.maskUpdates)
+        func accuracy(_ history: RunHistory) -> [PlotPoint] {
+            showsError ? history.accuracy.map { PlotPoint(step: $0.step, value: 1 - $0.value) } : history.accuracy
+        }
+        var series = [PlotSeries(label: "loss", role: .loss, points: history.loss, scale: 0),
+                      PlotSeries(label: showsError ? "test error" : "test acc", shortLabel: showsError ? "err" : "acc",
+                                 role: .accuracy, points: accuracy(history), scale: 1)]
+        // A compared run on the same two scales, in the colour Occam's hill gives other runs.
+        if let compared = context.model.compared {
+            series += [PlotSeries(label: "B loss", role: .highlight, points: compared.history.loss, scale: 0),
+                       PlotSeries(label: showsError ? "B err" : "B acc", role: .highlight, points: accuracy(compared.history), scale: 1)]
+        }
+        LinePlotView(series: series, markers: history.maskUpdates)
             .render(into: &screen, area: context.area, theme: theme, glyphs: glyphs)
     }
 }

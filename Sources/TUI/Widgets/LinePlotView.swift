@@ -16,12 +16,16 @@ public struct PlotSeries: Sendable, Equatable {
     public var shortLabel: String
     public var role: Theme.Role
     public var points: [PlotPoint]
+    /// Series with the same scale share one y range (the same quantity of two runs); nil:
+    /// a scale of its own.
+    public var scale: Int?
 
-    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint]) {
+    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint], scale: Int? = nil) {
         self.label = label
         self.shortLabel = shortLabel ?? label
         self.role = role
         self.points = points
+        self.scale = scale
     }
 }
 
@@ -30,8 +34,9 @@ public struct PlotSeries: Sendable, Equatable {
 /// Layout, top to bottom: a legend line ("━ loss 0.312  ━ accuracy 0.881", each in its
 /// series' colour, with its latest value), the plot, and (from 5 rows) the first and last
 /// step. Every series is scaled to its own y range, so loss and accuracy both fill the
-/// height: the first series' range is labelled on the left, the second's on the right,
-/// each label in its series' colour. Non-finite values break a line. A series' range
+/// height, except that series given the same `scale` share one (another run's loss on the
+/// loss's): the first series' range is labelled on the left, the second's on the right
+/// (unless it shares the first's scale), each label in its series' colour. Non-finite values break a line. A series' range
 /// leaves out an early spike (`valueRange`): LeNet-5's first loss of 5 no longer flattens
 /// the rest; such values are drawn at the top edge. Markers (mask updates) are ticks
 /// (`▲`) in the `.warning` colour along the bottom row, under the step labels, named in
@@ -46,6 +51,14 @@ public struct LinePlotView: Widget {
         self.markers = markers
     }
 
+    /// Each series' y range: that of every series on its scale.
+    static func ranges(_ series: [PlotSeries]) -> [ClosedRange<Double>?] {
+        series.indices.map { index in
+            guard let scale = series[index].scale else { return valueRange(series[index].points) }
+            return valueRange(series.filter { $0.scale == scale }.flatMap(\.points).sorted { $0.step < $1.step })
+        }
+    }
+
     public func render(into screen: inout Screen, area rect: Rect, theme: Theme, glyphs: Glyphs) {
         let area = rect.intersection(screen.bounds)
         guard !area.isEmpty else { return }
@@ -54,12 +67,14 @@ public struct LinePlotView: Widget {
         let body = Rect(x: area.x, y: area.y + 1, width: area.width, height: area.height - 1 - stepLabelRows)
         guard !body.isEmpty else { return }
 
-        let ranges = series.map { Self.valueRange($0.points) }
+        let ranges = Self.ranges(series)
+        // The second series' range on the right, unless it is on the first's scale.
+        let rightAxis = series.count > 1 && (series[1].scale == nil || series[1].scale != series[0].scale)
         let steps = series.flatMap(\.points).map(\.step)
         guard let firstStep = steps.min(), let lastStep = steps.max() else { return }
 
         let leftWidth = ranges.first.flatMap { $0 }.map { Self.labelWidth($0) } ?? 0
-        let rightWidth = ranges.count > 1 ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
+        let rightWidth = rightAxis ? ranges[1].map { Self.labelWidth($0) } ?? 0 : 0
         let showsLabels = body.width >= leftWidth + rightWidth + 6 && body.height >= 2
         var plot = body
         if showsLabels {
@@ -71,7 +86,7 @@ public struct LinePlotView: Widget {
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.upperBound), rightEdge: body.x + leftWidth, y: plot.y, style: style, clip: body)
                 Self.putRight(&screen, WidgetNumberFormat.axis(range.lowerBound), rightEdge: body.x + leftWidth, y: plot.maxY - 1, style: style, clip: body)
             }
-            if ranges.count > 1, let range = ranges[1] {
+            if rightAxis, let range = ranges[1] {
                 let style = theme.style(series[1].role)
                 screen.put(WidgetNumberFormat.axis(range.upperBound), x: plot.maxX + 1, y: plot.y, style: style, clip: body)
                 screen.put(WidgetNumberFormat.axis(range.lowerBound), x: plot.maxX + 1, y: plot.maxY - 1, style: style, clip: body)

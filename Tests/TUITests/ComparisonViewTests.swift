@@ -1,0 +1,148 @@
+import Metrics
+import RunLogs
+@testable import TUI
+import XCTest
+
+/// The comparison screen, cell by cell: the header's differences, the legend's two styles,
+/// the layer table (A | B | Δ, the larger differences highlighted, the selected row reversed),
+/// histograms side by side, and curves on one shared scale.
+final class ComparisonViewTests: XCTestCase {
+    /// A log with one evaluation whose frame has a histogram for each layer.
+    private static func log(method: String, accuracy: Double, sparsity: Double, layers: [(name: String, nonzero: Int)]) -> String {
+        let layerJSON = layers.map { #"{"name":"\#($0.name)","shape":[10],"params":10,"nonzero":\#($0.nonzero)}"# }.joined(separator: ",")
+        let histograms = layers.map { #""\#($0.name)":{"lowerBound":-1,"upperBound":1,"kept":[0,0,\#($0.nonzero)],"pruned":[\#(10 - $0.nonzero),0,0],"outOfRange":0,"nonFinite":0}"# }
+            .joined(separator: ",")
+        return [
+            #"{"event":"start","config":{"model":"lenet300","sparsity":{"method":"\#(method)","target":0.9}},"dataset":{"name":"d","rows":28,"columns":28,"classes":10},"total_steps":10,"steps_per_epoch":5}"#,
+            #"{"event":"eval","step":10,"epoch":2,"train_loss":1,"test_acc":\#(accuracy),"lr":0.05,"method":"\#(method)","phase":"pruning","target":0.9,"sparsity":\#(sparsity),"layers":[\#(layerJSON)],"frame":{"heatmaps":{},"histograms":{\#(histograms)},"histogramsShowDistance":false,"flops":{"layers":[],"dense":{"forward":6,"backwardInput":6,"backwardWeight":6},"sparse":{"forward":3,"backwardInput":3,"backwardWeight":3}},"cheapestStorage":{"format":"dense","bits":192,"compressionRatio":1},"acceleratorEstimate":{"forward":1,"backward":1,"training":1},"activationSparsity":0.5}}"#,
+            #"{"event":"done","step":10,"test_acc":\#(accuracy),"sparsity":\#(sparsity)}"#,
+        ].joined(separator: "\n") + "\n"
+    }
+
+    private func comparison(bLayers: [(name: String, nonzero: Int)] = [("fc1.weight", 5), ("fc2.weight", 9)]) throws -> RunComparison {
+        func run(_ name: String, _ text: String) throws -> RunComparison.Run {
+            RunComparison.Run(name: name, timeline: try ReplayTimeline(text: text, path: name))
+        }
+        return RunComparison(a: try run("a.jsonl", Self.log(method: "magnitude", accuracy: 0.85, sparsity: 0.5,
+                                                            layers: [("fc1.weight", 5), ("fc2.weight", 5)])),
+                             b: try run("b.jsonl", Self.log(method: "snip", accuracy: 0.82, sparsity: 0.3, layers: bLayers)))
+    }
+
+    private func draw(_ view: ComparisonView, width: Int = 100, height: Int = 30, theme: Theme = .fallback) -> Screen {
+        var screen = Screen(width: width, height: height)
+        view.render(into: &screen, area: screen.bounds, theme: theme, glyphs: .unicode)
+        return screen
+    }
+
+    private func column(of text: String, in row: String) throws -> Int {
+        let range = try XCTUnwrap(row.range(of: text), "\(text) not in \(row)")
+        return row.distance(from: row.startIndex, to: range.lowerBound)
+    }
+
+    func testTheHeaderGivesTheDifferencesWithTheirSign() throws {
+        let screen = draw(ComparisonView(comparison: try comparison()))
+        let header = screen.text(row: 0)
+        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.00% → 30.00% Δ −20.00 pt  steps 10 → 10"), header)
+        let delta = try column(of: "Δ −3.00 pt", in: header)
+        XCTAssertEqual(screen[delta, 0].style.foreground, Theme.fallback.color(.warning))
+        XCTAssertTrue(screen[delta, 0].style.bold)
+        XCTAssertEqual(screen[1, 0].style, Theme.fallback.style(.title, bold: true))
+    }
+
+    func testTheLegendNamesTheFilesAndMethodsInTheirTwoStyles() throws {
+        let screen = draw(ComparisonView(comparison: try comparison()))
+        let legend = screen.text(row: 1)
+        XCTAssertTrue(legend.hasPrefix(" ━● A a.jsonl (magnitude)   ━◆ B b.jsonl (snip)   Δ = B − A"), legend)
+        XCTAssertEqual(screen[2, 1].style.foreground, Theme.fallback.color(.accuracy), "A as the dashboard's own run")
+        let b = try column(of: "━◆ B", in: legend)
+        XCTAssertEqual(screen[b + 1, 1].style.foreground, Theme.fallback.color(.highlight), "B as another run")
+        XCTAssertNotEqual(Theme.fallback.color(.accuracy), Theme.fallback.color(.highlight))
+    }
+
+    func testTheLayerTableHighlightsTheLargerDifferencesAndTheSelectedRow() throws {
+        let screen = draw(ComparisonView(comparison: try comparison(), selectedLayer: 1))
+        let rows = screen.lines
+        let header = try XCTUnwrap(rows.firstIndex { $0.contains("layer") && $0.contains("Δ pt") })
+        let fc1 = rows[header + 1], fc2 = rows[header + 2]
+        XCTAssertTrue(fc1.contains("fc1.weight") && fc1.contains("50.0%  50.0%    0.0"), fc1)
+        XCTAssertTrue(fc2.contains("fc2.weight") && fc2.contains("50.0%  10.0%  −40.0"), fc2)
+        let x = try column(of: "fc1.weight", in: fc1)
+        XCTAssertEqual(screen[x, header + 1].style, Theme.fallback.style(.foreground), "no difference: plain")
+        XCTAssertTrue(screen[x, header + 2].style.bold)
+        XCTAssertEqual(screen[x, header + 2].style.foreground, Theme.fallback.color(.warning), "the largest difference")
+        XCTAssertTrue(screen[x, header + 2].style.reverse, "the selected layer")
+        XCTAssertFalse(screen[x, header + 1].style.reverse)
+        // Its histograms, A's and B's, side by side.
+        let titles = try XCTUnwrap(rows.first { $0.contains("Weights A") })
+        XCTAssertLessThan(try column(of: "Weights A", in: titles), try column(of: "Weights B", in: titles))
+        XCTAssertEqual(rows.filter { $0.contains("fc2.weight  ") }.count >= 1, true)
+    }
+
+    func testTheTableEndsWithTheAccuraciesAtASparsityBothRunsReached() throws {
+        var comparison = try comparison()
+        let screen = draw(ComparisonView(comparison: comparison))
+        XCTAssertFalse(screen.lines.contains { $0.contains("test acc at sparsity") }, "50% and 30%: no sparsity in common")
+        func run(_ name: String, accuracy: Double) throws -> RunComparison.Run {
+            RunComparison.Run(name: name, timeline: try ReplayTimeline(
+                text: Self.log(method: "magnitude", accuracy: accuracy, sparsity: 0.5, layers: [("fc1.weight", 5)]), path: name))
+        }
+        comparison = RunComparison(a: try run("a.jsonl", accuracy: 0.85), b: try run("b.jsonl", accuracy: 0.80))
+        let matched = draw(ComparisonView(comparison: comparison))
+        let header = try XCTUnwrap(matched.lines.firstIndex { $0.contains("test acc at sparsity") })
+        XCTAssertTrue(matched.lines[header + 1].contains("50.0%") && matched.lines[header + 1].contains("85.0%  80.0%   −5.0"),
+                      matched.lines[header + 1])
+    }
+
+    func testALayerOnlyOneRunHasLeavesAGapAndTheMessageSaysWhy() throws {
+        let comparison = try comparison(bLayers: [("fc1.weight", 5)])
+        let screen = draw(ComparisonView(comparison: comparison, selectedLayer: 1))
+        let fc2 = try XCTUnwrap(screen.lines.first { $0.contains("fc2.weight ") && $0.contains("%") })
+        XCTAssertTrue(fc2.contains("50.0%      –      –"), fc2)
+        let gap = try XCTUnwrap(screen.lines.first { $0.contains("no fc2.weight in this run") })
+        XCTAssertGreaterThan(try column(of: "no fc2.weight in this run", in: gap), try column(of: "fc2.weight  ", in: gap), "in B's panel, right of A's")
+        XCTAssertTrue(screen.text(row: 29).contains("different networks (lenet300 and lenet300): only A has fc2.weight"), screen.text(row: 29))
+    }
+
+    func testTooSmallAndRobust() throws {
+        let comparison = try comparison()
+        let small = draw(ComparisonView(comparison: comparison), width: 50, height: 12)
+        XCTAssertTrue(small.lines.joined().contains("60"), "says the size it needs: \(small.lines)")
+        WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in
+            ComparisonView(comparison: comparison).render(into: &screen, area: rect, theme: theme, glyphs: glyphs)
+        }
+        WidgetTestSupport.assertDrawsOnlyInside(Rect(x: 2, y: 1, width: 70, height: 20), screenWidth: 80, screenHeight: 24) { screen, rect in
+            ComparisonView(comparison: comparison).render(into: &screen, area: rect, theme: .fallback, glyphs: .unicode)
+        }
+    }
+
+    func testCurvesOfTwoRunsShareOneScale() {
+        var screen = Screen(width: 20, height: 6)
+        let series = [
+            PlotSeries(label: "A", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 100, value: 0.6)], scale: 0),
+            PlotSeries(label: "B", role: .highlight, points: [PlotPoint(step: 0, value: 0.7), PlotPoint(step: 100, value: 0.9)], scale: 0),
+        ]
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertTrue(screen.lines[1].hasPrefix("0.9"), "the top is the highest of both: \(screen.lines[1])")
+        XCTAssertTrue(screen.lines[4].hasPrefix("0.5"), screen.lines[4])
+        XCTAssertFalse(screen.lines[1].hasSuffix("0.9"), "no second axis")
+        // A ends at 0.6, well under B's start at 0.7: on a shared scale A never reaches the top row.
+        XCTAssertFalse((4..<20).contains { screen[$0, 1].style.foreground == Theme.fallback.color(.accuracy) && screen[$0, 1].character != " " })
+        XCTAssertTrue((4..<20).contains { screen[$0, 4].style.foreground == Theme.fallback.color(.accuracy) }, "A along the bottom")
+    }
+
+    /// The Loss panel under `tui --compare`: the live run's loss and B's on the left scale,
+    /// both accuracies on the right one.
+    func testSeriesOnTwoScalesEachSharedByTwoRuns() {
+        var screen = Screen(width: 30, height: 6)
+        let series = [
+            PlotSeries(label: "loss", role: .loss, points: [PlotPoint(step: 0, value: 2), PlotPoint(step: 10, value: 1)], scale: 0),
+            PlotSeries(label: "acc", role: .accuracy, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 10, value: 0.6)], scale: 1),
+            PlotSeries(label: "B loss", role: .highlight, points: [PlotPoint(step: 0, value: 3), PlotPoint(step: 10, value: 1)], scale: 0),
+            PlotSeries(label: "B acc", role: .highlight, points: [PlotPoint(step: 0, value: 0.5), PlotPoint(step: 10, value: 0.9)], scale: 1),
+        ]
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertEqual(screen.lines[1].first, "3", "the loss scale reaches B's 3: \(screen.lines[1])")
+        XCTAssertTrue(screen.lines[1].hasSuffix("0.9"), "the accuracy scale reaches B's 0.9: \(screen.lines[1])")
+        XCTAssertTrue(screen.lines[4].hasSuffix("0.5"), screen.lines[4])
+    }
+}
