@@ -47,25 +47,30 @@ public final class DashboardApp {
         }
     }
 
-    private let source: any DashboardSource
+    let source: any DashboardSource
     private let options: Options
-    private let library: ThemeLibrary
-    private var themeName: String
-    private var theme: Theme
+    let library: ThemeLibrary
+    var themeName: String
+    var theme: Theme
     private var glyphs: Glyphs
-    private var depth: ColorDepth
-    private var frameContext: DashboardFrameContext
-    private var state = DashboardViewState()
+    var depth: ColorDepth
+    var frameContext: DashboardFrameContext
+    var state = DashboardViewState()
     private var history = RunHistory()
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
-    private var snapshot: TrainingSnapshot?
+    var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
     private var frameOf: (step: Int, state: RunStatus)?
     private lazy var framePacing = FramePacing(framesPerSecond: options.framesPerSecond)
-    private var editing: String?
+    var editing: String?
     private var confirmingQuit = false
+    /// The `:` bar being typed in, and the history it keeps across sessions.
+    var commandBar: CommandEditor?
+    let commandHistory = CommandHistory()
+    /// The layer browser, while it is open.
+    var layerBrowser: LayerBrowser?
     /// The method `m` (or the method knob) proposes; Enter switches to it.
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
@@ -244,6 +249,7 @@ public final class DashboardApp {
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
+        (model.commandBar, model.layerBrowser) = (commandBar, layerBrowser)
         switch source.controls {
         case let .playback(clock):
             model.replaySpeed = clock.speed
@@ -265,6 +271,8 @@ public final class DashboardApp {
     /// Applies one key; true when the app should quit.
     private func handle(_ key: KeyEvent, size: (width: Int, height: Int)) -> Bool {
         if editing != nil { return editValue(key) }
+        if commandBar != nil { return editCommand(key, size: size) }
+        if layerBrowser != nil && key != .resize { return browseLayers(key, size: size) }
         if confirmingQuit {
             confirmingQuit = false
             if key == .character("q") || key == .character("y") { return true }
@@ -290,10 +298,15 @@ public final class DashboardApp {
         let proposalBefore = proposedMethod
         defer { if proposedMethod == proposalBefore { proposedMethod = nil } }
         guard let action = KeyBindings.action(for: key, state: state) else { return false }
+        return perform(action, size: size)
+    }
+
+    /// Does what a key (or a command standing for one) asks; true when the app should quit.
+    func perform(_ action: DashboardAction, size: (width: Int, height: Int)) -> Bool {
         let layout = DashboardLayout(width: size.width, height: size.height)
         switch action {
-        case .toggleHelp: state.showsHelp.toggle()
-        case .closeHelp: state.showsHelp = false
+        case .toggleHelp: (state.showsHelp, state.showsCommands) = (!state.showsHelp, false)
+        case .closeHelp: (state.showsHelp, state.showsCommands) = (false, false)
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
         case let .moveFocus(direction):
@@ -310,6 +323,8 @@ public final class DashboardApp {
         case .toggleInputMap: state.inputMapToggled.toggle()
         case .cycleTheme: cycleTheme()
         case .redraw: break
+        case .openCommandBar: commandBar = CommandEditor(history: commandHistory.load())
+        case .openLayerBrowser: openLayerBrowser(size: size)
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
                 state.focusedPanel = hit.panel
@@ -328,7 +343,7 @@ public final class DashboardApp {
 
     /// An action on the run rather than on the view: it steers a live run, or works a
     /// replay's clock. True when the app should quit.
-    private func actOnTheRun(_ action: DashboardAction) -> Bool {
+    func actOnTheRun(_ action: DashboardAction) -> Bool {
         switch source.controls {
         case let .steering(run): steer(run, action)
         case let .playback(clock): play(clock, action)
@@ -398,11 +413,11 @@ public final class DashboardApp {
         return false
     }
 
-    private var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
+    var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
 
     /// What a key that steers the trainer says once the run has ended: the trainer takes no
     /// more commands, and a key that did nothing and said nothing looked broken.
-    private func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
+    func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
         guard let current = snapshot?.state, current.isTerminal else { return nil }
         let why: String
         switch action {
@@ -457,7 +472,7 @@ public final class DashboardApp {
     /// the next key press builds on the new value. The UI thread blocks on the trainer's
     /// acknowledgement semaphore meanwhile (keys pressed wait in the terminal's buffer); a
     /// later acknowledgement is shown when `refreshFromSource` takes it.
-    private func sendAwaitingAcknowledgement(_ command: TrainerCommand, to run: any SteerableRun) {
+    func sendAwaitingAcknowledgement(_ command: TrainerCommand, to run: any SteerableRun) {
         let acknowledgement = run.awaitAcknowledgement(of: run.send(command), timeout: 0.1)
         if let latest = source.latestSnapshot { snapshot = latest }
         if let acknowledgement { show(acknowledgement) }
@@ -509,8 +524,9 @@ public final class DashboardApp {
         sendAwaitingAcknowledgement(.saveCheckpoint(path: path), to: run)
     }
 
-    private func cycleTheme() {
-        let next = library.name(after: themeName)
+    private func cycleTheme() { applyTheme(named: library.name(after: themeName)) }
+
+    func applyTheme(named next: String) {
         do {
             let file = try library.load(named: next)
             themeName = file.theme.name

@@ -27,6 +27,10 @@ public struct DashboardModel {
     public var replaySecondsRemaining: Double?
     /// Knobs the run does not take (a watched run's), drawn as unavailable.
     public var unavailableKnobs: Set<Knob> = []
+    /// The `:` bar, while a command is typed: drawn on the message line.
+    public var commandBar: CommandEditor?
+    /// The layer browser, while open: drawn over the panels.
+    public var layerBrowser: LayerBrowser?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
@@ -73,9 +77,17 @@ public enum DashboardView {
             panel.render(PanelContext(model: model, frame: frame, snapshot: snapshot, layout: layout, border: border, area: inner),
                          into: &screen, theme: theme, glyphs: glyphs)
         }
-        MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        if let commandBar = model.commandBar {
+            CommandBarView(commandBar).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        } else {
+            MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        }
+        if let browser = model.layerBrowser {
+            LayerBrowserView(browser).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
+        }
         if model.state.showsHelp {
-            HelpOverlay(replay: model.replaySpeed != nil).render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
+            HelpOverlay(replay: model.replaySpeed != nil, commands: model.state.showsCommands)
+                .render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         }
         paintBackground(&screen, theme: theme)
     }

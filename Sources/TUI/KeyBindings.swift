@@ -37,6 +37,10 @@ public enum DashboardAction: Sendable, Equatable {
     case saveCheckpoint
     /// Re-lay out and redraw everything.
     case redraw
+    /// The `:` command bar (`CommandParser`).
+    case openCommandBar
+    /// The layer browser (`LayerBrowser`).
+    case openLayerBrowser
     /// Focus the panel under the point, select the knob under it (`DashboardLayout.hitTest`).
     case click(x: Int, y: Int)
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
@@ -103,6 +107,8 @@ public enum KeyBindings {
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint
+        case ":": .openCommandBar
+        case "b": .openLayerBrowser
         default: nil
         }
     }
@@ -119,11 +125,13 @@ public enum KeyBindings {
         if replay {
             return [Entry("q", "quit"), Entry("? h", "this help"), Entry("space", "pause / play"), Entry("s", "next recorded moment"),
                     Entry("< > + -", "slower / faster")]
-                + moving + panels + view + [Entry("t", "cycle theme"), Entry("click", "focus panel")]
+                + moving + panels + view + [Entry("t", "cycle theme"), Entry(":", "command bar (:help lists)"), Entry("b", "layer browser"),
+                   Entry("click", "focus panel")]
         }
         return [Entry("q", "quit (asks if running)"), Entry("? h", "this help"), Entry("space", "pause / resume"), Entry("s", "single step")]
             + moving + panels + view
             + [Entry("r", "rewind (lottery)"), Entry("t", "cycle theme"), Entry("S", "save checkpoint"),
+               Entry(":", "command bar (:help lists)"), Entry("b", "layer browser"),
                Entry("mouse", "click picks, wheel turns")]
     }
 }

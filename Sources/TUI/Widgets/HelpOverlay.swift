@@ -3,9 +3,16 @@
 /// enough, else two.
 public struct HelpOverlay: Widget {
     public var replay: Bool
+    /// Lists the `:` commands (`CommandTable`) instead of the keys.
+    public var commands: Bool
 
-    public init(replay: Bool = false) {
+    public init(replay: Bool = false, commands: Bool = false) {
         self.replay = replay
+        self.commands = commands
+    }
+
+    static func entries(_ glyphs: Glyphs, replay: Bool, commands: Bool) -> [Entry] {
+        commands ? CommandTable.help : KeyBindings.help(glyphs, replay: replay)
     }
 
     public struct Entry: Sendable, Equatable {
@@ -25,8 +32,8 @@ public struct HelpOverlay: Widget {
     static let footer = "any key closes"
 
     /// The box for a screen area: centred, clamped to the area.
-    public static func frame(in area: Rect, replay: Bool = false, glyphs: Glyphs) -> Rect {
-        let entries = KeyBindings.help(glyphs, replay: replay)
+    public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, glyphs: Glyphs) -> Rect {
+        let entries = entries(glyphs, replay: replay, commands: commands)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -37,12 +44,12 @@ public struct HelpOverlay: Widget {
     }
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
-        let box = Self.frame(in: area, replay: replay, glyphs: glyphs)
-        PanelFrame(title: replay ? "Help (replay)" : Self.title, focused: true)
+        let box = Self.frame(in: area, replay: replay, commands: commands, glyphs: glyphs)
+        PanelFrame(title: commands ? "Commands (type : then one)" : replay ? "Help (replay)" : Self.title, focused: true)
             .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
         let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = KeyBindings.help(glyphs, replay: replay)
+        let entries = Self.entries(glyphs, replay: replay, commands: commands)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
         let keyWidth = Self.keyWidth(entries)
