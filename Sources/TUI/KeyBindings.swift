@@ -125,13 +125,11 @@ public enum KeyBindings {
         if replay {
             return [Entry("q", "quit"), Entry("? h", "this help"), Entry("space", "pause / play"), Entry("s", "next recorded moment"),
                     Entry("< > + -", "slower / faster")]
-                + moving + panels + view + [Entry("t", "cycle theme"), Entry(":", "command bar (:help lists)"), Entry("b", "layer browser"),
-                   Entry("click", "focus panel")]
+                + moving + panels + view + [Entry("t", "cycle theme"), Entry("click", "focus panel")]
         }
         return [Entry("q", "quit (asks if running)"), Entry("? h", "this help"), Entry("space", "pause / resume"), Entry("s", "single step")]
             + moving + panels + view
             + [Entry("r", "rewind (lottery)"), Entry("t", "cycle theme"), Entry("S", "save checkpoint"),
-               Entry(":", "command bar (:help lists)"), Entry("b", "layer browser"),
                Entry("mouse", "click picks, wheel turns")]
     }
 }

@@ -42,8 +42,8 @@ public enum CommandParser {
             guard arguments.isEmpty else { return fail("takes no arguments, found '\(arguments.joined(separator: " "))'") }
             return .success(bare[name]!)
         }
-        guard let value = arguments.first else { return fail("expected \(spec.arguments)") }
-        if name != "schedule" && arguments.count > 1 { return fail("expected \(spec.arguments), found '\(arguments.joined(separator: " "))'") }
+        guard let value = arguments.first else { return fail("expected \(name) \(spec.arguments)") }
+        if name != "schedule" && arguments.count > 1 { return fail("expected \(name) \(spec.arguments), found '\(arguments.joined(separator: " "))'") }
         switch name {
         case "target":
             return SettingRules.targetSparsity.parse(value).map(DashboardCommand.setTarget).mapError { CommandError(command: name, message: $0.description) }
@@ -87,7 +87,7 @@ public enum CommandParser {
             }
             return .success(.setTheme(value))
         default:
-            return fail("expected \(spec.arguments)")
+            return fail("expected \(name) \(spec.arguments)")
         }
     }
 
@@ -95,7 +95,7 @@ public enum CommandParser {
     static let bare: [String: DashboardCommand] = [
         "quit": .action(.quit), "help": .listCommands, "keys": .action(.toggleHelp), "pause": .pause, "resume": .resume,
         "toggle": .action(.togglePause), "step": .action(.step), "undo": .action(.undoMethodSwitch), "rewind": .action(.rewind),
-        "save": .action(.saveCheckpoint), "layers": .openLayers, "error": .action(.toggleError), "loghist": .action(.toggleLogHistogram),
+        "save": .action(.saveCheckpoint), "layers": .action(.openLayerBrowser), "error": .action(.toggleError), "loghist": .action(.toggleLogHistogram),
         "heatmap": .action(.toggleHeatmapMode), "inputmap": .action(.toggleInputMap), "options": .openOptions, "redraw": .action(.redraw),
     ]
 

@@ -14,8 +14,6 @@ public enum DashboardCommand: Sendable, Equatable {
     case setPace(RunPace)
     case setTheme(String)
     case focusPanel(PanelID)
-    /// The layer browser (`b`).
-    case openLayers
     /// The options screen (`o`).
     case openOptions
     /// The list of commands (the help box for commands).
@@ -43,30 +41,30 @@ public struct CommandSpec: Sendable, Equatable {
 public enum CommandTable {
     public static let all: [CommandSpec] = [
         CommandSpec("quit", "quit (asks if running)"),
-        CommandSpec("help", "this list of commands"),
-        CommandSpec("keys", "the key help"),
+        CommandSpec("help", "this list"),
+        CommandSpec("keys", "the key help (?)"),
         CommandSpec("pause", "pause the run"),
         CommandSpec("resume", "resume the run"),
         CommandSpec("toggle", "pause / resume (space)"),
         CommandSpec("step", "one step (s)"),
-        CommandSpec("target", "X", "target sparsity, [0, 1)"),
-        CommandSpec("method", "NAME|next", "switch method (next: m)"),
-        CommandSpec("undo", "undo the method switch (u)"),
-        CommandSpec("lr", "X", "base learning rate"),
-        CommandSpec("schedule", "KIND ...", "agp B E EVERY [EXP] | oneshot AT | iterative N LEN | constant; epochs"),
-        CommandSpec("budget", "NAME", "layer budget: global uniform er erk"),
-        CommandSpec("pace", "X|full|faster|slower", "steps per second (< >)"),
-        CommandSpec("knob", "next|prev|up|down|edit", "the selected knob (arrows, + -, Enter)"),
+        CommandSpec("target", "X", "target sparsity"),
+        CommandSpec("method", "NAME|next", "method (m)"),
+        CommandSpec("undo", "undo method switch (u)"),
+        CommandSpec("lr", "X", "learning rate"),
+        CommandSpec("schedule", "agp B E EVERY [EXP]", "in epochs; or oneshot AT, iterative N LEN, constant"),
+        CommandSpec("budget", "NAME", "global uniform er erk"),
+        CommandSpec("pace", "X|full|faster|slower", "steps/s (< >)"),
+        CommandSpec("knob", "next|prev|up|down|edit", "selected knob"),
         CommandSpec("rewind", "rewind weights (r)"),
         CommandSpec("save", "save a checkpoint (S)"),
-        CommandSpec("layer", "NAME|N|next|prev", "show a layer (l L 1-9)"),
+        CommandSpec("layer", "NAME|N|next|prev", "(l L 1-9)"),
         CommandSpec("layers", "the layer browser (b)"),
-        CommandSpec("focus", "PANEL|next|prev", "focus a panel; left right up down (Tab, arrows)"),
+        CommandSpec("focus", "PANEL|next|prev|DIR", "(Tab, arrows)"),
         CommandSpec("error", "error / accuracy (e)"),
         CommandSpec("loghist", "log histogram (g)"),
-        CommandSpec("heatmap", "heatmap density / |w| (d)"),
-        CommandSpec("inputmap", "input-pixel map on / off (i)"),
-        CommandSpec("theme", "NAME|next", "colour theme (t)"),
+        CommandSpec("heatmap", "density / |w| (d)"),
+        CommandSpec("inputmap", "input-pixel map (i)"),
+        CommandSpec("theme", "NAME|next", "(t)"),
         CommandSpec("options", "the options screen (o)"),
         CommandSpec("redraw", "repaint the screen"),
     ]
@@ -75,6 +73,6 @@ public enum CommandTable {
 
     /// The help box's lines for `:help`.
     public static var help: [HelpOverlay.Entry] {
-        all.map { HelpOverlay.Entry($0.arguments.isEmpty ? $0.name : "\($0.name) \($0.arguments)", $0.summary) }
+        all.map { HelpOverlay.Entry($0.name, $0.arguments.isEmpty ? $0.summary : "\($0.arguments)  \($0.summary)") }
     }
 }

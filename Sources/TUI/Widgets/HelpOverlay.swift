@@ -29,7 +29,9 @@ public struct HelpOverlay: Widget {
 
     /// The key column: the longest keys and two spaces.
     static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
-    static let footer = "any key closes"
+    /// The keys box's footer also names the keys that open the command bar and the layer
+    /// browser (which are not in the list, to keep it one column at 80x24).
+    static func footer(commands: Bool) -> String { commands ? "any key closes" : ": commands  b layers  any key closes" }
 
     /// The box for a screen area: centred, clamped to the area.
     public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, glyphs: Glyphs) -> Rect {
@@ -62,7 +64,8 @@ public struct HelpOverlay: Widget {
             screen.put(entry.action, x: x + keyWidth, y: y, style: theme.style(.foreground), clip: clip)
         }
         if inner.height >= 3 {
-            screen.put(Self.footer, x: inner.x + (inner.width - Self.footer.count) / 2, y: inner.maxY - 1,
+            let footer = Self.footer(commands: commands)
+            screen.put(footer, x: inner.x + (inner.width - footer.count) / 2, y: inner.maxY - 1,
                        style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
         }
     }
