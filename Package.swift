@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "DashboardModel", dependencies: ["Metrics", "Training"]),
         .target(name: "RunLogs", dependencies: ["DashboardModel", "Metrics", "Training"]),
         .target(name: "ModelFiles", dependencies: ["COpenBLAS", "Metrics", "RunLogs", "SparseKernels", "Training"]),
-        .target(name: "TUI", dependencies: ["CNCurses", "DashboardModel", "Metrics", "RunLogs", "SparseKernels", "Training"]),
+        .target(name: "TUI", dependencies: ["CNCurses", "DashboardModel", "Metrics", "Recipes", "RunLogs", "SparseKernels", "Training"]),
         .executableTarget(
             name: "prunetop",
             dependencies: [

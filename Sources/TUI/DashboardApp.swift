@@ -29,6 +29,9 @@ public final class DashboardApp {
         public var onSnapshot: ((TrainingSnapshot) -> Void)?
         /// How fast a live run starts out (the pace knob changes it).
         public var pace = RunPace.fullSpeed
+        /// The config file's settings (the options screen edits them) and where it is.
+        public var settings = DashboardSettings()
+        public var settingsPath: String?
 
         public init() {}
     }
@@ -48,7 +51,7 @@ public final class DashboardApp {
     }
 
     let source: any DashboardSource
-    private let options: Options
+    let options: Options
     let library: ThemeLibrary
     var themeName: String
     var theme: Theme
@@ -71,6 +74,10 @@ public final class DashboardApp {
     let commandHistory = CommandHistory()
     /// The layer browser, while it is open.
     var layerBrowser: LayerBrowser?
+    /// The options screen, while it is open; the keys as the settings map them.
+    var optionsScreen: OptionsScreen?
+    var keyMap: KeyMap
+    var settings: DashboardSettings
     /// The method `m` (or the method knob) proposes; Enter switches to it.
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
@@ -89,6 +96,8 @@ public final class DashboardApp {
         self.source = source
         speedup = SpeedupMeasurement(model: model)
         self.options = options
+        settings = options.settings
+        keyMap = KeyMap(preset: options.settings.keys, bindings: options.settings.bindings)
         library = ThemeLibrary()
         let file = try library.load(named: options.themeName)
         themeName = file.theme.name
@@ -249,7 +258,7 @@ public final class DashboardApp {
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
-        (model.commandBar, model.layerBrowser) = (commandBar, layerBrowser)
+        (model.commandBar, model.layerBrowser, model.optionsScreen) = (commandBar, layerBrowser, optionsScreen)
         switch source.controls {
         case let .playback(clock):
             model.replaySpeed = clock.speed
@@ -273,11 +282,17 @@ public final class DashboardApp {
         if editing != nil { return editValue(key) }
         if commandBar != nil { return editCommand(key, size: size) }
         if layerBrowser != nil && key != .resize { return browseLayers(key, size: size) }
+        if optionsScreen != nil && key != .resize { return editOptions(key) }
         if confirmingQuit {
             confirmingQuit = false
             if key == .character("q") || key == .character("y") { return true }
             state.message = "quit cancelled"
             return false
+        }
+        var key = key
+        switch keyMap.meaning(of: key) {
+        case let .command(command): return run(command, size: size)
+        case let .key(mapped): key = mapped
         }
         if let proposed = proposedMethod, case let .steering(run) = source.controls {
             switch key {
@@ -325,6 +340,7 @@ public final class DashboardApp {
         case .redraw: break
         case .openCommandBar: commandBar = CommandEditor(history: commandHistory.load())
         case .openLayerBrowser: openLayerBrowser(size: size)
+        case .openOptions: optionsScreen = OptionsScreen(settings: settings, themeNames: library.names, path: options.settingsPath)
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
                 state.focusedPanel = hit.panel

@@ -31,6 +31,8 @@ public struct DashboardModel {
     public var commandBar: CommandEditor?
     /// The layer browser, while open: drawn over the panels.
     public var layerBrowser: LayerBrowser?
+    /// The options screen, while open: drawn over the panels.
+    public var optionsScreen: OptionsScreen?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
@@ -84,6 +86,9 @@ public enum DashboardView {
         }
         if let browser = model.layerBrowser {
             LayerBrowserView(browser).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
+        }
+        if let options = model.optionsScreen {
+            OptionsView(options).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
         }
         if model.state.showsHelp {
             HelpOverlay(replay: model.replaySpeed != nil, commands: model.state.showsCommands)

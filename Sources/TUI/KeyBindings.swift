@@ -41,6 +41,8 @@ public enum DashboardAction: Sendable, Equatable {
     case openCommandBar
     /// The layer browser (`LayerBrowser`).
     case openLayerBrowser
+    /// The options screen (`OptionsScreen`).
+    case openOptions
     /// Focus the panel under the point, select the knob under it (`DashboardLayout.hitTest`).
     case click(x: Int, y: Int)
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
@@ -109,6 +111,7 @@ public enum KeyBindings {
         case "S": .saveCheckpoint
         case ":": .openCommandBar
         case "b": .openLayerBrowser
+        case "o": .openOptions
         default: nil
         }
     }

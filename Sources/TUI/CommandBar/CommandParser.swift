@@ -96,7 +96,7 @@ public enum CommandParser {
         "quit": .action(.quit), "help": .listCommands, "keys": .action(.toggleHelp), "pause": .pause, "resume": .resume,
         "toggle": .action(.togglePause), "step": .action(.step), "undo": .action(.undoMethodSwitch), "rewind": .action(.rewind),
         "save": .action(.saveCheckpoint), "layers": .action(.openLayerBrowser), "error": .action(.toggleError), "loghist": .action(.toggleLogHistogram),
-        "heatmap": .action(.toggleHeatmapMode), "inputmap": .action(.toggleInputMap), "options": .openOptions, "redraw": .action(.redraw),
+        "heatmap": .action(.toggleHeatmapMode), "inputmap": .action(.toggleInputMap), "options": .action(.openOptions), "redraw": .action(.redraw),
     ]
 
     /// A panel as typed: its title's first word, lowercased ("occam's" for Occam's hill).

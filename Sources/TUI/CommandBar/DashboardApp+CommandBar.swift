@@ -55,7 +55,6 @@ extension DashboardApp {
             steer(.setPace(pace), knob: .pace)
         case let .setTheme(name): applyTheme(named: name)
         case let .focusPanel(panel): state.focusedPanel = panel
-        case .openOptions: state.message = "options: not in this build"
         case .listCommands: (state.showsHelp, state.showsCommands) = (true, true)
         }
         return false

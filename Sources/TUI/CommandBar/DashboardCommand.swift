@@ -14,8 +14,6 @@ public enum DashboardCommand: Sendable, Equatable {
     case setPace(RunPace)
     case setTheme(String)
     case focusPanel(PanelID)
-    /// The options screen (`o`).
-    case openOptions
     /// The list of commands (the help box for commands).
     case listCommands
 }

@@ -29,9 +29,9 @@ public struct HelpOverlay: Widget {
 
     /// The key column: the longest keys and two spaces.
     static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
-    /// The keys box's footer also names the keys that open the command bar and the layer
-    /// browser (which are not in the list, to keep it one column at 80x24).
-    static func footer(commands: Bool) -> String { commands ? "any key closes" : ": commands  b layers  any key closes" }
+    /// The keys box's footer names the keys that open the command bar, the layer browser
+    /// and the options (not in the list, to keep it one column at 80x24).
+    static func footer(commands: Bool) -> String { commands ? "any key closes" : ": commands b layers o options" }
 
     /// The box for a screen area: centred, clamped to the area.
     public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, glyphs: Glyphs) -> Rect {

@@ -38,6 +38,8 @@ public enum SettingRules {
     public static let learningRate = SettingRule(lower: 0, upper: 1e6, lowerOpen: true)
     /// The final target sparsity over the prunable weights.
     public static let targetSparsity = SettingRule(lower: 0, upper: 1, upperOpen: true)
+    /// The dashboard's redraws a second (`--fps`, the config file's `fps`).
+    public static let framesPerSecond = SettingRule(lower: 1, upper: 60)
 }
 
 /// Why a typed value breaks its `SettingRule`.
