@@ -258,6 +258,7 @@ public final class DashboardApp {
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
+        refreshLayerBrowser()
         (model.commandBar, model.layerBrowser, model.optionsScreen) = (commandBar, layerBrowser, optionsScreen)
         switch source.controls {
         case let .playback(clock):

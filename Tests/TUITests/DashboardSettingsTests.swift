@@ -36,7 +36,7 @@ final class DashboardSettingsTests: XCTestCase {
         XCTAssertEqual(settings.keys, .vim)
         XCTAssertEqual(settings.bindings.map(\.key), ["x", "w"])
         XCTAssertEqual(settings.bindings.map(\.command), [.action(.quit), .action(.nextLayer)])
-        XCTAssertEqual(try DashboardSettings.parse(yaml: "# only a comment\n", path: "c.yaml", themeNames: themes), DashboardSettings())
+        XCTAssertEqual(try DashboardSettings.parse(yaml: "# only a comment\n  \n", path: "c.yaml", themeNames: themes), DashboardSettings())
     }
 
     func testProblemsNameTheFileLineKeyAndWhatWasExpected() {

@@ -20,8 +20,8 @@ extension DashboardApp {
             return false
         case let .submitted(line):
             commandBar = nil
-            commandHistory.save(editor.history)
             guard !line.isEmpty else { return false }
+            commandHistory.save(editor.history)
             switch CommandParser.parse(line, context: commandContext) {
             case let .success(command): return run(command, size: size)
             case let .failure(error):

@@ -12,6 +12,12 @@ extension DashboardApp {
         layerBrowser = browser
     }
 
+    /// Gives the open browser the latest snapshot's figures.
+    func refreshLayerBrowser() {
+        guard let snapshot else { return }
+        layerBrowser?.update(from: snapshot, network: frameContext.network)
+    }
+
     /// A key, click or wheel step while the browser is open; never quits.
     func browseLayers(_ key: KeyEvent, size: (width: Int, height: Int)) -> Bool {
         guard var browser = layerBrowser else { return false }

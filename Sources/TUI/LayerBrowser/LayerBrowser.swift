@@ -87,6 +87,12 @@ public struct LayerBrowser: Sendable, Equatable {
         lines.firstIndex { if case let .layer(row) = $0 { row.index == selected } else { false } }
     }
 
+    /// The same layers with newer figures (the filter, selection and scroll stay).
+    public mutating func update(from snapshot: TrainingSnapshot, network: NetworkDescription) {
+        let fresh = LayerBrowser(snapshot: snapshot, network: network, selected: selected ?? 0)
+        if fresh.rows.map(\.name) == rows.map(\.name) { rows = fresh.rows }
+    }
+
     /// Applies a key with `height` lines visible.
     public mutating func handle(_ key: KeyEvent, height: Int) -> Outcome {
         if typingFilter {

@@ -51,9 +51,10 @@ public struct LayerBrowserView: Widget {
             case let .block(name):
                 screen.put("     " + name, x: list.x, y: y, style: theme.style(.inactive, bold: true), clip: list)
             case let .layer(row):
-                let indent = row.block == nil ? "" : "  "
+                // Under its block's heading a layer goes by the rest of its name ("conv1", "shortcut.conv").
+                let shortName = row.block.map { row.name.hasPrefix($0 + ".") ? String(row.name.dropFirst($0.count + 1)) : row.name }
                 let shape = row.shape.map(String.init).joined(separator: "x")
-                let text = pad("\(row.index + 1)", 4, right: true) + " " + pad(indent + row.name, nameWidth - 1) + pad(row.kind, 7)
+                let text = pad("\(row.index + 1)", 4, right: true) + " " + pad(shortName.map { "  " + $0 } ?? row.name, nameWidth - 1) + pad(row.kind, 7)
                     + (showsShape ? pad(shape, 14) : "") + pad(Format.grouped(row.parameters), 9, right: true)
                     + pad(String(format: "%.1f%%", row.sparsity * 100), 9, right: true)
                     + pad(row.target.map { String(format: "%.1f%%", $0 * 100) } ?? "-", 7, right: true)

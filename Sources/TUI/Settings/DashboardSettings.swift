@@ -58,7 +58,8 @@ public struct DashboardSettings: Sendable, Equatable {
 
     public static func parse(yaml: String, path: String, themeNames: [String]) throws(RecipeErrors) -> DashboardSettings {
         var settings = DashboardSettings()
-        if yaml.allSatisfy({ $0.isWhitespace }) || yaml.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }) {
+        // Only comments and blank lines: no settings (YAML's empty document).
+        if yaml.split(separator: "\n").allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty || $0.trimmingCharacters(in: .whitespaces).hasPrefix("#") }) {
             return settings
         }
         let root = try RecipeNode.parse(yaml: yaml, path: path)
