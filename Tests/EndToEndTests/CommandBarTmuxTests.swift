@@ -12,7 +12,7 @@ final class CommandBarTmuxTests: XCTestCase {
         try dashboard.keys(":")
         try dashboard.type("ta")
         try dashboard.keys("Tab")
-        try dashboard.waitForScreen("the command completed") { $0.hasSuffix(":target") || $0.contains("\n:target ") }
+        try dashboard.waitForScreen("the command completed") { $0.contains("\n:target") }
         try dashboard.type("0.6")
         try dashboard.keys("Enter")
         try dashboard.waitForScreen("the knob changed by the trainer") { $0.contains("of 0.600") && $0.contains("target sparsity 0.90 → 0.60") }
