@@ -53,10 +53,10 @@ public final class DashboardApp {
     let source: any DashboardSource
     let options: Options
     let library: ThemeLibrary
-    var themeName: String
-    var theme: Theme
+    private var themeName: String
+    private var theme: Theme
     private var glyphs: Glyphs
-    var depth: ColorDepth
+    private var depth: ColorDepth
     var frameContext: DashboardFrameContext
     var state = DashboardViewState()
     private var history = RunHistory()
@@ -67,7 +67,7 @@ public final class DashboardApp {
     /// The snapshot step and state the live frame was computed from.
     private var frameOf: (step: Int, state: RunStatus)?
     private lazy var framePacing = FramePacing(framesPerSecond: options.framesPerSecond)
-    var editing: String?
+    private var editing: String?
     private var confirmingQuit = false
     /// The `:` bar being typed in, and the history it keeps across sessions.
     var commandBar: CommandEditor?
@@ -360,7 +360,7 @@ public final class DashboardApp {
 
     /// An action on the run rather than on the view: it steers a live run, or works a
     /// replay's clock. True when the app should quit.
-    func actOnTheRun(_ action: DashboardAction) -> Bool {
+    private func actOnTheRun(_ action: DashboardAction) -> Bool {
         switch source.controls {
         case let .steering(run): steer(run, action)
         case let .playback(clock): play(clock, action)
@@ -430,7 +430,7 @@ public final class DashboardApp {
         return false
     }
 
-    var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
+    private var layerCount: Int { snapshot?.layers.filter(\.isPrunable).count ?? 0 }
 
     /// What a key that steers the trainer says once the run has ended: the trainer takes no
     /// more commands, and a key that did nothing and said nothing looked broken.

@@ -109,4 +109,18 @@ final class CommandParserTests: XCTestCase {
         }
         XCTAssertEqual(error("target 1.2"), "target: expected a number in [0, 1), found 1.2")
     }
+
+    /// `:help` lists every command with what it takes and does, one row each.
+    func testHelpListsEveryCommand() {
+        var screen = Screen(width: 160, height: 48)
+        HelpOverlay(commands: true).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        XCTAssertTrue(screen.lines.contains { $0.contains("Commands (type : then one)") })
+        for spec in CommandTable.all {
+            let text = spec.arguments.isEmpty ? spec.summary : "\(spec.arguments)  \(spec.summary)"
+            let row = screen.lines.first { $0.contains("│ \(spec.name.padding(toLength: 10, withPad: " ", startingAt: 0))\(text)") }
+            XCTAssertNotNil(row, spec.name)
+        }
+        XCTAssertTrue(CommandParser.bare.keys.allSatisfy { name in CommandTable.all.contains { $0.name == name && $0.arguments.isEmpty } },
+                      "every command without arguments is in the table")
+    }
 }
