@@ -83,7 +83,7 @@ final class CommandParserTests: XCTestCase {
         XCTAssertEqual(error("step 3"), "step: takes no arguments, found '3'")
         XCTAssertEqual(error("target"), "target: expected target X")
         XCTAssertEqual(error("theme neon"), "theme: expected one of default, light, found 'neon'")
-        XCTAssertEqual(error("pace 0"), "pace: expected 'full' or a number > 0 and <= 100000, found 0")
+        XCTAssertEqual(error("pace 0"), "pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found '0'")
     }
 
     /// The bar and the recipe loader say the same thing about the same bad value.

@@ -87,7 +87,7 @@ final class DashboardSettingsTests: XCTestCase {
     }
 
     func testVimKeysAndBindings() {
-        let vim = KeyMap(preset: .vim, bindings: [DashboardSettings.KeyBinding(key: "x", command: .action(.quit), text: "quit")])
+        let vim = KeyMap(preset: .vim, bindings: [DashboardSettings.KeyBinding(key: "x", command: .action(.quit))])
         XCTAssertEqual(vim.meaning(of: .character("h")), .key(.left))
         XCTAssertEqual(vim.meaning(of: .character("j")), .key(.down))
         XCTAssertEqual(vim.meaning(of: .character("k")), .key(.up))

@@ -61,10 +61,10 @@ public enum CommandParser {
             switch value {
             case "faster": return .success(.action(.changePace(1)))
             case "slower": return .success(.action(.changePace(-1)))
-            case "full": return .success(.setPace(.fullSpeed))
             default:
-                return SettingRules.pace.parse(value).map { .setPace(RunPace(stepsPerSecond: $0)) }
-                    .mapError { CommandError(command: name, message: "expected 'full' or \($0.description.dropFirst("expected ".count))") }
+                // As `--pace`, the pace knob and the config file's `pace` read it.
+                guard let pace = RunPace(typed: value) else { return fail("expected \(RunPace.expectedText), found '\(value)'") }
+                return .success(.setPace(pace))
             }
         case "schedule":
             return schedule(arguments, context: context).map(DashboardCommand.setSchedule).mapError { CommandError(command: name, message: $0.message) }

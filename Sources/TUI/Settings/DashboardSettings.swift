@@ -33,8 +33,11 @@ public struct DashboardSettings: Sendable, Equatable {
     public struct KeyBinding: Sendable, Equatable {
         public var key: Character
         public var command: DashboardCommand
-        /// As written, to say it back (the options screen, a saved file).
-        public var text: String
+
+        public init(key: Character, command: DashboardCommand) {
+            self.key = key
+            self.command = command
+        }
     }
 
     /// The keys the file may hold, in the order the options screen lists them.
@@ -113,7 +116,7 @@ public struct DashboardSettings: Sendable, Equatable {
                         continue
                     }
                     switch CommandParser.parse(text, context: CommandContext(themeNames: themeNames)) {
-                    case let .success(command): settings.bindings.append(KeyBinding(key: character, command: command, text: text))
+                    case let .success(command): settings.bindings.append(KeyBinding(key: character, command: command))
                     case let .failure(error): problems.append(RecipeDiagnostic(location, key: key, "expected a command of the : bar; \(error)"))
                     }
                 }
