@@ -27,6 +27,7 @@ final class DashboardSettingsTests: XCTestCase {
         bind:
           x: quit
           w: layer next
+          "3": layer 3
         """
         let settings = try DashboardSettings.parse(yaml: yaml, path: "config.yaml", themeNames: themes)
         XCTAssertEqual(settings.theme, "light")
@@ -34,8 +35,8 @@ final class DashboardSettingsTests: XCTestCase {
         XCTAssertEqual(settings.framesPerSecond, 10)
         XCTAssertEqual(settings.pace, RunPace(stepsPerSecond: 50))
         XCTAssertEqual(settings.keys, .vim)
-        XCTAssertEqual(settings.bindings.map(\.key), ["x", "w"])
-        XCTAssertEqual(settings.bindings.map(\.command), [.action(.quit), .action(.nextLayer)])
+        XCTAssertEqual(settings.bindings.map(\.key), ["x", "w", "3"])
+        XCTAssertEqual(settings.bindings.map(\.command), [.action(.quit), .action(.nextLayer), .action(.selectLayer(2))])
         XCTAssertEqual(try DashboardSettings.parse(yaml: "# only a comment\n  \n", path: "c.yaml", themeNames: themes), DashboardSettings())
     }
 
@@ -49,9 +50,10 @@ final class DashboardSettingsTests: XCTestCase {
             "config.yaml:1:7: pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found 'fast'",
             "config.yaml:2:7: keys: expected one of default, vim, found 'emacs'",
         ])
-        XCTAssertEqual(problems("bind:\n  xy: quit\n  z: targte 0.9\n"), [
+        XCTAssertEqual(problems("bind:\n  xy: quit\n  z: targte 0.9\n  c: layer conv3\n"), [
             "config.yaml:2:3: bind.xy: expected a single character key, found 'xy'",
             "config.yaml:3:6: bind.z: expected a command of the : bar; unknown command 'targte'; did you mean 'target'? (help lists them)",
+            "config.yaml:4:6: bind.c: expected a command of the : bar; layer: expected next, prev or a layer number from 1 (names need a run), found 'conv3'",
         ])
         XCTAssertEqual(problems("theme: [a, b]\n"), ["config.yaml:1:8: theme: expected a single value, found a list"])
         XCTAssertEqual(problems("- theme\n"), ["config.yaml:1:1: expected a mapping such as 'theme: light'"])

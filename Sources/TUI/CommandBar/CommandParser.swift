@@ -7,6 +7,9 @@ public struct CommandContext: Sendable, Equatable {
     public var layerNames: [String]
     public var themeNames: [String]
     public var stepsPerEpoch: Int
+    /// False where no run is known yet (a key binding in the config file): `layer N` is
+    /// taken as it is (the dashboard checks it when the key is pressed), a name is refused.
+    public var layersKnown = true
 
     public init(layerNames: [String] = [], themeNames: [String] = [], stepsPerEpoch: Int = 1) {
         self.layerNames = layerNames
@@ -73,7 +76,7 @@ public enum CommandParser {
                                                       "down": .decreaseKnob, "edit": .editKnob]
             return actions[value].map { .success(.action($0)) } ?? fail("expected one of next, prev, up, down, edit, found '\(value)'")
         case "layer":
-            return layer(value, names: context.layerNames).map { .action($0) }.mapError { CommandError(command: name, message: $0.message) }
+            return layer(value, names: context.layersKnown ? context.layerNames : nil).map { .action($0) }.mapError { CommandError(command: name, message: $0.message) }
         case "focus":
             let moves: [String: DashboardAction] = ["next": .focusNext, "prev": .focusPrevious, "left": .moveFocus(.left),
                                                     "right": .moveFocus(.right), "up": .moveFocus(.up), "down": .moveFocus(.down)]
@@ -106,9 +109,15 @@ public enum CommandParser {
 
     /// `next`, `prev`, a 1-based index (as the `1`-`9` keys count) or a name: the layer's
     /// own ("conv3") or its weight's ("conv3.weight").
-    static func layer(_ value: String, names: [String]) -> Result<DashboardAction, ArgumentProblem> {
+    static func layer(_ value: String, names: [String]?) -> Result<DashboardAction, ArgumentProblem> {
         if value == "next" { return .success(.nextLayer) }
         if value == "prev" { return .success(.previousLayer) }
+        guard let names else {
+            guard let number = Int(value), number >= 1 else {
+                return .failure(ArgumentProblem("expected next, prev or a layer number from 1 (names need a run), found '\(value)'"))
+            }
+            return .success(.selectLayer(number - 1))
+        }
         if let number = Int(value) {
             guard (1...max(names.count, 1)).contains(number), !names.isEmpty else {
                 return .failure(ArgumentProblem("expected a layer from 1 to \(names.count), found \(number)"))

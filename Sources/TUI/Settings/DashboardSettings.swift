@@ -115,7 +115,9 @@ public struct DashboardSettings: Sendable, Equatable {
                         problems.append(RecipeDiagnostic(binding.value.location, key: key, "expected a command such as 'layer next'"))
                         continue
                     }
-                    switch CommandParser.parse(text, context: CommandContext(themeNames: themeNames)) {
+                    var context = CommandContext(themeNames: themeNames)
+                    context.layersKnown = false
+                    switch CommandParser.parse(text, context: context) {
                     case let .success(command): settings.bindings.append(KeyBinding(key: character, command: command))
                     case let .failure(error): problems.append(RecipeDiagnostic(location, key: key, "expected a command of the : bar; \(error)"))
                     }
