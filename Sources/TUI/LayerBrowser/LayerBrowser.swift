@@ -139,10 +139,10 @@ public struct LayerBrowser: Sendable, Equatable {
     }
 
     private mutating func moveSelection(by offset: Int) {
-        let layers = lines.compactMap { if case let .layer(row) = $0 { row.index } else { nil } }
-        guard !layers.isEmpty else { return }
-        let position = selected.flatMap { layers.firstIndex(of: $0) } ?? (offset > 0 ? -1 : layers.count)
-        selected = layers[min(max(position + offset, 0), layers.count - 1)]
+        let shown = Self.layerIndices(lines)
+        guard !shown.isEmpty else { return }
+        let position = selected.flatMap { shown.firstIndex(of: $0) } ?? (offset > 0 ? -1 : shown.count)
+        selected = shown[min(max(position + offset, 0), shown.count - 1)]
         pendingReveal = true
     }
 
@@ -156,17 +156,23 @@ public struct LayerBrowser: Sendable, Equatable {
     }
 
     private mutating func keepSelectionVisible(height: Int) {
-        let all = lines
-        if let selected, !all.contains(where: { if case let .layer(row) = $0 { row.index == selected } else { false } }) {
-            self.selected = all.lazy.compactMap { if case let .layer(row) = $0 { row.index } else { nil } }.first
+        let all = lines, shown = Self.layerIndices(all)
+        if selected.map({ !shown.contains($0) }) ?? true {
+            // The filter hid it (or none was left): the first layer it keeps.
+            selected = shown.first
             pendingReveal = true
-        } else if selected == nil {
-            self.selected = all.lazy.compactMap { if case let .layer(row) = $0 { row.index } else { nil } }.first
         }
         scroll = min(scroll, max(all.count - height, 0))
         guard pendingReveal, let line = selectedLine else { return }
         pendingReveal = false
-        if line < scroll { scroll = line > 0 && { if case .block = all[line - 1] { true } else { false } }() ? line - 1 : line }
+        // A block's first layer brings its heading into view with it.
+        let top: Int
+        if line > 0, case .block = all[line - 1] { top = line - 1 } else { top = line }
+        if top < scroll { scroll = top }
         if line >= scroll + height { scroll = line - height + 1 }
+    }
+
+    private static func layerIndices(_ lines: [Line]) -> [Int] {
+        lines.compactMap { if case let .layer(row) = $0 { row.index } else { nil } }
     }
 }
