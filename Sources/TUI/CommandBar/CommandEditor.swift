@@ -79,4 +79,3 @@ public struct CommandEditor: Sendable, Equatable {
         cursor = line.count
     }
 }
-
