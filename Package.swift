@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "DashboardModel", dependencies: ["Metrics", "Training"]),
         .target(name: "RunLogs", dependencies: ["DashboardModel", "Metrics", "Training"]),
         .target(name: "ModelFiles", dependencies: ["COpenBLAS", "Metrics", "RunLogs", "SparseKernels", "Training"]),
-        .target(name: "TUI", dependencies: ["CNCurses", "DashboardModel", "Metrics", "RunLogs", "SparseKernels", "Training"]),
+        .target(name: "TUI", dependencies: ["CNCurses", "DashboardModel", "Metrics", "Recipes", "RunLogs", "SparseKernels", "Training"]),
         .executableTarget(
             name: "prunetop",
             dependencies: [
@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "Training"]),
         .testTarget(name: "DashboardModelTests", dependencies: ["DashboardModel", "Metrics", "Training"]),
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "DashboardModel", "Metrics", "Training"]),
-        .testTarget(name: "TUITests", dependencies: ["TUI", "DashboardModel", "Metrics", "RunLogs", "Training"]),
+        .testTarget(name: "TUITests", dependencies: ["TUI", "DashboardModel", "Metrics", "Recipes", "RunLogs", "Training"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Metrics", "Training"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "DashboardModel", "RunLogs", "TUI", "ModelFiles", "Recipes"]),
     ]

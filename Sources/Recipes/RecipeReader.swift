@@ -333,15 +333,16 @@ struct RecipeReader {
 
     /// A number under one of the rules every entry point shares (`SettingRules`).
     private mutating func number(_ node: RecipeNode, _ key: String, _ rule: SettingRule) -> Double? {
-        guard case let .scalar(text, _) = node, let value = Double(text), value.isFinite else {
+        guard case let .scalar(text, _) = node else {
             report(node, key, "expected \(rule.expected), found \(Self.found(node))")
             return nil
         }
-        if let problem = rule.problem(value) {
-            report(node, key, problem)
+        switch rule.parse(text) {
+        case let .success(value): return value
+        case let .failure(problem):
+            report(node, key, problem.description)
             return nil
         }
-        return value
     }
 
     mutating func number(_ node: RecipeNode, _ key: String, _ range: ClosedRange<Double>, openUpper: Bool = false,

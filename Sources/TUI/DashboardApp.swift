@@ -31,6 +31,9 @@ public final class DashboardApp {
         public var onSnapshot: ((TrainingSnapshot) -> Void)?
         /// How fast a live run starts out (the pace knob changes it).
         public var pace = RunPace.fullSpeed
+        /// The config file's settings (the options screen edits them) and where it is.
+        public var settings = DashboardSettings()
+        public var settingsPath: String?
 
         public init() {}
     }
@@ -51,23 +54,32 @@ public final class DashboardApp {
 
     let source: any DashboardSource
     let options: Options
-    private let library: ThemeLibrary
+    let library: ThemeLibrary
     private var themeName: String
     private var theme: Theme
     private var glyphs: Glyphs
     private var depth: ColorDepth
-    private var frameContext: DashboardFrameContext
+    var frameContext: DashboardFrameContext
     var state = DashboardViewState()
     private var history = RunHistory()
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
-    private var snapshot: TrainingSnapshot?
+    var snapshot: TrainingSnapshot?
     private var frame: DashboardFrame?
     /// The snapshot step and state the live frame was computed from.
     private var frameOf: (step: Int, state: RunStatus)?
     private lazy var framePacing = FramePacing(framesPerSecond: options.framesPerSecond)
     private var editing: String?
     private var confirmingQuit = false
+    /// The `:` bar being typed in, and the history it keeps across sessions.
+    var commandBar: CommandEditor?
+    let commandHistory = CommandHistory()
+    /// The layer browser, while it is open.
+    var layerBrowser: LayerBrowser?
+    /// The options screen, while it is open; the keys as the settings map them.
+    var optionsScreen: OptionsScreen?
+    var keyMap: KeyMap
+    var settings: DashboardSettings
     /// The method `m` (or the method knob) proposes; Enter switches to it.
     private var proposedMethod: String?
     private var lastSnapshotMessage: String?
@@ -86,6 +98,8 @@ public final class DashboardApp {
         self.source = source
         speedup = SpeedupMeasurement(model: model)
         self.options = options
+        settings = options.settings
+        keyMap = KeyMap(preset: options.settings.keys, bindings: options.settings.bindings)
         library = ThemeLibrary()
         let file = try library.load(named: options.themeName)
         themeName = file.theme.name
@@ -241,6 +255,8 @@ public final class DashboardApp {
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
         model.compared = options.compared
+        refreshLayerBrowser()
+        (model.commandBar, model.layerBrowser, model.optionsScreen) = (commandBar, layerBrowser, optionsScreen)
         switch source.controls {
         case let .playback(clock):
             model.replaySpeed = clock.speed
@@ -262,11 +278,19 @@ public final class DashboardApp {
     /// Applies one key; true when the app should quit.
     private func handle(_ key: KeyEvent, size: (width: Int, height: Int)) -> Bool {
         if editing != nil { return editValue(key) }
+        if commandBar != nil { return editCommand(key, size: size) }
+        if layerBrowser != nil && key != .resize { return browseLayers(key, size: size) }
+        if optionsScreen != nil && key != .resize { return editOptions(key) }
         if confirmingQuit {
             confirmingQuit = false
             if key == .character("q") || key == .character("y") { return true }
             state.message = "quit cancelled"
             return false
+        }
+        var key = key
+        switch keyMap.meaning(of: key) {
+        case let .command(command): return run(command, size: size)
+        case let .key(mapped): key = mapped
         }
         if let proposed = proposedMethod, case let .steering(run) = source.controls {
             switch key {
@@ -287,10 +311,15 @@ public final class DashboardApp {
         let proposalBefore = proposedMethod
         defer { if proposedMethod == proposalBefore { proposedMethod = nil } }
         guard let action = KeyBindings.action(for: key, state: state) else { return false }
+        return perform(action, size: size)
+    }
+
+    /// Does what a key (or a command standing for one) asks; true when the app should quit.
+    func perform(_ action: DashboardAction, size: (width: Int, height: Int)) -> Bool {
         let layout = DashboardLayout(width: size.width, height: size.height)
         switch action {
-        case .toggleHelp: state.showsHelp.toggle()
-        case .closeHelp: state.showsHelp = false
+        case .toggleHelp: (state.showsHelp, state.showsCommands) = (!state.showsHelp, false)
+        case .closeHelp: (state.showsHelp, state.showsCommands) = (false, false)
         case .focusNext: cycleFocus(by: 1)
         case .focusPrevious: cycleFocus(by: -1)
         case let .moveFocus(direction):
@@ -307,6 +336,9 @@ public final class DashboardApp {
         case .toggleInputMap: state.inputMapToggled.toggle()
         case .cycleTheme: cycleTheme()
         case .redraw: break
+        case .openCommandBar: commandBar = CommandEditor(history: commandHistory.load())
+        case .openLayerBrowser: openLayerBrowser(size: size)
+        case .openOptions: optionsScreen = OptionsScreen(settings: settings, themeNames: library.names, path: options.settingsPath)
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
                 state.focusedPanel = hit.panel
@@ -399,7 +431,7 @@ public final class DashboardApp {
 
     /// What a key that steers the trainer says once the run has ended: the trainer takes no
     /// more commands, and a key that did nothing and said nothing looked broken.
-    private func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
+    func refusalOnceTheRunIsOver(_ action: DashboardAction) -> String? {
         guard let current = snapshot?.state, current.isTerminal else { return nil }
         let why: String
         switch action {
@@ -454,7 +486,7 @@ public final class DashboardApp {
     /// the next key press builds on the new value. The UI thread blocks on the trainer's
     /// acknowledgement semaphore meanwhile (keys pressed wait in the terminal's buffer); a
     /// later acknowledgement is shown when `refreshFromSource` takes it.
-    private func sendAwaitingAcknowledgement(_ command: TrainerCommand, to run: any SteerableRun) {
+    func sendAwaitingAcknowledgement(_ command: TrainerCommand, to run: any SteerableRun) {
         let acknowledgement = run.awaitAcknowledgement(of: run.send(command), timeout: 0.1)
         if let latest = source.latestSnapshot { snapshot = latest }
         if let acknowledgement { show(acknowledgement) }
@@ -506,8 +538,9 @@ public final class DashboardApp {
         sendAwaitingAcknowledgement(.saveCheckpoint(path: path), to: run)
     }
 
-    private func cycleTheme() {
-        let next = library.name(after: themeName)
+    private func cycleTheme() { applyTheme(named: library.name(after: themeName)) }
+
+    func applyTheme(named next: String) {
         do {
             let file = try library.load(named: next)
             themeName = file.theme.name

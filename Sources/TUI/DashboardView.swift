@@ -29,6 +29,12 @@ public struct DashboardModel {
     public var unavailableKnobs: Set<Knob> = []
     /// A recorded run whose curves the Loss panel draws under this one's (`tui --compare`).
     public var compared: ComparedRun?
+    /// The `:` bar, while a command is typed: drawn on the message line.
+    public var commandBar: CommandEditor?
+    /// The layer browser, while open: drawn over the panels.
+    public var layerBrowser: LayerBrowser?
+    /// The options screen, while open: drawn over the panels.
+    public var optionsScreen: OptionsScreen?
 
     public init(snapshot: TrainingSnapshot?, frame: DashboardFrame?, hill: OccamsHill, history: RunHistory,
                 state: DashboardViewState, editing: String? = nil, measuredCPU: CPUSpeedupReading? = nil, paused: Bool = false) {
@@ -75,9 +81,20 @@ public enum DashboardView {
             panel.render(PanelContext(model: model, frame: frame, snapshot: snapshot, layout: layout, border: border, area: inner),
                          into: &screen, theme: theme, glyphs: glyphs)
         }
-        MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        if let commandBar = model.commandBar {
+            CommandBarView(commandBar).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        } else {
+            MessageLine(messageText(model)).render(into: &screen, area: layout.messageLine, theme: theme, glyphs: glyphs)
+        }
+        if let browser = model.layerBrowser {
+            LayerBrowserView(browser).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
+        }
+        if let options = model.optionsScreen {
+            OptionsView(options).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
+        }
         if model.state.showsHelp {
-            HelpOverlay(replay: model.replaySpeed != nil).render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
+            HelpOverlay(replay: model.replaySpeed != nil, commands: model.state.showsCommands)
+                .render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         }
         paintBackground(&screen, theme: theme)
     }

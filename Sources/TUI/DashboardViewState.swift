@@ -19,6 +19,8 @@ public struct DashboardViewState: Sendable, Equatable {
     /// (see `SparsityPanelLayout`).
     public var inputMapToggled = false
     public var showsHelp = false
+    /// The help box lists the `:` commands (`:help`) instead of the keys.
+    public var showsCommands = false
     /// The last thing worth telling the user, shown on the message line.
     public var message: String?
 

@@ -37,6 +37,12 @@ public enum DashboardAction: Sendable, Equatable {
     case saveCheckpoint
     /// Re-lay out and redraw everything.
     case redraw
+    /// The `:` command bar (`CommandParser`).
+    case openCommandBar
+    /// The layer browser (`LayerBrowser`).
+    case openLayerBrowser
+    /// The options screen (`OptionsScreen`).
+    case openOptions
     /// Focus the panel under the point, select the knob under it (`DashboardLayout.hitTest`).
     case click(x: Int, y: Int)
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
@@ -103,6 +109,9 @@ public enum KeyBindings {
         case "r": .rewind
         case "t": .cycleTheme
         case "S": .saveCheckpoint
+        case ":": .openCommandBar
+        case "b": .openLayerBrowser
+        case "o": .openOptions
         default: nil
         }
     }

@@ -41,14 +41,14 @@ struct InspectCommand: ParsableCommand {
     @Flag(help: "Show the checkpoint in the dashboard instead of printing a report.")
     var tui = false
 
-    @Option(help: "With --tui: colours: auto, truecolor, 256, 16 or none.")
-    var color: ColorDepth.Choice = .auto
+    @Option(help: "With --tui: colours: auto, truecolor, 256, 16 or none. Default: the config file's, else auto.")
+    var color: ColorDepth.Choice?
 
     @Flag(help: "With --tui: ASCII glyphs only.")
     var ascii = false
 
-    @Option(help: "With --tui: theme: default, light, colorblind, monochrome, or a user theme.")
-    var theme = "default"
+    @Option(help: "With --tui: theme: default, light, colorblind, monochrome, or a user theme. Default: the config file's, else default.")
+    var theme: String?
 
     func validate() throws {
         if tui && json { throw ValidationError("--tui: give --tui or --json, not both") }
@@ -87,9 +87,8 @@ struct InspectCommand: ParsableCommand {
             throw ValidationError(refusal)
         }
         var options = DashboardApp.Options()
-        options.colorChoice = color
+        try options.applySettings(theme: theme, color: color, fps: nil)
         options.ascii = ascii
-        options.themeName = theme
         let outcome = try DashboardApp(source: StaticSource(snapshot: inspected.snapshot),
                                         frameContext: DashboardFrameContext(network: inspected.network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }

@@ -21,14 +21,14 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Instead of --speed: play the whole run in about this many seconds.", valueName: "seconds"))
     var duration: Double?
 
-    @Option(help: "Colours: auto, truecolor, 256, 16 or none.")
-    var color: ColorDepth.Choice = .auto
+    @Option(help: "Colours: auto, truecolor, 256, 16 or none. Default: the config file's, else auto.")
+    var color: ColorDepth.Choice?
 
     @Flag(help: "ASCII glyphs only.")
     var ascii = false
 
-    @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme.")
-    var theme = "default"
+    @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme. Default: the config file's, else default.")
+    var theme: String?
 
     func validate() throws {
         if let speed, !ReplaySource.speeds.contains(speed) {
@@ -48,9 +48,8 @@ struct ReplayCommand: ParsableCommand {
             throw ValidationError(refusal)
         }
         var options = DashboardApp.Options()
-        options.colorChoice = color
+        try options.applySettings(theme: theme, color: color, fps: nil)
         options.ascii = ascii
-        options.themeName = theme
         let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: run.timeline) } ?? speed ?? 4
         let outcome = try DashboardApp(source: ReplaySource(timeline: run.timeline, speed: playback),
                                         frameContext: DashboardFrameContext(network: run.network), options: options).run()

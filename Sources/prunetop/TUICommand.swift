@@ -21,14 +21,14 @@ struct TUICommand: ParsableCommand {
     @OptionGroup(title: "Checkpoints")
     var control: RunSetup.ControlOptions
 
-    @Option(help: "Colours: auto, always, never, truecolor, 256, 16 or none (NO_COLOR is honoured by auto; with --once, auto colours only a terminal).")
-    var color: ColorDepth.Choice = .auto
+    @Option(help: "Colours: auto, always, never, truecolor, 256, 16 or none (NO_COLOR is honoured by auto; with --once, auto colours only a terminal). Default: the config file's, else auto.")
+    var color: ColorDepth.Choice?
 
     @Flag(help: "ASCII glyphs only (no braille, blocks or box drawing).")
     var ascii = false
 
-    @Option(help: "Frames per second the dashboard redraws at (1 to 60).")
-    var fps = 5.0
+    @Option(help: "Frames per second the dashboard redraws at (1 to 60). Default: the config file's, else 5.")
+    var fps: Double?
 
     @Option(help: ArgumentHelp("Draw a sweep's table (sweep.jsonl) or an earlier run's log under the live run on Occam's hill (repeatable).",
                                valueName: "jsonl"))
@@ -49,8 +49,9 @@ struct TUICommand: ParsableCommand {
     @Flag(help: "Replace the --jsonl file if it already holds a log (otherwise such a file is refused, never truncated).")
     var overwrite = false
 
-    @Option(help: "Theme: default, light, colorblind, monochrome, or a file name in $XDG_CONFIG_HOME/prunetop/themes.")
-    var theme = "default"
+    @Option(help: ArgumentHelp("Theme: default, light, colorblind, monochrome, or a file name in $XDG_CONFIG_HOME/prunetop/themes. "
+                               + "Default: the config file's, else default."))
+    var theme: String?
 
     @Option(help: ArgumentHelp("At most this many training steps a second, or 'full' (default: the recipe's pace, else full). "
                                + "The numbers are the same at any pace; < and > change it live.", valueName: "steps/s|full"))
@@ -88,7 +89,7 @@ struct TUICommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (1...60).contains(fps) else { throw ValidationError("--fps: expected a number from 1 to 60, found \(fps)") }
+        if let fps, let problem = SettingRules.framesPerSecond.problem(fps) { throw ValidationError("--fps: \(problem)") }
         try recipe.validate()
         if recipe.recipe == nil && control.resume == nil { _ = try training.makeConfig(defaultMethod: "magnitude", defaultTarget: 0.9) }
         if let baseline { do { _ = try HillBaseline.parse(baseline) } catch { throw ValidationError("--baseline: \(error)") } }
@@ -119,10 +120,8 @@ struct TUICommand: ParsableCommand {
                                                            + (compare.map { [.init(role: "the --compare file", path: $0)] } ?? [])
                                                            + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
-        options.colorChoice = color
+        try options.applySettings(theme: theme, color: color, fps: fps)
         options.ascii = ascii
-        options.framesPerSecond = fps
-        options.themeName = theme
         for path in overlay {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
         }
@@ -137,7 +136,8 @@ struct TUICommand: ParsableCommand {
         // The message line, not stderr: the dashboard's screen would cover it at once.
         options.initialMessage = ([setup.notice].compactMap { $0 } + warnings).joined(separator: "; ").nilIfEmpty
         options.checkpointDirectory = control.directory
-        options.pace = try pace(over: setup.pace, totalSteps: setup.totalSteps)
+        // The config file's pace is a default: the recipe's and the flags' come first.
+        options.pace = try pace(over: setup.pace == .fullSpeed ? options.settings.pace ?? setup.pace : setup.pace, totalSteps: setup.totalSteps)
         let trainer = try setup.makeTrainer()
         if let jsonl {
             let recorder = try RunRecorder(path: jsonl, overwrite: overwrite, setup: setup)
@@ -153,7 +153,7 @@ struct TUICommand: ParsableCommand {
     /// `--once`: the frame at the first evaluation (or after --steps), printed without curses.
     private func printOnce(trainer: Trainer, model: Model, options: DashboardApp.Options) throws {
         let terminal = TerminalInfo.current()
-        let coloring = OneShotFrameOptions.coloring(color, terminal: terminal)
+        let coloring = OneShotFrameOptions.coloring(options.colorChoice, terminal: terminal)
         var options = options
         options.colorChoice = coloring.dashboardChoice
         options.pace = RunPace.fullSpeed

@@ -23,20 +23,20 @@ struct WatchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Give up waiting for the log's start event after this many seconds (0: wait on).", valueName: "seconds"))
     var waitForStart = 0.0
 
-    @Option(help: "Colours: auto, truecolor, 256, 16 or none.")
-    var color: ColorDepth.Choice = .auto
+    @Option(help: "Colours: auto, truecolor, 256, 16 or none. Default: the config file's, else auto.")
+    var color: ColorDepth.Choice?
 
     @Flag(help: "ASCII glyphs only.")
     var ascii = false
 
     @Option(help: "Frames per second the dashboard redraws at (1 to 60).")
-    var fps = 5.0
+    var fps: Double?
 
-    @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme.")
-    var theme = "default"
+    @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme. Default: the config file's, else default.")
+    var theme: String?
 
     func validate() throws {
-        guard (1...60).contains(fps) else { throw ValidationError("--fps: expected a number from 1 to 60, found \(fps)") }
+        if let fps, let problem = SettingRules.framesPerSecond.problem(fps) { throw ValidationError("--fps: \(problem)") }
         guard staleAfter > 0, staleAfter.isFinite else { throw ValidationError("--stale-after: expected seconds > 0, found \(staleAfter)") }
         guard waitForStart >= 0, waitForStart.isFinite else {
             throw ValidationError("--wait-for-start: expected seconds >= 0, found \(waitForStart)")
@@ -51,10 +51,8 @@ struct WatchCommand: ParsableCommand {
         let source = WatchSource(path: log, staleAfter: staleAfter)
         let network = try awaitNetwork(source)
         var options = DashboardApp.Options()
-        options.colorChoice = color
+        try options.applySettings(theme: theme, color: color, fps: fps)
         options.ascii = ascii
-        options.themeName = theme
-        options.framesPerSecond = fps
         options.initialMessage = "watching \(log)"
         let outcome = try DashboardApp(source: source, frameContext: DashboardFrameContext(network: network), options: options).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }

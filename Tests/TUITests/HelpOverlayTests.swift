@@ -40,7 +40,7 @@ final class HelpOverlayTests: XCTestCase {
         XCTAssertEqual(box, Rect(x: 20, y: 0, width: 39, height: 24))
         XCTAssertEqual(screen.text(row: 0), String(repeating: "~", count: 20) + "╭─ Help " + String(repeating: "─", count: 30) + "╮" + String(repeating: "~", count: 21))
         XCTAssertEqual(screen.text(row: 1), String(repeating: "~", count: 20) + "│ q          quit (asks if running)   │" + String(repeating: "~", count: 21))
-        XCTAssertEqual(screen.text(row: 22), String(repeating: "~", count: 20) + "│           any key closes            │" + String(repeating: "~", count: 21))
+        XCTAssertEqual(screen.text(row: 22), String(repeating: "~", count: 20) + "│    : commands b layers o options    │" + String(repeating: "~", count: 21))
         XCTAssertEqual(screen.text(row: 23).filter { $0 != "~" }.first, "╰")
         XCTAssertEqual(screen[22, 1].style.foreground, Theme.fallback.color(.highlight), "keys are highlighted")
         XCTAssertTrue(screen[22, 1].style.bold)

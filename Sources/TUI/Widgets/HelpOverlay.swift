@@ -3,9 +3,16 @@
 /// enough, else two.
 public struct HelpOverlay: Widget {
     public var replay: Bool
+    /// Lists the `:` commands (`CommandTable`) instead of the keys.
+    public var commands: Bool
 
-    public init(replay: Bool = false) {
+    public init(replay: Bool = false, commands: Bool = false) {
         self.replay = replay
+        self.commands = commands
+    }
+
+    static func entries(_ glyphs: Glyphs, replay: Bool, commands: Bool) -> [Entry] {
+        commands ? CommandTable.help : KeyBindings.help(glyphs, replay: replay)
     }
 
     public struct Entry: Sendable, Equatable {
@@ -22,11 +29,13 @@ public struct HelpOverlay: Widget {
 
     /// The key column: the longest keys and two spaces.
     static func keyWidth(_ entries: [Entry]) -> Int { (entries.map(\.keys.count).max() ?? 0) + 2 }
-    static let footer = "any key closes"
+    /// The keys box's footer names the keys that open the command bar, the layer browser
+    /// and the options (not in the list, to keep it one column at 80x24).
+    static func footer(commands: Bool) -> String { commands ? "any key closes" : ": commands b layers o options" }
 
     /// The box for a screen area: centred, clamped to the area.
-    public static func frame(in area: Rect, replay: Bool = false, glyphs: Glyphs) -> Rect {
-        let entries = KeyBindings.help(glyphs, replay: replay)
+    public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, glyphs: Glyphs) -> Rect {
+        let entries = entries(glyphs, replay: replay, commands: commands)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -37,12 +46,12 @@ public struct HelpOverlay: Widget {
     }
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
-        let box = Self.frame(in: area, replay: replay, glyphs: glyphs)
-        PanelFrame(title: replay ? "Help (replay)" : Self.title, focused: true)
+        let box = Self.frame(in: area, replay: replay, commands: commands, glyphs: glyphs)
+        PanelFrame(title: commands ? "Commands (type : then one)" : replay ? "Help (replay)" : Self.title, focused: true)
             .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
         let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = KeyBindings.help(glyphs, replay: replay)
+        let entries = Self.entries(glyphs, replay: replay, commands: commands)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
         let keyWidth = Self.keyWidth(entries)
@@ -55,7 +64,8 @@ public struct HelpOverlay: Widget {
             screen.put(entry.action, x: x + keyWidth, y: y, style: theme.style(.foreground), clip: clip)
         }
         if inner.height >= 3 {
-            screen.put(Self.footer, x: inner.x + (inner.width - Self.footer.count) / 2, y: inner.maxY - 1,
+            let footer = Self.footer(commands: commands)
+            screen.put(footer, x: inner.x + (inner.width - footer.count) / 2, y: inner.maxY - 1,
                        style: CellStyle(foreground: theme.color(.inactive), dim: theme.isMonochrome), clip: inner)
         }
     }

@@ -17,6 +17,16 @@ public struct SettingRule: Sendable {
         value.isFinite && (lowerOpen ? value > lower : value >= lower) && (upperOpen ? value < upper : value <= upper)
     }
 
+    /// A typed value read under the rule: the number, or what was expected and found in
+    /// the words a recipe's error uses ("expected a number in [0, 1), found 'abc'").
+    /// Recipes and the dashboard's command bar both read values through it.
+    public func parse(_ text: String) -> Result<Double, SettingProblem> {
+        guard let value = Double(text), value.isFinite else {
+            return .failure(SettingProblem(description: "expected \(expected), found \(text.isEmpty ? "nothing" : "'\(text)'")"))
+        }
+        return problem(value).map { .failure(SettingProblem(description: $0)) } ?? .success(value)
+    }
+
     /// "expected a number in [0, 1), found 1.2", or nil when `value` is inside.
     public func problem(_ value: Double) -> String? {
         contains(value) ? nil : "expected \(expected), found \(Format.plain(value))"
@@ -28,4 +38,11 @@ public enum SettingRules {
     public static let learningRate = SettingRule(lower: 0, upper: 1e6, lowerOpen: true)
     /// The final target sparsity over the prunable weights.
     public static let targetSparsity = SettingRule(lower: 0, upper: 1, upperOpen: true)
+    /// The dashboard's redraws a second (`--fps`, the config file's `fps`).
+    public static let framesPerSecond = SettingRule(lower: 1, upper: 60)
+}
+
+/// Why a typed value breaks its `SettingRule`.
+public struct SettingProblem: Error, Equatable, CustomStringConvertible {
+    public var description: String
 }

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Writes settings back into the config file in place: each top-level `key: value` line
+/// the file has gets its new value (its comment kept), keys it lacks are added at the end,
+/// and every other line (comments, `bind:`) stays as it was. Atomic: a temporary file in
+/// the same folder renamed over the old one, so a failed write leaves the old file whole.
+public enum SettingsFile {
+    /// The file's text with `values` set (nil removes nothing: an unset key stays as written).
+    public static func updated(_ text: String, with values: [String: String]) -> String {
+        var lines = text.isEmpty ? [] : text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        var written: Set<String> = []
+        for (index, line) in lines.enumerated() {
+            guard let key = topLevelKey(line), let value = values[key] else { continue }
+            let comment = line.range(of: " #").map { "  " + line[$0.lowerBound...].trimmingCharacters(in: .whitespaces) } ?? ""
+            lines[index] = "\(key): \(quoted(value))\(comment)"
+            written.insert(key)
+        }
+        for key in DashboardSettings.keyNames where !written.contains(key) {
+            if let value = values[key] { lines.append("\(key): \(quoted(value))") }
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
+
+    public static func save(_ settings: DashboardSettings, to path: String) throws {
+        let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        // Foundation's atomic write: a temporary file beside it, renamed over it.
+        try updated(old, with: settings.values).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// "theme" for "theme: light  # comment"; nil for comments, indented and other lines.
+    static func topLevelKey(_ line: String) -> String? {
+        guard let first = line.first, first.isLetter, let colon = line.firstIndex(of: ":") else { return nil }
+        let key = String(line[..<colon])
+        return key.allSatisfy { $0.isLetter || $0 == "_" } ? key : nil
+    }
+
+    /// Names and numbers as they are; anything YAML would misread in quotes.
+    static func quoted(_ value: String) -> String {
+        value.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) } ? value : "\"\(value)\""
+    }
+}

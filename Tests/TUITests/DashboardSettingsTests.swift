@@ -1,0 +1,141 @@
+import Recipes
+import Training
+@testable import TUI
+import XCTest
+
+final class DashboardSettingsTests: XCTestCase {
+    let themes = ["default", "light", "monochrome"]
+
+    private func problems(_ yaml: String) -> [String] {
+        do {
+            _ = try DashboardSettings.parse(yaml: yaml, path: "config.yaml", themeNames: themes)
+            XCTFail("took \(yaml)")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    func testAFullFileBecomesTypedSettings() throws {
+        let yaml = """
+        # mine
+        theme: light
+        color: 256
+        fps: 10
+        pace: 50
+        keys: vim
+        bind:
+          x: quit
+          w: layer next
+          "3": layer 3
+        """
+        let settings = try DashboardSettings.parse(yaml: yaml, path: "config.yaml", themeNames: themes)
+        XCTAssertEqual(settings.theme, "light")
+        XCTAssertEqual(settings.color, .palette256)
+        XCTAssertEqual(settings.framesPerSecond, 10)
+        XCTAssertEqual(settings.pace, RunPace(stepsPerSecond: 50))
+        XCTAssertEqual(settings.keys, .vim)
+        XCTAssertEqual(settings.bindings.map(\.key), ["x", "w", "3"])
+        XCTAssertEqual(settings.bindings.map(\.command), [.action(.quit), .action(.nextLayer), .action(.selectLayer(2))])
+        XCTAssertEqual(try DashboardSettings.parse(yaml: "# only a comment\n  \n", path: "c.yaml", themeNames: themes), DashboardSettings())
+    }
+
+    func testProblemsNameTheFileLineKeyAndWhatWasExpected() {
+        XCTAssertEqual(problems("theme: neon\nfps: 100\ncolour: 16\n"), [
+            "config.yaml:1:8: theme: expected one of default, light, monochrome, found 'neon'",
+            "config.yaml:2:6: fps: expected a number in [1, 60], found 100",
+            "config.yaml:3:1: colour: unknown setting; expected one of theme, color, fps, pace, keys, bind; did you mean 'color'?",
+        ])
+        XCTAssertEqual(problems("pace: fast\nkeys: emacs\n"), [
+            "config.yaml:1:7: pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found 'fast'",
+            "config.yaml:2:7: keys: expected one of default, vim, found 'emacs'",
+        ])
+        XCTAssertEqual(problems("bind:\n  xy: quit\n  z: targte 0.9\n  c: layer conv3\n"), [
+            "config.yaml:2:3: bind.xy: expected a single character key, found 'xy'",
+            "config.yaml:3:6: bind.z: expected a command of the : bar; unknown command 'targte'; did you mean 'target'? (help lists them)",
+            "config.yaml:4:6: bind.c: expected a command of the : bar; layer: expected next, prev or a layer number from 1 (names need a run), found 'conv3'",
+        ])
+        XCTAssertEqual(problems("theme: [a, b]\n"), ["config.yaml:1:8: theme: expected a single value, found a list"])
+        XCTAssertEqual(problems("- theme\n"), ["config.yaml:1:1: expected a mapping such as 'theme: light'"])
+    }
+
+    func testThePathFollowsXDG() {
+        XCTAssertEqual(DashboardSettings.path(environment: ["XDG_CONFIG_HOME": "/x", "HOME": "/h"]), "/x/prunetop/config.yaml")
+        XCTAssertEqual(DashboardSettings.path(environment: ["XDG_CONFIG_HOME": "relative", "HOME": "/h"]), "/h/.config/prunetop/config.yaml")
+        XCTAssertNil(DashboardSettings.path(environment: [:]))
+    }
+
+    func testSavingEditsInPlaceKeepingCommentsAndRoundTrips() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/prunetop/config.yaml"
+        try FileManager.default.createDirectory(atPath: directory + "/prunetop", withIntermediateDirectories: true)
+        try "# my settings\ntheme: default   # the usual\nbind:\n  x: quit\n".write(toFile: path, atomically: true, encoding: .utf8)
+        var settings = try DashboardSettings.load(path: path, themeNames: themes)
+        settings.theme = "light"
+        settings.framesPerSecond = 20
+        settings.pace = .fullSpeed
+        try SettingsFile.save(settings, to: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8),
+                       "# my settings\ntheme: light  # the usual\nbind:\n  x: quit\nfps: 20\npace: full\n")
+        XCTAssertEqual(try DashboardSettings.load(path: path, themeNames: themes), settings)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory + "/prunetop"), ["config.yaml"], "no temporary file left")
+        // A missing file is no settings, and saving creates it.
+        let fresh = directory + "/new/prunetop/config.yaml"
+        XCTAssertEqual(try DashboardSettings.load(path: fresh, themeNames: themes), DashboardSettings())
+        try SettingsFile.save(settings, to: fresh)
+        settings.bindings = []  // bindings are written by hand; the options screen keeps a file's as they are
+        XCTAssertEqual(try DashboardSettings.load(path: fresh, themeNames: themes), settings)
+    }
+
+    func testVimKeysAndBindings() {
+        let vim = KeyMap(preset: .vim, bindings: [DashboardSettings.KeyBinding(key: "x", command: .action(.quit))])
+        XCTAssertEqual(vim.meaning(of: .character("h")), .key(.left))
+        XCTAssertEqual(vim.meaning(of: .character("j")), .key(.down))
+        XCTAssertEqual(vim.meaning(of: .character("k")), .key(.up))
+        XCTAssertEqual(vim.meaning(of: .character("l")), .key(.right))
+        XCTAssertEqual(vim.meaning(of: .character("n")), .command(.action(.nextLayer)))
+        XCTAssertEqual(vim.meaning(of: .character("N")), .command(.action(.previousLayer)))
+        XCTAssertEqual(vim.meaning(of: .character("x")), .command(.action(.quit)))
+        XCTAssertEqual(vim.meaning(of: .character("q")), .key(.character("q")))
+        XCTAssertEqual(KeyMap().meaning(of: .character("l")), .key(.character("l")), "the default keys keep l for the next layer")
+    }
+
+    func testTheOptionsScreenStepsValuesAndDrawsCellByCell() {
+        var options = OptionsScreen(settings: DashboardSettings(), themeNames: themes, path: "/home/u/.config/prunetop/config.yaml")
+        XCTAssertEqual(options.handle(.right), .changed(.theme))
+        XCTAssertEqual(options.settings.theme, "light")
+        XCTAssertEqual(options.handle(.down), .editing)
+        XCTAssertEqual(options.handle(.left), .changed(.color))
+        XCTAssertEqual(options.settings.color, ColorDepth.Choice.none)
+        _ = options.handle(.down)
+        _ = options.handle(.right)
+        XCTAssertEqual(options.settings.framesPerSecond, 10)
+        _ = options.handle(.down)
+        _ = options.handle(.right)
+        XCTAssertEqual(options.settings.pace, RunPace(stepsPerSecond: 1))
+        XCTAssertEqual(options.handle(.enter), .save)
+        XCTAssertEqual(options.handle(.escape), .closed)
+
+        var screen = Screen(width: 70, height: 13)
+        OptionsView(options).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .ascii)
+        XCTAssertEqual(screen.lines, [
+            "                                                                      ",
+            "   +- Options ----------------------------------------------------+   ",
+            "   | theme    < light >                               applies now |   ",
+            "   | color    < none >                         applies next start |   ",
+            "   | fps      < 10 >                           applies next start |   ",
+            "   | pace     < 1 >                              applies next run |   ",
+            "   | keys     < default >                             applies now |   ",
+            "   |                                                              |   ",
+            "   | file: /home/u/.config/prunetop/config.yaml                   |   ",
+            "   | up/down choose  left/right change  Enter saves  Esc closes   |   ",
+            "   +--------------------------------------------------------------+   ",
+            "                                                                      ",
+            "                                                                      ",
+        ])
+        XCTAssertEqual(screen[5, 5].style.background, Theme.fallback.color(.selectedBackground), "the pace row is selected")
+        XCTAssertNotEqual(screen[5, 4].style.background, Theme.fallback.color(.selectedBackground))
+        WidgetTestSupport.assertRobust { screen, rect, theme, glyphs in OptionsView(options).render(into: &screen, area: rect, theme: theme, glyphs: glyphs) }
+    }
+}
