@@ -1,0 +1,23 @@
+/// The mean of a few runs' values, their sample standard deviation (n - 1 in the
+/// denominator: the seeds are a sample of the seeds one could have run) and their count.
+public struct SweepStatistic: Sendable, Equatable {
+    public var mean: Double
+    /// Nil for a single value.
+    public var standardDeviation: Double?
+    public var count: Int
+
+    /// Nil for no values.
+    public init?(_ values: [Double]) {
+        guard !values.isEmpty else { return nil }
+        count = values.count
+        mean = values.reduce(0, +) / Double(count)
+        let mean = mean
+        standardDeviation = count < 2 ? nil : (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count - 1)).squareRoot()
+    }
+
+    public init(mean: Double, standardDeviation: Double?, count: Int) {
+        self.mean = mean
+        self.standardDeviation = standardDeviation
+        self.count = count
+    }
+}
