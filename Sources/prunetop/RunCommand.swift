@@ -46,6 +46,7 @@ struct RunCommand: ParsableCommand {
             Terminal.standardError("note: the recipe's pace (\(setup.pace)\(setup.pace.pausesAtPhaseChanges ? ", pausing at phase changes" : "")) "
                                    + "steers the dashboard; this headless run goes at full speed\n")
         }
+        SweepParentWatch.start()
         var headless = HeadlessRun(setup: setup, jsonlPath: jsonl)
         headless.overwritesLog = overwrite
         headless.resultJSON = resultJson

@@ -342,7 +342,8 @@ struct SweepCommand: ParsableCommand {
             case .absent: pending.append(point)
             case let .unfinished(reason):
                 let aside = try setAside(point.logName)
-                Terminal.standardError("\(Self.label(point)): its log \(reason); moved to \(aside), running it again\n")
+                Terminal.standardError("\(Self.label(point)): \(path(point.logName)) is not its finished run (\(reason)); "
+                                       + "moved to \(aside), running it again\n")
                 pending.append(point)
             }
         }
@@ -365,6 +366,7 @@ struct SweepCommand: ParsableCommand {
                 process.standardOutput = handle
                 process.standardError = handle
                 process.standardInput = FileHandle.nullDevice
+                process.environment = ProcessInfo.processInfo.environment.merging([SweepParentWatch.environmentKey: "\(getpid())"]) { $1 }
                 try process.run()
                 Terminal.standardError("\(Self.label(point)): started\n")
                 running.append((point, process))
@@ -375,8 +377,9 @@ struct SweepCommand: ParsableCommand {
                 running.remove(at: index)
                 let status = entry.process.terminationStatus
                 let output = (entry.point.logName as NSString).deletingPathExtension + ".out"
-                let summary = status == 0 ? "done" : "failed with exit code \(status) (see \(output))"
-                if status != 0 { failures.append(Self.label(entry.point)) }
+                let stopped = signals.received != nil && status != 0
+                let summary = status == 0 ? "done" : stopped ? "stopped (exit code \(status))" : "failed with exit code \(status) (see \(output))"
+                if status != 0 && !stopped { failures.append(Self.label(entry.point)) }
                 Terminal.standardError("\(Self.label(entry.point)): \(summary)\n")
             }
         }
