@@ -17,11 +17,18 @@ extension HillOverlay {
             warnings.append(incompleteLastLineWarning(path: path, line: line))
         }
         if let sweep = try SweepTable(lines: lines) {
-            points = sweep.rows.map {
-                HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
-                          runID: runID)
+            // One hill per group (its settings name it), through its cells' means.
+            points = sweep.groups.flatMap { group in
+                group.cells.map {
+                    HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
+                              phase: $0.target == 0 ? .dense : .afterFineTuning,
+                              runID: group.settings.isEmpty ? runID : SweepSetting.label(group.settings),
+                              spread: $0.accuracyAfterFineTuning.standardDeviation ?? 0)
+                }
             }
-            baseline = sweep.rows.first { $0.target == 0 }.map { HillBaseline(accuracy: $0.accuracyAfterFineTuning, source: .sweep(name: name)) }
+            // The groups' dense runs are one baseline only when they agree.
+            let baselines = Set(sweep.groups.compactMap(\.denseBaseline))
+            baseline = baselines.count == 1 ? HillBaseline(accuracy: baselines.first!, source: .sweep(name: name)) : nil
             return
         }
         let log = try RunLog(lines: lines, path: path)
