@@ -17,12 +17,17 @@ extension HillOverlay {
             warnings.append(incompleteLastLineWarning(path: path, line: line))
         }
         if let sweep = try SweepTable(lines: lines) {
-            // One hill per group (its settings name it), through its cells' means.
+            // One hill per group, through its cells' means; a group is named by its values
+            // alone when every group sets the same keys ("rigl"), else "method=rigl, lr=0.1".
+            let sameKeys = Set(sweep.groups.map { $0.settings.map(\.key) }).count == 1
+            func groupName(_ settings: [SweepSetting]) -> String {
+                sameKeys ? settings.map(\.value).joined(separator: ",") : SweepSetting.label(settings)
+            }
             points = sweep.groups.flatMap { group in
                 group.cells.map {
                     HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
                               phase: $0.target == 0 ? .dense : .afterFineTuning,
-                              runID: group.settings.isEmpty ? runID : SweepSetting.label(group.settings),
+                              runID: group.settings.isEmpty ? runID : groupName(group.settings),
                               spread: $0.accuracyAfterFineTuning.standardDeviation ?? 0)
                 }
             }

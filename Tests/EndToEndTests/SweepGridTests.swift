@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import RunLogs
 import XCTest
 import Yams
@@ -49,6 +50,12 @@ final class SweepGridTests: XCTestCase {
         XCTAssertEqual(cellsCSV.first.map(String.init), SweepTable.cellsCSVHeader)
         XCTAssertEqual(cellsCSV.count, 3)
         XCTAssertTrue(result.standardOutput.contains("mean ± sample standard deviation (n - 1)"), result.standardOutput)
+        let overlay = try HillOverlay(file: out + "/sweep.jsonl")
+        XCTAssertEqual(overlay.points.map(\.runID), ["magnitude", "random"], "one hill per method, named by its value")
+        for (point, cell) in zip(overlay.points, cells) {
+            XCTAssertEqual(try XCTUnwrap(point.spread), try XCTUnwrap(cell["accuracy_after_fine_tuning_std"] as? Double), accuracy: 2e-6,
+                           "the error bar is the cell's standard deviation")
+        }
 
         let badKey = try PrunetopProcess.run(["sweep", recipe, "--grid", "schedule.finale=0.5,0.9", "--out", out + "-bad"])
         XCTAssertEqual(badKey.status, 65, badKey.standardError)

@@ -136,7 +136,7 @@ final class OccamsHillGroupTests: XCTestCase {
 
         var wide = Screen(width: 70, height: 16)
         OccamsHillView(hill: hill).render(into: &wide, area: wide.bounds, theme: .fallback, glyphs: .ascii)
-        XCTAssertEqual(wide.lines[15], "* settled o moving @ knee + method=magnitude # method=random".padding(toLength: 70, withPad: " ", startingAt: 0),
+        XCTAssertEqual(wide.lines[15], "+ method=magnitude # method=random * settled o moving @ knee".padding(toLength: 70, withPad: " ", startingAt: 0),
                        "several overlaid hills are named in the legend by their marks")
     }
 

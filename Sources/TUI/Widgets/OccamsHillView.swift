@@ -149,16 +149,16 @@ public struct OccamsHillView: Widget {
     static let legendMinimumHeight = 14
 
     /// "● settled ○ moving ◉ knee ◆ other runs  x: sparsity (log density)", each mark in its
-    /// colour, the knee and other runs only when shown; the axis note when it fits.
+    /// colour, the knee and other runs only when shown; with several other runs (a grid
+    /// sweep's groups) their marks and names come first; the axis note when it fits.
     static func drawLegend(into screen: inout Screen, row: Rect, hill: OccamsHill, theme: Theme, glyphs: Glyphs) {
         let u = glyphs.isUnicode
         var entries: [(String, Theme.Role)] = [("\(u ? "●" : "*") settled", .accuracy), ("\(u ? "○" : "o") moving", .accuracy)]
         if hill.knee != nil { entries.append(("\(u ? "◉" : "@") knee", .warning)) }
         let others = otherRuns(hill)
         if others.count == 1 { entries.append(("\(u ? "◆" : "+") other runs", .highlight)) }
-        // Several: a sweep's groups (or several files), each named after its mark.
-        for (index, run) in others.enumerated() where others.count > 1 {
-            entries.append(("\(otherRunMark(index, glyphs: glyphs)) \(run)", .highlight))
+        if others.count > 1 {
+            entries = others.enumerated().map { ("\(otherRunMark($0.offset, glyphs: glyphs)) \($0.element)", .highlight) } + entries
         }
         var x = row.x
         for (text, role) in entries where x + text.count <= row.maxX {
