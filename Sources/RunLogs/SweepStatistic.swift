@@ -14,10 +14,4 @@ public struct SweepStatistic: Sendable, Equatable {
         let mean = mean
         standardDeviation = count < 2 ? nil : (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(count - 1)).squareRoot()
     }
-
-    public init(mean: Double, standardDeviation: Double?, count: Int) {
-        self.mean = mean
-        self.standardDeviation = standardDeviation
-        self.count = count
-    }
 }

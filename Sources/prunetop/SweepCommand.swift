@@ -141,9 +141,13 @@ struct SweepCommand: ParsableCommand {
         out ?? "runs/sweep-" + ((recipe as NSString).lastPathComponent as NSString).deletingPathExtension
     }
 
-    private func arguments(for point: SweepGrid.Point, resultJson: String? = nil) -> [String] {
-        ["run", recipe] + point.overrides.flatMap { ["--set", $0] }
-            + ["--jsonl", path(point.logName), "--overwrite"] + (resultJson.map { ["--result-json", $0] } ?? [])
+    private func arguments(for point: SweepGrid.Point) -> [String] {
+        ["run", recipe] + point.overrides.flatMap { ["--set", $0] } + ["--jsonl", path(point.logName), "--overwrite"]
+    }
+
+    /// NAME.result.json: the point's `--result-json` line, written beside its log.
+    private static func resultName(_ point: SweepGrid.Point) -> String {
+        (point.logName as NSString).deletingPathExtension + ".result.json"
     }
 
     private func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
@@ -254,7 +258,18 @@ struct SweepCommand: ParsableCommand {
         try makeDirectory()
         let lock = try SweepLock(directory: directory, command: [], shared: true)
         defer { withExtendedLifetime(lock) {} }
-        try runPoints([planned[chosen]], recipe: try fingerprint(), resultJson: resultJson)
+        try runPoints([planned[chosen]], recipe: try fingerprint())
+        guard let resultJson else { return }
+        // The point's own result line, from this run or the one that finished it before.
+        let line: String
+        do { line = try RegularFile.readText(path(Self.resultName(planned[chosen].point))) } catch {
+            throw ValidationError("--result-json: the point left no result line (\(error)); see its log and .out file")
+        }
+        if resultJson == "-" { print(line, terminator: "") } else {
+            do { try line.write(toFile: resultJson, atomically: true, encoding: .utf8) } catch {
+                throw ValidationError("--result-json: cannot write \(resultJson): \((error as NSError).localizedDescription)")
+            }
+        }
     }
     /// Why `log` is not this sweep's point at these overrides, or nil when it is.
     static func problem(with log: RunLog, recipe: ContentFingerprint, overrides: [String]) -> String? {
@@ -334,7 +349,7 @@ struct SweepCommand: ParsableCommand {
     /// writing its output beside its log. A signal (Ctrl-C, SIGTERM) stops the running
     /// points (each log gets its `stopped` event) and starts no more; the same command
     /// later resumes.
-    private func runPoints(_ planned: [Planned], recipe: ContentFingerprint, resultJson: String? = nil) throws {
+    private func runPoints(_ planned: [Planned], recipe: ContentFingerprint) throws {
         var pending: [SweepGrid.Point] = []
         for point in planned.map(\.point) {
             switch state(of: point, recipe: recipe) {
@@ -342,6 +357,7 @@ struct SweepCommand: ParsableCommand {
             case .absent: pending.append(point)
             case let .unfinished(reason):
                 let aside = try setAside(point.logName)
+                try? FileManager.default.removeItem(atPath: path(Self.resultName(point)))
                 Terminal.standardError("\(Self.label(point)): \(path(point.logName)) is not its finished run (\(reason)); "
                                        + "moved to \(aside), running it again\n")
                 pending.append(point)
@@ -353,13 +369,12 @@ struct SweepCommand: ParsableCommand {
         var queue = pending[...]
         var running: [(point: SweepGrid.Point, process: Process)] = []
         var failures: [String] = []
-        let resultFile = resultJson == "-" ? path((planned[0].point.logName as NSString).deletingPathExtension + ".result.json") : resultJson
         while !queue.isEmpty || !running.isEmpty {
             if signals.received != nil { queue.removeAll() }
             while running.count < jobs, let point = queue.popFirst() {
                 let process = Process()
                 process.executableURL = executable
-                process.arguments = arguments(for: point, resultJson: resultFile)
+                process.arguments = arguments(for: point) + ["--result-json", path(Self.resultName(point))]
                 let output = path((point.logName as NSString).deletingPathExtension + ".out")
                 _ = FileManager.default.createFile(atPath: output, contents: nil)
                 let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
@@ -386,9 +401,6 @@ struct SweepCommand: ParsableCommand {
         if let signal = signals.received {
             Terminal.standardError("stopped by \(signal.name): run the same command again to run the points left\n")
             throw ExitCode(signal.exitCode)
-        }
-        if resultJson == "-", let resultFile, failures.isEmpty, !pending.isEmpty {
-            print(try RegularFile.readText(resultFile), terminator: "")
         }
         if !failures.isEmpty {
             Terminal.standardError("warning: \(failures.count) point(s) failed: \(failures.joined(separator: ", "))\n")

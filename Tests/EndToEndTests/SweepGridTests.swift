@@ -159,6 +159,12 @@ final class SweepGridTests: XCTestCase {
             XCTAssertEqual(try Self.bash(line, environment: [:]), 0, line)
         }
         try assertMerges(sweep(shellOut))
+        let again = try PrunetopProcess.run(sweep(shellOut) + ["--index", "1", "--result-json", "-"])
+        XCTAssertEqual(again.status, 0, again.standardError)
+        XCTAssertTrue(again.standardError.contains("finished before"), again.standardError)
+        let result = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(again.standardOutput.utf8)) as? [String: Any])
+        XCTAssertEqual(result["seed"] as? Int, 2, "a finished task gives the result line its run wrote")
+        XCTAssertEqual(result["outcome"] as? String, "done")
 
         let slurmOut = PrunetopProcess.temporaryPath("slurm")
         XCTAssertEqual(try PrunetopProcess.run(sweep(slurmOut) + ["--emit", "slurm", emitted]).status, 0)
