@@ -271,6 +271,7 @@ struct SweepCommand: ParsableCommand {
             }
         }
     }
+
     /// Why `log` is not this sweep's point at these overrides, or nil when it is.
     static func problem(with log: RunLog, recipe: ContentFingerprint, overrides: [String]) -> String? {
         guard let ran = log.recipe else {
@@ -319,7 +320,7 @@ struct SweepCommand: ParsableCommand {
         }
     }
 
-    /// Whether a point's log is this sweep's finished run (nil), or why it must run again.
+    /// A point's log: this sweep's finished run, none yet, or why it must run again.
     private enum LogState { case finished, absent, unfinished(String) }
 
     private func state(of point: SweepGrid.Point, recipe: ContentFingerprint) -> LogState {
