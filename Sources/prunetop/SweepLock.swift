@@ -20,6 +20,7 @@ final class SweepLock {
     }
 
     private let descriptor: Int32
+    private let shared: Bool
 
     /// Takes the lock, or throws `Held` naming the holder; `command` is recorded for the next one.
     init(directory: String, command: [String], shared: Bool = false) throws {
@@ -37,9 +38,10 @@ final class SweepLock {
                 throw ValidationError("--out \(directory): cannot lock \(Self.fileName): \(String(cString: strerror(reason)))")
             }
             let recorded = String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw Held(directory: directory, holder: recorded.isEmpty ? "its holder did not say who it is" : recorded)
+            throw Held(directory: directory, holder: recorded.isEmpty ? "cluster tasks (--index), which do not record themselves" : recorded)
         }
         self.descriptor = descriptor
+        self.shared = shared
         if shared { return }
         let started = ISO8601DateFormatter().string(from: Date())
         let record = Array("pid \(getpid()), started \(started): \(command.map(SweepCommand.shellQuoted).joined(separator: " "))\n".utf8)
@@ -47,5 +49,10 @@ final class SweepLock {
         _ = pwrite(descriptor, record, record.count, 0)
     }
 
-    deinit { close(descriptor) }
+    /// A whole sweep clears its record as it ends, so tasks holding the lock after it are
+    /// not named after it.
+    deinit {
+        if !shared { _ = ftruncate(descriptor, 0) }
+        close(descriptor)
+    }
 }
