@@ -99,7 +99,7 @@ public struct HillSVG: Sendable {
     private static func grouped(_ table: SweepTable, name: String, method: String?) -> HillSVG {
         let series = table.groups.enumerated().map { index, group in
             let cells = group.cells.sorted { $0.sparsity.mean < $1.sparsity.mean }
-            return Series(label: group.settings.isEmpty ? "mean ± sd" : SweepSetting.label(group.settings),
+            return Series(label: group.settings.isEmpty ? "after fine-tuning" : SweepSetting.label(group.settings),
                           color: groupColors[index % groupColors.count],
                           points: cells.map {
                               HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
@@ -110,7 +110,7 @@ public struct HillSVG: Sendable {
         let knee = table.groups.count == 1 ? series.first?.points.first { $0.sparsity == table.knee } : nil
         let seeds = table.groups.flatMap(\.cells).map(\.accuracyAfterFineTuning.count).max() ?? 1
         let title = "Occam's hill: " + [table.groups.count == 1 ? method : nil, name].compactMap { $0 }.joined(separator: ", ")
-            + " (mean ± sd of \(seeds) seed\(seeds == 1 ? "" : "s"))"
+            + (seeds > 1 ? " (mean ± sd of \(seeds) seeds)" : "")
         return HillSVG(title: title, series: series, baseline: table.denseBaseline, knee: knee)
     }
 
