@@ -74,7 +74,7 @@ struct SweepCommand: ParsableCommand {
     @Option(help: ArgumentHelp("With --index: the point's result as one JSON line to this file, or - for stdout.", valueName: "file|-"))
     var resultJson: String?
 
-    enum EmitKind: String, CaseIterable { case slurm, k8s, shell }
+    enum EmitKind: String { case slurm, k8s, shell }
 
     func validate() throws {
         _ = try gridAxes()
