@@ -48,6 +48,7 @@ let package = Package(
         .testTarget(name: "RunLogsTests", dependencies: ["RunLogs", "DashboardModel", "Metrics", "Training"]),
         .testTarget(name: "TUITests", dependencies: ["TUI", "DashboardModel", "Metrics", "Recipes", "RunLogs", "Training"]),
         .testTarget(name: "ModelFilesTests", dependencies: ["ModelFiles", "Metrics", "Training"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "DashboardModel", "RunLogs", "TUI", "ModelFiles", "Recipes"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Training", "Metrics", "DashboardModel", "RunLogs", "TUI", "ModelFiles", "Recipes",
+                                                   .product(name: "Yams", package: "Yams")]),
     ]
 )

@@ -1,7 +1,8 @@
 import Training
 
 /// Points to draw under a live run on Occam's hill: a sweep's table (`sweep.jsonl`, one
-/// settled point per final sparsity, whose target-0 run is the baseline) or an earlier
+/// settled point per cell, the mean over its seeds with their spread, one hill per group of
+/// a grid; the target-0 cell is the baseline) or an earlier
 /// run's log (its evaluations, classified as the live run's are). An overlay's baseline is
 /// its sweep's dense run alone: it is never averaged with the live run's.
 public struct HillOverlay: Sendable, Equatable {

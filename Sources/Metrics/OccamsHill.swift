@@ -37,13 +37,18 @@ public struct HillPoint: Sendable, Equatable {
     /// Which run (or sweep member) it came from.
     public var runID: String
     public var step: Int?
+    /// A sweep cell's mean over its seeds: the sample standard deviation of the accuracy
+    /// (0 for one seed); nil for a single run's evaluation. Such points are drawn as a
+    /// hill (joined, with error bars).
+    public var spread: Double?
 
-    public init(sparsity: Double, accuracy: Double, phase: EvaluationPhase, runID: String, step: Int? = nil) {
+    public init(sparsity: Double, accuracy: Double, phase: EvaluationPhase, runID: String, step: Int? = nil, spread: Double? = nil) {
         self.sparsity = sparsity
         self.accuracy = accuracy
         self.phase = phase
         self.runID = runID
         self.step = step
+        self.spread = spread
     }
 
     /// Test error, the survey's y-axis (Hoefler et al. 2021, arXiv:2102.00554, §2.1, Fig. 4 caption).

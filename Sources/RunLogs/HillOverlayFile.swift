@@ -17,11 +17,23 @@ extension HillOverlay {
             warnings.append(incompleteLastLineWarning(path: path, line: line))
         }
         if let sweep = try SweepTable(lines: lines) {
-            points = sweep.rows.map {
-                HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
-                          runID: runID)
+            // One hill per group, through its cells' means; a group is named by its values
+            // alone when every group sets the same keys ("rigl"), else "method=rigl, lr=0.1".
+            let sameKeys = Set(sweep.groups.map { $0.settings.map(\.key) }).count == 1
+            func groupName(_ settings: [SweepSetting]) -> String {
+                sameKeys ? settings.map(\.value).joined(separator: ",") : SweepSetting.label(settings)
             }
-            baseline = sweep.rows.first { $0.target == 0 }.map { HillBaseline(accuracy: $0.accuracyAfterFineTuning, source: .sweep(name: name)) }
+            points = sweep.groups.flatMap { group in
+                group.cells.map {
+                    HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
+                              phase: $0.target == 0 ? .dense : .afterFineTuning,
+                              runID: group.settings.isEmpty ? runID : groupName(group.settings),
+                              spread: $0.accuracyAfterFineTuning.standardDeviation ?? 0)
+                }
+            }
+            // The groups' dense runs are one baseline only when they agree.
+            let baselines = Set(sweep.groups.compactMap(\.denseBaseline))
+            baseline = baselines.count == 1 ? HillBaseline(accuracy: baselines.first!, source: .sweep(name: name)) : nil
             return
         }
         let log = try RunLog(lines: lines, path: path)

@@ -20,12 +20,16 @@ public struct HillSVG: Sendable {
         public var points: [HillPoint]
         /// A line through the points in their order.
         public var isJoined: Bool
+        /// Per point, the half-height of an error bar (a standard deviation); empty, or nil
+        /// for a point, draws none.
+        public var spreads: [Double?]
 
-        public init(label: String, color: String, points: [HillPoint], isJoined: Bool) {
+        public init(label: String, color: String, points: [HillPoint], isJoined: Bool, spreads: [Double?] = []) {
             self.label = label
             self.color = color
             self.points = points
             self.isJoined = isJoined
+            self.spreads = spreads
         }
     }
 
@@ -68,7 +72,12 @@ public struct HillSVG: Sendable {
 
     /// A sweep's points after fine-tuning (the dense run included) and, where the table has
     /// them, right after pruning, each joined in sparsity order; the knee is the table's.
+    /// A sweep with seeds or several groups (`--grid`): one hill per group instead, its cells'
+    /// means after fine-tuning joined, with error bars of ± one sample standard deviation.
     public static func sweep(_ table: SweepTable, name: String, method: String?) -> HillSVG {
+        if table.groups.count > 1 || table.groups.contains(where: { $0.cells.contains { $0.accuracyAfterFineTuning.count > 1 } }) {
+            return grouped(table, name: name, method: method)
+        }
         let rows = table.rows.sorted { $0.sparsity < $1.sparsity }
         let fineTuned = rows.map {
             HillPoint(sparsity: $0.sparsity, accuracy: $0.accuracyAfterFineTuning, phase: $0.target == 0 ? .dense : .afterFineTuning,
@@ -82,6 +91,27 @@ public struct HillSVG: Sendable {
         let knee = rows.firstIndex(where: \.isKnee).map { fineTuned[$0] }
         return HillSVG(title: "Occam's hill: " + [method, name].compactMap { $0 }.joined(separator: ", "),
                        series: series.filter { !$0.points.isEmpty }, baseline: table.denseBaseline, knee: knee)
+    }
+
+    /// Colours of the groups' hills, in order (then again).
+    static let groupColors = ["#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#4e342e", "#ad1457"]
+
+    private static func grouped(_ table: SweepTable, name: String, method: String?) -> HillSVG {
+        let series = table.groups.enumerated().map { index, group in
+            let cells = group.cells.sorted { $0.sparsity.mean < $1.sparsity.mean }
+            return Series(label: group.settings.isEmpty ? "after fine-tuning" : SweepSetting.label(group.settings),
+                          color: groupColors[index % groupColors.count],
+                          points: cells.map {
+                              HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
+                                        phase: $0.target == 0 ? .dense : .afterFineTuning, runID: SweepSetting.label(group.settings))
+                          },
+                          isJoined: true, spreads: cells.map(\.accuracyAfterFineTuning.standardDeviation))
+        }
+        let knee = table.groups.count == 1 ? series.first?.points.first { $0.sparsity == table.knee } : nil
+        let seeds = table.groups.flatMap(\.cells).map(\.accuracyAfterFineTuning.count).max() ?? 1
+        let title = "Occam's hill: " + [table.groups.count == 1 ? method : nil, name].compactMap { $0 }.joined(separator: ", ")
+            + (seeds > 1 ? " (mean ± sd of \(seeds) seeds)" : "")
+        return HillSVG(title: title, series: series, baseline: table.denseBaseline, knee: knee)
     }
 
     static func color(of phase: EvaluationPhase) -> String {
@@ -125,6 +155,11 @@ public struct HillSVG: Sendable {
         let points = series.flatMap(\.points) + trajectory + (knee.map { [$0] } ?? [])
         // Every point, the baseline and the region edges, padded by a tenth (at least half a point).
         var values = points.map(\.accuracy).filter(\.isFinite)
+        for series in series {
+            for (point, spread) in zip(series.points, series.spreads) {
+                if let spread { values += [point.accuracy - spread, point.accuracy + spread].filter(\.isFinite) }
+            }
+        }
         if let baseline { values += [baseline, baseline + noiseMargin, baseline * (1 - budget)] }
         var range = 0.0...1.0
         if let low = values.min(), let high = values.max() {
@@ -242,6 +277,14 @@ public struct HillSVG: Sendable {
             lines.append("<g class=\"series\" fill=\"\(series.color)\">")
             if series.isJoined && series.points.count > 1 {
                 lines.append("<polyline points=\"\(polyline(series.points))\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"1.5\"/>")
+            }
+            for (point, spread) in zip(series.points, series.spreads) {
+                guard let spread, spread > 0 else { continue }
+                let x = frame.x(sparsity: point.sparsity)
+                let top = frame.y(accuracy: point.accuracy + spread), bottom = frame.y(accuracy: point.accuracy - spread)
+                lines.append("<path class=\"error-bar\" d=\"M\(Self.format(x)) \(Self.format(top))V\(Self.format(bottom))"
+                             + "M\(Self.format(x - 4)) \(Self.format(top))H\(Self.format(x + 4))M\(Self.format(x - 4)) \(Self.format(bottom))"
+                             + "H\(Self.format(x + 4))\" stroke=\"\(series.color)\" stroke-width=\"1.2\" fill=\"none\"/>")
             }
             for point in series.points {
                 let step = point.step.map { "step \($0): " } ?? ""

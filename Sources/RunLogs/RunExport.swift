@@ -42,7 +42,7 @@ public enum RunExport {
         case let .run(log):
             [("evaluations.csv", evaluationsCSV(log)), ("layers.csv", layersCSV(log)), ("histograms.csv", histogramsCSV(log))]
         case let .sweep(table, _, _):
-            [("sweep.csv", table.csv)]
+            [("sweep.csv", table.csv), ("sweep-cells.csv", table.cellsCSV)]
         }
     }
 

@@ -13,7 +13,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write a run log or a sweep table as CSV and Occam's hill as SVG, a checkpoint as safetensors (PyTorch) or ONNX.",
         discussion: """
         From a run log (prunetop run --jsonl): evaluations.csv, layers.csv and histograms.csv, \
-        and the run's evaluations on the hill. From a sweep (DIR/sweep.jsonl): sweep.csv, and \
+        and the run's evaluations on the hill. From a sweep (DIR/sweep.jsonl): sweep.csv and sweep-cells.csv, and \
         the points after fine-tuning and after pruning on the hill. From a checkpoint, or a run log \
         whose run saved one (its last): --safetensors writes the weights and masks under \
         torch.nn.utils.prune's names (<layer>.weight_orig, <layer>.weight_mask, <layer>.bias; batch norm \
@@ -57,7 +57,7 @@ struct ExportCommand: ParsableCommand {
         outputs += safetensors.map { [.init(role: "--safetensors", path: $0)] } ?? []
         outputs += onnx.map { [.init(role: "--onnx", path: $0)] } ?? []
         if let csv {
-            outputs += ["evaluations.csv", "layers.csv", "histograms.csv", "sweep.csv"].map {
+            outputs += ["evaluations.csv", "layers.csv", "histograms.csv", "sweep.csv", "sweep-cells.csv"].map {
                 .init(role: "--csv's \($0)", path: (csv as NSString).appendingPathComponent($0))
             }
         }

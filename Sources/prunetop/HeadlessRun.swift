@@ -1,4 +1,6 @@
+import ArgumentParser
 import Foundation
+import RunLogs
 import Training
 import TUI
 
@@ -9,6 +11,8 @@ struct HeadlessRun {
     let jsonlPath: String?
     /// Replace an existing log at `jsonlPath` (else one holding anything is refused).
     var overwritesLog = false
+    /// `--result-json`: a file, or "-" for stdout.
+    var resultJSON: String?
 
     var config: RunConfig { setup.config }
     var dataset: ImageDataset { setup.dataset }
@@ -43,6 +47,16 @@ struct HeadlessRun {
         }
         progress?.clear()
         guard let final = trainer.latestSnapshot else { return .stopped }
+        let stoppedAsAsked = final.state == .stopped && config.stopAfterSteps.map { final.step >= $0 } == true
+        if let resultJSON {
+            let outcome: RunOutcome = outcome.value == .diverged ? .diverged : final.state == .finished || stoppedAsAsked ? .done : .stopped
+            let line = try RunResultLine(outcome: outcome, snapshot: final, setup: setup).line
+            if resultJSON == "-" { print(line, terminator: "") } else {
+                do { try line.write(toFile: resultJSON, atomically: true, encoding: .utf8) } catch {
+                    throw ValidationError("--result-json: cannot write \(resultJSON): \((error as NSError).localizedDescription)")
+                }
+            }
+        }
         if let signal = signals.received {
             Terminal.standardError("stopped by \(signal.name) at step \(Format.grouped(final.step))\n")
             return .signalled(signal)
@@ -53,10 +67,11 @@ struct HeadlessRun {
         }
         let accuracy = final.testAccuracy.map { String(format: "%.2f%%", $0 * 100) } ?? "n/a"
         let rate = final.trainingSeconds > 0 ? Double(final.samplesSeen) / final.trainingSeconds : 0
-        let stoppedAsAsked = final.state == .stopped && config.stopAfterSteps.map { final.step >= $0 } == true
         let length = stoppedAsAsked ? "\(Format.grouped(final.step)) steps (stopped as asked)" : "\(config.epochs) epochs"
-        print("\(config.model) on \(dataset.name): test accuracy \(accuracy) after \(length), "
-              + "\(Format.grouped(Int(rate))) samples/s, \(String(format: "%.1f", final.elapsedSeconds)) s")
+        let summary = "\(config.model) on \(dataset.name): test accuracy \(accuracy) after \(length), "
+            + "\(Format.grouped(Int(rate))) samples/s, \(String(format: "%.1f", final.elapsedSeconds)) s"
+        // With the result on stdout, stdout holds that one line alone.
+        if resultJSON == "-" { Terminal.standardError(summary + "\n") } else { print(summary) }
         return final.state == .finished || stoppedAsAsked ? .finished : .stopped
     }
 }

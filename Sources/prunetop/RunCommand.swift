@@ -16,6 +16,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Replace the --jsonl file if it already holds a log (otherwise such a file is refused, never truncated).")
     var overwrite = false
 
+    @Option(help: ArgumentHelp("At the end, the run's result as one JSON line (test accuracy, sparsity, loss, FLOPs, parameters, "
+                               + "wall time, seed, effective config) to this file, or - for stdout (the summary line then goes to stderr).",
+                               valueName: "file|-"))
+    var resultJson: String?
+
     @OptionGroup
     var recipe: RunSetup.RecipeOptions
 
@@ -32,15 +37,19 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let setup = try RunSetup.make(recipe, training: training, control: control, defaults: ("dense", 0))
-        try OutputGuard.check(outputs: jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [],
+        let outputs: [OutputGuard.File] = (jsonl.map { [.init(role: "--jsonl", path: $0)] } ?? [])
+            + (resultJson.flatMap { $0 == "-" ? nil : [.init(role: "--result-json", path: $0)] } ?? [])
+        try OutputGuard.check(outputs: outputs,
                               inputs: setup.inputFiles(recipe, control: control))
         if let notice = setup.notice { Terminal.standardError("note: \(notice)\n") }
         if setup.pace != .fullSpeed {
             Terminal.standardError("note: the recipe's pace (\(setup.pace)\(setup.pace.pausesAtPhaseChanges ? ", pausing at phase changes" : "")) "
                                    + "steers the dashboard; this headless run goes at full speed\n")
         }
+        SweepParentWatch.start()
         var headless = HeadlessRun(setup: setup, jsonlPath: jsonl)
         headless.overwritesLog = overwrite
+        headless.resultJSON = resultJson
         let outcome = try headless.run()
         switch outcome {
         case .finished: return

@@ -209,6 +209,27 @@ final class DashboardTmuxTests: XCTestCase {
         try waitForScreen("the earlier run's points on Occam's hill") { $0.contains("◆") && $0.contains("RUNNING") }
     }
 
+    /// A grid sweep overlaid (two methods, two seeds a cell): one hill per method under the
+    /// live run, each with its own mark, named in the legend of the 160-column layout.
+    func testAGridSweepOverlayShowsOneNamedHillPerMethod() throws {
+        guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let table = PrunetopProcess.temporaryPath("sweep.jsonl")
+        var lines: [String] = []
+        for (method, target, accuracies) in [("magnitude", 0.0, [0.90, 0.92]), ("magnitude", 0.9, [0.86, 0.88]),
+                                             ("random", 0.0, [0.90, 0.92]), ("random", 0.9, [0.30, 0.40])] {
+            for (seed, accuracy) in accuracies.enumerated() {
+                lines.append(#"{"event":"sweep_point","target":\#(target),"sparsity":\#(target),"accuracy_after_fine_tuning":\#(accuracy),"#
+                             + #""log":"\#(method)-\#(target)-\#(seed).jsonl","settings":[{"key":"method","value":"\#(method)"}],"seed":\#(seed)}"#)
+            }
+        }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: table, atomically: true, encoding: .utf8)
+        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "48",
+                  "TERM=xterm-256color \(binary) --data embedded --epochs 5000 --overlay \(table); sleep 30"])
+        let shown = try waitForScreen("both methods' hills, named") { $0.contains("◆ magnitude ■ random") && $0.contains("RUNNING") }
+        XCTAssertTrue(shown.contains("■"), shown)
+        XCTAssertTrue(shown.contains("base 91.0% sweep"), "the methods' dense cells agree: their mean is the baseline\n\(shown)")
+    }
+
     /// Occam's hill says where its baseline comes from: none while the dense phase runs, the
     /// dense phase's end once it has converged, and a value the user gives; the Speedup
     /// panel names what its estimate skips and adds up the run's training FLOPs.

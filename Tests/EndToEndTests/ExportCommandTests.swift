@@ -74,6 +74,8 @@ final class ExportCommandTests: XCTestCase {
         XCTAssertEqual(export.status, 0, export.standardError)
         XCTAssertEqual(try String(contentsOfFile: path("csv/sweep.csv"), encoding: .utf8),
                        try String(contentsOfFile: path("sweep/sweep.csv"), encoding: .utf8))
+        XCTAssertEqual(try String(contentsOfFile: path("csv/sweep-cells.csv"), encoding: .utf8),
+                       try String(contentsOfFile: path("sweep/sweep-cells.csv"), encoding: .utf8))
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("csv/evaluations.csv")))
 
         let points = try PrunetopProcess.jsonLines(path("sweep/sweep.jsonl")).filter { $0["event"] as? String == "sweep_point" }

@@ -21,7 +21,7 @@ final class SweepCommandTests: XCTestCase {
         let rows = csv.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         XCTAssertEqual(rows.map { $0[0] }, ["0", "0.5", "0.9"], "sorted by target")
         for row in rows {
-            XCTAssertEqual(row.count, 11)
+            XCTAssertEqual(row.count, 13)
             XCTAssertEqual(Double(row[1])!, Double(row[0])!, accuracy: 0.002, "measured sparsity reaches the target")
             let accuracy = try XCTUnwrap(Double(row[3]))
             XCTAssertTrue(accuracy > 0.3 && accuracy <= 1, "accuracy after fine-tuning \(accuracy)")
@@ -34,7 +34,7 @@ final class SweepCommandTests: XCTestCase {
 
         let lines = try String(contentsOfFile: out + "/sweep.jsonl", encoding: .utf8).split(separator: "\n")
         let objects = try lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
-        XCTAssertEqual(objects.map { $0["event"] as? String }, ["sweep_point", "sweep_point", "sweep_point", "sweep_summary"])
+        XCTAssertEqual(objects.map { $0["event"] as? String }, ["sweep_point", "sweep_point", "sweep_point", "sweep_cell", "sweep_cell", "sweep_cell", "sweep_summary"])
         let overlay = try HillOverlay(file: out + "/sweep.jsonl")
         XCTAssertEqual(overlay.points.map(\.phase), [.dense, .afterFineTuning, .afterFineTuning])
         XCTAssertEqual(overlay.points.map(\.accuracy), rows.map { Double($0[3])! })

@@ -1,5 +1,5 @@
 import Foundation
-import RunLogs
+@testable import RunLogs
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -112,6 +112,39 @@ final class HillSVGTests: XCTestCase {
         XCTAssertTrue(svg.elements(class: "trajectory").isEmpty)
         XCTAssertEqual(svg.elements(class: "knee-label").first?.text, "knee: 50.0% sparsity, 90.0%")
         XCTAssertEqual(svg.elements(class: "baseline-label").first?.text, "dense baseline 90.0%")
+    }
+
+    /// Two methods x two sparsities x two seeds: one hill per method through its cells'
+    /// means, each mean with an error bar of one sample standard deviation.
+    func testAGridSweepDrawsOneHillPerGroupWithErrorBars() throws {
+        var lines: [String] = []
+        let accuracies: [(String, Double, [Double])] = [("magnitude", 0, [0.90, 0.92]), ("magnitude", 0.9, [0.86, 0.88]),
+                                                        ("random", 0, [0.90, 0.92]), ("random", 0.9, [0.30, 0.40])]
+        for (method, target, values) in accuracies {
+            for (seed, accuracy) in values.enumerated() {
+                lines.append(#"{"event":"sweep_point","target":\#(target),"sparsity":\#(target),"accuracy_after_fine_tuning":\#(accuracy),"#
+                             + #""log":"\#(method)-\#(target)-\#(seed).jsonl","settings":[{"key":"method","value":"\#(method)"}],"seed":\#(seed)}"#)
+            }
+        }
+        let table = try XCTUnwrap(try SweepTable(jsonLines: lines.joined(separator: "\n") + "\n", path: "sweep.jsonl"))
+        XCTAssertEqual(table.groups.map { $0.cells.map(\.accuracyAfterFineTuning.count) }, [[2, 2], [2, 2]])
+        let hill = HillSVG.sweep(table, name: "sweep.jsonl", method: nil)
+        let svg = try SVGDocument(hill.document)
+        XCTAssertEqual(svg.elements(class: "title").first?.text, "Occam's hill: sweep.jsonl (mean ± sd of 2 seeds)")
+        XCTAssertEqual(svg.elements(class: "legend-marker").count, 2)
+        XCTAssertEqual(svg.elements.filter { $0.name == "polyline" }.count, 2, "one hill per method")
+        XCTAssertEqual(svg.elements(class: "point").count, 4, "one mark per cell")
+        let bars = svg.elements(class: "error-bar")
+        XCTAssertEqual(bars.count, 4)
+        let frame = hill.frame
+        let random = try XCTUnwrap(table.groups.last?.cells.last)
+        XCTAssertEqual(random.accuracyAfterFineTuning.mean, 0.35, accuracy: 1e-12)
+        let deviation = try XCTUnwrap(random.accuracyAfterFineTuning.standardDeviation)
+        XCTAssertEqual(deviation, 0.1 / 2.0.squareRoot(), accuracy: 1e-12, "sample standard deviation")
+        let x = HillSVG.format(frame.x(sparsity: 0.9))
+        let expected = "M\(x) \(HillSVG.format(frame.y(accuracy: 0.35 + deviation)))V\(HillSVG.format(frame.y(accuracy: 0.35 - deviation)))"
+        XCTAssertTrue(bars.contains { $0.attributes["d"]?.hasPrefix(expected) == true }, "the random 90% bar spans mean ± sd: \(expected)")
+        XCTAssertEqual(Set(bars.compactMap { $0.attributes["stroke"] }), Set(HillSVG.groupColors.prefix(2)))
     }
 
     func testWithoutABaselineThereAreNoRegionsAndItSaysSo() throws {

@@ -109,7 +109,7 @@ final class RunExportTests: XCTestCase {
         XCTAssertEqual(read, table)
         XCTAssertEqual(readPath, path)
         XCTAssertEqual(method, "magnitude")
-        XCTAssertEqual(RunExport.csvFiles(.sweep(read, path: path, method: nil)).map(\.name), ["sweep.csv"])
+        XCTAssertEqual(RunExport.csvFiles(.sweep(read, path: path, method: nil)).map(\.name), ["sweep.csv", "sweep-cells.csv"])
         XCTAssertEqual(RunExport.csvFiles(.sweep(read, path: path, method: nil)).first?.contents, table.csv)
         XCTAssertEqual(parseCSV(table.csv).count, 1 + 3)
     }

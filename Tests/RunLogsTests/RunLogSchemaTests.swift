@@ -90,6 +90,9 @@ final class RunLogSchemaTests: XCTestCase {
             .checkpoint(RunCheckpointEvent(step: 22, path: "runs/c.ckpt")),
             .checkpointFailed(RunCheckpointFailedEvent(step: 22, path: "/full/c.ckpt", reason: "disk full")),
             .sweepPoint(SweepPointEvent(target: 0.5, sparsity: 0.5, accuracyAfterFineTuning: 0.9, region: "B", knee: true, log: "a.jsonl")),
+            .sweepCell(SweepCellEvent(settings: [SweepSetting(key: "method", value: "rigl")], target: 0.5, count: 3, sparsityMean: 0.5,
+                                      sparsityStd: 0.001, accuracyAfterPruningMean: nil, accuracyAfterPruningStd: nil,
+                                      accuracyAfterFineTuningMean: 0.9, accuracyAfterFineTuningStd: 0.01, region: "B", knee: true)),
             .sweepSummary(SweepSummaryEvent(denseBaseline: 0.9, knee: 0.5)),
         ]
         for event in events {
@@ -199,16 +202,25 @@ final class RunLogSchemaTests: XCTestCase {
 
     // MARK: - Sweep tables
 
-    /// A sweep table written by the hand-built writer reads and is written again byte for byte.
+    /// A sweep table written by the hand-built writer reads and is written again with its
+    /// lines byte for byte, and a `sweep_cell` line per cell (one run each) before the summary
+    /// (regions, knee and slack are recomputed from the points: the dense point has 0% loss).
     func testASweepTableWritesAsBefore() throws {
         let text = """
             {"event":"sweep_point","target":0,"sparsity":0,"accuracy_after_pruning":null,"accuracy_after_fine_tuning":0.8875,"dense_baseline":0.8875,"region":"B","knee":false,"log":"sparsity-0.0000.jsonl"}
             {"event":"sweep_point","target":0.9,"sparsity":0.900003,"accuracy_after_pruning":0.123457,"accuracy_after_fine_tuning":0.8861,"dense_baseline":0.8875,"region":"B","knee":true,"log":"a \\"quoted\\" name.jsonl"}
-            {"event":"sweep_summary","dense_baseline":0.8875,"knee":0.900003,"parameter_slack_0":null,"parameter_slack_1pct":0.900003,"parameter_slack_5pct":0.900003}
+            {"event":"sweep_summary","dense_baseline":0.8875,"knee":0.900003,"parameter_slack_0":0,"parameter_slack_1pct":0.900003,"parameter_slack_5pct":0.900003}
 
             """
         let table = try XCTUnwrap(try SweepTable(jsonLines: text, path: "sweep.jsonl"))
         XCTAssertEqual(table.rows.map(\.log), ["sparsity-0.0000.jsonl", #"a "quoted" name.jsonl"#])
-        XCTAssertEqual(table.jsonLines, text)
+        var written = table.jsonLines.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        XCTAssertEqual(written.count, 6)
+        XCTAssertEqual(written[2], #"{"event":"sweep_cell","target":0,"count":1,"sparsity_mean":0,"sparsity_std":null,"#
+                       + #""accuracy_after_pruning_mean":null,"accuracy_after_pruning_std":null,"accuracy_after_fine_tuning_mean":0.8875,"#
+                       + #""accuracy_after_fine_tuning_std":null,"region":"B","knee":false}"#)
+        XCTAssertTrue(written[3].hasPrefix(#"{"event":"sweep_cell","target":0.9,"count":1,"#), written[3])
+        written.removeSubrange(2...3)
+        XCTAssertEqual(written.joined(separator: "\n"), text)
     }
 }

@@ -105,3 +105,43 @@ final class OccamsHillViewTests: XCTestCase {
         }
     }
 }
+
+final class OccamsHillGroupTests: XCTestCase {
+    /// A grid sweep overlaid: two methods' hills through their cells' means, with error bars.
+    var hill: OccamsHill {
+        var hill = OccamsHill(budget: 0.01, noiseMargin: 0.005, baseline: HillBaseline(accuracy: 0.9, source: .sweep(name: "sweep.jsonl")))
+        hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "method=magnitude", spread: 0))
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.85, phase: .afterFineTuning, runID: "method=magnitude", spread: 0.01))
+        hill.record(HillPoint(sparsity: 0, accuracy: 0.90, phase: .dense, runID: "method=random", spread: 0))
+        hill.record(HillPoint(sparsity: 0.9, accuracy: 0.50, phase: .afterFineTuning, runID: "method=random", spread: 0.1))
+        return hill
+    }
+
+    func testEachGroupIsAHillWithErrorBarsAndItsOwnMark() {
+        var screen = Screen(width: 40, height: 16)
+        OccamsHillView(hill: hill).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .unicode)
+        let highlight = Theme.fallback.colors[.highlight]
+        XCTAssertEqual(screen[23, 3].character, "◆", "magnitude at 90%: 85%, the first group's mark")
+        XCTAssertEqual(screen[23, 10].character, "■", "random at 90%: 50%, the second group's mark")
+        XCTAssertEqual(screen[23, 10].style.foreground, highlight)
+        for y in [8, 9, 11, 12] {
+            XCTAssertTrue(Self.isBraille(screen[23, y].character), "random's error bar (± 10 points) at row \(y)")
+            XCTAssertEqual(screen[23, y].style.foreground, highlight)
+        }
+        XCTAssertEqual(screen[23, 13].character, " ", "the bar ends at mean - sd")
+        XCTAssertEqual(screen[23, 7].character, " ", "and at mean + sd")
+        for x in [9, 14, 19] { XCTAssertTrue(Self.isBraille(screen[x, 2 + (x - 7) / 2].character), "random's hill at column \(x)") }
+        XCTAssertTrue(Self.isBraille(screen[16, 2].character), "magnitude's hill, near the baseline")
+        XCTAssertEqual(screen.lines[13].prefix(6), "35.0% ", "the y range takes in the error bars (50% - 10 - padding)")
+
+        var wide = Screen(width: 70, height: 16)
+        OccamsHillView(hill: hill).render(into: &wide, area: wide.bounds, theme: .fallback, glyphs: .ascii)
+        XCTAssertEqual(wide.lines[15], "+ method=magnitude # method=random * settled o moving @ knee".padding(toLength: 70, withPad: " ", startingAt: 0),
+                       "several overlaid hills are named in the legend by their marks")
+    }
+
+    /// A braille cell with at least one dot.
+    private static func isBraille(_ character: Character) -> Bool {
+        character.unicodeScalars.first.map { (0x2801...0x28FF).contains($0.value) } ?? false
+    }
+}

@@ -20,6 +20,7 @@ public enum RunLogEvent: Sendable, Equatable {
     case checkpoint(RunCheckpointEvent)
     case checkpointFailed(RunCheckpointFailedEvent)
     case sweepPoint(SweepPointEvent)
+    case sweepCell(SweepCellEvent)
     case sweepSummary(SweepSummaryEvent)
     /// An event this build does not know, or a line without one (nil): readers skip it.
     case unknown(String?)
@@ -38,6 +39,7 @@ public enum RunLogEvent: Sendable, Equatable {
         case .checkpoint: "checkpoint"
         case .checkpointFailed: "checkpoint_failed"
         case .sweepPoint: "sweep_point"
+        case .sweepCell: "sweep_cell"
         case .sweepSummary: "sweep_summary"
         case let .unknown(name): name
         }
@@ -87,6 +89,7 @@ extension RunLogEvent: Codable {
         case "checkpoint": self = .checkpoint(try RunCheckpointEvent(from: decoder))
         case "checkpoint_failed": self = .checkpointFailed(try RunCheckpointFailedEvent(from: decoder))
         case "sweep_point": self = .sweepPoint(try SweepPointEvent(from: decoder))
+        case "sweep_cell": self = .sweepCell(try SweepCellEvent(from: decoder))
         case "sweep_summary": self = .sweepSummary(try SweepSummaryEvent(from: decoder))
         default: self = .unknown(name)
         }
@@ -105,6 +108,7 @@ extension RunLogEvent: Codable {
         case let .checkpoint(event): try event.encode(to: encoder)
         case let .checkpointFailed(event): try event.encode(to: encoder)
         case let .sweepPoint(event): try event.encode(to: encoder)
+        case let .sweepCell(event): try event.encode(to: encoder)
         case let .sweepSummary(event): try event.encode(to: encoder)
         case .unknown: break
         }

@@ -19,7 +19,9 @@ import Metrics
 /// baseline (`OccamsHill.baseline`). The dense baseline is a horizontal line in `.baseline`;
 /// this run's settled points (dense, or fine-tuned at a fixed sparsity) are `●` and its
 /// points taken while the mask was still moving `○`, joined in step order by a braille
-/// line in `.accuracy`; other runs' points (sweeps, earlier runs) are `◆` in `.highlight`;
+/// line in `.accuracy`; other runs' points (sweeps, earlier runs) are `◆` in `.highlight`
+/// (several runs: `◆ ■ ▲ ▼ ★`, named in the legend), a sweep's cell means joined per
+/// group by a braille line with a vertical error bar of ± one standard deviation;
 /// the knee is `◉` in `.warning`, bold. ASCII: `*`, `o`, `+`, `@`. The caption gives the
 /// baseline and where it came from, or why there is none yet, and the knee's sparsity; a
 /// tall panel names the marks and the x axis in a legend on its last row.
@@ -97,6 +99,19 @@ public struct OccamsHillView: Widget {
         }
         let live = hill.curve(run: Self.liveRunID)
         for (from, to) in zip(live, live.dropFirst()) { canvas.line(from: pixel(from), to: pixel(to), color: theme.color(.accuracy)) }
+        // A sweep's cells (means over seeds): each group's hill joined, each mean with an
+        // error bar of ± one standard deviation.
+        let others = Self.otherRuns(hill)
+        for run in others {
+            let curve = hill.curve(run: run).filter { $0.spread != nil }
+            for (from, to) in zip(curve, curve.dropFirst()) { canvas.line(from: pixel(from), to: pixel(to), color: theme.color(.highlight)) }
+            for point in curve {
+                guard let spread = point.spread, spread > 0 else { continue }
+                var high = point, low = point
+                (high.accuracy, low.accuracy) = (point.accuracy + spread, point.accuracy - spread)
+                canvas.line(from: pixel(high), to: pixel(low), color: theme.color(.highlight))
+            }
+        }
         canvas.draw(into: &screen, x: plot.x, y: plot.y, clip: plot, glyphs: glyphs)
 
         func mark(_ point: HillPoint, _ symbol: Character, _ role: Theme.Role, bold: Bool = false) {
@@ -107,7 +122,9 @@ public struct OccamsHillView: Widget {
             style.bold = bold
             screen[x, y] = Cell(symbol, style: style)
         }
-        for point in hill.points where point.runID != Self.liveRunID { mark(point, glyphs.isUnicode ? "◆" : "+", .highlight) }
+        for point in hill.points where point.runID != Self.liveRunID {
+            mark(point, Self.otherRunMark(others.firstIndex(of: point.runID) ?? 0, glyphs: glyphs), .highlight)
+        }
         for point in live {
             let settled = point.phase != .afterPruning
             mark(point, settled ? (glyphs.isUnicode ? "●" : "*") : (glyphs.isUnicode ? "○" : "o"), .accuracy)
@@ -115,16 +132,34 @@ public struct OccamsHillView: Widget {
         if let knee = hill.knee { mark(knee, glyphs.isUnicode ? "◉" : "@", .warning, bold: true) }
     }
 
+    /// The other runs (overlaid sweeps' groups, earlier runs), in the order of their first point.
+    static func otherRuns(_ hill: OccamsHill) -> [String] {
+        var runs: [String] = []
+        for point in hill.points where point.runID != liveRunID && !runs.contains(point.runID) { runs.append(point.runID) }
+        return runs
+    }
+
+    /// Each other run's mark: ◆ ■ ▲ ▼ ★ (ASCII + # ^ v %), then again.
+    static func otherRunMark(_ index: Int, glyphs: Glyphs) -> Character {
+        let marks: [Character] = glyphs.isUnicode ? ["◆", "■", "▲", "▼", "★"] : ["+", "#", "^", "v", "%"]
+        return marks[index % marks.count]
+    }
+
     /// From this many rows the panel has a legend row.
     static let legendMinimumHeight = 14
 
     /// "● settled ○ moving ◉ knee ◆ other runs  x: sparsity (log density)", each mark in its
-    /// colour, the knee and other runs only when shown; the axis note when it fits.
+    /// colour, the knee and other runs only when shown; with several other runs (a grid
+    /// sweep's groups) their marks and names come first; the axis note when it fits.
     static func drawLegend(into screen: inout Screen, row: Rect, hill: OccamsHill, theme: Theme, glyphs: Glyphs) {
         let u = glyphs.isUnicode
         var entries: [(String, Theme.Role)] = [("\(u ? "●" : "*") settled", .accuracy), ("\(u ? "○" : "o") moving", .accuracy)]
         if hill.knee != nil { entries.append(("\(u ? "◉" : "@") knee", .warning)) }
-        if hill.points.contains(where: { $0.runID != liveRunID }) { entries.append(("\(u ? "◆" : "+") other runs", .highlight)) }
+        let others = otherRuns(hill)
+        if others.count == 1 { entries.append(("\(u ? "◆" : "+") other runs", .highlight)) }
+        if others.count > 1 {
+            entries = others.enumerated().map { ("\(otherRunMark($0.offset, glyphs: glyphs)) \($0.element)", .highlight) } + entries
+        }
         var x = row.x
         for (text, role) in entries where x + text.count <= row.maxX {
             x = screen.put(text, x: x, y: row.y, style: theme.style(role), clip: row) + 1
@@ -163,7 +198,8 @@ public struct OccamsHillView: Widget {
 
     /// The y range: every point, the baseline and the region boundaries, padded by a tenth.
     static func valueRange(hill: OccamsHill, showsError: Bool) -> ClosedRange<Double> {
-        var values = hill.points.map(\.accuracy).filter(\.isFinite)
+        var values = hill.points.flatMap { point in [point.accuracy] + (point.spread.map { [point.accuracy - $0, point.accuracy + $0] } ?? []) }
+            .filter(\.isFinite)
         if let baseline = hill.denseBaseline {
             values += [baseline, baseline + hill.noiseMargin, baseline * (1 - hill.budget)]
         }
