@@ -63,30 +63,30 @@ final class Conv2DReferenceTests: XCTestCase {
     /// positions is 13 samples a chunk (256 K floats), so 37 samples are chunks of 13, 13 and 11.
     func testBatchesMatchTheDefinitionOnBothPaths() {
         for algorithm in [ConvolutionAlgorithm.taps, .columns] {
-        for (stride, height, width) in [(1, 16, 17), (2, 32, 34)] {
-            var reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: height, w: width)
-            reference.stride = stride
-            let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, stride: stride,
-                               seed: 7, firstParameterIndex: 0)
-            layer.algorithm = algorithm
-            layer.bias!.value = random(5, seed: 1)
-            for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
-                let what = "\(algorithm), stride \(stride), batch \(batch)"
-                let x = random(batch * 8 * height * width, seed: seed)
-                let input = Tensor(shape: [batch, 8, height, width], storage: x)
-                let y = layer.forward(input, isTraining: true)
-                assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, \(what)")
-                // An evaluation of another batch between the training forward and its backward.
-                _ = layer.forward(Tensor(shape: [3, 8, height, width], storage: random(3 * 8 * height * width, seed: seed + 1)),
-                                  isTraining: false)
-                let g = random(y.count, seed: seed + 2)
-                let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
-                let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
-                assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
-                assertClose(layer.bias!.gradient, db, "bias gradient, \(what)")
-                assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+            for (stride, height, width) in [(1, 16, 17), (2, 32, 34)] {
+                var reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: height, w: width)
+                reference.stride = stride
+                let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, stride: stride,
+                                   seed: 7, firstParameterIndex: 0)
+                layer.algorithm = algorithm
+                layer.bias!.value = random(5, seed: 1)
+                for (batch, seed) in [(37, UInt64(10)), (5, 20), (16, 30)] {
+                    let what = "\(algorithm), stride \(stride), batch \(batch)"
+                    let x = random(batch * 8 * height * width, seed: seed)
+                    let input = Tensor(shape: [batch, 8, height, width], storage: x)
+                    let y = layer.forward(input, isTraining: true)
+                    assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, \(what)")
+                    // An evaluation of another batch between the training forward and its backward.
+                    _ = layer.forward(Tensor(shape: [3, 8, height, width], storage: random(3 * 8 * height * width, seed: seed + 1)),
+                                      isTraining: false)
+                    let g = random(y.count, seed: seed + 2)
+                    let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
+                    let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
+                    assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
+                    assertClose(layer.bias!.gradient, db, "bias gradient, \(what)")
+                    assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+                }
             }
-        }
         }
     }
 
@@ -112,26 +112,26 @@ final class Conv2DReferenceTests: XCTestCase {
             (1, 0, 1, false), (3, 1, 1, false), (5, 2, 1, true), (3, 0, 1, true), (3, 1, 2, false), (1, 0, 2, false), (1, 1, 1, true),
         ]
         for algorithm in [ConvolutionAlgorithm.taps, .columns] {
-        for (index, shape) in cases.enumerated() {
-            var reference = Reference(inC: 4, outC: 6, k: shape.k, pad: shape.pad, h: 9, w: 11)
-            reference.stride = shape.stride
-            let what = "\(algorithm), kernel \(shape.k), padding \(shape.pad), stride \(shape.stride)"
-            let layer = Conv2D(name: "conv", inChannels: 4, outChannels: 6, kernelSize: shape.k, padding: shape.pad, stride: shape.stride,
-                               hasBias: shape.bias, seed: UInt64(index), firstParameterIndex: 0)
-            layer.algorithm = algorithm
-            layer.bias?.value = random(6, seed: 90)
-            let bias = layer.bias?.value ?? [Float](repeating: 0, count: 6)
-            let batch = 3, x = random(batch * 4 * 9 * 11, seed: UInt64(100 + index))
-            let y = layer.forward(Tensor(shape: [batch, 4, 9, 11], storage: x), isTraining: true)
-            XCTAssertEqual(y.shape, [batch, 6, reference.outH, reference.outW], what)
-            assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: bias), "forward, \(what)")
-            let g = random(y.count, seed: UInt64(200 + index))
-            let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
-            let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
-            assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
-            if let bias = layer.bias { assertClose(bias.gradient, db, "bias gradient, \(what)") }
-            assertClose(dx.storage, dxExpected, "input gradient, \(what)")
-        }
+            for (index, shape) in cases.enumerated() {
+                var reference = Reference(inC: 4, outC: 6, k: shape.k, pad: shape.pad, h: 9, w: 11)
+                reference.stride = shape.stride
+                let what = "\(algorithm), kernel \(shape.k), padding \(shape.pad), stride \(shape.stride)"
+                let layer = Conv2D(name: "conv", inChannels: 4, outChannels: 6, kernelSize: shape.k, padding: shape.pad, stride: shape.stride,
+                                   hasBias: shape.bias, seed: UInt64(index), firstParameterIndex: 0)
+                layer.algorithm = algorithm
+                layer.bias?.value = random(6, seed: 90)
+                let bias = layer.bias?.value ?? [Float](repeating: 0, count: 6)
+                let batch = 3, x = random(batch * 4 * 9 * 11, seed: UInt64(100 + index))
+                let y = layer.forward(Tensor(shape: [batch, 4, 9, 11], storage: x), isTraining: true)
+                XCTAssertEqual(y.shape, [batch, 6, reference.outH, reference.outW], what)
+                assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: bias), "forward, \(what)")
+                let g = random(y.count, seed: UInt64(200 + index))
+                let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
+                let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
+                assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
+                if let bias = layer.bias { assertClose(bias.gradient, db, "bias gradient, \(what)") }
+                assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+            }
         }
     }
 
