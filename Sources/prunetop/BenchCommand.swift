@@ -84,7 +84,7 @@ struct BenchCommand: ParsableCommand {
         BLASStartup.settleKernel(for: config)
         let dataset = try DataChoice.load(directory: data)
         let session = try TrainingSession(config: config, dataset: dataset)
-        setBLASThreads(threads)
+        ComputeThreads.use(threads, for: session.model)
         for _ in 0..<warmup { session.trainStep() }
         var rates: [Double] = []
         for _ in 0..<repeats {

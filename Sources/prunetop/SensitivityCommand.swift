@@ -221,12 +221,12 @@ struct SensitivityCommand: ParsableCommand {
                                   + "\(dataset.trainCount) training images of \(dataset.name) to train on")
         }
         let split = HeldOutSplit(dataset, heldOut: heldOutCount, seed: config.seed)
-        setBLASThreads(config.threads)
         let session: TrainingSession
         if let checkpoint {
             do { session = try TrainingSession(checkpoint: checkpoint, dataset: split.dataset, allowingDataChange: true) } catch {
                 throw ValidationError("--from: \(error)")
             }
+            ComputeThreads.use(config.threads, for: session.model)
             guard session.sparsity.measuredSparsity == 0 else {
                 throw ValidationError("--from: \(from!) is " + String(format: "%.2f%%", session.sparsity.measuredSparsity * 100)
                                       + " sparse; sensitivity measures a dense network (a checkpoint of a dense run, or of a run before it pruned)")
@@ -238,6 +238,7 @@ struct SensitivityCommand: ParsableCommand {
             do { session = try TrainingSession(config: config, dataset: split.dataset) } catch {
                 throw ValidationError("\(recipe!): \(error)")
             }
+            ComputeThreads.use(config.threads, for: session.model)
             train(session)
         }
         let provenance = SensitivityTable.Provenance(

@@ -135,6 +135,43 @@ final class Conv2DReferenceTests: XCTestCase {
         }
     }
 
+    /// With two threads each takes a share of the samples and its own workspace; the gradients
+    /// match the definition, and a second pass over the same data gives the same bits.
+    func testTwoThreadsSplitTheSamples() throws {
+        let lenet5 = try ModelCatalog.make("lenet5", inputShape: [1, 28, 28], classCount: 10, seed: 0)
+        ComputeThreads.use(2, for: lenet5)
+        defer { ComputeThreads.use(1, for: lenet5) }
+        XCTAssertEqual(ComputeThreads.convolutionWorkers, 2)
+        for stride in [1, 2] {
+            var reference = Reference(inC: 8, outC: 5, k: 3, pad: 1, h: 12, w: 13)
+            reference.stride = stride
+            let layer = Conv2D(name: "conv", inChannels: 8, outChannels: 5, kernelSize: 3, padding: 1, stride: stride,
+                               seed: 7, firstParameterIndex: 0)
+            layer.algorithm = .taps
+            layer.bias!.value = random(5, seed: 1)
+            for batch in [1, 7] {
+                let what = "stride \(stride), batch \(batch)"
+                let x = random(batch * 8 * 12 * 13, seed: 50)
+                var passes: [[Float]] = []
+                for _ in 0..<2 {
+                    let y = layer.forward(Tensor(shape: [batch, 8, 12, 13], storage: x), isTraining: true)
+                    assertClose(y.storage, reference.forward(x, batch: batch, weight: layer.weight.value, bias: layer.bias!.value), "forward, \(what)")
+                    let g = random(y.count, seed: 51)
+                    let dx = layer.backward(Tensor(shape: y.shape, storage: g), needsInputGradient: true)!
+                    let (dw, db, dxExpected) = reference.backward(x, g, batch: batch, weight: layer.weight.value)
+                    assertClose(layer.weight.gradient, dw, "weight gradient, \(what)")
+                    assertClose(layer.bias!.gradient, db, "bias gradient, \(what)")
+                    assertClose(dx.storage, dxExpected, "input gradient, \(what)")
+                    passes.append(y.storage + layer.weight.gradient + layer.bias!.gradient + dx.storage)
+                }
+                XCTAssertEqual(passes[0], passes[1], "two passes, \(what)")
+            }
+        }
+        let lenet300 = try ModelCatalog.make("lenet300", inputShape: [1, 28, 28], classCount: 10, seed: 0)
+        ComputeThreads.use(2, for: lenet300)
+        XCTAssertEqual(ComputeThreads.convolutionWorkers, 1, "a dense network gives its threads to BLAS")
+    }
+
     /// Taps wherever OpenBLAS has small-matrix kernels; elsewhere im2col below 8 input channels.
     func testTheAlgorithmFollowsTheKernelAndTheChannels() {
         XCTAssertEqual(ConvolutionAlgorithm.preferred(inChannels: 1, smallMatrixKernels: true), .taps)

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// 2-D convolution over NCHW tensors with a square kernel, a stride and symmetric zero
 /// padding, with or without a bias (none before a batch norm, whose shift replaces it).
 ///
@@ -22,16 +24,12 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private var cachedInput = Tensor.empty
     /// A training pass's output, input gradient and (SWAT) sparsified input copy, rewritten at each step.
     private var output = ReusedTensor(), inputGradient = ReusedTensor(), sparseInput = ReusedTensor()
-    /// A sample's channel-major [outC, columns] output (forward) or output gradient (backward).
+    /// im2col's channel-major [outC, samples × positions] output or output gradient.
     private var channelMajor: [Float] = []
-    /// A sample's input planes (`TapPlanes`; zeroed when the geometry changes) and
-    /// input-gradient planes, and the geometry the first was zeroed for.
-    private var paddedInput: [Float] = []
-    private var paddedGradient: [Float] = []
-    private var paddedGeometry: ConvolutionGeometry?
-    /// The weights and their gradient per tap, [tap, outC, C] (`TapConvolution`).
+    /// The weights per tap, [tap, outC, C] (`TapConvolution`).
     private var tapWeights: [Float] = []
-    private var tapGradient: [Float] = []
+    /// Each thread's buffers for the tap path (`ComputeThreads.convolutionWorkers`).
+    private var workspaces: [TapWorkspace] = []
     /// Ones for the bias gradient's row sums.
     private var ones: [Float] = []
     /// When set, the weight gradient is computed from the columns of the input as
@@ -99,19 +97,29 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return out[1] * out[2] * outChannels * patchSize
     }
 
-    /// Sizes the workspaces for `taps`; a new input-planes buffer is all zeros (padding that
-    /// `TapPlanes.fill` may never write).
-    private func reserveWorkspaces(_ taps: TapConvolution, inputGradient: Bool) {
-        if paddedGeometry != taps.planes.geometry { paddedInput = [] }
-        paddedGeometry = taps.planes.geometry
-        Self.reserve(&paddedInput, taps.planes.sampleSize)
-        Self.reserve(&channelMajor, outChannels * taps.columns)
+    /// The per-tap weights, one workspace per thread for `workers` threads, and the ones.
+    private func prepare(_ taps: TapConvolution, workers: Int, inputGradient: Bool) {
+        while workspaces.count < workers { workspaces.append(TapWorkspace()) }
+        for workspace in workspaces.prefix(workers) {
+            workspace.reserve(taps, outChannels: outChannels, inputGradient: inputGradient)
+        }
         Self.reserve(&tapWeights, taps.tapWeightCount)
-        Self.reserve(&tapGradient, taps.tapWeightCount)
-        if inputGradient { Self.reserve(&paddedGradient, taps.planes.sampleSize) }
         if ones.count < taps.columns { ones = [Float](repeating: 1, count: taps.columns) }
         weight.value.withUnsafeBufferPointer { w in
             tapWeights.withUnsafeMutableBufferPointer { taps.gatherTapWeights(w.baseAddress!, into: $0.baseAddress!) }
+        }
+    }
+
+    /// `body(worker, samples)` for each of `workers` contiguous shares of `batch` samples, at
+    /// once on as many threads.
+    private static func split(batch: Int, workers: Int, _ body: (Int, Range<Int>) -> Void) {
+        guard workers > 1 else { return body(0, 0..<batch) }
+        // Each worker touches its own workspace and its own samples' outputs; the rest is read.
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                work.value(worker, (worker * batch / workers)..<((worker + 1) * batch / workers))
+            }
         }
     }
 
@@ -148,18 +156,23 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private func forward(_ taps: TapConvolution, _ x: UnsafePointer<Float>, batch: Int, into out: UnsafeMutablePointer<Float>) {
         let geometry = taps.planes.geometry, sampleSize = inChannels * geometry.height * geometry.width
         let (outH, outW, pitch, n) = (geometry.outH, geometry.outW, taps.planes.rowPitch, taps.columns)
-        reserveWorkspaces(taps, inputGradient: false)
-        paddedInput.withUnsafeMutableBufferPointer { planes in
-            tapWeights.withUnsafeBufferPointer { tw in
-                channelMajor.withUnsafeMutableBufferPointer { y in
-                    for sample in 0..<batch {
-                        taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
-                        taps.forward(samplePlanes: planes.baseAddress!, tapWeights: tw.baseAddress!, into: y.baseAddress!)
-                        // Channel-major rows of `pitch` to NCHW rows of outW, the bias added on the way.
-                        for c in 0..<outChannels {
-                            let from = y.baseAddress! + c * n, to = out + (sample * outChannels + c) * outH * outW
-                            let shift = bias?.value[c] ?? 0
-                            for row in 0..<outH { FloatRun.copy(to + row * outW, from: from + row * pitch, count: outW, adding: shift) }
+        let workers = min(ComputeThreads.convolutionWorkers, max(batch, 1))
+        prepare(taps, workers: workers, inputGradient: false)
+        let shifts = bias?.value ?? []
+        tapWeights.withUnsafeBufferPointer { tw in
+            Self.split(batch: batch, workers: workers) { worker, samples in
+                let workspace = workspaces[worker]
+                workspace.planes.withUnsafeMutableBufferPointer { planes in
+                    workspace.channelMajor.withUnsafeMutableBufferPointer { y in
+                        for sample in samples {
+                            taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
+                            taps.forward(samplePlanes: planes.baseAddress!, tapWeights: tw.baseAddress!, into: y.baseAddress!)
+                            // Channel-major rows of `pitch` to NCHW rows of outW, the bias added on the way.
+                            for c in 0..<outChannels {
+                                let from = y.baseAddress! + c * n, to = out + (sample * outChannels + c) * outH * outW
+                                let shift = shifts.isEmpty ? 0 : shifts[c]
+                                for row in 0..<outH { FloatRun.copy(to + row * outW, from: from + row * pitch, count: outW, adding: shift) }
+                            }
                         }
                     }
                 }
@@ -190,50 +203,63 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     }
 
     /// The parameter gradients, and the input gradient into `dx` unless nil (every value
-    /// written), sample by sample.
+    /// written), sample by sample; each thread sums its samples' parameter gradients in its
+    /// workspace, and the threads' sums are added in thread order.
     private func backward(_ taps: TapConvolution, _ x: UnsafePointer<Float>, _ dy: UnsafePointer<Float>, batch: Int,
                           dx: UnsafeMutablePointer<Float>?) {
         let geometry = taps.planes.geometry, sampleSize = inChannels * geometry.height * geometry.width
         let (outH, outW, pitch, n) = (geometry.outH, geometry.outW, taps.planes.rowPitch, taps.columns)
-        reserveWorkspaces(taps, inputGradient: dx != nil)
-        paddedInput.withUnsafeMutableBufferPointer { planes in
-            channelMajor.withUnsafeMutableBufferPointer { g in
-                tapGradient.withUnsafeMutableBufferPointer { tg in
-                    for sample in 0..<batch {
-                        let beta: Float = sample == 0 ? 0 : 1
-                        taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
-                        // dY to channel-major rows of `pitch`, zero past each row's outW (no outputs).
-                        for c in 0..<outChannels {
-                            let to = g.baseAddress! + c * n, from = dy + (sample * outChannels + c) * outH * outW
-                            for row in 0..<outH {
-                                FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
-                                FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
-                            }
-                        }
-                        if let bias {
-                            // Row sums through a GEMV with ones: a scalar sum is one long dependency chain.
-                            ones.withUnsafeBufferPointer { one in
-                                bias.gradient.withUnsafeMutableBufferPointer { db in
-                                    sgemv(transposeA: false, m: outChannels, n: n, a: g.baseAddress!, x: one.baseAddress!, beta: beta, y: db.baseAddress!)
+        let workers = min(ComputeThreads.convolutionWorkers, max(batch, 1)), hasBias = bias != nil
+        prepare(taps, workers: workers, inputGradient: dx != nil)
+        tapWeights.withUnsafeBufferPointer { tw in
+            ones.withUnsafeBufferPointer { one in
+                Self.split(batch: batch, workers: workers) { worker, samples in
+                    let workspace = workspaces[worker]
+                    workspace.planes.withUnsafeMutableBufferPointer { planes in
+                        workspace.channelMajor.withUnsafeMutableBufferPointer { g in
+                            for sample in samples {
+                                let beta: Float = sample == samples.lowerBound ? 0 : 1
+                                taps.planes.fill(x + sample * sampleSize, into: planes.baseAddress!)
+                                // dY to channel-major rows of `pitch`, zero past each row's outW (no outputs).
+                                for c in 0..<outChannels {
+                                    let to = g.baseAddress! + c * n, from = dy + (sample * outChannels + c) * outH * outW
+                                    for row in 0..<outH {
+                                        FloatRun.copy(to + row * pitch, from: from + row * outW, count: outW)
+                                        FloatRun.zero(to + row * pitch + outW, count: pitch - outW)
+                                    }
                                 }
-                            }
-                        }
-                        taps.weightGradient(outputGradient: g.baseAddress!, samplePlanes: planes.baseAddress!, beta: beta, into: tg.baseAddress!)
-                        guard let dx else { continue }
-                        tapWeights.withUnsafeBufferPointer { tw in
-                            paddedGradient.withUnsafeMutableBufferPointer { pg in
-                                FloatRun.zero(pg.baseAddress!, count: taps.planes.sampleSize)
-                                taps.addInputGradient(outputGradient: g.baseAddress!, tapWeights: tw.baseAddress!, into: pg.baseAddress!)
-                                taps.planes.extractGradient(pg.baseAddress!, into: dx + sample * sampleSize)
+                                if hasBias {
+                                    // Row sums through a GEMV with ones: a scalar sum is one long dependency chain.
+                                    workspace.biasGradient.withUnsafeMutableBufferPointer { db in
+                                        sgemv(transposeA: false, m: outChannels, n: n, a: g.baseAddress!, x: one.baseAddress!,
+                                              beta: beta, y: db.baseAddress!)
+                                    }
+                                }
+                                workspace.tapGradient.withUnsafeMutableBufferPointer { tg in
+                                    taps.weightGradient(outputGradient: g.baseAddress!, samplePlanes: planes.baseAddress!, beta: beta,
+                                                        into: tg.baseAddress!)
+                                }
+                                guard let dx else { continue }
+                                workspace.gradientPlanes.withUnsafeMutableBufferPointer { pg in
+                                    FloatRun.zero(pg.baseAddress!, count: taps.planes.sampleSize)
+                                    taps.addInputGradient(outputGradient: g.baseAddress!, tapWeights: tw.baseAddress!, into: pg.baseAddress!)
+                                    taps.planes.extractGradient(pg.baseAddress!, into: dx + sample * sampleSize)
+                                }
                             }
                         }
                     }
                 }
             }
         }
-        tapGradient.withUnsafeBufferPointer { tg in
+        let total = workspaces[0]
+        for other in workspaces[1..<workers] {
+            for i in 0..<taps.tapWeightCount { total.tapGradient[i] += other.tapGradient[i] }
+            for c in 0..<outChannels where hasBias { total.biasGradient[c] += other.biasGradient[c] }
+        }
+        total.tapGradient.withUnsafeBufferPointer { tg in
             weight.gradient.withUnsafeMutableBufferPointer { taps.scatterTapGradient(tg.baseAddress!, into: $0.baseAddress!) }
         }
+        if let bias { for c in 0..<outChannels { bias.gradient[c] = total.biasGradient[c] } }
     }
 
     private var usesTaps: Bool { (algorithm ?? .preferred(inChannels: inChannels)) == .taps }
@@ -291,7 +317,34 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     }
 
     /// Grows `buffer` to hold `count` values; never shrinks it (its contents are overwritten).
-    private static func reserve(_ buffer: inout [Float], _ count: Int) {
+    fileprivate static func reserve(_ buffer: inout [Float], _ count: Int) {
         if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
     }
+}
+
+/// One thread's buffers for a `Conv2D`'s tap path: a sample's input planes (zeroed when the
+/// geometry changes: `TapPlanes.fill` may never write the padding) and input-gradient planes,
+/// its channel-major [outC, columns] output or output gradient, and the thread's sums of the
+/// per-tap weight gradient [tap, outC, C] and of the bias gradient.
+private final class TapWorkspace {
+    var planes: [Float] = [], gradientPlanes: [Float] = [], channelMajor: [Float] = []
+    var tapGradient: [Float] = [], biasGradient: [Float] = []
+    private var geometry: ConvolutionGeometry?
+
+    func reserve(_ taps: TapConvolution, outChannels: Int, inputGradient: Bool) {
+        if geometry != taps.planes.geometry { planes = [] }
+        geometry = taps.planes.geometry
+        Conv2D.reserve(&planes, taps.planes.sampleSize)
+        Conv2D.reserve(&channelMajor, outChannels * taps.columns)
+        Conv2D.reserve(&tapGradient, taps.tapWeightCount)
+        Conv2D.reserve(&biasGradient, outChannels)
+        if inputGradient { Conv2D.reserve(&gradientPlanes, taps.planes.sampleSize) }
+    }
+}
+
+/// A value handed to `DispatchQueue.concurrentPerform`'s threads, which the caller has made
+/// safe to share (disjoint writes).
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

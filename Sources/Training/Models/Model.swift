@@ -38,6 +38,7 @@ public final class Model {
 
     /// Every layer of the tree, blocks and their children, in network order.
     public var allLayers: [any Layer] { layers.flatMap(\.subtree) }
+    public var hasConvolutions: Bool { allLayers.contains { $0 is Conv2D } }
 
     /// Each activation's zeros over the last evaluation pass, in network order.
     public var evaluationZeros: [ActivationZeroCount] { allLayers.compactMap(\.evaluationZeros) }

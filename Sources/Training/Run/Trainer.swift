@@ -183,7 +183,7 @@ private struct RunLoop {
     }
 
     mutating func run() {
-        setBLASThreads(session.config.threads)
+        ComputeThreads.use(session.config.threads, for: session.model)
         onEvent(.started(publishSnapshot()))
         while true {
             for (id, command) in trainer.takeCommands() {
