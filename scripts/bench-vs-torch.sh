@@ -41,7 +41,7 @@ ours() {  # model shape threads -> "samples_per_s gflops"
     [ "$2" = 3x32x32 ] && data=(--data "$work/cifar")
     case "$1" in lenet300) timing=(--steps 200 --repeats 3) ;; lenet5) timing=(--steps 100 --repeats 3) ;; esac
     "$bin" bench --json --model "$1" --batch "$batch" --threads "$3" "${timing[@]}" "${data[@]}" \
-        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["samples_per_s"], d["gflops"])'
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["samples_per_s"], d["gflops"], d["blas_core"])'
 }
 theirs() {  # model shape threads -> samples_per_s
     local command
@@ -60,30 +60,29 @@ for round in $(seq "$rounds"); do
         [ "$entry" != "$model" ] && shape=${entry#*@}
         for threads in $thread_counts; do
             if [ $((round % 2)) = 1 ]; then
-                read -r rate gflops < <(ours "$model" "$shape" "$threads"); peer=$(theirs "$model" "$shape" "$threads")
+                read -r rate gflops core < <(ours "$model" "$shape" "$threads"); peer=$(theirs "$model" "$shape" "$threads")
             else
-                peer=$(theirs "$model" "$shape" "$threads"); read -r rate gflops < <(ours "$model" "$shape" "$threads")
+                peer=$(theirs "$model" "$shape" "$threads"); read -r rate gflops core < <(ours "$model" "$shape" "$threads")
             fi
-            echo "$model $shape $threads $rate $gflops $peer" >> "$results"
+            echo "$model $shape $threads $rate $gflops $peer $core" >> "$results"
             echo "round $round: $model $shape threads=$threads: prunetop $rate samples/s, torch $peer samples/s" >&2
         done
     done
 done
 sgemm=$("$bin" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin).get("sgemm_gflops_1_thread", 0))')
-core=$("$bin" doctor --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["blas_core"])')
-python3 - "$results" "$batch" "$rounds" "$sgemm" "$core" <<'PY'
+python3 - "$results" "$batch" "$rounds" "$sgemm" <<'PY'
 import statistics, sys
 rows = {}
 for line in open(sys.argv[1]):
-    model, shape, threads, rate, gflops, peer = line.split()
-    rows.setdefault((model, shape, int(threads)), []).append((float(rate), float(gflops), float(peer)))
+    model, shape, threads, rate, gflops, peer, core = line.split()
+    rows.setdefault((model, shape, int(threads), core), []).append((float(rate), float(gflops), float(peer)))
 sgemm = float(sys.argv[4])
-print(f"batch={sys.argv[2]} rounds={sys.argv[3]} blas_core={sys.argv[5]} doctor sgemm={sgemm:.1f} GFLOP/s (1 thread)")
-print(f"{'model':<10} {'input':<8} {'threads':>7} {'prunetop':>10} {'torch':>10} {'ratio':>6} {'GFLOP/s':>8} {'of sgemm':>8}")
-for (model, shape, threads), runs in rows.items():
+print(f"batch={sys.argv[2]} rounds={sys.argv[3]} doctor sgemm={sgemm:.1f} GFLOP/s (1 thread, the dense kernel)")
+print(f"{'model':<10} {'input':<8} {'threads':>7} {'prunetop':>10} {'torch':>10} {'ratio':>6} {'GFLOP/s':>8} {'of sgemm':>8} {'BLAS core':>10}")
+for (model, shape, threads, core), runs in rows.items():
     ours = statistics.median(r for r, _, _ in runs)
     gflops = statistics.median(g for _, g, _ in runs)
     theirs = statistics.median(p for _, _, p in runs)
     share = f"{100 * gflops / (sgemm * threads):.0f}%" if sgemm else "n/a"
-    print(f"{model:<10} {shape:<8} {threads:>7} {ours:>10,.0f} {theirs:>10,.0f} {ours / theirs:>5.2f}x {gflops:>8.1f} {share:>8}")
+    print(f"{model:<10} {shape:<8} {threads:>7} {ours:>10,.0f} {theirs:>10,.0f} {ours / theirs:>5.2f}x {gflops:>8.1f} {share:>8} {core:>10}")
 PY
