@@ -17,6 +17,10 @@ public enum ColorDepth: String, Sendable, CaseIterable {
         /// The same as `none`.
         case never
 
+        /// The choices the options screen steps through: `always` and `never` are words for
+        /// one-shot frames (`never` is `none`).
+        public static let dashboardChoices: [Choice] = [.auto, .truecolor, .palette256, .basic16, .none]
+
         /// Parses a `--color=` argument; nil for anything else.
         public init?(argument: String) {
             self.init(rawValue: argument.lowercased())

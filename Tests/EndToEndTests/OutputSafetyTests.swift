@@ -70,7 +70,7 @@ final class OutputSafetyTests: XCTestCase {
         let recipe = path("r.yaml")
         try "data: embedded\nepochs: 1\nmethod: magnitude\n".write(toFile: recipe, atomically: true, encoding: .utf8)
         try assertRefused(["sweep", recipe, "--sparsities", "0.5,0.50004", "--out", path("sweep")],
-                          saying: "a point's log and a point's log are the same file", keeps: recipe)
+                          saying: "would share the log sparsity-0.5000.jsonl", keeps: recipe)
         XCTAssertFalse(FileManager.default.fileExists(atPath: path("sweep")), "nothing ran")
     }
 

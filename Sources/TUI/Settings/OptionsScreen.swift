@@ -72,7 +72,7 @@ public struct OptionsScreen: Sendable, Equatable {
         }
         switch row {
         case .theme: settings.theme = next(themeNames, settings.theme ?? "default")
-        case .color: settings.color = next(ColorDepth.Choice.allCases, settings.color ?? .auto)
+        case .color: settings.color = next(ColorDepth.Choice.dashboardChoices, settings.color ?? .auto)
         case .fps: settings.framesPerSecond = next(Self.framesPerSecond, settings.framesPerSecond ?? 5)
         case .pace: settings.pace = RunPace(stepsPerSecond: next(Self.paces, settings.pace?.stepsPerSecond))
         case .keys: settings.keys = next(DashboardSettings.KeyPreset.allCases, settings.keys)
