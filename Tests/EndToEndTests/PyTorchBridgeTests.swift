@@ -147,13 +147,19 @@ final class PyTorchBridgeTests: XCTestCase {
         return Date().timeIntervalSince(written)
     }
 
-    /// Polls the log every 2 ms for a new line matching `condition`.
+    /// Polls the log every 2 ms for a new whole line matching `condition` (a line still being
+    /// written, with no newline yet, is not one: an evaluation's line is about a megabyte).
     @discardableResult
     private func waitForLogLine(_ log: String, timeout: TimeInterval, _ condition: (String) -> Bool) throws -> String {
-        let initial = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").count
+        func wholeLines() throws -> [Substring] {
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            return Array(lines.dropLast()).filter { !$0.isEmpty }
+        }
+        let initial = try wholeLines().count
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n")
+            let lines = try wholeLines()
             if let found = lines.dropFirst(initial).first(where: { condition(String($0)) }) { return String(found) }
             Thread.sleep(forTimeInterval: 0.002)
         }
