@@ -28,6 +28,9 @@ public final class Conv2D: Layer, ActivationSparsifiable {
     private var channelMajor: [Float] = []
     /// The weights per tap, [tap, outC, C] (`TapConvolution`).
     private var tapWeights: [Float] = []
+    /// The tap form of the last geometry: kept, because making one boxes its planes layout
+    /// (an existential too large to store inline), an allocation per pass.
+    private var lastTapConvolution: TapConvolution?
     /// Each thread's buffers for the tap path (`ComputeThreads.convolutionWorkers`).
     private var workspaces: [TapWorkspace] = []
     /// Ones for the bias gradient's row sums.
@@ -97,6 +100,13 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         return out[1] * out[2] * outChannels * patchSize
     }
 
+    private func tapConvolution(_ geometry: ConvolutionGeometry) -> TapConvolution {
+        if let taps = lastTapConvolution, taps.planes.geometry == geometry { return taps }
+        let taps = TapConvolution(geometry, outChannels: outChannels)
+        lastTapConvolution = taps
+        return taps
+    }
+
     /// The per-tap weights, one workspace per thread for `workers` threads, and the ones.
     private func prepare(_ taps: TapConvolution, workers: Int, inputGradient: Bool) {
         while workspaces.count < workers { workspaces.append(TapWorkspace()) }
@@ -130,7 +140,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
         func convolve(_ out: UnsafeMutableBufferPointer<Float>) {
             input.storage.withUnsafeBufferPointer { x in
                 if usesTaps {
-                    forward(TapConvolution(geometry, outChannels: outChannels), x.baseAddress!, batch: batch, into: out.baseAddress!)
+                    forward(tapConvolution(geometry), x.baseAddress!, batch: batch, into: out.baseAddress!)
                 } else {
                     forwardByColumns(geometry, x.baseAddress!, batch: batch, into: out.baseAddress!)
                 }
@@ -188,7 +198,7 @@ public final class Conv2D: Layer, ActivationSparsifiable {
             cachedInput.storage.withUnsafeBufferPointer { x in
                 outputGradient.storage.withUnsafeBufferPointer { dy in
                     if usesTaps {
-                        backward(TapConvolution(geometry, outChannels: outChannels), x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
+                        backward(tapConvolution(geometry), x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
                     } else {
                         backwardByColumns(geometry, x.baseAddress!, dy.baseAddress!, batch: shape[0], dx: dx)
                     }
