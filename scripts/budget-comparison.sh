@@ -9,6 +9,7 @@
 #
 # usage: scripts/budget-comparison.sh [RECIPE] [-- --set KEY=VALUE ...]
 #   env: TARGETS=0.95,0.98  SEEDS=3  OUT=runs/budget-comparison  BIN=.build/release/prunetop
+#        BUDGETS=global,uniform,erk,threshold,cheapest (which budgets to train, in this order)
 #        SENSITIVITY_ARGS="--finetune-steps 0" (more options for `prunetop sensitivity`)
 #        REUSE=1: keep OUT's finished runs and its sensitivity table (budgets are derived
 #        again from the table); delete a run's log to redo it
@@ -48,8 +49,9 @@ budget_sets() {
 
 logs=()
 IFS=',' read -r -a target_list <<<"$targets"
+IFS=',' read -r -a budget_list <<<"${BUDGETS:-global,uniform,erk,threshold,cheapest}"
 for target in "${target_list[@]}"; do
-  for budget in global uniform erk threshold cheapest; do
+  for budget in "${budget_list[@]}"; do
     if [ "$budget" = threshold ] || [ "$budget" = cheapest ]; then
       budget_file="$out/sensitivity/$budget/$(printf 'budget-%.4f.yaml' "$target")"
       mapfile -t budget_args < <(echo "--set"; echo "budget.distribution=manual"; budget_sets "$budget_file" | tr ' ' '\n')
@@ -67,17 +69,17 @@ for target in "${target_list[@]}"; do
   done
 done
 
-python3 - "${logs[@]}" <<'PY'
+python3 - "${budget_list[*]}" "${logs[@]}" <<'PY'
 import json, statistics, sys
+budgets = sys.argv[1].split()
 cells = {}
-for entry in sys.argv[1:]:
+for entry in sys.argv[2:]:
     target, budget, path = entry.split("|")
     with open(path) as f:
         done = [json.loads(line) for line in f if line.strip()][-1]
     if done.get("event") != "done":
         sys.exit(f"{path}: the run did not finish (last event {done.get('event')})")
     cells.setdefault((target, budget), []).append((done["test_acc"], done["sparsity"]))
-budgets = ["global", "uniform", "erk", "threshold", "cheapest"]
 targets = sorted({t for t, _ in cells})
 print("| target | " + " | ".join(budgets) + " |")
 print("|---|" + "---|" * len(budgets))
