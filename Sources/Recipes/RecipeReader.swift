@@ -231,6 +231,7 @@ struct RecipeReader {
                 if let value = number(entry.value, "budget.layers.\(entry.key)", 0...1, openUpper: true) { sparsities[entry.key] = value }
             }
             budget.distribution = .manual(sparsities)
+            if config.sparsity.target > 0 { budget.manualTarget = config.sparsity.target }
         } else if let name {
             budget.distribution = (try? LayerBudget.Distribution.parse(name)) ?? .global
         }

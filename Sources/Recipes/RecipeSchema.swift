@@ -86,7 +86,7 @@ public enum RecipeSchema {
             RecipeKey("keep_last_dense", "boolean", default: "false", "never prune the last layer"),
             RecipeKey("min_density", "number in [0, 1]", default: "0", "no layer below this density"),
             RecipeKey("layers", "mapping of tensor name to sparsity", default: "(none)",
-                      "manual: each named tensor's sparsity, e.g. fc1.weight: 0.95; others get `schedule.final`"),
+                      "manual: each named tensor's sparsity at `schedule.final` (scaled at other targets), e.g. fc1.weight: 0.95; others get the target"),
         ]),
         RecipeKey("granularity", "weights | neurons | N:M", default: "the method's", "what is pruned as a unit, e.g. 2:4"),
         RecipeKey("pace", "number or mapping", default: "full speed",

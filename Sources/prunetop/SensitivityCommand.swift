@@ -21,11 +21,8 @@ struct SensitivityCommand: ParsableCommand {
         overall target T (see README, "Per-layer sensitivity", for the rule).
         """)
 
-    @Argument(help: ArgumentHelp("The recipe whose network to train and measure.", valueName: "recipe"))
-    var recipe: String?
-
-    @Option(name: .customLong("set"), help: ArgumentHelp("Override a recipe value (repeatable).", valueName: "key=value"))
-    var overrides: [String] = []
+    /// The recipe whose network to train and measure, and its `--set` overrides.
+    @OptionGroup var recipeOptions: RunSetup.RecipeOptions
 
     @Option(help: ArgumentHelp("Measure the network of this prunetop checkpoint instead of training one.", valueName: "checkpoint"))
     var from: String?
@@ -51,7 +48,7 @@ struct SensitivityCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("How --budget shares the target: cheapest (least summed drop for the weights removed) or "
                                + "threshold (every layer may lose the same accuracy).", valueName: "rule"))
-    var rule: SensitivityBudget.Rule = .cheapest
+    var rule: SensitivityBudget.Rule?
 
     @Option(help: "Directory for the table, the SVG and the budgets (default: runs/sensitivity-RECIPE).")
     var out: String?
@@ -62,13 +59,15 @@ struct SensitivityCommand: ParsableCommand {
     @Flag(help: "With --tui: ASCII glyphs only.")
     var ascii = false
 
+    private var recipe: String? { recipeOptions.recipe }
+
     func validate() throws {
         let sources = [recipe, from, table].compactMap { $0 }
         guard sources.count == 1 else {
             throw ValidationError(sources.isEmpty ? "give a recipe, --from CHECKPOINT or --table FILE"
                                                   : "give one of a recipe, --from CHECKPOINT or --table FILE, not several")
         }
-        if !overrides.isEmpty && recipe == nil { throw ValidationError("--set: needs a recipe to override") }
+        if rule != nil && budget == nil { throw ValidationError("--rule: applies to the budgets --budget writes; give --budget TARGET,...") }
         if table != nil {
             let measuring: [(String, Bool)] = [("--sparsities", sparsities != nil), ("--held-out", heldOut != nil),
                                                ("--finetune-steps", finetuneSteps != nil), ("--finetune-lr", finetuneLr != nil)]
@@ -88,6 +87,7 @@ struct SensitivityCommand: ParsableCommand {
     }
 
     var heldOutCount: Int { heldOut ?? 5000 }
+    var budgetRule: SensitivityBudget.Rule { rule ?? .cheapest }
     var fineTuneStepCount: Int { finetuneSteps ?? 0 }
 
     func sparsityList() throws -> [Double] {
@@ -179,14 +179,14 @@ struct SensitivityCommand: ParsableCommand {
         if measuring { print("table: \(path("sensitivity.csv")), sensitivity.jsonl and sensitivity.svg") }
         for target in targets {
             let solved: SensitivityBudget
-            do { solved = try SensitivityBudget(curves: result.curves, target: target, rule: rule) } catch {
+            do { solved = try SensitivityBudget(curves: result.curves, target: target, rule: budgetRule) } catch {
                 throw ValidationError("\(error)")
             }
             let fragment = Self.fragment(solved, curves: result.curves, provenance: result.provenance)
             try makeDirectory()
             try write(fragment.yaml, to: Self.budgetName(target))
             let allowed = solved.threshold.map { String(format: ", allowed drop %.2f points per layer", $0 * 100) } ?? ""
-            print(String(format: "budget %.4f", target) + " (\(rule.rawValue)\(allowed)): "
+            print(String(format: "budget %.4f", target) + " (\(budgetRule.rawValue)\(allowed)): "
                   + zip(result.curves.layers, solved.layerSparsities).map { String(format: "%@ %.4f", $0.name, $1) }.joined(separator: ", ")
                   + " -> \(path(Self.budgetName(target)))")
         }
@@ -201,21 +201,23 @@ struct SensitivityCommand: ParsableCommand {
     private func prepare() throws -> (TrainingSession, SensitivityTable.Provenance, [OutputGuard.File]) {
         var config: RunConfig
         var checkpoint: Checkpoint?
+        let dataset: ImageDataset
         if let from {
             do { checkpoint = try Checkpoint.read(from: from) } catch { throw ValidationError("--from: \(error)") }
             config = checkpoint!.config
             BLASStartup.settleKernel(for: config)
+            dataset = try DataChoice.load(directory: config.dataDirectory)
         } else {
-            let setup = try RunSetup.make(try RunSetup.RecipeOptions.parse([recipe!] + overrides.flatMap { ["--set", $0] }),
-                                          training: try TrainingOptions.parse([]), control: try RunSetup.ControlOptions.parse([]),
-                                          defaults: ("dense", 0))
+            // No training flags or checkpoint options: the recipe says it all (parsing none gives their defaults).
+            let setup = try RunSetup.make(recipeOptions, training: try TrainingOptions.parse([]),
+                                          control: try RunSetup.ControlOptions.parse([]), defaults: ("dense", 0))
             config = setup.config
             config.sparsity = SparsityConfig()
+            dataset = setup.dataset
         }
         config.checkpointEverySteps = nil
         config.checkpointDirectory = nil
         config.stopAfterSteps = nil
-        let dataset = try DataChoice.load(directory: config.dataDirectory)
         guard heldOutCount < dataset.trainCount - config.batchSize else {
             throw ValidationError("--held-out: \(heldOutCount) images leave fewer than a batch (\(config.batchSize)) of the "
                                   + "\(dataset.trainCount) training images of \(dataset.name) to train on")

@@ -19,6 +19,9 @@ final class RecipeOverrideTests: XCTestCase {
         XCTAssertEqual(rigl.sparsity.options, ["alpha": 0.5], "a method name becomes a mapping")
         let manual = try config(["budget.distribution=manual", "budget.layers.fc1.weight=0.97"])
         XCTAssertEqual(manual.sparsity.budget?.distribution, .manual(["fc1.weight": 0.97]), "tensor names keep their dots")
+        XCTAssertEqual(manual.sparsity.budget?.manualTarget, 0.9, "the split is written for schedule.final")
+        XCTAssertEqual(try config(["budget.distribution=manual", "budget.layers.fc1.weight=0.97", "schedule.final=0.95"])
+            .sparsity.budget?.manualTarget, 0.95)
         XCTAssertEqual(try config(["schedule.kind=oneshot", "schedule.at=25 steps"]).sparsity.schedule, .oneShot(atStep: 25))
     }
 

@@ -20,6 +20,13 @@ public struct LayerBudget: Sendable, Equatable, Codable {
     public var keepLastDense = false
     /// No layer goes below this density (guards against layer collapse).
     public var minimumDensity = 0.0
+    /// The overall target a `.manual` budget's sparsities are written for (a recipe's
+    /// `schedule.final`). Any other target scales them, so a gradual schedule ramps every
+    /// layer toward its own final sparsity instead of jumping to it, and a target turned
+    /// live moves every layer: below it each sparsity scales by target / this, above it each
+    /// density by (1 − target) / (1 − this). A split that meets this target then meets every
+    /// target exactly. nil: the sparsities hold at every target (a method's own split).
+    public var manualTarget: Double?
 
     public init(_ distribution: Distribution, keepFirstDense: Bool = false, keepLastDense: Bool = false,
                 minimumDensity: Double = 0) {
@@ -71,13 +78,24 @@ public struct LayerBudget: Sendable, Equatable, Codable {
         return result
     }
 
-    /// Like `layerSparsities(shapes:target:)`, resolving `.manual` entries by tensor name.
+    /// Like `layerSparsities(shapes:target:)`, resolving `.manual` entries by tensor name
+    /// (and scaling them when `target` is not their `manualTarget`).
     public func layerSparsities(names: [String], shapes: [[Int]], target: Double) -> [Double]? {
         guard case let .manual(byName) = distribution else { return layerSparsities(shapes: shapes, target: target) }
-        var result = names.map { byName[$0] ?? target }
+        var result = names.map { name in
+            guard let written = byName[name] else { return target }
+            return manualTarget.map { Self.scale(written, from: $0, to: target) } ?? written
+        }
         for index in denseLayers(count: names.count) { result[index] = 0 }
         if minimumDensity > 0 { result = result.map { min($0, 1 - minimumDensity) } }
         return result
+    }
+
+    /// A layer's sparsity written for overall target `reference`, at overall target `target`.
+    static func scale(_ sparsity: Double, from reference: Double, to target: Double) -> Double {
+        if target == reference { return sparsity }
+        if target < reference { return reference > 0 ? sparsity * target / reference : 0 }
+        return reference < 1 ? 1 - (1 - sparsity) * (1 - target) / (1 - reference) : sparsity
     }
 
     static func erdosRenyiSparsities(shapes: [[Int]], target: Double, dense initiallyDense: Set<Int>, kernel: Bool) -> [Double] {

@@ -25,6 +25,27 @@ final class CoreMethodTests: XCTestCase {
         XCTAssertGreaterThan(session.evaluate().accuracy, 0.6)
     }
 
+    /// A manual split under a gradual schedule: every layer follows the cubic ramp toward its
+    /// own final sparsity (it used to jump to it at the first update).
+    func testGradualMagnitudeRampsEachLayerOfAManualBudgetToItsOwnFinal() throws {
+        let schedule = SparsitySchedule.polynomial(initial: 0, beginStep: 2, endStep: 12, frequency: 2, exponent: 3)
+        let finals = ["fc1.weight": 0.95, "fc2.weight": 0.8, "fc3.weight": 0.5]
+        var budget = LayerBudget(.manual(finals))
+        budget.manualTarget = 0.9
+        let session = try SparsityTestSupport.session(SparsityConfig(method: "magnitude", target: 0.9, schedule: schedule, budget: budget))
+        var layerSparsities: [[Double]] = []
+        while !session.isComplete {
+            session.trainStep()
+            layerSparsities.append(session.sparsity.masks.map(SparsityTestSupport.sparsity(of:)))
+        }
+        // After step 4 the cubic schedule stands at 0.4392 of 0.9: each layer at 0.4392 / 0.9 of its own.
+        for (l, layer) in session.sparsity.prunable.enumerated() {
+            let final = try XCTUnwrap(finals[layer.name])
+            XCTAssertEqual(layerSparsities[3][l], final * 0.4392 / 0.9, accuracy: 2e-3, "\(layer.name) at step 4")
+            XCTAssertEqual(layerSparsities[11][l], final, accuracy: 1e-3, "\(layer.name) at the end of the ramp")
+        }
+    }
+
     func testMagnitudeSelectsTheLargestMagnitudesGlobally() throws {
         let session = try SparsityTestSupport.session(SparsityConfig(method: "magnitude", target: 0.8, schedule: .oneShot(atStep: 3)))
         for _ in 0..<2 { session.trainStep() }

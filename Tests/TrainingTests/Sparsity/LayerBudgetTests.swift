@@ -51,4 +51,35 @@ final class LayerBudgetTests: XCTestCase {
         XCTAssertEqual(LayerBudget(.manual(["fc2.weight": 0.5])).layerSparsities(
             names: ["fc1.weight", "fc2.weight", "fc3.weight"], shapes: lenet300, target: 0.9), [0.9, 0.5, 0.9])
     }
+
+    /// A manual split written for 90% follows any other target: a gradual schedule's early
+    /// targets scale every sparsity down (each layer ramps toward its own final), a higher
+    /// target scales every density down, and a split meeting 90% meets each target exactly.
+    func testAManualSplitScalesWithTheTargetItWasNotWrittenFor() throws {
+        let names = ["fc1.weight", "fc2.weight", "fc3.weight"]
+        let sizes = lenet300.map { Double($0.reduce(1, *)) }
+        // Meets 90% overall: fc2 and fc3 at 50% and 80%, fc1 whatever makes the total 0.9.
+        let fc1 = (0.9 * sizes.reduce(0, +) - 0.5 * sizes[1] - 0.8 * sizes[2]) / sizes[0]
+        var budget = LayerBudget(.manual(["fc1.weight": fc1, "fc2.weight": 0.5, "fc3.weight": 0.8]))
+        budget.manualTarget = 0.9
+        func split(_ target: Double) throws -> [Double] {
+            try XCTUnwrap(budget.layerSparsities(names: names, shapes: lenet300, target: target))
+        }
+        func overall(_ sparsities: [Double]) -> Double {
+            zip(sparsities, sizes).reduce(0) { $0 + $1.0 * $1.1 } / sizes.reduce(0, +)
+        }
+        XCTAssertEqual(try split(0.9), [fc1, 0.5, 0.8], "as written at the target it was written for")
+        let early = try split(0.3)
+        XCTAssertEqual(early[1], 0.5 / 3, accuracy: 1e-12, "a third of the way: a third of each sparsity")
+        XCTAssertEqual(early[2], 0.8 / 3, accuracy: 1e-12)
+        let later = try split(0.95)
+        XCTAssertEqual(1 - later[1], 0.5 * 0.5, accuracy: 1e-12, "half the overall density: half of each layer's")
+        XCTAssertEqual(1 - later[2], 0.2 * 0.5, accuracy: 1e-12)
+        for target in [0.1, 0.3, 0.6, 0.9, 0.95, 0.99] {
+            XCTAssertEqual(overall(try split(target)), target, accuracy: 1e-12, "target \(target)")
+        }
+        XCTAssertEqual(try split(0), [0, 0, 0], "dense before the schedule starts")
+        budget.manualTarget = nil
+        XCTAssertEqual(try split(0.3), [fc1, 0.5, 0.8], "without a reference the split holds at every target")
+    }
 }
