@@ -245,6 +245,7 @@ private struct RecordedMoment {
         (testAccuracy, prunedTestAccuracy, testLoss) = (event.testAccuracy, event.prunedTestAccuracy, event.testLoss)
         (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)
         (methodStats, layers, frame) = (event.methodStats, event.layers, event.frame)
+        lastUpdateStep = event.lastUpdateStep
     }
 
     init(_ event: RunEndEvent) {
@@ -258,5 +259,6 @@ private struct RecordedMoment {
         (samplesPerSecond, seconds, message) = (event.samplesPerSecond, event.seconds, event.message)
         (testAccuracy, prunedTestAccuracy, testLoss) = (event.testAccuracy, event.prunedTestAccuracy, event.testLoss)
         (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)
+        lastUpdateStep = event.lastUpdateStep
     }
 }

@@ -125,6 +125,7 @@ enum RecordedEvents {
         event.sparsity = SparsityStatistics.overallSparsity(prunable)
         event.compression = SparsityStatistics.compression(prunable)
         event.maskChurn = snapshot.sparsity.lastMaskChurn
+        event.lastUpdateStep = snapshot.sparsity.lastUpdateStep
     }
 
     /// What the network computes (`FLOPModel`): the reductions of one training step and
@@ -150,7 +151,6 @@ enum RecordedEvents {
         event.lr = decimal(snapshot.learningRate)
         event.samplesPerSecond = snapshot.samplesPerSecond
         setSparsity(&event, snapshot)
-        event.lastUpdateStep = snapshot.sparsity.lastUpdateStep
         event.message = snapshot.message
         event.seconds = snapshot.elapsedSeconds
         return .progress(event)

@@ -87,7 +87,9 @@ final class SweepGridTests: XCTestCase {
 
     private func assertResumes(after signal: Int32) throws {
         let out = PrunetopProcess.temporaryPath("resume")
-        let arguments = ["sweep", recipe, "--sparsities", "0,0.5", "--set", "batch=128", "--out", out]
+        // Long enough (330 steps a point) that the second point is still running when the
+        // signal comes, however fast the build: it is sent at that point's first evaluation.
+        let arguments = ["sweep", recipe, "--sparsities", "0,0.5", "--set", "batch=128", "--set", "epochs=30", "--out", out]
         let errors = PrunetopProcess.temporaryPath("first.err")
         FileManager.default.createFile(atPath: errors, contents: nil)
         let first = Process()

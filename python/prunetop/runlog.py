@@ -323,7 +323,8 @@ class RunLog:
         return {"method": self.method,
                 "phase": self.pruner.phase(self.current_step) if self.pruner else ("sparse" if sparsity > 0 else "dense"),
                 "target": self.pruner.scheduled(self.current_step) if self.pruner else sparsity,
-                "sparsity": sparsity, "compression": total / stored if stored else None, "mask_churn": self.mask_churn}
+                "sparsity": sparsity, "compression": total / stored if stored else None, "mask_churn": self.mask_churn,
+                "last_update_step": self.last_update_step}
 
     def _flop_fields(self, flops, cumulative) -> Dict[str, Any]:
         dense_run = sum(cumulative["dense"].values())
@@ -341,7 +342,7 @@ class RunLog:
         event: Dict[str, Any] = {"step": self.current_step, "state": "paused" if self.paused else "running",
                                  "loss": self._mean_loss(), "lr": self._lr(), "samples_per_s": self.samples_per_second}
         event.update(self._sparsity_fields())
-        event.update({"last_update_step": self.last_update_step, "message": self.message, "seconds": self._seconds()})
+        event.update({"message": self.message, "seconds": self._seconds()})
         self._write("progress", event)
 
     def _start_event(self, name, example_input, dataset, batch_size, epochs, seed) -> Dict[str, Any]:

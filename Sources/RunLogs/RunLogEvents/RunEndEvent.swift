@@ -17,6 +17,8 @@ public struct RunEndEvent: Sendable, Equatable, Codable, RunLogSparsityFields, R
     public var sparsity: Double?
     public var compression: Double?
     public var maskChurn: Int?
+    /// The step of the last mask update (null before the first, and in older logs).
+    public var lastUpdateStep: Int?
     public var sparsified: String?
     public var stepTrainFLOPsReduction: Double?
     public var inferenceFLOPsReduction: Double?
@@ -40,7 +42,7 @@ public struct RunEndEvent: Sendable, Equatable, Codable, RunLogSparsityFields, R
         case step, epoch
         case testAccuracy = "test_acc", prunedTestAccuracy = "test_acc_pruned", testLoss = "test_loss"
         case method, phase, target, sparsity, compression
-        case maskChurn = "mask_churn"
+        case maskChurn = "mask_churn", lastUpdateStep = "last_update_step"
         case sparsified
         case stepTrainFLOPsReduction = "step_train_flops_reduction", inferenceFLOPsReduction = "inference_flops_reduction"
         case trainMACs = "train_macs", trainMACsDense = "train_macs_dense", trainFLOPsReduction = "train_flops_reduction"

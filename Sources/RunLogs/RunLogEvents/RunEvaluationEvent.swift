@@ -22,6 +22,8 @@ public struct RunEvaluationEvent: Sendable, Equatable, Codable, RunLogSparsityFi
     public var sparsity: Double?
     public var compression: Double?
     public var maskChurn: Int?
+    /// The step of the last mask update (null before the first, and in older logs).
+    public var lastUpdateStep: Int?
     public var sparsified: String?
     public var stepTrainFLOPsReduction: Double?
     public var inferenceFLOPsReduction: Double?
@@ -48,7 +50,7 @@ public struct RunEvaluationEvent: Sendable, Equatable, Codable, RunLogSparsityFi
         case trainLoss = "train_loss", trainAccuracy = "train_acc"
         case testLoss = "test_loss", testAccuracy = "test_acc", prunedTestAccuracy = "test_acc_pruned"
         case lr, method, phase, target, sparsity, compression
-        case maskChurn = "mask_churn"
+        case maskChurn = "mask_churn", lastUpdateStep = "last_update_step"
         case sparsified
         case stepTrainFLOPsReduction = "step_train_flops_reduction", inferenceFLOPsReduction = "inference_flops_reduction"
         case trainMACs = "train_macs", trainMACsDense = "train_macs_dense", trainFLOPsReduction = "train_flops_reduction"

@@ -4,7 +4,7 @@ import Training
 /// The sparsity fields `progress`, `eval` and the end events share, flat in each line:
 /// the method, the phase, the schedule's target now, the measured sparsity and
 /// compression of the stored prunable weights (kept by the mask and non-zero; for DropBack,
-/// its tracked weights), and the last update's mask churn.
+/// its tracked weights), the last mask update's churn and step.
 public protocol RunLogSparsityFields {
     var method: String? { get set }
     var phase: TrainingPhase? { get set }
@@ -12,6 +12,7 @@ public protocol RunLogSparsityFields {
     var sparsity: Double? { get set }
     var compression: Double? { get set }
     var maskChurn: Int? { get set }
+    var lastUpdateStep: Int? { get set }
 }
 
 /// The FLOP fields `eval` and the end events share (`FLOPModel`): what the method makes
