@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let knobs = PanelID(rawValue: "Knobs")
+    public static let knobs = PanelID(title: "Knobs", name: "knobs")
 }
 
 /// The settings that steer a live run (a replay's speed), one per row. Focused, the arrows

@@ -1,17 +1,35 @@
 import Training
 
 /// The options screen's state (`o`, `:options`): the settings of the config file, one row
-/// each, ↑/↓ choosing a row and ←/→ stepping its value through its choices. A value; the
-/// app applies the theme and keys at once, and saves the file on Enter.
+/// each (a row a panel, shown or hidden), ↑/↓ choosing a row and ←/→ stepping its value
+/// through its choices. A value; the app applies the theme, keys and panels at once, and
+/// saves the file on Enter.
 public struct OptionsScreen: Sendable, Equatable {
-    public enum Row: String, Sendable, CaseIterable {
+    public enum Row: Sendable, Hashable {
         case theme, color, fps, pace, keys
+        case panel(PanelID)
+
+        public static var all: [Row] { [.theme, .color, .fps, .pace, .keys] + PanelID.allCases.map(Row.panel) }
+
+        /// Its name on the screen: the config file's key, or the panel's name.
+        public var label: String {
+            switch self {
+            case .theme: "theme"
+            case .color: "color"
+            case .fps: "fps"
+            case .pace: "pace"
+            case .keys: "keys"
+            case let .panel(panel): "panel " + panel.name
+            }
+        }
     }
 
     public enum Outcome: Sendable, Equatable {
         case editing
         /// A value changed (the app applies what can change now).
         case changed(Row)
+        /// A change not made, and why (the last panel shown cannot be hidden).
+        case refused(String)
         case save
         case closed
     }
@@ -34,6 +52,7 @@ public struct OptionsScreen: Sendable, Equatable {
     /// The row's value as shown and saved; "(default)" for an unset one.
     public func value(_ row: Row) -> String {
         switch row {
+        case let .panel(panel): shownPanels.contains(panel) ? "shown" : "hidden"
         case .theme: settings.theme ?? "default"
         case .color: settings.color?.rawValue ?? "auto"
         case .fps: Format.plain(settings.framesPerSecond ?? 5)
@@ -45,7 +64,7 @@ public struct OptionsScreen: Sendable, Equatable {
     /// What a change to the row does before the next start.
     public static func note(_ row: Row) -> String {
         switch row {
-        case .theme, .keys: "now"
+        case .theme, .keys, .panel: "now"
         case .color, .fps: "next start"
         case .pace: "next run"
         }
@@ -55,8 +74,8 @@ public struct OptionsScreen: Sendable, Equatable {
         switch key {
         case .escape, .character("q"), .character("o"): return .closed
         case .enter, .character("s"): return .save
-        case .up, .character("k"): selected = (selected + Row.allCases.count - 1) % Row.allCases.count
-        case .down, .character("j"): selected = (selected + 1) % Row.allCases.count
+        case .up, .character("k"): selected = (selected + Row.all.count - 1) % Row.all.count
+        case .down, .character("j"): selected = (selected + 1) % Row.all.count
         case .left, .character("h"), .character("-"): return change(by: -1)
         case .right, .character("l"), .character("+"), .character(" "): return change(by: 1)
         default: break
@@ -65,7 +84,7 @@ public struct OptionsScreen: Sendable, Equatable {
     }
 
     private mutating func change(by step: Int) -> Outcome {
-        let row = Row.allCases[selected]
+        let row = Row.all[selected]
         func next<T: Equatable>(_ choices: [T], _ current: T) -> T {
             let index = choices.firstIndex(of: current) ?? 0
             return choices[(index + step + choices.count) % choices.count]
@@ -76,7 +95,18 @@ public struct OptionsScreen: Sendable, Equatable {
         case .fps: settings.framesPerSecond = next(Self.framesPerSecond, settings.framesPerSecond ?? 5)
         case .pace: settings.pace = RunPace(stepsPerSecond: next(Self.paces, settings.pace?.stepsPerSecond))
         case .keys: settings.keys = next(DashboardSettings.KeyPreset.allCases, settings.keys)
+        case let .panel(panel):
+            let shown = shownPanels
+            if shown.contains(panel) {
+                guard shown.count > 1 else { return .refused("\(panel.title) is the only panel shown: show another first") }
+                settings.panels = shown.filter { $0 != panel }
+            } else {
+                settings.panels = PanelID.allCases.filter { shown.contains($0) || $0 == panel }
+            }
         }
         return .changed(row)
     }
+
+    /// The panels the settings lay out (all when the file names none).
+    public var shownPanels: [PanelID] { settings.panels ?? PanelID.allCases }
 }
