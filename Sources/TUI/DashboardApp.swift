@@ -357,9 +357,14 @@ public final class DashboardApp {
              .rewind, .saveCheckpoint:
             return actOnTheRun(action)
         case let .keyOfHiddenPanel(panel, hidden):
-            // A replay's knob keys set its speed, which the header shows: they need no panel.
+            // Keys that name what they change (< > pace, m method, u undo, a replay's speed)
+            // say it on the message line and work as ever; + - Enter would turn the selected
+            // knob, which no one sees with Knobs hidden: they say which it is instead.
+            let turnsSelectedKnob = [.increaseKnob, .decreaseKnob, .editKnob].contains(hidden)
             if case .playback = source.controls { return perform(hidden, size: size) }
-            state.message = "that key is the hidden \(panel.title) panel's: :panel show \(panel.name), or type a : command"
+            guard turnsSelectedKnob else { return perform(hidden, size: size) }
+            state.message = "\(panel.title) is hidden: :knob up|down|edit turns the selected knob "
+                + "(\(Knob.allCases[state.selectedKnob].rawValue)); :panel show \(panel.name)"
         }
         return false
     }

@@ -18,6 +18,10 @@
 ///   Occam's hill | Loss. At 160x48: Sparsity 18 rows (124 columns), the three below it
 ///   27, Knobs 13, Speedup 32; at 200x60: 22, 35, 13 and 44.
 ///
+/// With panels hidden (`DashboardViewState.shownPanels`), only the shown ones are cut from
+/// their bands, and a band none is left in gives its room to the others: the side column
+/// goes without Knobs and Speedup, and a lone top or bottom band takes the whole height.
+///
 /// Below 80x24 there is no layout (`init` returns nil) and the app shows `TooSmallView`.
 public struct DashboardLayout: Sendable, Equatable {
     public typealias PanelID = DashboardViewState.PanelID

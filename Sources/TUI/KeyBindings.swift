@@ -48,7 +48,8 @@ public enum DashboardAction: Sendable, Equatable {
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
     case wheel(x: Int, y: Int, delta: Int)
     /// A key a hidden panel adds (`DashboardPanel.action`), and what it would do were the
-    /// panel shown: the app says why it does nothing (a replay's speed keys still work).
+    /// panel shown: the app decides whether it still acts (Knobs' `+` `-` `Enter`, which turn
+    /// a knob no one sees, say why they do not).
     indirect case keyOfHiddenPanel(PanelID, DashboardAction)
 }
 

@@ -52,12 +52,12 @@ public struct OptionsScreen: Sendable, Equatable {
     /// The row's value as shown and saved; "(default)" for an unset one.
     public func value(_ row: Row) -> String {
         switch row {
-        case let .panel(panel): shownPanels.contains(panel) ? "shown" : "hidden"
         case .theme: settings.theme ?? "default"
         case .color: settings.color?.rawValue ?? "auto"
         case .fps: Format.plain(settings.framesPerSecond ?? 5)
         case .pace: settings.pace.map { $0.stepsPerSecond.map(Format.plain) ?? "full" } ?? "full"
         case .keys: settings.keys.rawValue
+        case let .panel(panel): shownPanels.contains(panel) ? "shown" : "hidden"
         }
     }
 
