@@ -81,6 +81,8 @@ final class DashboardSettingsTests: XCTestCase {
         let saved = SettingsFile.updated(block, with: settings.values)
         XCTAssertEqual(saved, "theme: light\npanels: [sparsity, hill]  # for class\nbind:\n  x: quit\n")
         XCTAssertEqual(try DashboardSettings.parse(yaml: saved, path: "c.yaml", themeNames: themes).panels, [.sparsity, .occamsHill])
+        XCTAssertEqual(SettingsFile.updated("panels:\n- loss\n\n- knobs\n\nfps: 5\n", with: settings.values),
+                       "panels: [sparsity, hill]\n\nfps: 5\n", "unindented items and the blank lines between them go too")
         XCTAssertEqual(SettingsFile.updated("keys: vim\n", with: settings.values), "keys: vim\npanels: [sparsity, hill]\n", "added when missing")
         settings.panels = nil
         XCTAssertEqual(SettingsFile.updated(block, with: settings.values), block, "unset: left as written")

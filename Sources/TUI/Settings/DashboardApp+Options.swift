@@ -22,7 +22,7 @@ extension DashboardApp {
         case let .refused(why): state.message = why
         case .closed:
             optionsScreen = nil
-            if screen.settings != settings { state.message = "options not saved (Enter saves them)" }
+            if screen.settings != screen.opened { state.message = "options not saved (Enter saves them)" }
         case .save:
             optionsScreen = nil
             settings = screen.settings

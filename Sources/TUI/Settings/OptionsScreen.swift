@@ -35,6 +35,8 @@ public struct OptionsScreen: Sendable, Equatable {
     }
 
     public private(set) var settings: DashboardSettings
+    /// The settings it opened on: what Esc leaves unsaved is the difference.
+    public let opened: DashboardSettings
     public private(set) var selected = 0
     public let themeNames: [String]
     /// Where Enter saves.
@@ -42,6 +44,7 @@ public struct OptionsScreen: Sendable, Equatable {
 
     public init(settings: DashboardSettings, themeNames: [String], path: String?) {
         self.settings = settings
+        opened = settings
         self.themeNames = themeNames
         self.path = path
     }

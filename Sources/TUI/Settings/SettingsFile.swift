@@ -32,8 +32,14 @@ public enum SettingsFile {
             let comment = line.range(of: " #").map { "  " + line[$0.lowerBound...].trimmingCharacters(in: .whitespaces) } ?? ""
             lines[index - 1] = "\(key): \(value.yaml)\(comment)"
             written.insert(key)
-            // The old value's own lines (`- sparsity` items, indented or not) go with it.
-            while index < lines.count, lines[index].first.map({ $0 == " " || $0 == "\t" || $0 == "-" }) ?? false { lines.remove(at: index) }
+            // The old value's own lines (`- sparsity` items, indented or not, and blank lines
+            // between them) go with it.
+            var end = index, next = index
+            while next < lines.count, lines[next].trimmingCharacters(in: .whitespaces).isEmpty || continuesValue(lines[next]) {
+                if continuesValue(lines[next]) { end = next + 1 }
+                next += 1
+            }
+            lines.removeSubrange(index..<end)
         }
         for key in DashboardSettings.keyNames where !written.contains(key) {
             if let value = values[key] { lines.append("\(key): \(value.yaml)") }
@@ -47,6 +53,9 @@ public enum SettingsFile {
         // Foundation's atomic write: a temporary file beside it, renamed over it.
         try updated(old, with: settings.values).write(toFile: path, atomically: true, encoding: .utf8)
     }
+
+    /// A line of the value above it: indented, or a block list's `- item`.
+    static func continuesValue(_ line: String) -> Bool { line.first.map { $0 == " " || $0 == "\t" || $0 == "-" } ?? false }
 
     /// "theme" for "theme: light  # comment"; nil for comments, indented and other lines.
     static func topLevelKey(_ line: String) -> String? {
