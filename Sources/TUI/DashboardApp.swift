@@ -357,12 +357,9 @@ public final class DashboardApp {
              .rewind, .saveCheckpoint:
             return actOnTheRun(action)
         case let .keyOfHiddenPanel(panel, hidden):
-            // Keys that name what they change (< > pace, m method, u undo, a replay's speed)
-            // say it on the message line and work as ever; + - Enter would turn the selected
-            // knob, which no one sees with Knobs hidden: they say which it is instead.
-            let turnsSelectedKnob = [.increaseKnob, .decreaseKnob, .editKnob].contains(hidden)
+            // A replay's knob keys set its speed, which the header shows: they need no panel.
             if case .playback = source.controls { return perform(hidden, size: size) }
-            guard turnsSelectedKnob else { return perform(hidden, size: size) }
+            // Knobs' + - Enter would turn the selected knob, which no one sees.
             state.message = "\(panel.title) is hidden: :knob up|down|edit turns the selected knob "
                 + "(\(Knob.allCases[state.selectedKnob].rawValue)); :panel show \(panel.name)"
         }

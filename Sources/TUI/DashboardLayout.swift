@@ -64,7 +64,7 @@ public struct DashboardLayout: Sendable, Equatable {
     /// otherwise it shows the selected layer (and what else fits).
     public var sparsityShowsEveryLayer: Bool { arrangement == .large }
 
-    /// nil below 80x24. `panels`: the dashboard's unless a test lays out others.
+    /// nil below 80x24. `panels`: those shown (`DashboardViewState.layout`), all by default.
     public init?(width: Int, height: Int, panels list: [any DashboardPanel] = DashboardPanels.all) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         self.width = width

@@ -30,7 +30,7 @@ public struct DashboardViewState: Sendable, Equatable {
     public init() {}
 
     /// Lays out just `panels` (in Tab order whatever their order here); nothing changes
-    /// when none of them is a dashboard panel. A focused panel that goes hides hands the
+    /// when none of them is a dashboard panel. A focused panel that gets hidden hands the
     /// focus to the next shown one in Tab order.
     public mutating func show(_ panels: some Sequence<PanelID>) {
         let wanted = Set(panels), all = PanelID.allCases

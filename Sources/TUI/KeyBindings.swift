@@ -47,9 +47,9 @@ public enum DashboardAction: Sendable, Equatable {
     case click(x: Int, y: Int)
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
     case wheel(x: Int, y: Int, delta: Int)
-    /// A key a hidden panel adds (`DashboardPanel.action`), and what it would do were the
-    /// panel shown: the app decides whether it still acts (Knobs' `+` `-` `Enter`, which turn
-    /// a knob no one sees, say why they do not).
+    /// A key a hidden panel adds (`DashboardPanel.action`) that does not act while it is
+    /// hidden (`actsWhileHidden`), and what it would do: the app says why not (a replay's
+    /// speed keys act all the same).
     indirect case keyOfHiddenPanel(PanelID, DashboardAction)
 }
 
@@ -91,7 +91,7 @@ public enum KeyBindings {
         case .enter: break
         }
         return DashboardPanels.all.lazy.compactMap { panel in
-            panel.action(for: event).map { shownPanels.contains(panel.id) ? $0 : .keyOfHiddenPanel(panel.id, $0) }
+            panel.action(for: event).map { shownPanels.contains(panel.id) || panel.actsWhileHidden($0) ? $0 : .keyOfHiddenPanel(panel.id, $0) }
         }.first
     }
 
@@ -126,11 +126,12 @@ public enum KeyBindings {
 
     /// Every key's help line, in the order the README lists them: the run's keys and
     /// moving around, each panel's keys, then the view's; a replay's own when `replay`
-    /// (its knobs are as recorded: only the speed changes). Hidden panels' keys are left out.
+    /// (its knobs are as recorded: only the speed changes). A hidden panel lists only the
+    /// keys that still act.
     public static func help(_ glyphs: Glyphs, replay: Bool = false, panels shown: [PanelID] = PanelID.allCases) -> [HelpOverlay.Entry] {
         typealias Entry = HelpOverlay.Entry
         let moving = [Entry("Tab S-Tab", "next / previous panel"), Entry("arrows", "move between panels")]
-        let panels = DashboardPanels.all.filter { shown.contains($0.id) }.flatMap { $0.help(glyphs, replay: replay) }
+        let panels = DashboardPanels.all.flatMap { $0.help(glyphs, replay: replay, shown: shown.contains($0.id)) }
         let view = [Entry("l L 1-9", "layer next, back, 1-9"), Entry("e", "error / accuracy"), Entry("g", "log histogram"),
                     Entry("d", "heatmap density / |w|"), Entry("i", "input-pixel map on / off")]
         if replay {

@@ -91,15 +91,18 @@ final class ShownPanelsTests: XCTestCase {
         XCTAssertEqual(compact.hitTest(x: 5, y: 15)?.panel, .knobs, "where Loss was")
     }
 
-    func testAHiddenPanelsKeysSayWhyAndItsHelpGoes() {
+    func testAHiddenPanelsKeysActOrSayWhyAndTheHelpFollows() {
         var state = DashboardViewState()
         state.show([.sparsity, .occamsHill])
         XCTAssertEqual(KeyBindings.action(for: .character("+"), state: state), .keyOfHiddenPanel(.knobs, .increaseKnob))
-        XCTAssertEqual(KeyBindings.action(for: .character("<"), state: state), .keyOfHiddenPanel(.knobs, .changePace(-1)))
+        XCTAssertEqual(KeyBindings.action(for: .enter, state: state), .keyOfHiddenPanel(.knobs, .editKnob))
+        XCTAssertEqual(KeyBindings.action(for: .character("<"), state: state), .changePace(-1), "it names its knob: it acts")
+        XCTAssertEqual(KeyBindings.action(for: .character("m"), state: state), .cycleMethod)
         XCTAssertEqual(KeyBindings.action(for: .character("e"), state: state), .toggleError, "the dashboard's own keys stay")
         XCTAssertEqual(KeyBindings.action(for: .character("+"), state: DashboardViewState()), .increaseKnob)
         let shownHelp = KeyBindings.help(.ascii, panels: state.shownPanels).map(\.action)
         XCTAssertFalse(shownHelp.contains("change the selected knob"))
+        XCTAssertTrue(shownHelp.contains("slower / faster (pace)") && shownHelp.contains("method / undo switch"), "the keys that still act")
         XCTAssertTrue(KeyBindings.help(.ascii).map(\.action).contains("change the selected knob"))
         var screen = Screen(width: 80, height: 24)
         HelpOverlay(panels: state.shownPanels).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .ascii)
