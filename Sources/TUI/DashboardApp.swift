@@ -34,6 +34,8 @@ public final class DashboardApp {
         /// The config file's settings (the options screen edits them) and where it is.
         public var settings = DashboardSettings()
         public var settingsPath: String?
+        /// The panels laid out (`--panels`, else the file's `panels`).
+        public var panels = PanelID.allCases
 
         public init() {}
     }
@@ -110,6 +112,7 @@ public final class DashboardApp {
         self.frameContext = frameContext
         self.frameContext.overlay = options.overlay
         self.frameContext.givenBaseline = options.baseline
+        state.show(options.panels)
         state.message = options.initialMessage
         if let warning = file.diagnostics.first { state.message = "theme: \(warning)" }
     }
@@ -234,8 +237,8 @@ public final class DashboardApp {
     /// Asks the frame for heatmap grids that fill their part of the Sparsity panel (two
     /// pixel rows per cell).
     private func sizeHeatmaps(for size: (width: Int, height: Int), layers: Int) {
-        guard let layout = DashboardLayout(width: size.width, height: size.height) else { return }
-        let areas = SparsityPanelLayout(rect: layout[.sparsity].inset(by: 1), layers: layout.sparsityShowsEveryLayer ? max(layers, 1) : 1,
+        guard let layout = state.layout(width: size.width, height: size.height), let sparsity = layout.panels[.sparsity] else { return }
+        let areas = SparsityPanelLayout(rect: sparsity.inset(by: 1), layers: layout.sparsityShowsEveryLayer ? max(layers, 1) : 1,
                                         selected: state.selectedLayer, hasInputMap: frame?.inputMap != nil,
                                         inputMapToggled: state.inputMapToggled)
         guard let area = areas.heatmaps.first else { return }
@@ -316,7 +319,7 @@ public final class DashboardApp {
 
     /// Does what a key (or a command standing for one) asks; true when the app should quit.
     func perform(_ action: DashboardAction, size: (width: Int, height: Int)) -> Bool {
-        let layout = DashboardLayout(width: size.width, height: size.height)
+        let layout = state.layout(width: size.width, height: size.height)
         switch action {
         case .toggleHelp: (state.showsHelp, state.showsCommands) = (!state.showsHelp, false)
         case .closeHelp: (state.showsHelp, state.showsCommands) = (false, false)
@@ -324,8 +327,10 @@ public final class DashboardApp {
         case .focusPrevious: cycleFocus(by: -1)
         case let .moveFocus(direction):
             if let layout { state.focusedPanel = layout.neighbour(of: state.focusedPanel, toward: direction) }
-        case .selectNextKnob: state.selectedKnob = (state.selectedKnob + 1) % Knob.allCases.count
-        case .selectPreviousKnob: state.selectedKnob = (state.selectedKnob + Knob.allCases.count - 1) % Knob.allCases.count
+        case .selectNextKnob, .selectPreviousKnob:
+            state.selectedKnob = (state.selectedKnob + (action == .selectNextKnob ? 1 : Knob.allCases.count - 1)) % Knob.allCases.count
+            // `:knob next` with the panel hidden: say which knob `:knob up` would now turn.
+            if !state.isShown(.knobs) { state.message = "knob selected: \(Knob.allCases[state.selectedKnob].rawValue) (Knobs is hidden)" }
         case .nextLayer: state.selectedLayer = (state.selectedLayer + 1) % max(layerCount, 1)
         case .previousLayer: state.selectedLayer = (state.selectedLayer + max(layerCount, 1) - 1) % max(layerCount, 1)
         case let .selectLayer(index):
@@ -338,7 +343,7 @@ public final class DashboardApp {
         case .redraw: break
         case .openCommandBar: commandBar = CommandEditor(history: commandHistory.load())
         case .openLayerBrowser: openLayerBrowser(size: size)
-        case .openOptions: optionsScreen = OptionsScreen(settings: settings, themeNames: library.names, path: options.settingsPath)
+        case .openOptions: openOptions()
         case let .click(x, y):
             if let hit = layout?.hitTest(x: x, y: y, selectedKnob: state.selectedKnob) {
                 state.focusedPanel = hit.panel
@@ -351,6 +356,12 @@ public final class DashboardApp {
         case .quit, .togglePause, .step, .increaseKnob, .decreaseKnob, .editKnob, .cycleMethod, .changePace, .undoMethodSwitch,
              .rewind, .saveCheckpoint:
             return actOnTheRun(action)
+        case let .keyOfHiddenPanel(panel, hidden):
+            // A replay's knob keys set its speed, which the header shows: they need no panel.
+            if case .playback = source.controls { return perform(hidden, size: size) }
+            // Knobs' + - Enter would turn the selected knob, which no one sees.
+            state.message = "\(panel.title) is hidden: :knob up|down|edit turns the selected knob "
+                + "(\(Knob.allCases[state.selectedKnob].rawValue)); :panel show \(panel.name)"
         }
         return false
     }
@@ -445,7 +456,7 @@ public final class DashboardApp {
     }
 
     private func cycleFocus(by offset: Int) {
-        let panels = DashboardViewState.PanelID.allCases
+        let panels = state.shownPanels
         let index = panels.firstIndex(of: state.focusedPanel) ?? 0
         state.focusedPanel = panels[(index + offset + panels.count) % panels.count]
     }

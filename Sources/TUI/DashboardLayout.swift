@@ -18,6 +18,10 @@
 ///   Occam's hill | Loss. At 160x48: Sparsity 18 rows (124 columns), the three below it
 ///   27, Knobs 13, Speedup 32; at 200x60: 22, 35, 13 and 44.
 ///
+/// With panels hidden (`DashboardViewState.shownPanels`), only the shown ones are cut from
+/// their bands, and a band none is left in gives its room to the others: the side column
+/// goes without Knobs and Speedup, and a lone top or bottom band takes the whole height.
+///
 /// Below 80x24 there is no layout (`init` returns nil) and the app shows `TooSmallView`.
 public struct DashboardLayout: Sendable, Equatable {
     public typealias PanelID = DashboardViewState.PanelID
@@ -60,17 +64,19 @@ public struct DashboardLayout: Sendable, Equatable {
     /// otherwise it shows the selected layer (and what else fits).
     public var sparsityShowsEveryLayer: Bool { arrangement == .large }
 
-    /// nil below 80x24. `panels`: the dashboard's unless a test lays out others.
+    /// nil below 80x24. `panels`: those shown (`DashboardViewState.layout`), all by default.
     public init?(width: Int, height: Int, panels list: [any DashboardPanel] = DashboardPanels.all) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         self.width = width
         self.height = height
-        arrangement = width >= 160 && height >= 48 ? .large : width >= 120 && height >= 40 ? .medium : .compact
+        let arrangement: Arrangement = width >= 160 && height >= 48 ? .large : width >= 120 && height >= 40 ? .medium : .compact
+        self.arrangement = arrangement
         let headerHeight = arrangement == .compact ? 1 : 2
         header = Rect(x: 0, y: 0, width: width, height: headerHeight)
         messageLine = Rect(x: 0, y: height - 1, width: width, height: 1)
         let body = Rect(x: 0, y: headerHeight, width: width, height: height - headerHeight - 1)
-        panels = Self.fill(Self.bands(of: body, arrangement), arrangement, list)
+        let occupied = Set(list.compactMap { $0.slots[arrangement]?.band })
+        panels = Self.fill(Self.bands(of: body, arrangement, occupied: occupied), arrangement, list)
         panelOrder = list.map(\.id)
     }
 
@@ -78,14 +84,20 @@ public struct DashboardLayout: Sendable, Equatable {
 
     // MARK: Arrangements
 
-    private static func bands(of body: Rect, _ arrangement: Arrangement) -> [PanelSlot.Band: Rect] {
-        if arrangement == .compact {
-            let (top, bottom) = body.splitRows(topHeight: body.height / 2)
+    /// The bands' rects; a band no panel is shown in gets none, and its room goes to the
+    /// others (no side column: the two bands span the body; one band left: it fills it).
+    private static func bands(of body: Rect, _ arrangement: Arrangement, occupied: Set<PanelSlot.Band>) -> [PanelSlot.Band: Rect] {
+        func stacked(_ area: Rect, topShare: Int) -> [PanelSlot.Band: Rect] {
+            guard occupied.contains(.top) else { return [.bottom: area] }
+            guard occupied.contains(.bottom) else { return [.top: area] }
+            let (top, bottom) = area.splitRows(topHeight: area.height * topShare / 100)
             return [.top: top, .bottom: bottom]
         }
+        let topShare = arrangement == .large ? 40 : 50
+        guard arrangement != .compact, occupied.contains(.side) else { return stacked(body, topShare: topShare) }
+        guard occupied.contains(.top) || occupied.contains(.bottom) else { return [.side: body] }
         let (main, side) = body.splitColumns(leftWidth: body.width - sideColumnWidth)
-        let (top, bottom) = main.splitRows(topHeight: arrangement == .large ? main.height * 40 / 100 : main.height / 2)
-        return [.top: top, .bottom: bottom, .side: side]
+        return stacked(main, topShare: topShare).merging([.side: side]) { $1 }
     }
 
     /// Cuts each band among the panels whose slot is in it, in their order: first the

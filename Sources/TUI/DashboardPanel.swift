@@ -9,8 +9,12 @@ public protocol DashboardPanel: Sendable {
     func focusedAction(for event: KeyEvent) -> DashboardAction?
     /// Keys it adds wherever the focus is (the dashboard's own come first).
     func action(for event: KeyEvent) -> DashboardAction?
-    /// Its help lines (`KeyBindings.help`), for a live run or a replay.
-    func help(_ glyphs: Glyphs, replay: Bool) -> [HelpOverlay.Entry]
+    /// Whether a key it adds still acts while it is hidden: one that names what it changes
+    /// (and the message line says so) may; one that acts on what only it shows may not.
+    func actsWhileHidden(_ action: DashboardAction) -> Bool
+    /// Its help lines (`KeyBindings.help`), for a live run or a replay; while it is hidden,
+    /// those of the keys that still act.
+    func help(_ glyphs: Glyphs, replay: Bool, shown: Bool) -> [HelpOverlay.Entry]
     /// Draws its content; the frame and title are already drawn.
     func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs)
 }
@@ -18,5 +22,6 @@ public protocol DashboardPanel: Sendable {
 extension DashboardPanel {
     public func focusedAction(for event: KeyEvent) -> DashboardAction? { nil }
     public func action(for event: KeyEvent) -> DashboardAction? { nil }
-    public func help(_ glyphs: Glyphs, replay: Bool) -> [HelpOverlay.Entry] { [] }
+    public func actsWhileHidden(_ action: DashboardAction) -> Bool { false }
+    public func help(_ glyphs: Glyphs, replay: Bool, shown: Bool) -> [HelpOverlay.Entry] { [] }
 }

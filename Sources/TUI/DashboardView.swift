@@ -53,7 +53,7 @@ public struct DashboardModel {
 public enum DashboardView {
     public static func draw(_ model: DashboardModel, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
         screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
-        guard let layout = DashboardLayout(width: screen.width, height: screen.height) else {
+        guard let layout = model.state.layout(width: screen.width, height: screen.height) else {
             TooSmallView().render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
             paintBackground(&screen, theme: theme)
             return
@@ -70,9 +70,9 @@ public enum DashboardView {
         } else {
             screen.put("prunetop: starting the trainer…", x: 0, y: layout.header.y, style: theme.style(.title, bold: true))
         }
-        for panel in DashboardPanels.all {
+        for panel in DashboardPanels.all where model.state.isShown(panel.id) {
             let border = layout[panel.id], inner = PanelFrame.inner(of: border)
-            PanelFrame(title: panel.id.rawValue, focused: model.state.focusedPanel == panel.id)
+            PanelFrame(title: panel.id.title, focused: model.state.focusedPanel == panel.id)
                 .render(into: &screen, area: border, theme: theme, glyphs: glyphs)
             guard let frame = model.frame, let snapshot = model.snapshot else {
                 screen.put("waiting for the first snapshot…", x: inner.x, y: inner.y, style: theme.style(.inactive), clip: inner)
@@ -93,7 +93,7 @@ public enum DashboardView {
             OptionsView(options).render(into: &screen, area: layout.body, theme: theme, glyphs: glyphs)
         }
         if model.state.showsHelp {
-            HelpOverlay(replay: model.replaySpeed != nil, commands: model.state.showsCommands)
+            HelpOverlay(replay: model.replaySpeed != nil, commands: model.state.showsCommands, panels: model.state.shownPanels)
                 .render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         }
         paintBackground(&screen, theme: theme)

@@ -4,6 +4,9 @@ public struct DashboardViewState: Sendable, Equatable {
     public typealias PanelID = TUI.PanelID
 
     public var focusedPanel: PanelID = .sparsity
+    /// The panels laid out, in Tab order: the config file's `panels`, `--panels`, `:panel`.
+    /// Never empty; the focus is always on one of them (`show(_:)`).
+    public private(set) var shownPanels: [PanelID] = PanelID.allCases
     /// Index into `Knob.allCases`; target sparsity, the knob turned most, to start with.
     public var selectedKnob = Knob.allCases.firstIndex(of: .target)!
     /// Index into the prunable layers.
@@ -25,6 +28,26 @@ public struct DashboardViewState: Sendable, Equatable {
     public var message: String?
 
     public init() {}
+
+    /// Lays out just `panels` (in Tab order whatever their order here); nothing changes
+    /// when none of them is a dashboard panel. A focused panel that gets hidden hands the
+    /// focus to the next shown one in Tab order.
+    public mutating func show(_ panels: some Sequence<PanelID>) {
+        let wanted = Set(panels), all = PanelID.allCases
+        let shown = all.filter(wanted.contains)
+        guard !shown.isEmpty else { return }
+        shownPanels = shown
+        guard !shown.contains(focusedPanel) else { return }
+        let start = all.firstIndex(of: focusedPanel) ?? 0
+        focusedPanel = (1...all.count).lazy.map { all[(start + $0) % all.count] }.first(where: shown.contains) ?? shown[0]
+    }
+
+    public func isShown(_ panel: PanelID) -> Bool { shownPanels.contains(panel) }
+
+    /// The dashboard's layout at this size with the shown panels; nil below 80x24.
+    public func layout(width: Int, height: Int) -> DashboardLayout? {
+        DashboardLayout(width: width, height: height, panels: DashboardPanels.all.filter { isShown($0.id) })
+    }
 }
 
 /// The settings the Knobs panel lists, in order.

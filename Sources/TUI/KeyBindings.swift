@@ -47,6 +47,10 @@ public enum DashboardAction: Sendable, Equatable {
     case click(x: Int, y: Int)
     /// Change the knob under the point by `delta` steps (+1 wheel up, -1 wheel down).
     case wheel(x: Int, y: Int, delta: Int)
+    /// A key a hidden panel adds (`DashboardPanel.action`) that does not act while it is
+    /// hidden (`actsWhileHidden`), and what it would do: the app says why not (a replay's
+    /// speed keys act all the same).
+    indirect case keyOfHiddenPanel(PanelID, DashboardAction)
 }
 
 /// Keys to actions, following btop / htop / nvitop habits:
@@ -56,11 +60,13 @@ public enum DashboardAction: Sendable, Equatable {
 /// - Arrows move the focus to the neighbouring panel in that direction, unless the focused
 ///   panel takes them (`DashboardPanel.focusedAction`: Knobs selects and changes knobs).
 /// - Panels add keys that work wherever the focus is (`DashboardPanel.action`: Knobs'
-///   `+`/`=`, `-`/`_`, `Enter`, `<`, `>`, `m`, `u`), after the dashboard's own below.
+///   `+`/`=`, `-`/`_`, `Enter`, `<`, `>`, `m`, `u`), after the dashboard's own below; a
+///   hidden panel's keys come as `.keyOfHiddenPanel`.
 ///   `d` toggles the heatmaps between density and |w|; `i` shows or hides the input-pixel map.
 /// - Letters are case-sensitive: `s` steps, `S` saves a checkpoint.
 public enum KeyBindings {
-    public static func action(for event: KeyEvent, focusedPanel: PanelID, helpShown: Bool = false) -> DashboardAction? {
+    public static func action(for event: KeyEvent, focusedPanel: PanelID, helpShown: Bool = false,
+                              shownPanels: [PanelID] = PanelID.allCases) -> DashboardAction? {
         if helpShown {
             switch event {
             case .resize: return .redraw
@@ -84,11 +90,13 @@ public enum KeyBindings {
         case let .character(character): if let action = action(for: character) { return action }
         case .enter: break
         }
-        return DashboardPanels.all.lazy.compactMap { $0.action(for: event) }.first
+        return DashboardPanels.all.lazy.compactMap { panel in
+            panel.action(for: event).map { shownPanels.contains(panel.id) || panel.actsWhileHidden($0) ? $0 : .keyOfHiddenPanel(panel.id, $0) }
+        }.first
     }
 
     public static func action(for event: KeyEvent, state: DashboardViewState) -> DashboardAction? {
-        action(for: event, focusedPanel: state.focusedPanel, helpShown: state.showsHelp)
+        action(for: event, focusedPanel: state.focusedPanel, helpShown: state.showsHelp, shownPanels: state.shownPanels)
     }
 
     /// The dashboard's own letter keys.
@@ -118,11 +126,12 @@ public enum KeyBindings {
 
     /// Every key's help line, in the order the README lists them: the run's keys and
     /// moving around, each panel's keys, then the view's; a replay's own when `replay`
-    /// (its knobs are as recorded: only the speed changes).
-    public static func help(_ glyphs: Glyphs, replay: Bool = false) -> [HelpOverlay.Entry] {
+    /// (its knobs are as recorded: only the speed changes). A hidden panel lists only the
+    /// keys that still act.
+    public static func help(_ glyphs: Glyphs, replay: Bool = false, panels shown: [PanelID] = PanelID.allCases) -> [HelpOverlay.Entry] {
         typealias Entry = HelpOverlay.Entry
         let moving = [Entry("Tab S-Tab", "next / previous panel"), Entry("arrows", "move between panels")]
-        let panels = DashboardPanels.all.flatMap { $0.help(glyphs, replay: replay) }
+        let panels = DashboardPanels.all.flatMap { $0.help(glyphs, replay: replay, shown: shown.contains($0.id)) }
         let view = [Entry("l L 1-9", "layer next, back, 1-9"), Entry("e", "error / accuracy"), Entry("g", "log histogram"),
                     Entry("d", "heatmap density / |w|"), Entry("i", "input-pixel map on / off")]
         if replay {

@@ -30,6 +30,9 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme. Default: the config file's, else default.")
     var theme: String?
 
+    @OptionGroup
+    var panelChoice: PanelsOption
+
     func validate() throws {
         if let speed, !ReplaySource.speeds.contains(speed) {
             throw ValidationError("--speed: expected one of \(ReplaySource.speeds.map { ReplaySource.format($0) }.joined(separator: ", ")), found \(speed)")
@@ -48,7 +51,7 @@ struct ReplayCommand: ParsableCommand {
             throw ValidationError(refusal)
         }
         var options = DashboardApp.Options()
-        try options.applySettings(theme: theme, color: color, fps: nil)
+        try options.applySettings(theme: theme, color: color, fps: nil, panels: panelChoice.list)
         options.ascii = ascii
         let playback = duration.map { ReplaySource.speed(toLast: $0, timeline: run.timeline) } ?? speed ?? 4
         let outcome = try DashboardApp(source: ReplaySource(timeline: run.timeline, speed: playback),

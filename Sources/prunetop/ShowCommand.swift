@@ -33,6 +33,9 @@ struct ShowCommand: ParsableCommand {
     @Option(help: "Theme: default, light, colorblind, monochrome, or a user theme.")
     var theme = "default"
 
+    @OptionGroup
+    var panelChoice: PanelsOption
+
     func run() throws {
         let run = try RecordedRun(path: log)
         if let at, !run.steps.contains(at) {
@@ -43,6 +46,9 @@ struct ShowCommand: ParsableCommand {
         let replay = ReplaySource(timeline: run.timeline)
         replay.pause(atStep: at ?? run.steps.upperBound)
         var options = DashboardApp.Options()
+        // The config file's panels, as the dashboard lays them out; its theme and colours are
+        // not read: a printed frame takes its look from the command line alone.
+        try options.applySettings(theme: theme, color: nil, fps: nil, panels: panelChoice.list)
         options.colorChoice = coloring.dashboardChoice
         options.ascii = ascii
         options.themeName = theme

@@ -53,6 +53,9 @@ struct TUICommand: ParsableCommand {
                                + "Default: the config file's, else default."))
     var theme: String?
 
+    @OptionGroup
+    var panelChoice: PanelsOption
+
     @Option(help: ArgumentHelp("At most this many training steps a second, or 'full' (default: the recipe's pace, else full). "
                                + "The numbers are the same at any pace; < and > change it live.", valueName: "steps/s|full"))
     var pace: String?
@@ -120,7 +123,7 @@ struct TUICommand: ParsableCommand {
                                                            + (compare.map { [.init(role: "the --compare file", path: $0)] } ?? [])
                                                            + (baseline.map { [.init(role: "the --baseline file", path: $0)] } ?? [])))
         var options = DashboardApp.Options()
-        try options.applySettings(theme: theme, color: color, fps: fps)
+        try options.applySettings(theme: theme, color: color, fps: fps, panels: panelChoice.list)
         options.ascii = ascii
         for path in overlay {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }

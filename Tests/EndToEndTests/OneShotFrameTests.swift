@@ -104,6 +104,32 @@ final class OneShotFrameTests: XCTestCase {
         XCTAssertTrue(misuse.standardError.contains("add --once"), misuse.standardError)
     }
 
+    /// The config file's `panels` (and `--panels` over it) in printed frames.
+    func testOneShotFramesShowThePanelSet() throws {
+        let config = PrunetopProcess.temporaryPath("config")
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        try FileManager.default.createDirectory(atPath: config + "/prunetop", withIntermediateDirectories: true)
+        try "panels: [sparsity, hill]\n".write(toFile: config + "/prunetop/config.yaml", atomically: true, encoding: .utf8)
+        var environment = PrunetopProcess.cleanEnvironment
+        environment["XDG_CONFIG_HOME"] = config
+        func titles(_ frame: String) -> [String] {
+            ["Sparsity", "Weights", "Occam's hill", "Speedup", "Loss", "Knobs"].filter { frame.contains("─ \($0) ─") || frame.contains("- \($0) -") }
+        }
+        let shown = try PrunetopProcess.run(["show", Self.log, "--width", "80", "--height", "24"], environment: environment)
+        XCTAssertEqual(shown.status, 0, shown.standardError)
+        XCTAssertEqual(titles(shown.standardOutput), ["Sparsity", "Occam's hill"], shown.standardOutput)
+        let flagged = try PrunetopProcess.run(["show", Self.log, "--panels", "knobs,Loss", "--width", "160", "--height", "48"], environment: environment)
+        XCTAssertEqual(titles(flagged.standardOutput), ["Loss", "Knobs"], "the flag wins: \(flagged.standardOutput)")
+        let once = try PrunetopProcess.run(["tui", "--data", "embedded", "--epochs", "3", "--batch", "64", "--once", "--steps", "5",
+                                            "--width", "80", "--height", "24"], environment: environment)
+        XCTAssertEqual(once.status, 0, once.standardError)
+        XCTAssertEqual(titles(once.standardOutput), ["Sparsity", "Occam's hill"], once.standardOutput)
+        let refused = try PrunetopProcess.run(["show", Self.log, "--panels", "sparsity,hil"], environment: environment)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.standardError.contains("--panels sparsity,hil: unknown panel 'hil'; expected some of sparsity, weights, hill, "
+                                                     + "speedup, loss, knobs; did you mean 'hill'?"), refused.standardError)
+    }
+
     func testTUIOnceDrawsAComparedRunUnderTheLiveOne() throws {
         let log = Self.log
         let once = try PrunetopProcess.run(["tui", "--data", "embedded", "--epochs", "3", "--batch", "64", "--eval-every", "11",

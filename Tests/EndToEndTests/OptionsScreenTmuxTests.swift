@@ -9,11 +9,11 @@ final class OptionsScreenTmuxTests: XCTestCase {
         defer { dashboard.stop() }
         try dashboard.waitForScreen("a running run") { $0.contains("RUNNING") }
         try dashboard.keys("o")
-        try dashboard.waitForScreen("the options") { $0.contains("Options") && $0.contains("theme    ◀ default ▶") && $0.contains("fps      ◀ 10 ▶") }
+        try dashboard.waitForScreen("the options") { $0.contains("Options") && $0.contains("theme          ◀ default ▶") && $0.contains("fps            ◀ 10 ▶") }
         try dashboard.keys("Right")
-        let changed = try dashboard.waitForScreen("the next theme") { $0.contains("theme    ◀ ") && !$0.contains("theme    ◀ default ▶") }
-        let theme = try XCTUnwrap(changed.range(of: #"theme    ◀ \S+ ▶"#, options: .regularExpression)
-            .map { String(changed[$0].dropFirst("theme    ◀ ".count).dropLast(2)) })
+        let changed = try dashboard.waitForScreen("the next theme") { $0.contains("theme          ◀ ") && !$0.contains("theme          ◀ default ▶") }
+        let theme = try XCTUnwrap(changed.range(of: #"theme          ◀ \S+ ▶"#, options: .regularExpression)
+            .map { String(changed[$0].dropFirst("theme          ◀ ".count).dropLast(2)) })
         try dashboard.keys("Enter")
         try dashboard.waitForScreen("saved") { $0.contains("options saved to") && !$0.contains("Options") }
         XCTAssertEqual(try String(contentsOfFile: dashboard.configPath, encoding: .utf8), "# my dashboard\nfps: 10  # smooth\ntheme: \(theme)\n")

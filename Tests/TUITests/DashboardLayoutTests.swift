@@ -12,7 +12,7 @@ final class DashboardLayoutTests: XCTestCase {
     }
 
     func testPanelsTitlesAreTheIssuesWords() {
-        XCTAssertEqual(PanelID.allCases.map(\.rawValue), ["Sparsity", "Weights", "Occam's hill", "Speedup", "Loss", "Knobs"])
+        XCTAssertEqual(PanelID.allCases.map(\.title), ["Sparsity", "Weights", "Occam's hill", "Speedup", "Loss", "Knobs"])
     }
 
     func testReferenceSizesKeepEveryPanelInsideAndApart() {
@@ -99,9 +99,9 @@ final class DashboardLayoutTests: XCTestCase {
         XCTAssertEqual(Set(layout.panels.keys), Set(PanelID.allCases), size, file: file, line: line)
         for panel in PanelID.allCases {
             let r = layout[panel]
-            XCTAssertGreaterThanOrEqual(r.height, 3, "\(panel.rawValue) at \(size)", file: file, line: line)
-            XCTAssertGreaterThanOrEqual(r.width, 12, "\(panel.rawValue) at \(size)", file: file, line: line)
-            areas.append((panel.rawValue, r))
+            XCTAssertGreaterThanOrEqual(r.height, 3, "\(panel.title) at \(size)", file: file, line: line)
+            XCTAssertGreaterThanOrEqual(r.width, 12, "\(panel.title) at \(size)", file: file, line: line)
+            areas.append((panel.title, r))
         }
         var covered = 0
         for (i, (name, r)) in areas.enumerated() {

@@ -21,14 +21,14 @@ final class DashboardPanelsTests: XCTestCase {
     /// sized `.rest` there, and the others keep theirs.
     func testAnAddedPanelNeedsNoOtherPanelChanged() throws {
         struct Notes: DashboardPanel {
-            let id = PanelID(rawValue: "Notes")
+            let id = PanelID(title: "Notes", name: "notes")
             let slots: [DashboardLayout.Arrangement: PanelSlot] = [
                 .compact: PanelSlot(.bottom, order: 3, .rest), .medium: PanelSlot(.side, order: 2, .rest),
                 .large: PanelSlot(.bottom, order: 3, .rest),
             ]
             func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {}
         }
-        let notes = PanelID(rawValue: "Notes")
+        let notes = PanelID(title: "Notes", name: "notes")
         let compact = try XCTUnwrap(DashboardLayout(width: 80, height: 24, panels: DashboardPanels.all + [Notes()]))
         XCTAssertEqual(compact.panelOrder.last, notes)
         XCTAssertEqual(compact[.loss], Rect(x: 0, y: 12, width: 28, height: 11), "a share keeps its size")

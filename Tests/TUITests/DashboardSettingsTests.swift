@@ -44,7 +44,7 @@ final class DashboardSettingsTests: XCTestCase {
         XCTAssertEqual(problems("theme: neon\nfps: 100\ncolour: 16\n"), [
             "config.yaml:1:8: theme: expected one of default, light, monochrome, found 'neon'",
             "config.yaml:2:6: fps: expected a number in [1, 60], found 100",
-            "config.yaml:3:1: colour: unknown setting; expected one of theme, color, fps, pace, keys, bind; did you mean 'color'?",
+            "config.yaml:3:1: colour: unknown setting; expected one of theme, color, fps, pace, keys, panels, bind; did you mean 'color'?",
         ])
         XCTAssertEqual(problems("pace: fast\nkeys: emacs\n"), [
             "config.yaml:1:7: pace: expected 'full' or a number > 0 and <= 100000 (steps a second), found 'fast'",
@@ -57,6 +57,79 @@ final class DashboardSettingsTests: XCTestCase {
         ])
         XCTAssertEqual(problems("theme: [a, b]\n"), ["config.yaml:1:8: theme: expected a single value, found a list"])
         XCTAssertEqual(problems("- theme\n"), ["config.yaml:1:1: expected a mapping such as 'theme: light'"])
+    }
+
+    func testPanelsAreAListOfShortNames() throws {
+        func panels(_ yaml: String) throws -> [PanelID]? { try DashboardSettings.parse(yaml: yaml, path: "config.yaml", themeNames: themes).panels }
+        XCTAssertEqual(try panels("panels: [loss, sparsity, hill]\n"), [.sparsity, .occamsHill, .loss], "in Tab order")
+        XCTAssertEqual(try panels("theme: light\npanels:\n  - knobs\n  - weights\n"), [.weights, .knobs])
+        XCTAssertNil(try panels("theme: light\n"), "unset: every panel")
+        let names = "sparsity, weights, hill, speedup, loss, knobs"
+        XCTAssertEqual(problems("panels: [sparsity, hil]\n"), ["config.yaml:1:20: panels: unknown panel 'hil'; expected some of \(names); did you mean 'hill'?"])
+        XCTAssertEqual(problems("panels:\n  - loss\n  - knobs\n  - loss\n"), ["config.yaml:4:5: panels: 'loss' is listed twice; expected each panel once"])
+        XCTAssertEqual(problems("panels: []\n"), ["config.yaml:1:9: panels: expected at least one panel (some of \(names)), found none"])
+        XCTAssertEqual(problems("panels: sparsity\n"),
+                       ["config.yaml:1:9: panels: expected a list of panels such as [sparsity, hill] (some of \(names)), found a value"])
+        XCTAssertEqual(problems("panels: [[loss]]\n"), ["config.yaml:1:10: panels: expected a panel name (\(names)), found a list"])
+    }
+
+    /// The options screen writes `panels` as a list in place of the old one, block or not.
+    func testSavingPanelsReplacesTheListAndKeepsTheRest() throws {
+        var settings = DashboardSettings()
+        settings.panels = [.sparsity, .occamsHill]
+        let block = "theme: light\npanels:   # for class\n  - loss\n  - knobs\nbind:\n  x: quit\n"
+        let saved = SettingsFile.updated(block, with: settings.values)
+        XCTAssertEqual(saved, "theme: light\npanels: [sparsity, hill]  # for class\nbind:\n  x: quit\n")
+        XCTAssertEqual(try DashboardSettings.parse(yaml: saved, path: "c.yaml", themeNames: themes).panels, [.sparsity, .occamsHill])
+        XCTAssertEqual(SettingsFile.updated("panels:\n- loss\n\n- knobs\n\nfps: 5\n", with: settings.values),
+                       "panels: [sparsity, hill]\n\nfps: 5\n", "unindented items and the blank lines between them go too")
+        XCTAssertEqual(SettingsFile.updated("keys: vim\n", with: settings.values), "keys: vim\npanels: [sparsity, hill]\n", "added when missing")
+        settings.panels = nil
+        XCTAssertEqual(SettingsFile.updated(block, with: settings.values), block, "unset: left as written")
+    }
+
+    func testTheOptionsScreenShowsAndHidesPanels() {
+        var options = OptionsScreen(settings: DashboardSettings(), themeNames: themes, path: "/c.yaml")
+        for _ in 0..<6 { _ = options.handle(.down) }
+        XCTAssertEqual(options.handle(.right), .changed(.panel(.weights)))
+        XCTAssertEqual(options.settings.panels, [.sparsity, .occamsHill, .speedup, .loss, .knobs])
+        XCTAssertEqual(options.value(.panel(.weights)), "hidden")
+        XCTAssertEqual(options.handle(.left), .changed(.panel(.weights)))
+        XCTAssertEqual(options.settings.panels, PanelID.allCases, "shown again, in its place")
+        var one = DashboardSettings()
+        one.panels = [.loss]
+        options = OptionsScreen(settings: one, themeNames: themes, path: "/c.yaml")
+        for _ in 0..<9 { _ = options.handle(.down) }
+        XCTAssertEqual(options.handle(.right), .refused("Loss is the only panel shown: show another first"))
+        XCTAssertEqual(options.settings.panels, [.loss])
+        _ = options.handle(.down)
+        XCTAssertEqual(options.handle(.right), .changed(.panel(.knobs)))
+        XCTAssertEqual(options.shownPanels, [.loss, .knobs])
+
+        var screen = Screen(width: 70, height: 18)
+        OptionsView(options).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .ascii)
+        XCTAssertEqual(screen.lines, [
+            "                                                                      ",
+            "   +- Options ----------------------------------------------------+   ",
+            "   | theme          < default >                       applies now |   ",
+            "   | color          < auto >                   applies next start |   ",
+            "   | fps            < 5 >                      applies next start |   ",
+            "   | pace           < full >                     applies next run |   ",
+            "   | keys           < default >                       applies now |   ",
+            "   | panel sparsity < hidden >                        applies now |   ",
+            "   | panel weights  < hidden >                        applies now |   ",
+            "   | panel hill     < hidden >                        applies now |   ",
+            "   | panel speedup  < hidden >                        applies now |   ",
+            "   | panel loss     < shown >                         applies now |   ",
+            "   | panel knobs    < shown >                         applies now |   ",
+            "   |                                                              |   ",
+            "   | file: /c.yaml                                                |   ",
+            "   | up/down choose  left/right change  Enter saves  Esc closes   |   ",
+            "   +--------------------------------------------------------------+   ",
+            "                                                                      ",
+        ])
+        XCTAssertEqual(screen[20, 12].style.background, Theme.fallback.color(.selectedBackground), "the knobs row is selected")
+        XCTAssertNotEqual(screen[20, 11].style.background, Theme.fallback.color(.selectedBackground))
     }
 
     func testThePathFollowsXDG() {
@@ -117,21 +190,26 @@ final class DashboardSettingsTests: XCTestCase {
         XCTAssertEqual(options.handle(.enter), .save)
         XCTAssertEqual(options.handle(.escape), .closed)
 
-        var screen = Screen(width: 70, height: 13)
+        var screen = Screen(width: 70, height: 18)
         OptionsView(options).render(into: &screen, area: screen.bounds, theme: .fallback, glyphs: .ascii)
         XCTAssertEqual(screen.lines, [
             "                                                                      ",
             "   +- Options ----------------------------------------------------+   ",
-            "   | theme    < light >                               applies now |   ",
-            "   | color    < none >                         applies next start |   ",
-            "   | fps      < 10 >                           applies next start |   ",
-            "   | pace     < 1 >                              applies next run |   ",
-            "   | keys     < default >                             applies now |   ",
+            "   | theme          < light >                         applies now |   ",
+            "   | color          < none >                   applies next start |   ",
+            "   | fps            < 10 >                     applies next start |   ",
+            "   | pace           < 1 >                        applies next run |   ",
+            "   | keys           < default >                       applies now |   ",
+            "   | panel sparsity < shown >                         applies now |   ",
+            "   | panel weights  < shown >                         applies now |   ",
+            "   | panel hill     < shown >                         applies now |   ",
+            "   | panel speedup  < shown >                         applies now |   ",
+            "   | panel loss     < shown >                         applies now |   ",
+            "   | panel knobs    < shown >                         applies now |   ",
             "   |                                                              |   ",
             "   | file: /home/u/.config/prunetop/config.yaml                   |   ",
             "   | up/down choose  left/right change  Enter saves  Esc closes   |   ",
             "   +--------------------------------------------------------------+   ",
-            "                                                                      ",
             "                                                                      ",
         ])
         XCTAssertEqual(screen[5, 5].style.background, Theme.fallback.color(.selectedBackground), "the pace row is selected")

@@ -16,7 +16,7 @@ final class KeyBindingsTests: XCTestCase {
         ]
         for (key, expected) in table {
             for focus in DashboardViewState.PanelID.allCases {
-                XCTAssertEqual(action(.character(key), focus: focus), expected, "'\(key)' with \(focus.rawValue) focused")
+                XCTAssertEqual(action(.character(key), focus: focus), expected, "'\(key)' with \(focus.title) focused")
             }
         }
     }

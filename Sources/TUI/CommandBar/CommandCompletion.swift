@@ -14,7 +14,9 @@ public enum CommandCompletion {
         case "budget" where words.count == 1: offered = LayerBudget.Distribution.names
         case "theme" where words.count == 1: offered = context.themeNames + ["next"]
         case "layer" where words.count == 1: offered = context.layerNames.map(CommandParser.layerName) + ["next", "prev"]
-        case "focus" where words.count == 1: offered = PanelID.allCases.map(CommandParser.panelWord) + ["next", "prev", "left", "right", "up", "down"]
+        case "focus" where words.count == 1: offered = PanelID.allCases.map(\.name) + ["next", "prev", "left", "right", "up", "down"]
+        case "panel" where words.count == 1: offered = DashboardCommand.PanelChange.allCases.map(\.rawValue)
+        case "panel" where words.count == 2: offered = PanelID.allCases.map(\.name)
         case "knob" where words.count == 1: offered = ["next", "prev", "up", "down", "edit"]
         case "pace" where words.count == 1: offered = ["full", "faster", "slower"]
         case "schedule" where words.count == 1: offered = ["agp", "oneshot", "iterative", "constant"]

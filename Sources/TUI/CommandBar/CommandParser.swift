@@ -46,6 +46,7 @@ public enum CommandParser {
             return .success(bare[name]!)
         }
         guard let value = arguments.first else { return fail("expected \(name) \(spec.arguments)") }
+        if name == "panel" { return panel(arguments).mapError { CommandError(command: name, message: $0.message) } }
         if name != "schedule" && arguments.count > 1 { return fail("expected \(name) \(spec.arguments), found '\(arguments.joined(separator: " "))'") }
         switch name {
         case "target":
@@ -81,8 +82,8 @@ public enum CommandParser {
             let moves: [String: DashboardAction] = ["next": .focusNext, "prev": .focusPrevious, "left": .moveFocus(.left),
                                                     "right": .moveFocus(.right), "up": .moveFocus(.up), "down": .moveFocus(.down)]
             if let move = moves[value] { return .success(.action(move)) }
-            if let panel = PanelID.allCases.first(where: { panelWord($0) == value.lowercased() }) { return .success(.focusPanel(panel)) }
-            return fail("expected next, prev, left, right, up, down or a panel (\(PanelID.allCases.map(panelWord).joined(separator: ", "))), found '\(value)'")
+            if let panel = PanelID.named(value.lowercased()) { return .success(.focusPanel(panel)) }
+            return fail("expected next, prev, left, right, up, down or a panel (\(PanelID.namesText)), found '\(value)'")
         case "theme":
             if value == "next" { return .success(.action(.cycleTheme)) }
             guard context.themeNames.contains(value) else {
@@ -102,9 +103,18 @@ public enum CommandParser {
         "heatmap": .action(.toggleHeatmapMode), "inputmap": .action(.toggleInputMap), "options": .action(.openOptions), "redraw": .action(.redraw),
     ]
 
-    /// A panel as typed: its title's first word, lowercased ("occam's" for Occam's hill).
-    static func panelWord(_ panel: PanelID) -> String {
-        String(panel.rawValue.split(separator: " ").first ?? "").lowercased()
+    /// `show|hide|toggle NAME`, a panel by its short name (`PanelID.name`).
+    static func panel(_ arguments: [String]) -> Result<DashboardCommand, ArgumentProblem> {
+        let changes = DashboardCommand.PanelChange.allCases.map(\.rawValue)
+        guard arguments.count == 2, let change = DashboardCommand.PanelChange(rawValue: arguments[0]) else {
+            return .failure(ArgumentProblem("expected \(changes.joined(separator: "|")) and a panel (\(PanelID.namesText)), found '\(arguments.joined(separator: " "))'"))
+        }
+        guard let panel = PanelID.named(arguments[1].lowercased()) else {
+            var message = "no panel '\(arguments[1])'; expected one of \(PanelID.namesText)"
+            if let suggestion = closest(to: arguments[1].lowercased(), among: PanelID.allCases.map(\.name)) { message += "; did you mean '\(suggestion)'?" }
+            return .failure(ArgumentProblem(message))
+        }
+        return .success(.changePanel(change, panel))
     }
 
     /// `next`, `prev`, a 1-based index (as the `1`-`9` keys count) or a name: the layer's

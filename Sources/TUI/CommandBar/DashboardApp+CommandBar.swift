@@ -54,10 +54,25 @@ extension DashboardApp {
             pace.pausesAtPhaseChanges = snapshot?.pace.pausesAtPhaseChanges ?? false
             steer(.setPace(pace), knob: .pace)
         case let .setTheme(name): applyTheme(named: name)
-        case let .focusPanel(panel): state.focusedPanel = panel
+        case let .focusPanel(panel):
+            if state.isShown(panel) { state.focusedPanel = panel } else { state.message = "\(panel.title) is hidden: :panel show \(panel.name) shows it" }
+        case let .changePanel(change, panel): changePanel(change, panel)
         case .listCommands: (state.showsHelp, state.showsCommands) = (true, true)
         }
         return false
+    }
+
+    /// Shows or hides a panel for this session (the options screen saves the set).
+    private func changePanel(_ change: DashboardCommand.PanelChange, _ panel: PanelID) {
+        let show = change == .show || change == .toggle && !state.isShown(panel)
+        if show == state.isShown(panel) {
+            state.message = "\(panel.title) is \(show ? "shown" : "hidden") already"
+        } else if !show && state.shownPanels == [panel] {
+            state.message = "\(panel.title) is the only panel shown: show another first"
+        } else {
+            state.show(show ? state.shownPanels + [panel] : state.shownPanels.filter { $0 != panel })
+            state.message = "\(panel.title) \(show ? "shown" : "hidden") (o, then Enter, keeps it for next time)"
+        }
     }
 
     /// Sends a typed value to a live run, or says why it cannot take one.

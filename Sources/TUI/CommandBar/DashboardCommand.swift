@@ -14,8 +14,14 @@ public enum DashboardCommand: Sendable, Equatable {
     case setPace(RunPace)
     case setTheme(String)
     case focusPanel(PanelID)
+    /// `panel show|hide|toggle NAME`: lays a panel out or takes it away, for this session.
+    case changePanel(PanelChange, PanelID)
     /// The list of commands (the help box for commands).
     case listCommands
+
+    public enum PanelChange: String, Sendable, CaseIterable {
+        case show, hide, toggle
+    }
 }
 
 /// One command of the bar: its name, what follows it, and what it does. The table is the
@@ -58,6 +64,7 @@ public enum CommandTable {
         CommandSpec("layer", "NAME|N|next|prev", "(l L 1-9)"),
         CommandSpec("layers", "the layer browser (b)"),
         CommandSpec("focus", "PANEL|next|prev|DIR", "(Tab, arrows)"),
+        CommandSpec("panel", "show|hide|toggle PANEL", "lay a panel out or not"),
         CommandSpec("error", "error / accuracy (e)"),
         CommandSpec("loghist", "log histogram (g)"),
         CommandSpec("heatmap", "density / |w| (d)"),

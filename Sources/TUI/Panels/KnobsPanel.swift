@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let knobs = PanelID(rawValue: "Knobs")
+    public static let knobs = PanelID(title: "Knobs", name: "knobs")
 }
 
 /// The settings that steer a live run (a replay's speed), one per row. Focused, the arrows
@@ -38,18 +38,27 @@ public struct KnobsPanel: DashboardPanel {
         }
     }
 
+    /// Pace and method keys name their knob on the message line: they act with the panel
+    /// hidden. `+` `-` `Enter` turn the selected knob, which only the panel shows.
+    public func actsWhileHidden(_ action: DashboardAction) -> Bool {
+        switch action {
+        case .changePace, .cycleMethod, .undoMethodSwitch: true
+        default: false
+        }
+    }
+
     /// A replay's knob keys set its speed: `KeyBindings.help` lists them with its clock.
-    public func help(_ glyphs: Glyphs, replay: Bool) -> [HelpOverlay.Entry] {
+    public func help(_ glyphs: Glyphs, replay: Bool, shown: Bool) -> [HelpOverlay.Entry] {
         guard !replay else { return [] }
         let arrows = glyphs.isUnicode ? "←/→" : "left/right"
         let upDown = glyphs.isUnicode ? "↑/↓" : "up/down"
+        let namingTheirKnob = [HelpOverlay.Entry("< >", "slower / faster (pace)"), HelpOverlay.Entry("m u", "method / undo switch")]
+        guard shown else { return namingTheirKnob }
         return [
             HelpOverlay.Entry(upDown, "select knob (in Knobs)"),
             HelpOverlay.Entry("+ - \(arrows)", "change the selected knob"),
             HelpOverlay.Entry("Enter", "type a knob's value"),
-            HelpOverlay.Entry("< >", "slower / faster (pace)"),
-            HelpOverlay.Entry("m u", "method / undo switch"),
-        ]
+        ] + namingTheirKnob
     }
 
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {

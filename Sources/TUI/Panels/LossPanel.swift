@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let loss = PanelID(rawValue: "Loss")
+    public static let loss = PanelID(title: "Loss", name: "loss")
 }
 
 /// Training loss and test accuracy (or error, `e`) over the steps, with the mask updates

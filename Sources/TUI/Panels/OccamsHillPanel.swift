@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let occamsHill = PanelID(rawValue: "Occam's hill")
+    public static let occamsHill = PanelID(title: "Occam's hill", name: "hill")
 }
 
 /// Test accuracy (or error, `e`) against sparsity: this run's evaluations and the overlay's.

@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let sparsity = PanelID(rawValue: "Sparsity")
+    public static let sparsity = PanelID(title: "Sparsity", name: "sparsity")
 }
 
 /// Each prunable layer's mask as a heatmap (the selected layer, or every layer side by
@@ -16,7 +16,7 @@ public struct SparsityPanel: DashboardPanel {
     public func render(_ context: PanelContext, into screen: inout Screen, theme: Theme, glyphs: Glyphs) {
         let model = context.model, frame = context.frame, rect = context.area, border = context.border
         // In the top border, after the title: what the heatmaps' colours mean.
-        let titleEnd = border.x + 2 + id.rawValue.count + 2
+        let titleEnd = border.x + 2 + id.title.count + 2
         let legend = Rect(x: titleEnd + 1, y: border.y, width: border.maxX - 2 - titleEnd, height: 1)
         HeatmapLegend(showsMagnitude: model.state.heatmapShowsMagnitude).render(into: &screen, area: legend, theme: theme, glyphs: glyphs)
         let layers = context.layers, selectedIndex = context.selectedIndex, selected = context.selectedLayer

@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let speedup = PanelID(rawValue: "Speedup")
+    public static let speedup = PanelID(title: "Speedup", name: "speedup")
 }
 
 /// The estimated and measured speedups, FLOPs and storage; in spare rows (the tall side

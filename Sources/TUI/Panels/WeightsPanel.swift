@@ -1,5 +1,5 @@
 extension PanelID {
-    public static let weights = PanelID(rawValue: "Weights")
+    public static let weights = PanelID(title: "Weights", name: "weights")
 }
 
 /// The selected layer's weight histogram (`g` toggles its log scale).

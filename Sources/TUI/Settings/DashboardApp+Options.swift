@@ -1,6 +1,14 @@
-/// The options screen in the app: a change to the theme or the keys applies at once;
-/// Enter writes the config file (`SettingsFile`), Esc closes without writing.
+/// The options screen in the app: a change to the theme, the keys or the panels applies at
+/// once; Enter writes the config file (`SettingsFile`), Esc closes without writing.
 extension DashboardApp {
+    /// The screen opens on the settings as they apply now: the panels `:panel` or
+    /// `--panels` changed, to be saved as they are seen.
+    func openOptions() {
+        var current = settings
+        if state.shownPanels != current.panels ?? PanelID.allCases { current.panels = state.shownPanels }
+        optionsScreen = OptionsScreen(settings: current, themeNames: library.names, path: options.settingsPath)
+    }
+
     func editOptions(_ key: KeyEvent) -> Bool {
         guard var screen = optionsScreen else { return false }
         let outcome = screen.handle(key)
@@ -10,9 +18,11 @@ extension DashboardApp {
         case let .changed(row):
             if row == .theme, let name = screen.settings.theme { applyTheme(named: name) }
             if row == .keys { keyMap.preset = screen.settings.keys }
+            if case .panel = row { state.show(screen.shownPanels) }
+        case let .refused(why): state.message = why
         case .closed:
             optionsScreen = nil
-            if screen.settings != settings { state.message = "options not saved (Enter saves them)" }
+            if screen.settings != screen.opened { state.message = "options not saved (Enter saves them)" }
         case .save:
             optionsScreen = nil
             settings = screen.settings

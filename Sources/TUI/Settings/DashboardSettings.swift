@@ -11,6 +11,7 @@ import Training
 ///     fps: 10               # redraws a second, 1 to 60
 ///     pace: 50              # steps a second of a live run, or full
 ///     keys: vim             # default, or vim: h j k l move like the arrows
+///     panels: [sparsity, hill, loss, knobs]   # the panels laid out (PanelID.name)
 ///     bind:                 # a key to any command of the : bar
 ///       x: quit
 ///       w: layer next
@@ -20,6 +21,8 @@ public struct DashboardSettings: Sendable, Equatable {
     public var framesPerSecond: Double?
     public var pace: RunPace?
     public var keys: KeyPreset = .standard
+    /// The panels to lay out, in Tab order; nil: all of them.
+    public var panels: [PanelID]?
     /// Keys given their own command, in the file's order.
     public var bindings: [KeyBinding] = []
 
@@ -41,7 +44,7 @@ public struct DashboardSettings: Sendable, Equatable {
     }
 
     /// The keys the file may hold, in the order the options screen lists them.
-    public static let keyNames = ["theme", "color", "fps", "pace", "keys", "bind"]
+    public static let keyNames = ["theme", "color", "fps", "pace", "keys", "panels", "bind"]
 
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/prunetop/config.yaml" }
@@ -100,6 +103,11 @@ public struct DashboardSettings: Sendable, Equatable {
                 if let preset = KeyPreset(rawValue: text) { settings.keys = preset } else {
                     refuse(entry, "expected one of \(KeyPreset.allCases.map(\.rawValue).joined(separator: ", ")), found '\(text)'")
                 }
+            case "panels":
+                switch panelList(entry) {
+                case let .success(panels): settings.panels = panels
+                case let .failure(errors): problems += errors.diagnostics
+                }
             case "bind":
                 guard case let .mapping(bindings, _) = entry.value else {
                     refuse(entry, "expected a mapping of keys to commands, such as 'x: quit'")
@@ -132,14 +140,32 @@ public struct DashboardSettings: Sendable, Equatable {
         return settings
     }
 
+    /// `panels: [sparsity, hill]` (or a block list) by `PanelID.list`'s rules; the first
+    /// problem is reported, at the item it is found on.
+    static func panelList(_ entry: RecipeNode.Entry) -> Result<[PanelID], RecipeErrors> {
+        guard case let .sequence(items, location) = entry.value else {
+            return .failure(RecipeErrors([RecipeDiagnostic(entry.value.location, key: entry.key,
+                                                           "expected a list of panels such as [sparsity, hill] (some of \(PanelID.namesText)), found a \(entry.value.kindName)")]))
+        }
+        var names: [String] = []
+        for item in items {
+            guard case let .scalar(text, _) = item else {
+                return .failure(RecipeErrors([RecipeDiagnostic(item.location, key: entry.key, "expected a panel name (\(PanelID.namesText)), found a \(item.kindName)")]))
+            }
+            names.append(text)
+        }
+        return PanelID.list(names).mapError { RecipeErrors([RecipeDiagnostic($0.index.map { items[$0].location } ?? location, key: entry.key, $0.message)]) }
+    }
+
     /// The value each editable key is written with (`SettingsFile`); nil: unset.
-    public var values: [String: String] {
-        var values: [String: String] = [:]
-        values["theme"] = theme
-        values["color"] = color?.rawValue
-        values["fps"] = framesPerSecond.map(Format.plain)
-        values["pace"] = pace.map { $0.stepsPerSecond.map(Format.plain) ?? "full" }
-        values["keys"] = keys == .standard ? nil : keys.rawValue
+    public var values: [String: SettingsFile.Value] {
+        var values: [String: SettingsFile.Value] = [:]
+        values["theme"] = theme.map(SettingsFile.Value.scalar)
+        values["color"] = color.map { .scalar($0.rawValue) }
+        values["fps"] = framesPerSecond.map { .scalar(Format.plain($0)) }
+        values["pace"] = pace.map { .scalar($0.stepsPerSecond.map(Format.plain) ?? "full") }
+        values["keys"] = keys == .standard ? nil : .scalar(keys.rawValue)
+        values["panels"] = panels.map { .list($0.map(\.name)) }
         return values
     }
 }

@@ -11,7 +11,7 @@ public struct OptionsView: Widget {
     public static let title = "Options"
 
     public static func frame(in area: Rect) -> Rect {
-        let width = min(64, area.width), height = min(OptionsScreen.Row.allCases.count + 5, area.height)
+        let width = min(64, area.width), height = min(OptionsScreen.Row.all.count + 5, area.height)
         return Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)
     }
 
@@ -22,7 +22,7 @@ public struct OptionsView: Widget {
         let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
         let (left, right) = glyphs.isUnicode ? ("◀", "▶") : ("<", ">")
-        for (index, row) in OptionsScreen.Row.allCases.enumerated() where index < inner.height {
+        for (index, row) in OptionsScreen.Row.all.enumerated() where index < inner.height {
             let y = inner.y + index
             let selected = index == screen.selected
             let style = selected ? CellStyle(foreground: theme.color(.selectedForeground), background: theme.color(.selectedBackground),
@@ -30,9 +30,9 @@ public struct OptionsView: Widget {
                 : theme.style(.foreground)
             let line = Rect(x: inner.x, y: y, width: inner.width, height: 1)
             if selected { output.fill(line, with: Cell(" ", style: style)) }
-            output.put(" " + row.rawValue, x: inner.x, y: y, style: style, clip: line)
+            output.put(" " + row.label, x: inner.x, y: y, style: style, clip: line)
             let value = "\(left) \(screen.value(row)) \(right)"
-            output.put(value, x: inner.x + 10, y: y, style: selected ? style : theme.style(.highlight, bold: true), clip: line)
+            output.put(value, x: inner.x + 16, y: y, style: selected ? style : theme.style(.highlight, bold: true), clip: line)
             let note = "applies " + OptionsScreen.note(row)
             output.put(note, x: inner.maxX - note.count - 1, y: y,
                        style: selected ? style : CellStyle(foreground: theme.color(.inactive)), clip: line)

@@ -1,23 +1,48 @@
 import Foundation
 
 /// Writes settings back into the config file in place: each top-level `key: value` line
-/// the file has gets its new value (its comment kept), keys it lacks are added at the end,
-/// and every other line (comments, `bind:`) stays as it was. Atomic: a temporary file in
-/// the same folder renamed over the old one, so a failed write leaves the old file whole.
+/// the file has gets its new value (its comment kept; a block list under it is replaced),
+/// keys it lacks are added at the end, and every other line (comments, `bind:`) stays as it
+/// was. Atomic: a temporary file in the same folder renamed over the old one, so a failed
+/// write leaves the old file whole.
 public enum SettingsFile {
+    /// A setting as written: one value, or a list (`panels: [sparsity, hill]`).
+    public enum Value: Sendable, Equatable {
+        case scalar(String)
+        case list([String])
+
+        var yaml: String {
+            switch self {
+            case let .scalar(value): quoted(value)
+            case let .list(items): "[" + items.map(quoted).joined(separator: ", ") + "]"
+            }
+        }
+    }
+
     /// The file's text with `values` set (nil removes nothing: an unset key stays as written).
-    public static func updated(_ text: String, with values: [String: String]) -> String {
+    public static func updated(_ text: String, with values: [String: Value]) -> String {
         var lines = text.isEmpty ? [] : text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         var written: Set<String> = []
-        for (index, line) in lines.enumerated() {
+        var index = 0
+        while index < lines.count {
+            let line = lines[index]
+            index += 1
             guard let key = topLevelKey(line), let value = values[key] else { continue }
             let comment = line.range(of: " #").map { "  " + line[$0.lowerBound...].trimmingCharacters(in: .whitespaces) } ?? ""
-            lines[index] = "\(key): \(quoted(value))\(comment)"
+            lines[index - 1] = "\(key): \(value.yaml)\(comment)"
             written.insert(key)
+            // The old value's own lines (`- sparsity` items, indented or not, and blank lines
+            // between them) go with it.
+            var end = index, next = index
+            while next < lines.count, lines[next].trimmingCharacters(in: .whitespaces).isEmpty || continuesValue(lines[next]) {
+                if continuesValue(lines[next]) { end = next + 1 }
+                next += 1
+            }
+            lines.removeSubrange(index..<end)
         }
         for key in DashboardSettings.keyNames where !written.contains(key) {
-            if let value = values[key] { lines.append("\(key): \(quoted(value))") }
+            if let value = values[key] { lines.append("\(key): \(value.yaml)") }
         }
         return lines.map { $0 + "\n" }.joined()
     }
@@ -28,6 +53,9 @@ public enum SettingsFile {
         // Foundation's atomic write: a temporary file beside it, renamed over it.
         try updated(old, with: settings.values).write(toFile: path, atomically: true, encoding: .utf8)
     }
+
+    /// A line of the value above it: indented, or a block list's `- item`.
+    static func continuesValue(_ line: String) -> Bool { line.first.map { $0 == " " || $0 == "\t" || $0 == "-" } ?? false }
 
     /// "theme" for "theme: light  # comment"; nil for comments, indented and other lines.
     static func topLevelKey(_ line: String) -> String? {

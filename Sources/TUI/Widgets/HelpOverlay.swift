@@ -5,14 +5,17 @@ public struct HelpOverlay: Widget {
     public var replay: Bool
     /// Lists the `:` commands (`CommandTable`) instead of the keys.
     public var commands: Bool
+    /// The shown panels: a hidden one's keys are not listed.
+    public var panels: [PanelID]
 
-    public init(replay: Bool = false, commands: Bool = false) {
+    public init(replay: Bool = false, commands: Bool = false, panels: [PanelID] = PanelID.allCases) {
         self.replay = replay
         self.commands = commands
+        self.panels = panels
     }
 
-    static func entries(_ glyphs: Glyphs, replay: Bool, commands: Bool) -> [Entry] {
-        commands ? CommandTable.help : KeyBindings.help(glyphs, replay: replay)
+    static func entries(_ glyphs: Glyphs, replay: Bool, commands: Bool, panels: [PanelID]) -> [Entry] {
+        commands ? CommandTable.help : KeyBindings.help(glyphs, replay: replay, panels: panels)
     }
 
     public struct Entry: Sendable, Equatable {
@@ -34,8 +37,9 @@ public struct HelpOverlay: Widget {
     static func footer(commands: Bool) -> String { commands ? "any key closes" : ": commands b layers o options" }
 
     /// The box for a screen area: centred, clamped to the area.
-    public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, glyphs: Glyphs) -> Rect {
-        let entries = entries(glyphs, replay: replay, commands: commands)
+    public static func frame(in area: Rect, replay: Bool = false, commands: Bool = false, panels: [PanelID] = PanelID.allCases,
+                             glyphs: Glyphs) -> Rect {
+        let entries = entries(glyphs, replay: replay, commands: commands, panels: panels)
         let entryWidth = keyWidth(entries) + (entries.map(\.action.count).max() ?? 0)
         let singleHeight = entries.count + 4  // frame, a blank row, the footer
         let columns = singleHeight <= area.height ? 1 : 2
@@ -46,12 +50,12 @@ public struct HelpOverlay: Widget {
     }
 
     public func render(into screen: inout Screen, area: Rect, theme: Theme, glyphs: Glyphs) {
-        let box = Self.frame(in: area, replay: replay, commands: commands, glyphs: glyphs)
+        let box = Self.frame(in: area, replay: replay, commands: commands, panels: panels, glyphs: glyphs)
         PanelFrame(title: commands ? "Commands (type : then one)" : replay ? "Help (replay)" : Self.title, focused: true)
             .render(into: &screen, area: box, theme: theme, glyphs: glyphs)
         let inner = PanelFrame.inner(of: box)
         guard !inner.isEmpty else { return }
-        let entries = Self.entries(glyphs, replay: replay, commands: commands)
+        let entries = Self.entries(glyphs, replay: replay, commands: commands, panels: panels)
         let listRows = max(inner.height - 2, 1)
         let columns = (entries.count + listRows - 1) / listRows
         let keyWidth = Self.keyWidth(entries)
