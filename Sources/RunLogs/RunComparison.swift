@@ -19,6 +19,14 @@ public struct RunComparison: Sendable {
         /// The panels of the last evaluation.
         public var lastFrame: RecordedFrame? { timeline.moments.last { $0.frame != nil }?.frame }
         public var evaluations: [EvaluationRecord] { last.evaluations }
+        /// "live" until the log's end event (a log still being written, or cut short), then how
+        /// the run ended: "finished", "stopped" or "diverged".
+        public var progress: String {
+            switch last.state {
+            case .finished, .stopped, .diverged: last.state.rawValue
+            case .running, .paused: "live"
+            }
+        }
 
         public init(name: String, timeline: ReplayTimeline) {
             self.name = name

@@ -44,7 +44,7 @@ final class CompareTmuxTests: XCTestCase {
         let screen = try server.waitForScreen("the comparison") { $0.contains("COMPARE") && $0.contains("Layer sparsity") }
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         XCTAssertTrue(lines[0].contains(String(format: "final acc %.2f%% → %.2f%% %@", 100 * a, 100 * b, expectedDelta)), lines[0])
-        XCTAssertTrue(lines[1].contains("A magnitude.jsonl (magnitude)") && lines[1].contains("B snip.jsonl (snip)"), lines[1])
+        XCTAssertTrue(lines[1].contains("A magnitude.jsonl (magnitude, finished)") && lines[1].contains("B snip.jsonl (snip, finished)"), lines[1])
         XCTAssertTrue(["Occam's hill", "Loss", "Test accuracy", "Weights A", "Weights B"].allSatisfy(screen.contains), screen)
         XCTAssertEqual(lines.filter { $0.contains("fc1.weight  ") && $0.contains("log") }.count, 1, "fc1's histograms, A's and B's on one row")
 

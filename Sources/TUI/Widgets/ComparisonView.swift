@@ -6,7 +6,8 @@ import RunLogs
 /// their differences B − A, both runs on Occam's hill, their loss and accuracy curves on
 /// shared scales, per-layer sparsity A | B | Δ (the larger differences highlighted) and the
 /// selected layer's weight histograms side by side. A is drawn as the dashboard draws its own
-/// run (`.accuracy`, ● ○ on the hill), B as another run (`.highlight`, ◆).
+/// run (`.accuracy`, ● ○ on the hill), B as another run (`.highlight`, ◆ on the hill and
+/// on its loss and accuracy lines, so a frame without colour tells them apart too).
 public struct ComparisonView: Widget {
     public var comparison: RunComparison
     /// Index into `comparison.layers`.
@@ -43,14 +44,16 @@ public struct ComparisonView: Widget {
         }
         let historyA = ComparedRun(name: comparison.a.name, timeline: comparison.a.timeline).history
         let historyB = ComparedRun(name: comparison.b.name, timeline: comparison.b.timeline).history
+        // B's lines carry its hill mark: told from A's without colour too.
+        let markB = OccamsHillView.otherRunMark(0, glyphs: glyphs)
         panel("Loss", loss, &screen, theme, glyphs) { screen, inner in
             LinePlotView(series: [PlotSeries(label: "A loss", shortLabel: "A", role: .accuracy, points: historyA.loss, scale: 0),
-                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss, scale: 0)])
+                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss, scale: 0, mark: markB)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         panel("Test accuracy", accuracy, &screen, theme, glyphs) { screen, inner in
             LinePlotView(series: [PlotSeries(label: "A acc", shortLabel: "A", role: .accuracy, points: historyA.accuracy, scale: 0),
-                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy, scale: 0)])
+                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy, scale: 0, mark: markB)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         let (table, histograms) = bottom.splitColumns(leftWidth: max(third, min(44, bottom.width / 2)))
@@ -94,14 +97,16 @@ public struct ComparisonView: Widget {
         if x + text.count <= row.maxX { screen.put(text, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
-    /// Which file is A and which B, in the styles they are drawn in.
+    /// Which file is A and which B, in the styles and marks they are drawn in (A's lines plain,
+    /// B's marked with ◆ as on the hill), and whether each run is still live or how it ended.
     private func drawLegend(into screen: inout Screen, row: Rect, theme: Theme, glyphs: Glyphs) {
         let line: Character = glyphs.isUnicode ? "━" : "-"
-        let markA = glyphs.isUnicode ? "●" : "*", markB = glyphs.isUnicode ? "◆" : "+"
+        let markA = glyphs.isUnicode ? "●" : "*", markB = OccamsHillView.otherRunMark(0, glyphs: glyphs)
+        func describe(_ run: RunComparison.Run) -> String { "\(run.name) (\(run.method), \(run.progress))" }
         var x = screen.put(" \(line)\(markA) A ", x: row.x, y: row.y, style: theme.style(.accuracy, bold: true), clip: row)
-        x = screen.put("\(comparison.a.name) (\(comparison.a.method))   ", x: x, y: row.y, style: theme.style(.foreground), clip: row)
+        x = screen.put(describe(comparison.a) + "   ", x: x, y: row.y, style: theme.style(.foreground), clip: row)
         x = screen.put("\(line)\(markB) B ", x: x, y: row.y, style: theme.style(.highlight, bold: true), clip: row)
-        x = screen.put("\(comparison.b.name) (\(comparison.b.method))", x: x, y: row.y, style: theme.style(.foreground), clip: row)
+        x = screen.put(describe(comparison.b), x: x, y: row.y, style: theme.style(.foreground), clip: row)
         screen.put("   Δ = B − A", x: x, y: row.y, style: theme.style(.inactive), clip: row)
     }
 
