@@ -70,4 +70,52 @@ final class CompareTmuxTests: XCTestCase {
         let refused = try PrunetopProcess.run(["compare", magnitude, snip])
         XCTAssertTrue(refused.standardError.contains("compare needs a terminal"), refused.standardError)
     }
+
+    /// A log still being written: B starts as the first lines of a real run's log, and its
+    /// remaining lines are appended in two writes that split an evaluation line (170 kB) in
+    /// the middle. The screen follows (B's steps, then "finished"), never reads the half
+    /// line as a bad one, and the layer the user selected stays selected.
+    func testALogStillWrittenIsFollowed() throws {
+        guard (try? server.run(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let a = try record("magnitude")
+        let lines = try String(contentsOfFile: a, encoding: .utf8).split(separator: "\n").map { String($0) + "\n" }
+        let evaluations = lines.indices.filter { lines[$0].hasPrefix(#"{"event":"eval""#) }
+        XCTAssertGreaterThanOrEqual(evaluations.count, 3, "the run evaluates at least three times")
+        let (second, third) = (evaluations[1], evaluations[2])
+        let step = { (line: String) in try XCTUnwrap((JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["step"] as? Int) }
+        let (secondStep, beforeThirdStep, lastStep) = (try step(lines[second]), try step(lines[third - 1]), try step(lines[lines.count - 1]))
+        let b = directory + "/b.jsonl"
+        try lines[...second].joined().write(toFile: b, atomically: true, encoding: .utf8)
+
+        let exitFile = directory + "/exit"
+        let command = "TERM=xterm-256color \(PrunetopProcess.executable.path) compare \(a) \(b); echo EXIT=$? > \(exitFile); sleep 30"
+        try server.run(["new-session", "-d", "-s", session, "-x", "120", "-y", "40", command])
+        var screen = try server.waitForScreen("B live at its second evaluation") {
+            $0.contains("b.jsonl (magnitude, live)") && $0.contains("steps \(lastStep) → \(secondStep)")
+        }
+        XCTAssertTrue(screen.contains("magnitude.jsonl (magnitude, finished)"), screen)
+        try server.run(["send-keys", "-t", session, "l"])
+        let fc2Selected = { (screen: String) in screen.split(separator: "\n").contains { $0.components(separatedBy: "fc2.weight  ").count == 3 } }
+        try server.waitForScreen("fc2's histograms", fc2Selected)
+
+        let split = Array(lines[third].utf8), handle = try FileHandle(forWritingTo: URL(fileURLWithPath: b))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines[(second + 1)..<third].joined().utf8) + Data(split[..<(split.count / 2)]))
+        screen = try server.waitForScreen("B's progress up to the half-written evaluation") { $0.contains("steps \(lastStep) → \(beforeThirdStep)") }
+        Thread.sleep(forTimeInterval: 0.5)  // several polls of the half line
+        screen = try server.screen()
+        XCTAssertTrue(screen.contains("b.jsonl (magnitude, live)") && !screen.contains("skipped"), screen)
+        try handle.write(contentsOf: Data(split[(split.count / 2)...]) + Data(lines[(third + 1)...].joined().utf8))
+        try handle.close()
+        screen = try server.waitForScreen("B finished") { $0.contains("b.jsonl (magnitude, finished)") && $0.contains("steps \(lastStep) → \(lastStep)") }
+        XCTAssertTrue(fc2Selected(screen), "fc2 still selected: \(screen)")
+        XCTAssertTrue(screen.contains("Δ 0.00 pt"), "the same run twice: no difference\n\(screen)")
+
+        try server.run(["send-keys", "-t", session, "q"])
+        let deadline = Date().addingTimeInterval(20)
+        while (try? String(contentsOfFile: exitFile, encoding: .utf8))?.hasSuffix("\n") != true && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        XCTAssertEqual(try? String(contentsOfFile: exitFile, encoding: .utf8), "EXIT=0\n")
+    }
 }
