@@ -95,8 +95,10 @@ public struct RunComparison: Sendable {
         }
     }
 
-    /// Why the layers do not line up one to one (different networks), or nil when they do.
+    /// Why the layers do not line up one to one (different networks), or nil when they do
+    /// or when a run has no layers yet (a live log before its first evaluation).
     public var layerMismatch: String? {
+        guard !Self.layerSparsity(a.last).isEmpty, !Self.layerSparsity(b.last).isEmpty else { return nil }
         let rows = layers
         let onlyA = rows.filter { $0.sparsity.b == nil }.map(\.name), onlyB = rows.filter { $0.sparsity.a == nil }.map(\.name)
         guard !onlyA.isEmpty || !onlyB.isEmpty else { return nil }

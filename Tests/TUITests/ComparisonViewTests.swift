@@ -186,4 +186,21 @@ final class ComparisonViewTests: XCTestCase {
         XCTAssertFalse(screen.lines[1].contains("+"), "A's line has no mark")
         XCTAssertTrue((2..<20).allSatisfy { screen[$0, 3].character != " " }, "B's line runs between its marks")
     }
+
+    /// A live B before its first evaluation has no layers yet: not "different networks", and
+    /// its histogram panel says why it is empty.
+    func testARunBeforeItsFirstEvaluationIsNotADifferentNetwork() throws {
+        let a = Self.log(method: "magnitude", accuracy: 0.85, sparsity: 0.5, layers: [("fc1.weight", 5)])
+        let start = String(try XCTUnwrap(a.split(separator: "\n").first))
+        let b: String = start + "\n" + #"{"event":"progress","step":3,"state":"running","loss":1.5}"# + "\n"
+        let comparison = RunComparison(a: RunComparison.Run(name: "a.jsonl", timeline: try ReplayTimeline(text: a, path: "a.jsonl")),
+                                       b: RunComparison.Run(name: "b.jsonl", timeline: try ReplayTimeline(text: b, path: "b.jsonl")))
+        XCTAssertNil(comparison.layerMismatch)
+        XCTAssertEqual(comparison.b.progress, "live")
+        let screen = draw(ComparisonView(comparison: comparison))
+        let row = try XCTUnwrap(screen.lines.first { $0.contains("no evaluation yet") })
+        XCTAssertGreaterThan(try column(of: "no evaluation yet", in: row), try column(of: "fc1.weight  ", in: row), "in B's panel")
+        XCTAssertFalse(screen.lines.joined().contains("different networks"))
+        XCTAssertTrue(screen.text(row: 1).contains("b.jsonl (magnitude, live)"), screen.text(row: 1))
+    }
 }

@@ -64,13 +64,13 @@ public struct ComparisonView: Widget {
         let layer = comparison.layers.indices.contains(selectedLayer) ? comparison.layers[selectedLayer].name : nil
         for (title, run, rect) in [("Weights A", comparison.a, histogramA), ("Weights B", comparison.b, histogramB)] {
             panel(title, rect, &screen, theme, glyphs) { screen, inner in
-                guard let layer, let histogram = run.lastFrame?.histograms[layer] else {
-                    let why = layer.map { "no \($0) in this run" } ?? "no layers"
+                guard let layer, let frame = run.lastFrame, let histogram = frame.histograms[layer] else {
+                    let why = run.lastFrame == nil ? "no evaluation yet" : layer.map { "no \($0) in this run" } ?? "no layers"
                     screen.put(why, x: inner.x, y: inner.y, style: theme.style(.inactive), clip: inner)
                     return
                 }
                 HistogramView(layerName: layer, histogram: histogram, logScale: logHistogram,
-                              showsDistanceFromInitialisation: run.lastFrame?.histogramsShowDistance ?? false)
+                              showsDistanceFromInitialisation: frame.histogramsShowDistance)
                     .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
             }
         }
