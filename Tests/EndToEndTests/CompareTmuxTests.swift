@@ -1,5 +1,6 @@
 import Foundation
 import RunLogs
+import TUI
 import XCTest
 
 /// `prunetop compare` in a real terminal (tmux) on two real short runs, magnitude pruning and
@@ -117,5 +118,34 @@ final class CompareTmuxTests: XCTestCase {
             Thread.sleep(forTimeInterval: 0.05)
         }
         XCTAssertEqual(try? String(contentsOfFile: exitFile, encoding: .utf8), "EXIT=0\n")
+    }
+
+    /// `tui --compare B.jsonl` follows B's log too: B starts at its second evaluation, the rest
+    /// is appended, and the Loss panel's legend moves to B's last loss; a bad line
+    /// appended after it is named on the message line, by its line number in the log.
+    func testTheTUIFollowsAComparedLogStillWritten() throws {
+        guard (try? server.run(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }
+        let full = try record("magnitude")
+        let lines = try String(contentsOfFile: full, encoding: .utf8).split(separator: "\n").map { String($0) + "\n" }
+        let second = lines.indices.filter { lines[$0].hasPrefix(#"{"event":"eval""#) }[1]
+        func lossLegend(_ text: String) throws -> String {
+            let history = ComparedRun(name: "b.jsonl", timeline: try ReplayTimeline(text: text, path: "b.jsonl")).history
+            return "━◆ B loss " + String(format: "%.3g", try XCTUnwrap(history.loss.last).value)
+        }
+        let (before, after) = (try lossLegend(lines[...second].joined()), try lossLegend(lines.joined()))
+        XCTAssertNotEqual(before, after, "the run's loss moved after its second evaluation")
+        let b = directory + "/b.jsonl"
+        try lines[...second].joined().write(toFile: b, atomically: true, encoding: .utf8)
+
+        let command = "TERM=xterm-256color \(PrunetopProcess.executable.path) tui --data embedded --epochs 50 --eval-every 50 --compare \(b); sleep 30"
+        try server.run(["new-session", "-d", "-s", session, "-x", "160", "-y", "48", command])
+        try server.waitForScreen("B's loss at its second evaluation") { $0.contains(before) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: b))
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data(lines[(second + 1)...].joined().utf8))
+        try server.waitForScreen("B's last loss") { $0.contains(after) }
+        try handle.write(contentsOf: Data(#"{"event":"progress","step":-1}"#.utf8 + [UInt8(ascii: "\n")]))
+        try handle.close()
+        try server.waitForScreen("the bad line named") { $0.contains("--compare: \(b):\(lines.count + 1): step: expected an integer >= 0") }
     }
 }
