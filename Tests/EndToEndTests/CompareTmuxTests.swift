@@ -138,7 +138,7 @@ final class CompareTmuxTests: XCTestCase {
         try lines[...second].joined().write(toFile: b, atomically: true, encoding: .utf8)
 
         let command = "TERM=xterm-256color \(PrunetopProcess.executable.path) tui --data embedded --epochs 50 --eval-every 50 --compare \(b); sleep 30"
-        try server.run(["new-session", "-d", "-s", session, "-x", "160", "-y", "48", command])
+        try server.run(["new-session", "-d", "-s", session, "-x", "220", "-y", "50", command])  // room for every legend entry
         try server.waitForScreen("B's loss at its second evaluation") { $0.contains(before) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: b))
         try handle.seekToEnd()
