@@ -226,8 +226,6 @@ public final class DashboardApp {
     /// whatever the pacing (a one-shot frame's panels show the step its header does).
     func dropLiveFrame() { (frame, frameOf) = (nil, nil) }
 
-    /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
-    /// allows (a big network's frame comes less often; the header follows every snapshot).
     /// Takes what the compared run's log gained (`--compare` on a run still training): its
     /// curves and its points on the hill; a line that does not read is named on the message line.
     private func refreshCompared() {
@@ -240,6 +238,8 @@ public final class DashboardApp {
         compared = updated
     }
 
+    /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
+    /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
         guard case .computedFromWeights = source.figures(for: latest),
               frameOf.map({ $0.step != latest.step || $0.state != latest.state }) ?? true else { return }
