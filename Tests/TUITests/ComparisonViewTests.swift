@@ -42,7 +42,14 @@ final class ComparisonViewTests: XCTestCase {
     func testTheHeaderGivesTheDifferencesWithTheirSign() throws {
         let screen = draw(ComparisonView(comparison: try comparison()))
         let header = screen.text(row: 0)
-        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.00% → 30.00% Δ −20.00 pt  steps 10 → 10"), header)
+        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.0% → 30.0% Δ −20.0 pt  steps 10 → 10"), header)
+        // At 80 columns the steps do not fit, at 70 the sparsity neither, nor the legend's
+        // note: each left out whole.
+        XCTAssertEqual(draw(ComparisonView(comparison: try comparison()), width: 80).text(row: 0),
+                       " COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.0% → 30.0% Δ −20.0 pt")
+        let narrow = draw(ComparisonView(comparison: try comparison()), width: 70)
+        XCTAssertEqual(narrow.text(row: 0), " COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt".padding(toLength: 70, withPad: " ", startingAt: 0))
+        XCTAssertEqual(narrow.text(row: 1), " ━● A a.jsonl (magnitude, finished)   ━◆ B b.jsonl (snip, finished)".padding(toLength: 70, withPad: " ", startingAt: 0))
         let delta = try column(of: "Δ −3.00 pt", in: header)
         XCTAssertEqual(screen[delta, 0].style.foreground, Theme.fallback.color(.warning))
         XCTAssertTrue(screen[delta, 0].style.bold)

@@ -84,16 +84,19 @@ public struct ComparisonView: Widget {
         content(&screen, PanelFrame.inner(of: border))
     }
 
-    /// "final acc 88.33% → 86.10% (Δ −2.23 pt)  sparsity 90.0% → 90.0% (Δ +0.0 pt)  steps 66 → 66".
+    /// "final acc 88.33% → 86.10% Δ −2.23 pt sparsity 90.0% → 90.0% Δ 0.0 pt  steps 66 → 66";
+    /// each part whole or not at all (80 columns have room for the first two): a cut "Δ 0.0 p"
+    /// reads as noise.
     private func drawHeader(into screen: inout Screen, row: Rect, theme: Theme) {
         var x = screen.put(" COMPARE ", x: row.x, y: row.y, style: theme.style(.title, bold: true), clip: row)
-        for (label, pair) in [("final acc", comparison.finalAccuracy), ("sparsity", comparison.finalSparsity)] {
-            x = screen.put(" \(label) \(Self.percent(pair.a, decimals: 2)) → \(Self.percent(pair.b, decimals: 2)) ", x: x, y: row.y, style: theme.style(.foreground),
-                           clip: row)
-            x = screen.put("Δ \(Self.points(pair.delta))", x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
+        for (label, pair, decimals) in [("final acc", comparison.finalAccuracy, 2), ("sparsity", comparison.finalSparsity, 1)] {
+            let values = " \(label) \(Self.percent(pair.a, decimals: decimals)) → \(Self.percent(pair.b, decimals: decimals)) "
+            let delta = "Δ \(Self.points(pair.delta, decimals: decimals))"
+            guard x + values.count + delta.count <= row.maxX else { return }
+            x = screen.put(values, x: x, y: row.y, style: theme.style(.foreground), clip: row)
+            x = screen.put(delta, x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
         }
         let steps = comparison.steps, text = "  steps \(Int(steps.a ?? 0)) → \(Int(steps.b ?? 0))"
-        // Whole or not at all: a cut "s" reads as noise.
         if x + text.count <= row.maxX { screen.put(text, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
@@ -107,7 +110,8 @@ public struct ComparisonView: Widget {
         x = screen.put(describe(comparison.a) + "   ", x: x, y: row.y, style: theme.style(.foreground), clip: row)
         x = screen.put("\(line)\(markB) B ", x: x, y: row.y, style: theme.style(.highlight, bold: true), clip: row)
         x = screen.put(describe(comparison.b), x: x, y: row.y, style: theme.style(.foreground), clip: row)
-        screen.put("   Δ = B − A", x: x, y: row.y, style: theme.style(.inactive), clip: row)
+        let note = "   Δ = B − A"
+        if x + note.count <= row.maxX { screen.put(note, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
     /// One row per layer: name, A's and B's sparsity, B − A; the selected row reversed, rows
