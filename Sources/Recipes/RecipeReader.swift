@@ -199,19 +199,20 @@ struct RecipeReader {
     private mutating func readBudget(_ node: RecipeNode, method: String, config: RunConfig) -> LayerBudget? {
         let model = config.model
         var budget = MethodRegistry.descriptor(named: method)?.defaultBudget ?? LayerBudget(.global)
-        let distributions = LayerBudget.Distribution.names + ["manual"]
         if case .scalar = node {
-            guard let name = choice(node, "budget", distributions) else { return nil }
-            guard name != "manual" else {
-                report(node, "budget", "manual needs a mapping with `layers`")
+            guard let word = string(node, "budget") else { return nil }
+            switch RecipeChoice.budgetDistribution(word) {
+            case let .success(distribution):
+                budget.distribution = distribution
+                return budget
+            case let .failure(problem):
+                report(node, "budget", problem.message)
                 return nil
             }
-            budget.distribution = (try? LayerBudget.Distribution.parse(name)) ?? .global
-            return budget
         }
         guard let section = mapping(node, key: "budget") else { return nil }
         checkKeys(section, path: "budget")
-        let name = value(section, "distribution").flatMap { choice($0, "budget.distribution", distributions) }
+        let name = value(section, "distribution").flatMap { choice($0, "budget.distribution", RecipeChoice.budgetDistributions) }
         if name == "manual" || value(section, "layers") != nil {
             guard name == "manual", let layersNode = value(section, "layers") else {
                 report(node, "budget", name == "manual" ? "manual needs `layers`" : "`layers` needs `distribution: manual`")
@@ -311,10 +312,8 @@ struct RecipeReader {
 
     mutating func choice(_ node: RecipeNode, _ key: String, _ allowed: [String]) -> String? {
         guard let text = string(node, key) else { return nil }
-        if allowed.contains(text) { return text }
-        var message = "expected one of \(allowed.joined(separator: ", ")), found '\(text)'"
-        if let suggestion = RecipeSchema.suggestion(for: text, among: allowed) { message += "; did you mean '\(suggestion)'?" }
-        report(node, key, message)
+        guard let problem = RecipeChoice.problem(text, allowed: allowed) else { return text }
+        report(node, key, problem.message)
         return nil
     }
 

@@ -19,6 +19,14 @@ public struct RunComparison: Sendable {
         /// The panels of the last evaluation.
         public var lastFrame: RecordedFrame? { timeline.moments.last { $0.frame != nil }?.frame }
         public var evaluations: [EvaluationRecord] { last.evaluations }
+        /// "live" until the log's end event (a log still being written, or cut short), then how
+        /// the run ended: "finished", "stopped" or "diverged".
+        public var progress: String {
+            switch last.state {
+            case .finished, .stopped, .diverged: last.state.rawValue
+            case .running, .paused: "live"
+            }
+        }
 
         public init(name: String, timeline: ReplayTimeline) {
             self.name = name
@@ -87,8 +95,10 @@ public struct RunComparison: Sendable {
         }
     }
 
-    /// Why the layers do not line up one to one (different networks), or nil when they do.
+    /// Why the layers do not line up one to one (different networks), or nil when they do
+    /// or when a run has no layers yet (a live log before its first evaluation).
     public var layerMismatch: String? {
+        guard !Self.layerSparsity(a.last).isEmpty, !Self.layerSparsity(b.last).isEmpty else { return nil }
         let rows = layers
         let onlyA = rows.filter { $0.sparsity.b == nil }.map(\.name), onlyB = rows.filter { $0.sparsity.a == nil }.map(\.name)
         guard !onlyA.isEmpty || !onlyB.isEmpty else { return nil }

@@ -3,16 +3,25 @@ import RunLogs
 
 /// `prunetop compare`: two recorded runs in one screen (`ComparisonView`), interactive (the
 /// layer keys of the dashboard: l, L, 1-9; g the histograms' log scale; q quits) or as one frame.
+/// Interactive, it follows both logs (`FollowedRunLog`): lines appended to either redraw the
+/// comparison, the selected layer staying selected.
 public final class ComparisonApp {
-    private let comparison: RunComparison
+    public private(set) var comparison: RunComparison
+    private let logs: (a: FollowedRunLog, b: FollowedRunLog)?
     private let theme: Theme
     private let glyphs: Glyphs
     private let depth: ColorDepth
     private var state = DashboardViewState()
 
-    public init(comparison: RunComparison, colorChoice: ColorDepth.Choice = .auto, ascii: Bool = false,
-                themeName: String = "default") throws {
+    /// The layer whose histograms are shown, an index into `comparison.layers`.
+    public var selectedLayer: Int { state.selectedLayer }
+
+    /// `comparison` as it stands, or, with `logs`, the comparison of two followed logs that
+    /// have a moment each (`comparison` is theirs so far).
+    public init(comparison: RunComparison, following logs: (a: FollowedRunLog, b: FollowedRunLog)? = nil,
+                colorChoice: ColorDepth.Choice = .auto, ascii: Bool = false, themeName: String = "default") throws {
         self.comparison = comparison
+        self.logs = logs
         let file = try ThemeLibrary().load(named: themeName)
         let terminal = TerminalInfo.current()
         depth = ColorDepth.resolve(colorChoice, terminal: terminal)
@@ -26,8 +35,9 @@ public final class ComparisonApp {
     public func frame(width: Int, height: Int, caption: String? = nil) -> Screen {
         var screen = Screen(width: width, height: height)
         screen.fill(screen.bounds, with: Cell(" ", style: CellStyle(background: theme.color(.background))))
+        let problem = logs.flatMap { logs in [logs.a, logs.b].compactMap(\.problem).first }
         ComparisonView(comparison: comparison, selectedLayer: state.selectedLayer, logHistogram: state.logHistogram,
-                       message: caption ?? state.message)
+                       message: caption ?? problem ?? state.message)
             .render(into: &screen, area: screen.bounds, theme: theme, glyphs: glyphs)
         DashboardView.paintBackground(&screen, theme: theme)
         return screen
@@ -44,15 +54,34 @@ public final class ComparisonApp {
         while true {
             if let signalled = signals.received { return .signalled(signalled) }
             if backend.inputClosed { return .signalled(.hangUp) }
-            guard let key = backend.readKey(timeoutMilliseconds: 100) else { continue }
-            if key == .resize { backend.invalidate() }
-            if handle(key) { return .quit }
-            backend.draw(frame(width: backend.size.width, height: backend.size.height))
+            let key = backend.readKey(timeoutMilliseconds: 100)
+            var changed = refresh()
+            if let key {
+                if key == .resize { backend.invalidate() }
+                if handle(key) { return .quit }
+                changed = true
+            }
+            if changed { backend.draw(frame(width: backend.size.width, height: backend.size.height)) }
         }
     }
 
+    /// Reads what the followed logs gained; true when there is something new to draw. The
+    /// selected layer stays selected by name (a log that started again may list other layers).
+    @discardableResult
+    public func refresh() -> Bool {
+        guard let logs else { return false }
+        let (changedA, changedB) = (logs.a.poll(), logs.b.poll())
+        guard changedA || changedB else { return false }
+        guard let a = logs.a.comparedRun, let b = logs.b.comparedRun else { return true }
+        let selected = comparison.layers.indices.contains(state.selectedLayer) ? comparison.layers[state.selectedLayer].name : nil
+        comparison = RunComparison(a: a, b: b)
+        let names = comparison.layers.map(\.name)
+        state.selectedLayer = selected.flatMap { names.firstIndex(of: $0) } ?? min(state.selectedLayer, max(names.count - 1, 0))
+        return true
+    }
+
     /// Applies a key; true when it quits.
-    private func handle(_ key: KeyEvent) -> Bool {
+    func handle(_ key: KeyEvent) -> Bool {
         let count = max(comparison.layers.count, 1)
         switch KeyBindings.action(for: key, state: state) {
         case .quit: return true

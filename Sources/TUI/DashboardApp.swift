@@ -3,6 +3,7 @@ import DashboardModel
 import Dispatch
 import Foundation
 import Metrics
+import RunLogs
 import SparseKernels
 import Training
 
@@ -21,8 +22,11 @@ public final class DashboardApp {
         public var overlay = HillOverlay()
         /// The hill's baseline, when the user gave one (`--baseline`).
         public var baseline: HillBaseline?
-        /// A recorded run whose curves the Loss panel draws under the live run's (`--compare`).
+        /// A recorded run whose curves the Loss panel draws under the live run's (`--compare`);
+        /// its hill points are in `overlay`.
         public var compared: ComparedRun?
+        /// The log `compared` was read from, followed as it grows (a run still training).
+        public var comparedLog: FollowedRunLog?
         /// A live run's events, as the trainer sends them (on its thread), e.g. to a log.
         public var onEvent: (@Sendable (TrainerEvent) -> Void)?
         /// Where the S key saves checkpoints.
@@ -64,6 +68,8 @@ public final class DashboardApp {
     var frameContext: DashboardFrameContext
     var state = DashboardViewState()
     private var history = RunHistory()
+    /// The `--compare` run as far as its log goes.
+    private var compared: ComparedRun?
     /// The source's `restarts` the history was recorded under.
     private var restartsSeen = 0
     var snapshot: TrainingSnapshot?
@@ -111,6 +117,7 @@ public final class DashboardApp {
         glyphs = options.ascii || !terminal.supportsUnicode ? .ascii : .unicode
         self.frameContext = frameContext
         self.frameContext.overlay = options.overlay
+        compared = options.compared
         self.frameContext.givenBaseline = options.baseline
         state.show(options.panels)
         state.message = options.initialMessage
@@ -163,6 +170,7 @@ public final class DashboardApp {
     // MARK: Data
 
     func refreshFromSource(size: (width: Int, height: Int)) {
+        refreshCompared()
         if case let .steering(run) = source.controls {
             // Commands whose acknowledgement came after `sendAwaitingAcknowledgement` gave up.
             for acknowledgement in run.takeAcknowledgements() { show(acknowledgement) }
@@ -221,6 +229,18 @@ public final class DashboardApp {
     /// whatever the pacing (a one-shot frame's panels show the step its header does).
     func dropLiveFrame() { (frame, frameOf) = (nil, nil) }
 
+    /// Takes what the compared run's log gained (`--compare` on a run still training): its
+    /// curves and its points on the hill; a line that does not read is named on the message line.
+    private func refreshCompared() {
+        guard let log = options.comparedLog, let previous = compared, log.poll() else { return }
+        if let problem = log.problem { state.message = "--compare: \(problem)" }
+        guard let timeline = log.comparedRun?.timeline else { return }
+        let updated = ComparedRun(name: previous.name, timeline: timeline)
+        frameContext.overlay.points.removeAll { $0.runID == previous.hillRunID }
+        frameContext.overlay.points += updated.hillPoints
+        compared = updated
+    }
+
     /// Recomputes the panels from `latest` when it is newer than the frame and the pacing
     /// allows (a big network's frame comes less often; the header follows every snapshot).
     private func refreshLiveFrame(_ latest: TrainingSnapshot) {
@@ -257,7 +277,7 @@ public final class DashboardApp {
                                    editing: editing, measuredCPU: speedup.latest,
                                    paused: snapshot?.state == .paused)
         model.confirmingQuit = confirmingQuit
-        model.compared = options.compared
+        model.compared = compared
         refreshLayerBrowser()
         (model.commandBar, model.layerBrowser, model.optionsScreen) = (commandBar, layerBrowser, optionsScreen)
         switch source.controls {

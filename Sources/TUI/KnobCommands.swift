@@ -1,4 +1,5 @@
 import Foundation
+import Recipes
 import Training
 
 /// What turning or typing a knob asks of the trainer, given the run as the latest
@@ -96,13 +97,14 @@ public enum KnobCommands {
             }
             return .success(.setLearningRate(value))
         case .budget:
-            do {
-                var budget = snapshot.sparsity.activeBudget
-                budget.distribution = try LayerBudget.Distribution.parse(text)
-                return .success(.setLayerBudget(budget))
-            } catch {
-                return .failure(Refusal(description: "\(error)"))
-            }
+            // A recipe's words and message (`RecipeChoice`), as the command bar's `budget`.
+            var budget = snapshot.sparsity.activeBudget
+            return RecipeChoice.budgetDistribution(text)
+                .map { distribution in
+                    budget.distribution = distribution
+                    return .setLayerBudget(budget)
+                }
+                .mapError { Refusal(description: "budget: \($0)") }
         case .scheduleBegin, .scheduleEnd, .frequency, .exponent:
             guard let value = Double(text), value.isFinite else {
                 return .failure(Refusal(description: "\(knob.rawValue): expected a number, found '\(text)'"))

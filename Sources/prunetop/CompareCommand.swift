@@ -3,7 +3,8 @@ import Foundation
 import RunLogs
 import TUI
 
-/// `prunetop compare A.jsonl B.jsonl`: two runs (finished, or live logs as far as they go) in one screen.
+/// `prunetop compare A.jsonl B.jsonl`: two runs in one screen, followed as their logs grow
+/// (runs still training), or with `--once` printed as far as the logs go.
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -11,16 +12,18 @@ struct CompareCommand: ParsableCommand {
             + "histograms, and the differences B − A.",
         discussion: """
         l and L (or 1-9) select the layer whose histograms are shown, g toggles their log scale, q quits. \
+        Logs still being written are followed: the screen updates as lines are appended, and the legend says which \
+        run is live and which has ended. \
         With --once the comparison is printed as one frame and no terminal is needed (CI logs).
         """)
 
-    @Argument(help: ArgumentHelp("Run A's JSONL log.", valueName: "a.jsonl"))
+    @Argument(help: ArgumentHelp("Run A's JSONL log (it may still be written, or not exist yet).", valueName: "a.jsonl"))
     var a: String
 
-    @Argument(help: ArgumentHelp("Run B's JSONL log.", valueName: "b.jsonl"))
+    @Argument(help: ArgumentHelp("Run B's JSONL log (it may still be written, or not exist yet).", valueName: "b.jsonl"))
     var b: String
 
-    @Flag(help: "Print the comparison as one frame and exit.")
+    @Flag(help: "Print the comparison as one frame of the logs as they are, and exit.")
     var once = false
 
     @OptionGroup(title: "With --once")
@@ -40,20 +43,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (runA, runB) = (try RecordedRun(path: a), try RecordedRun(path: b))
-        func compared(_ run: RecordedRun) -> RunComparison.Run {
-            RunComparison.Run(name: (run.path as NSString).lastPathComponent, timeline: run.timeline)
-        }
-        let comparison = RunComparison(a: compared(runA), b: compared(runB))
-        if once {
-            let terminal = TerminalInfo.current()
-            let coloring = OneShotFrameOptions.coloring(color, terminal: terminal)
-            let app = try ComparisonApp(comparison: comparison, colorChoice: coloring.dashboardChoice, ascii: ascii, themeName: theme)
-            let size = frame.size(terminal)
-            let caption = comparison.layerMismatch ?? "\(comparison.a.name) vs \(comparison.b.name) (prunetop compare --once)"
-            OneShotFrameOptions.write(app.frame(width: size.width, height: size.height, caption: caption), coloring)
-            return
-        }
+        if once { return try printOnce() }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw ValidationError("compare needs a terminal; `prunetop compare --once` prints one frame of it")
         }
@@ -61,7 +51,42 @@ struct CompareCommand: ParsableCommand {
             ?? TerminalInfo.foregroundRefusal() {
             throw ValidationError(refusal)
         }
-        let outcome = try ComparisonApp(comparison: comparison, colorChoice: color, ascii: ascii, themeName: theme).run()
+        let logs = (a: FollowedRunLog(path: a), b: FollowedRunLog(path: b))
+        let comparison = try awaitFirstMoments(logs)
+        let outcome = try ComparisonApp(comparison: comparison, following: logs, colorChoice: color, ascii: ascii, themeName: theme).run()
         if outcome != .quit { throw ExitCode(outcome.exitCode) }
+    }
+
+    private func printOnce() throws {
+        func compared(_ run: RecordedRun) -> RunComparison.Run {
+            RunComparison.Run(name: (run.path as NSString).lastPathComponent, timeline: run.timeline)
+        }
+        let comparison = RunComparison(a: compared(try RecordedRun(path: a)), b: compared(try RecordedRun(path: b)))
+        let terminal = TerminalInfo.current()
+        let coloring = OneShotFrameOptions.coloring(color, terminal: terminal)
+        let app = try ComparisonApp(comparison: comparison, colorChoice: coloring.dashboardChoice, ascii: ascii, themeName: theme)
+        let size = frame.size(terminal)
+        let caption = comparison.layerMismatch ?? "\(comparison.a.name) vs \(comparison.b.name) (prunetop compare --once)"
+        OneShotFrameOptions.write(app.frame(width: size.width, height: size.height, caption: caption), coloring)
+    }
+
+    /// The comparison once both logs have a moment (a progress line or an evaluation): a log
+    /// may not exist yet, or hold only its start. Says once on stderr what it waits for; a
+    /// first line that does not read is refused (there is nothing to lay out).
+    private func awaitFirstMoments(_ logs: (a: FollowedRunLog, b: FollowedRunLog)) throws -> RunComparison {
+        var said = false
+        while true {
+            for log in [logs.a, logs.b] {
+                log.poll()
+                if let problem = log.problem, log.comparedRun == nil { throw ValidationError(problem) }
+            }
+            if let runA = logs.a.comparedRun, let runB = logs.b.comparedRun { return RunComparison(a: runA, b: runB) }
+            if !said {
+                let waiting = [logs.a, logs.b].filter { $0.comparedRun == nil }.map(\.path).joined(separator: " and ")
+                Terminal.standardError("waiting for \(waiting) to record a step…\n")
+                said = true
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
     }
 }

@@ -34,8 +34,8 @@ struct TUICommand: ParsableCommand {
                                valueName: "jsonl"))
     var overlay: [String] = []
 
-    @Option(help: ArgumentHelp("Draw an earlier run's log under the live run: its points on Occam's hill (as --overlay does) and "
-                               + "its loss and accuracy curves in the Loss panel.", valueName: "jsonl"))
+    @Option(help: ArgumentHelp("Draw another run's log under the live run: its points on Occam's hill (as --overlay does) and "
+                               + "its loss and accuracy curves in the Loss panel; a log still being written is followed.", valueName: "jsonl"))
     var compare: String?
 
     @Option(help: ArgumentHelp("The dense accuracy Occam's hill measures regions against: 0.895, 89.5%, a finished dense run's log, "
@@ -129,10 +129,14 @@ struct TUICommand: ParsableCommand {
             do { options.overlay.add(try HillOverlay(file: path)) } catch { throw ValidationError("--overlay: \(error)") }
         }
         if let compare {
-            do {
-                options.overlay.add(try HillOverlay(file: compare))
-                options.compared = ComparedRun(name: (compare as NSString).lastPathComponent, timeline: try ReplayTimeline(path: compare))
-            } catch { throw ValidationError("--compare: \(error)") }
+            // Read whole first (a file that is not a run log is refused), then followed as it grows.
+            let timeline: ReplayTimeline
+            do { timeline = try ReplayTimeline(path: compare) } catch { throw ValidationError("--compare: \(error)") }
+            if let line = timeline.incompleteLastLine { options.overlay.warnings.append(incompleteLastLineWarning(path: compare, line: line)) }
+            let compared = ComparedRun(name: (compare as NSString).lastPathComponent, timeline: timeline)
+            options.overlay.points += compared.hillPoints
+            options.compared = compared
+            options.comparedLog = FollowedRunLog(path: compare)
         }
         var warnings = options.overlay.warnings
         options.baseline = try baseline.map { try HillBaseline.parse($0, warn: { warnings.append($0) }) }

@@ -136,7 +136,7 @@ final class OneShotFrameTests: XCTestCase {
                                             "--method", "snip", "--once", "--compare", log, "--width", "160", "--height", "40"])
         XCTAssertEqual(once.status, 0, once.standardError)
         let legend = try XCTUnwrap(once.standardOutput.split(separator: "\n").first { $0.contains("━ loss") })
-        XCTAssertTrue(legend.contains("━ B loss") && legend.contains("━ B acc"), String(legend))
+        XCTAssertTrue(legend.contains("━◆ B loss") && legend.contains("━◆ B acc"), String(legend))
         XCTAssertTrue(once.standardOutput.contains("◆"), "the compared run's points on Occam's hill")
         let refused = try PrunetopProcess.run(["tui", "--data", "embedded", "--once", "--compare", "/etc/hostname"])
         XCTAssertNotEqual(refused.status, 0)

@@ -18,13 +18,25 @@ struct PrunetopProcess {
         return directory.appendingPathComponent("prunetop")
     }
 
-    /// The environment of the test, minus anything that would steer the BLAS kernel choice.
+    /// The environment of the test, minus anything that would steer the BLAS kernel choice,
+    /// with empty config and state folders (`isolatedFolders`): a developer's own config file
+    /// (a broken one, a theme, key bindings) never reaches a test. A test that needs a config
+    /// gives its own `XDG_CONFIG_HOME` over this one.
     static var cleanEnvironment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
         environment["PRUNETOP_BLAS_DETECTED_CORE"] = nil
+        environment["XDG_CONFIG_HOME"] = isolatedFolders.config
+        environment["XDG_STATE_HOME"] = isolatedFolders.state
         return environment
     }
+
+    /// A config and a state folder of this test process, empty at its start.
+    static let isolatedFolders: (config: String, state: String) = {
+        let (config, state) = (temporaryPath("no-config"), temporaryPath("own-state"))
+        for folder in [config, state] { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        return (config, state)
+    }()
 
     /// Runs prunetop with `arguments`, or, with a `launcher`, that command line instead
     /// (e.g. script(1) to give prunetop a terminal).

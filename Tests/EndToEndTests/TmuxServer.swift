@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// A private tmux server for the end-to-end tests (its own socket), driven by tmux
-/// clients: `run` types commands, `screen` reads the pane, `waitForScreen` polls it.
+/// A private tmux server for the end-to-end tests (its own socket, the isolated config and
+/// state folders of `PrunetopProcess.cleanEnvironment`), driven by tmux clients: `run` types commands, `screen` reads the pane, `waitForScreen` polls it.
 struct TmuxServer {
     let socket: String
     let session: String
@@ -61,6 +61,9 @@ struct TmuxServer {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let closeInherited = "for fd in /proc/$$/fd/*; do fd=${fd##*/}; [ \"$fd\" -gt 2 ] && eval \"exec $fd>&-\" 2>/dev/null; done; exec tmux \"$@\""
         process.arguments = ["bash", "-c", closeInherited, "tmux", "-f", "/dev/null", "-L", socket] + arguments
+        // The server takes its environment from the client that starts it, and every session
+        // from the server: none reads the developer's config (a test gives its own in its command).
+        process.environment = PrunetopProcess.cleanEnvironment
         process.standardInput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         let path = PrunetopProcess.temporaryPath("tmux-out")

@@ -101,6 +101,9 @@ final class CommandParserTests: XCTestCase {
             ("target abc", "schedule:\n  final: abc\n"),
             ("lr -1", "optimizer:\n  lr: -1\n"),
             ("method rigel", "method: rigel\n"),
+            ("budget erkk", "budget: erkk\n"),
+            ("budget ERK", "budget: ERK\n"),
+            ("budget manual", "budget: manual\n"),
         ]
         for (bar, recipe) in cases {
             guard case let .failure(error) = parse(bar) else { return XCTFail("'\(bar)' was taken") }
@@ -108,6 +111,8 @@ final class CommandParserTests: XCTestCase {
             XCTAssertEqual(error.message, expected, bar)
         }
         XCTAssertEqual(error("target 1.2"), "target: expected a number in [0, 1), found 1.2")
+        XCTAssertEqual(error("budget erkk"), "budget: expected one of global, uniform, er, erk, manual, found 'erkk'; did you mean 'erk'?")
+        XCTAssertEqual(error("budget manual"), "budget: manual needs a mapping with `layers`")
     }
 
     /// `:help` lists every command with what it takes and does, one row each.

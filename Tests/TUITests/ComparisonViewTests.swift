@@ -8,7 +8,7 @@ import XCTest
 /// histograms side by side, and curves on one shared scale.
 final class ComparisonViewTests: XCTestCase {
     /// A log with one evaluation whose frame has a histogram for each layer.
-    private static func log(method: String, accuracy: Double, sparsity: Double, layers: [(name: String, nonzero: Int)]) -> String {
+    static func log(method: String, accuracy: Double, sparsity: Double, layers: [(name: String, nonzero: Int)]) -> String {
         let layerJSON = layers.map { #"{"name":"\#($0.name)","shape":[10],"params":10,"nonzero":\#($0.nonzero)}"# }.joined(separator: ",")
         let histograms = layers.map { #""\#($0.name)":{"lowerBound":-1,"upperBound":1,"kept":[0,0,\#($0.nonzero)],"pruned":[\#(10 - $0.nonzero),0,0],"outOfRange":0,"nonFinite":0}"# }
             .joined(separator: ",")
@@ -42,7 +42,14 @@ final class ComparisonViewTests: XCTestCase {
     func testTheHeaderGivesTheDifferencesWithTheirSign() throws {
         let screen = draw(ComparisonView(comparison: try comparison()))
         let header = screen.text(row: 0)
-        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.00% → 30.00% Δ −20.00 pt  steps 10 → 10"), header)
+        XCTAssertTrue(header.hasPrefix(" COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.0% → 30.0% Δ −20.0 pt  steps 10 → 10"), header)
+        // At 80 columns the steps do not fit, at 70 the sparsity neither, nor the legend's
+        // note: each left out whole.
+        XCTAssertEqual(draw(ComparisonView(comparison: try comparison()), width: 80).text(row: 0),
+                       " COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt sparsity 50.0% → 30.0% Δ −20.0 pt")
+        let narrow = draw(ComparisonView(comparison: try comparison()), width: 70)
+        XCTAssertEqual(narrow.text(row: 0), " COMPARE  final acc 85.00% → 82.00% Δ −3.00 pt".padding(toLength: 70, withPad: " ", startingAt: 0))
+        XCTAssertEqual(narrow.text(row: 1), " ━● A a.jsonl (magnitude, finished)   ━◆ B b.jsonl (snip, finished)".padding(toLength: 70, withPad: " ", startingAt: 0))
         let delta = try column(of: "Δ −3.00 pt", in: header)
         XCTAssertEqual(screen[delta, 0].style.foreground, Theme.fallback.color(.warning))
         XCTAssertTrue(screen[delta, 0].style.bold)
@@ -52,7 +59,7 @@ final class ComparisonViewTests: XCTestCase {
     func testTheLegendNamesTheFilesAndMethodsInTheirTwoStyles() throws {
         let screen = draw(ComparisonView(comparison: try comparison()))
         let legend = screen.text(row: 1)
-        XCTAssertTrue(legend.hasPrefix(" ━● A a.jsonl (magnitude)   ━◆ B b.jsonl (snip)   Δ = B − A"), legend)
+        XCTAssertTrue(legend.hasPrefix(" ━● A a.jsonl (magnitude, finished)   ━◆ B b.jsonl (snip, finished)   Δ = B − A"), legend)
         XCTAssertEqual(screen[2, 1].style.foreground, Theme.fallback.color(.accuracy), "A as the dashboard's own run")
         let b = try column(of: "━◆ B", in: legend)
         XCTAssertEqual(screen[b + 1, 1].style.foreground, Theme.fallback.color(.highlight), "B as another run")
@@ -144,5 +151,63 @@ final class ComparisonViewTests: XCTestCase {
         XCTAssertEqual(screen.lines[1].first, "3", "the loss scale reaches B's 3: \(screen.lines[1])")
         XCTAssertTrue(screen.lines[1].hasSuffix("0.9"), "the accuracy scale reaches B's 0.9: \(screen.lines[1])")
         XCTAssertTrue(screen.lines[4].hasSuffix("0.5"), screen.lines[4])
+    }
+
+    /// Without colour (`--color never`, the monochrome theme) A's and B's curves still differ:
+    /// B's carry its hill mark (+ in ASCII) every few cells and in the legend; A's none.
+    func testWithoutColourBsCurvesCarryItsMark() throws {
+        let screen = draw(ComparisonView(comparison: try comparison()), theme: WidgetTestSupport.monochrome)
+        var ascii = Screen(width: 100, height: 30)
+        ComparisonView(comparison: try comparison()).render(into: &ascii, area: ascii.bounds, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        for (frame, line, mark) in [(screen, "━", "◆"), (ascii, "-", "+")] {
+            let legends = frame.text(row: 3)
+            XCTAssertEqual(legends.components(separatedBy: "\(line) A ").count - 1, 2, "the loss and accuracy legends: \(legends)")
+            XCTAssertEqual(legends.components(separatedBy: "\(line)\(mark) B ").count - 1, 2, legends)
+            XCTAssertTrue(frame.text(row: 1).contains("\(line)\(mark) B b.jsonl"), frame.text(row: 1))
+            // B's one evaluation (82%) at the bottom of the accuracy panel, as its mark.
+            let bottom = try XCTUnwrap(frame.lines.last { $0.contains("0.82 ") })
+            XCTAssertTrue(bottom.contains("0.82 \(mark)"), bottom)
+            XCTAssertNil(frame[0, 0].style.foreground, "no colour at all")
+        }
+    }
+
+    /// One plot, two runs on one scale, in monochrome ASCII: A flat at the top, B flat at the
+    /// bottom, B's + at its points' cells 0, 5, 9 and 14 of the plot (a mark at least 4 cells
+    /// after the last), none on A's row.
+    func testAMarkedSeriesCarriesItsGlyphEveryFewCells() {
+        var screen = Screen(width: 20, height: 4)
+        let steps = stride(from: 0, through: 100, by: 10)
+        let series = [
+            PlotSeries(label: "A", role: .accuracy, points: steps.map { PlotPoint(step: $0, value: 1) }, scale: 0),
+            PlotSeries(label: "B", role: .highlight, points: steps.map { PlotPoint(step: $0, value: 0) }, scale: 0, mark: "+"),
+        ]
+        LinePlotView(series: series).render(into: &screen, area: screen.bounds, theme: WidgetTestSupport.monochrome, glyphs: .ascii)
+        XCTAssertEqual(screen.text(row: 0), "- A 1  -+ B 0       ")
+        XCTAssertEqual(screen.lines[1].first, "1")
+        XCTAssertEqual(screen.lines[3].first, "0")
+        // The plot starts at column 2 (the axis label "1" and a space); 36 braille dots wide,
+        // the 11 points at dots 0, 4, 7, 11, 14, 18, 21, 25, 28, 32, 35: cells 0, 2, 3, 5, 7, 9, ...
+        let marks = (0..<20).filter { screen[$0, 3].character == "+" }
+        XCTAssertEqual(marks, [2, 7, 11, 16])
+        XCTAssertTrue(marks.allSatisfy { screen[$0, 3].style.bold })
+        XCTAssertFalse(screen.lines[1].contains("+"), "A's line has no mark")
+        XCTAssertTrue((2..<20).allSatisfy { screen[$0, 3].character != " " }, "B's line runs between its marks")
+    }
+
+    /// A live B before its first evaluation has no layers yet: not "different networks", and
+    /// its histogram panel says why it is empty.
+    func testARunBeforeItsFirstEvaluationIsNotADifferentNetwork() throws {
+        let a = Self.log(method: "magnitude", accuracy: 0.85, sparsity: 0.5, layers: [("fc1.weight", 5)])
+        let start = String(try XCTUnwrap(a.split(separator: "\n").first))
+        let b: String = start + "\n" + #"{"event":"progress","step":3,"state":"running","loss":1.5}"# + "\n"
+        let comparison = RunComparison(a: RunComparison.Run(name: "a.jsonl", timeline: try ReplayTimeline(text: a, path: "a.jsonl")),
+                                       b: RunComparison.Run(name: "b.jsonl", timeline: try ReplayTimeline(text: b, path: "b.jsonl")))
+        XCTAssertNil(comparison.layerMismatch)
+        XCTAssertEqual(comparison.b.progress, "live")
+        let screen = draw(ComparisonView(comparison: comparison))
+        let row = try XCTUnwrap(screen.lines.first { $0.contains("no evaluation yet") })
+        XCTAssertGreaterThan(try column(of: "no evaluation yet", in: row), try column(of: "fc1.weight  ", in: row), "in B's panel")
+        XCTAssertFalse(screen.lines.joined().contains("different networks"))
+        XCTAssertTrue(screen.text(row: 1).contains("b.jsonl (magnitude, live)"), screen.text(row: 1))
     }
 }

@@ -1,3 +1,4 @@
+import Recipes
 import Training
 
 /// What the parser needs to know of the run and the dashboard: names to check layers and
@@ -27,8 +28,8 @@ public struct CommandError: Error, Sendable, Equatable, CustomStringConvertible 
 }
 
 /// Reads one line of the command bar into a `DashboardCommand`. Pure. Values go through
-/// the rules recipes use (`SettingRule.parse`, `MethodRegistry`, `SparsitySchedule`), so a
-/// bad value gets the same words either way.
+/// the rules recipes use (`SettingRule.parse`, `MethodRegistry`, `RecipeChoice`,
+/// `SparsitySchedule`), so a bad value gets the same words either way.
 public enum CommandParser {
     public static func parse(_ line: String, context: CommandContext) -> Result<DashboardCommand, CommandError> {
         let words = line.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
@@ -57,10 +58,7 @@ public enum CommandParser {
             if value == "next" { return .success(.action(.cycleMethod)) }
             return MethodRegistry.names.contains(value) ? .success(.setMethod(value)) : fail(MethodRegistry.unknownMethodMessage(value))
         case "budget":
-            guard let distribution = try? LayerBudget.Distribution.parse(value) else {
-                return fail("expected one of \(LayerBudget.Distribution.names.joined(separator: ", ")), found '\(value)'")
-            }
-            return .success(.setBudget(distribution))
+            return RecipeChoice.budgetDistribution(value).map(DashboardCommand.setBudget).mapError { CommandError(command: name, message: $0.message) }
         case "pace":
             switch value {
             case "faster": return .success(.action(.changePace(1)))
@@ -149,9 +147,8 @@ public enum CommandParser {
     /// `constant`: lengths in epochs (fractions allowed), as a recipe's `schedule` writes them.
     static func schedule(_ arguments: [String], context: CommandContext) -> Result<SparsitySchedule, ArgumentProblem> {
         let kinds = ["agp", "oneshot", "iterative", "constant"]
-        guard let kind = arguments.first, kinds.contains(kind) else {
-            return .failure(ArgumentProblem("expected one of \(kinds.joined(separator: ", ")), found '\(arguments.first ?? "")'"))
-        }
+        let kind = arguments.first ?? ""
+        if let problem = RecipeChoice.problem(kind, allowed: kinds) { return .failure(ArgumentProblem(problem.message)) }
         let values = Array(arguments.dropFirst())
         let usage = ["agp": "agp BEGIN END EVERY [EXPONENT]", "oneshot": "oneshot AT", "iterative": "iterative ROUNDS ROUND_LENGTH",
                      "constant": "constant"][kind]!

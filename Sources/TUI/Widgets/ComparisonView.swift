@@ -6,7 +6,8 @@ import RunLogs
 /// their differences B − A, both runs on Occam's hill, their loss and accuracy curves on
 /// shared scales, per-layer sparsity A | B | Δ (the larger differences highlighted) and the
 /// selected layer's weight histograms side by side. A is drawn as the dashboard draws its own
-/// run (`.accuracy`, ● ○ on the hill), B as another run (`.highlight`, ◆).
+/// run (`.accuracy`, ● ○ on the hill), B as another run (`.highlight`, ◆ on the hill and
+/// on its loss and accuracy lines, so a frame without colour tells them apart too).
 public struct ComparisonView: Widget {
     public var comparison: RunComparison
     /// Index into `comparison.layers`.
@@ -43,14 +44,16 @@ public struct ComparisonView: Widget {
         }
         let historyA = ComparedRun(name: comparison.a.name, timeline: comparison.a.timeline).history
         let historyB = ComparedRun(name: comparison.b.name, timeline: comparison.b.timeline).history
+        // B's lines carry its hill mark: told from A's without colour too.
+        let markB = OccamsHillView.otherRunMark(0, glyphs: glyphs)
         panel("Loss", loss, &screen, theme, glyphs) { screen, inner in
             LinePlotView(series: [PlotSeries(label: "A loss", shortLabel: "A", role: .accuracy, points: historyA.loss, scale: 0),
-                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss, scale: 0)])
+                                  PlotSeries(label: "B loss", shortLabel: "B", role: .highlight, points: historyB.loss, scale: 0, mark: markB)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         panel("Test accuracy", accuracy, &screen, theme, glyphs) { screen, inner in
             LinePlotView(series: [PlotSeries(label: "A acc", shortLabel: "A", role: .accuracy, points: historyA.accuracy, scale: 0),
-                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy, scale: 0)])
+                                  PlotSeries(label: "B acc", shortLabel: "B", role: .highlight, points: historyB.accuracy, scale: 0, mark: markB)])
                 .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
         let (table, histograms) = bottom.splitColumns(leftWidth: max(third, min(44, bottom.width / 2)))
@@ -61,13 +64,13 @@ public struct ComparisonView: Widget {
         let layer = comparison.layers.indices.contains(selectedLayer) ? comparison.layers[selectedLayer].name : nil
         for (title, run, rect) in [("Weights A", comparison.a, histogramA), ("Weights B", comparison.b, histogramB)] {
             panel(title, rect, &screen, theme, glyphs) { screen, inner in
-                guard let layer, let histogram = run.lastFrame?.histograms[layer] else {
-                    let why = layer.map { "no \($0) in this run" } ?? "no layers"
+                guard let layer, let frame = run.lastFrame, let histogram = frame.histograms[layer] else {
+                    let why = run.lastFrame == nil ? "no evaluation yet" : layer.map { "no \($0) in this run" } ?? "no layers"
                     screen.put(why, x: inner.x, y: inner.y, style: theme.style(.inactive), clip: inner)
                     return
                 }
                 HistogramView(layerName: layer, histogram: histogram, logScale: logHistogram,
-                              showsDistanceFromInitialisation: run.lastFrame?.histogramsShowDistance ?? false)
+                              showsDistanceFromInitialisation: frame.histogramsShowDistance)
                     .render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
             }
         }
@@ -81,28 +84,34 @@ public struct ComparisonView: Widget {
         content(&screen, PanelFrame.inner(of: border))
     }
 
-    /// "final acc 88.33% → 86.10% (Δ −2.23 pt)  sparsity 90.0% → 90.0% (Δ +0.0 pt)  steps 66 → 66".
+    /// "final acc 88.33% → 86.10% Δ −2.23 pt sparsity 90.0% → 90.0% Δ 0.0 pt  steps 66 → 66";
+    /// each part whole or not at all (80 columns have room for the first two): a cut "Δ 0.0 p"
+    /// reads as noise.
     private func drawHeader(into screen: inout Screen, row: Rect, theme: Theme) {
         var x = screen.put(" COMPARE ", x: row.x, y: row.y, style: theme.style(.title, bold: true), clip: row)
-        for (label, pair) in [("final acc", comparison.finalAccuracy), ("sparsity", comparison.finalSparsity)] {
-            x = screen.put(" \(label) \(Self.percent(pair.a, decimals: 2)) → \(Self.percent(pair.b, decimals: 2)) ", x: x, y: row.y, style: theme.style(.foreground),
-                           clip: row)
-            x = screen.put("Δ \(Self.points(pair.delta))", x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
+        for (label, pair, decimals) in [("final acc", comparison.finalAccuracy, 2), ("sparsity", comparison.finalSparsity, 1)] {
+            let values = " \(label) \(Self.percent(pair.a, decimals: decimals)) → \(Self.percent(pair.b, decimals: decimals)) "
+            let delta = "Δ \(Self.points(pair.delta, decimals: decimals))"
+            guard x + values.count + delta.count <= row.maxX else { return }
+            x = screen.put(values, x: x, y: row.y, style: theme.style(.foreground), clip: row)
+            x = screen.put(delta, x: x, y: row.y, style: Self.deltaStyle(pair.delta, theme: theme), clip: row)
         }
         let steps = comparison.steps, text = "  steps \(Int(steps.a ?? 0)) → \(Int(steps.b ?? 0))"
-        // Whole or not at all: a cut "s" reads as noise.
         if x + text.count <= row.maxX { screen.put(text, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
-    /// Which file is A and which B, in the styles they are drawn in.
+    /// Which file is A and which B, in the styles and marks they are drawn in (A's lines plain,
+    /// B's marked with ◆ as on the hill), and whether each run is still live or how it ended.
     private func drawLegend(into screen: inout Screen, row: Rect, theme: Theme, glyphs: Glyphs) {
         let line: Character = glyphs.isUnicode ? "━" : "-"
-        let markA = glyphs.isUnicode ? "●" : "*", markB = glyphs.isUnicode ? "◆" : "+"
+        let markA = glyphs.isUnicode ? "●" : "*", markB = OccamsHillView.otherRunMark(0, glyphs: glyphs)
+        func describe(_ run: RunComparison.Run) -> String { "\(run.name) (\(run.method), \(run.progress))" }
         var x = screen.put(" \(line)\(markA) A ", x: row.x, y: row.y, style: theme.style(.accuracy, bold: true), clip: row)
-        x = screen.put("\(comparison.a.name) (\(comparison.a.method))   ", x: x, y: row.y, style: theme.style(.foreground), clip: row)
+        x = screen.put(describe(comparison.a) + "   ", x: x, y: row.y, style: theme.style(.foreground), clip: row)
         x = screen.put("\(line)\(markB) B ", x: x, y: row.y, style: theme.style(.highlight, bold: true), clip: row)
-        x = screen.put("\(comparison.b.name) (\(comparison.b.method))", x: x, y: row.y, style: theme.style(.foreground), clip: row)
-        screen.put("   Δ = B − A", x: x, y: row.y, style: theme.style(.inactive), clip: row)
+        x = screen.put(describe(comparison.b), x: x, y: row.y, style: theme.style(.foreground), clip: row)
+        let note = "   Δ = B − A"
+        if x + note.count <= row.maxX { screen.put(note, x: x, y: row.y, style: theme.style(.inactive), clip: row) }
     }
 
     /// One row per layer: name, A's and B's sparsity, B − A; the selected row reversed, rows

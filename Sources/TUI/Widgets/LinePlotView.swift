@@ -19,13 +19,18 @@ public struct PlotSeries: Sendable, Equatable {
     /// Series with the same scale share one y range (the same quantity of two runs); nil:
     /// a scale of its own.
     public var scale: Int?
+    /// A glyph set on the line every few cells and in the legend ("━◆ B loss"): another run's
+    /// line told from the first's without colour (`--color never`, the monochrome theme).
+    public var mark: Character?
 
-    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint], scale: Int? = nil) {
+    public init(label: String, shortLabel: String? = nil, role: Theme.Role, points: [PlotPoint], scale: Int? = nil,
+                mark: Character? = nil) {
         self.label = label
         self.shortLabel = shortLabel ?? label
         self.role = role
         self.points = points
         self.scale = scale
+        self.mark = mark
     }
 }
 
@@ -41,7 +46,8 @@ public struct PlotSeries: Sendable, Equatable {
 /// the rest; such values are drawn at the top edge. Markers (mask updates) are ticks
 /// (`▲`) in the `.warning` colour along the bottom row, under the step labels, named in
 /// the legend ("▲ mask update") when it has room: as lines across the plot, frequent
-/// updates (every step for SWAT) filled it.
+/// updates (every step for SWAT) filled it. A series with a `mark` (another run's) has its
+/// glyph on the line every `markSpacing` cells or more, over the braille, and in its legend entry.
 public struct LinePlotView: Widget {
     public var series: [PlotSeries]
     public var markers: [Int]
@@ -104,6 +110,7 @@ public struct LinePlotView: Widget {
         for step in markers where step >= firstStep && step <= lastStep {
             screen[plot.x + pixelX(step) / 2, markerRow] = Cell(Self.markerGlyph(glyphs), style: markerStyle)
         }
+        var marks: [(x: Int, y: Int, mark: Character, role: Theme.Role)] = []
         for (index, line) in series.enumerated() {
             guard let range = ranges[index] else { continue }
             let color = theme.color(line.role)
@@ -112,14 +119,22 @@ public struct LinePlotView: Widget {
                 return Int(((range.upperBound - clamped) / (range.upperBound - range.lowerBound) * Double(canvas.pixelHeight - 1)).rounded())
             }
             var previous: (x: Int, y: Int)?
+            var lastMarkColumn = Int.min / 2
             for point in line.points {
                 guard point.value.isFinite else { previous = nil; continue }
                 let pixel = (x: pixelX(point.step), y: pixelY(point.value))
                 if let previous { canvas.line(from: previous, to: pixel, color: color) } else { canvas.set(x: pixel.x, y: pixel.y, color: color) }
                 previous = pixel
+                if let mark = line.mark, pixel.x / 2 >= lastMarkColumn + Self.markSpacing {
+                    lastMarkColumn = pixel.x / 2
+                    marks.append((pixel.x / 2, pixel.y / 4, mark, line.role))
+                }
             }
         }
         canvas.draw(into: &screen, x: plot.x, y: plot.y, clip: plot, glyphs: glyphs)
+        for mark in marks {
+            screen.put(String(mark.mark), x: plot.x + mark.x, y: plot.y + mark.y, style: theme.style(mark.role, bold: true), clip: plot)
+        }
 
         if stepLabelRows == 1 {
             let y = area.maxY - 1, style = theme.style(.inactive)
@@ -132,6 +147,9 @@ public struct LinePlotView: Widget {
     }
 
     static func markerGlyph(_ glyphs: Glyphs) -> Character { glyphs.isUnicode ? "▲" : "^" }
+
+    /// Cells from one of a series' marks to its next, at least.
+    static let markSpacing = 4
 
     /// The y range a series is scaled to: its finite values, widened when flat; nil when
     /// empty. An early spike is left out: when the values of the first 5% of the steps
@@ -174,11 +192,11 @@ public struct LinePlotView: Widget {
     /// when they fit, else short labels, else one space apart, else the first entries that
     /// fit whole. An entry is never cut, so a value never reads as another ("test acc 0").
     static func legendItems(_ series: [PlotSeries], width: Int, glyphs: Glyphs) -> (items: [String], gap: Int) {
-        let mark = glyphs.isUnicode ? "━ " : "- "
+        let line = glyphs.isUnicode ? "━" : "-"
         func items(short: Bool) -> [String] {
             series.map { item in
                 let latest = item.points.last(where: { $0.value.isFinite }).map { " " + WidgetNumberFormat.axis($0.value) } ?? ""
-                return mark + (short ? item.shortLabel : item.label) + latest
+                return line + (item.mark.map(String.init) ?? "") + " " + (short ? item.shortLabel : item.label) + latest
             }
         }
         func length(_ entries: [String], gap: Int) -> Int { entries.reduce(0) { $0 + $1.count } + gap * max(entries.count - 1, 0) }
