@@ -241,6 +241,9 @@ private struct RecordedMoment {
         state = .running
         step = event.step
         isEvaluation = true
+        // The mean training loss since the previous evaluation: the loss curve's point here,
+        // so a run too quick for progress lines between its evaluations still has one.
+        loss = event.trainLoss
         (lr, samplesPerSecond, seconds) = (event.lr, event.samplesPerSecond, event.seconds)
         (testAccuracy, prunedTestAccuracy, testLoss) = (event.testAccuracy, event.prunedTestAccuracy, event.testLoss)
         (method, phase, target, sparsity, maskChurn) = (event.method, event.phase, event.target, event.sparsity, event.maskChurn)

@@ -17,7 +17,7 @@ public struct RunEndEvent: Sendable, Equatable, Codable, RunLogSparsityFields, R
     public var sparsity: Double?
     public var compression: Double?
     public var maskChurn: Int?
-    /// The step of the last mask update (null before the first, and in older logs).
+    /// The step of the last mask update (absent before the first, and in older logs).
     public var lastUpdateStep: Int?
     public var sparsified: String?
     public var stepTrainFLOPsReduction: Double?
@@ -38,7 +38,10 @@ public struct RunEndEvent: Sendable, Equatable, Codable, RunLogSparsityFields, R
         self.step = step
     }
 
-    enum CodingKeys: String, CodingKey {
+    /// `last_update_step` came after schema 1: left out when absent, so older lines read
+    /// and are written again as they were.
+    enum CodingKeys: String, RunLogOmittedKeys {
+        static let omittedWhenAbsent: Set = ["last_update_step"]
         case step, epoch
         case testAccuracy = "test_acc", prunedTestAccuracy = "test_acc_pruned", testLoss = "test_loss"
         case method, phase, target, sparsity, compression
