@@ -86,6 +86,11 @@ final class DashboardSettingsTests: XCTestCase {
         XCTAssertEqual(SettingsFile.updated("keys: vim\n", with: settings.values), "keys: vim\npanels: [sparsity, hill]\n", "added when missing")
         settings.panels = nil
         XCTAssertEqual(SettingsFile.updated(block, with: settings.values), block, "unset: left as written")
+        // Saved from the options screen: a setting back at its default loses its line (and its list).
+        XCTAssertEqual(SettingsFile.text(of: settings, over: "keys: vim  # mine\npanels:\n  - loss\nbind:\n  x: quit\n"), "bind:\n  x: quit\n")
+        settings.keys = .vim
+        settings.theme = "light"
+        XCTAssertEqual(SettingsFile.text(of: settings, over: "# my settings\nkeys: default\n"), "# my settings\nkeys: vim\ntheme: light\n")
     }
 
     func testTheOptionsScreenShowsAndHidesPanels() {

@@ -45,6 +45,8 @@ public struct DashboardSettings: Sendable, Equatable {
 
     /// The keys the file may hold, in the order the options screen lists them.
     public static let keyNames = ["theme", "color", "fps", "pace", "keys", "panels", "bind"]
+    /// The ones the options screen edits and saves (`bind` is the file's alone).
+    public static let editedKeyNames = keyNames.filter { $0 != "bind" }
 
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/prunetop/config.yaml" }

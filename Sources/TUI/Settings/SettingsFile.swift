@@ -2,8 +2,8 @@ import Foundation
 
 /// Writes settings back into the config file in place: each top-level `key: value` line
 /// the file has gets its new value (its comment kept; a block list under it is replaced),
-/// keys it lacks are added at the end, and every other line (comments, `bind:`) stays as it
-/// was. Atomic: a temporary file in the same folder renamed over the old one, so a failed
+/// keys it lacks are added at the end, a setting back at its default loses its line, and
+/// every other line (comments, `bind:`) stays as it was. Atomic: a temporary file in the same folder renamed over the old one, so a failed
 /// write leaves the old file whole.
 public enum SettingsFile {
     /// A setting as written: one value, or a list (`panels: [sparsity, hill]`).
@@ -19,8 +19,9 @@ public enum SettingsFile {
         }
     }
 
-    /// The file's text with `values` set (nil removes nothing: an unset key stays as written).
-    public static func updated(_ text: String, with values: [String: Value]) -> String {
+    /// The file's text with `values` set and the lines of the keys in `removing` (with their
+    /// value's own lines) taken out; any other key stays as written.
+    public static func updated(_ text: String, with values: [String: Value], removing: Set<String> = []) -> String {
         var lines = text.isEmpty ? [] : text.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }
         var written: Set<String> = []
@@ -28,10 +29,7 @@ public enum SettingsFile {
         while index < lines.count {
             let line = lines[index]
             index += 1
-            guard let key = topLevelKey(line), let value = values[key] else { continue }
-            let comment = line.range(of: " #").map { "  " + line[$0.lowerBound...].trimmingCharacters(in: .whitespaces) } ?? ""
-            lines[index - 1] = "\(key): \(value.yaml)\(comment)"
-            written.insert(key)
+            guard let key = topLevelKey(line), values[key] != nil || removing.contains(key) else { continue }
             // The old value's own lines (`- sparsity` items, indented or not, and blank lines
             // between them) go with it.
             var end = index, next = index
@@ -40,6 +38,14 @@ public enum SettingsFile {
                 next += 1
             }
             lines.removeSubrange(index..<end)
+            if let value = values[key] {
+                let comment = line.range(of: " #").map { "  " + line[$0.lowerBound...].trimmingCharacters(in: .whitespaces) } ?? ""
+                lines[index - 1] = "\(key): \(value.yaml)\(comment)"
+                written.insert(key)
+            } else {
+                index -= 1
+                lines.remove(at: index)
+            }
         }
         for key in DashboardSettings.keyNames where !written.contains(key) {
             if let value = values[key] { lines.append("\(key): \(value.yaml)") }
@@ -47,11 +53,18 @@ public enum SettingsFile {
         return lines.map { $0 + "\n" }.joined()
     }
 
+    /// The file `old` with `settings` written over it: every setting the options screen
+    /// edits takes its value, or loses its line when back at its default.
+    public static func text(of settings: DashboardSettings, over old: String) -> String {
+        let values = settings.values
+        return updated(old, with: values, removing: Set(DashboardSettings.editedKeyNames).subtracting(values.keys))
+    }
+
     public static func save(_ settings: DashboardSettings, to path: String) throws {
         let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // Foundation's atomic write: a temporary file beside it, renamed over it.
-        try updated(old, with: settings.values).write(toFile: path, atomically: true, encoding: .utf8)
+        try text(of: settings, over: old).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// A line of the value above it: indented, or a block list's `- item`.
