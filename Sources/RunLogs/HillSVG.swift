@@ -23,6 +23,11 @@ public struct HillSVG: Sendable {
         /// Per point, the half-height of an error bar (a standard deviation); empty, or nil
         /// for a point, draws none.
         public var spreads: [Double?]
+        /// The markers' shape, on the hill and in the legend.
+        public var mark: Mark = .circle
+        /// Pixels the series is moved right (or left), so the error bars of groups measured
+        /// at the same sparsity sit side by side instead of on top of each other.
+        public var dodge = 0.0
 
         public init(label: String, color: String, points: [HillPoint], isJoined: Bool, spreads: [Double?] = []) {
             self.label = label
@@ -30,6 +35,26 @@ public struct HillSVG: Sendable {
             self.points = points
             self.isJoined = isJoined
             self.spreads = spreads
+        }
+    }
+
+    /// A marker's shape: a grid's groups differ by shape as well as colour, so a print in
+    /// grey tells them apart (the dashboard's overlay does the same with ◆ ■ ▲ ▼).
+    public enum Mark: Sendable, CaseIterable {
+        case circle, square, triangle, diamond, invertedTriangle
+
+        /// The element of a marker of radius about 4 at (x, y), with `attributes` inside its tag.
+        func element(x: Double, y: Double, attributes: String, content: String = "") -> String {
+            let f = HillSVG.format
+            let shape: String
+            switch self {
+            case .circle: return "<circle cx=\(HillSVG.q(x)) cy=\(HillSVG.q(y)) r=\"4\" \(attributes)>\(content)</circle>"
+            case .square: shape = "M\(f(x - 3.5)) \(f(y - 3.5))h7v7h-7Z"
+            case .triangle: shape = "M\(f(x)) \(f(y - 5))L\(f(x + 4.5)) \(f(y + 3.5))H\(f(x - 4.5))Z"
+            case .diamond: shape = "M\(f(x)) \(f(y - 5))L\(f(x + 5)) \(f(y))L\(f(x)) \(f(y + 5))L\(f(x - 5)) \(f(y))Z"
+            case .invertedTriangle: shape = "M\(f(x)) \(f(y + 5))L\(f(x + 4.5)) \(f(y - 3.5))H\(f(x - 4.5))Z"
+            }
+            return "<path d=\"\(shape)\" \(attributes)>\(content)</path>"
         }
     }
 
@@ -96,16 +121,22 @@ public struct HillSVG: Sendable {
     /// Colours of the groups' hills, in order (then again).
     static let groupColors = ["#1565c0", "#e65100", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#4e342e", "#ad1457"]
 
+    /// Pixels group `index` of `count` is moved sideways: 6 apart, centred on the true sparsity.
+    static func dodge(_ index: Int, of count: Int) -> Double { (Double(index) - Double(count - 1) / 2) * 6 }
+
     private static func grouped(_ table: SweepTable, name: String, method: String?) -> HillSVG {
         let series = table.groups.enumerated().map { index, group in
             let cells = group.cells.sorted { $0.sparsity.mean < $1.sparsity.mean }
-            return Series(label: group.settings.isEmpty ? "after fine-tuning" : SweepSetting.label(group.settings),
+            var series = Series(label: group.settings.isEmpty ? "after fine-tuning" : SweepSetting.label(group.settings),
                           color: groupColors[index % groupColors.count],
                           points: cells.map {
                               HillPoint(sparsity: $0.sparsity.mean, accuracy: $0.accuracyAfterFineTuning.mean,
                                         phase: $0.target == 0 ? .dense : .afterFineTuning, runID: SweepSetting.label(group.settings))
                           },
                           isJoined: true, spreads: cells.map(\.accuracyAfterFineTuning.standardDeviation))
+            series.mark = Mark.allCases[index % Mark.allCases.count]
+            series.dodge = dodge(index, of: table.groups.count)
+            return series
         }
         let knee = table.groups.count == 1 ? series.first?.points.first { $0.sparsity == table.knee } : nil
         let seeds = table.groups.flatMap(\.cells).map(\.accuracyAfterFineTuning.count).max() ?? 1
@@ -265,8 +296,8 @@ public struct HillSVG: Sendable {
     }
 
     private func seriesLines(_ frame: Frame) -> [String] {
-        func polyline(_ points: [HillPoint]) -> String {
-            points.map { Self.format(frame.x(sparsity: $0.sparsity)) + "," + Self.format(frame.y(accuracy: $0.accuracy)) }
+        func polyline(_ points: [HillPoint], dodge: Double = 0) -> String {
+            points.map { Self.format(frame.x(sparsity: $0.sparsity) + dodge) + "," + Self.format(frame.y(accuracy: $0.accuracy)) }
                 .joined(separator: " ")
         }
         var lines: [String] = []
@@ -276,11 +307,11 @@ public struct HillSVG: Sendable {
         for series in series {
             lines.append("<g class=\"series\" fill=\"\(series.color)\">")
             if series.isJoined && series.points.count > 1 {
-                lines.append("<polyline points=\"\(polyline(series.points))\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"1.5\"/>")
+                lines.append("<polyline points=\"\(polyline(series.points, dodge: series.dodge))\" fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"1.5\"/>")
             }
             for (point, spread) in zip(series.points, series.spreads) {
                 guard let spread, spread > 0 else { continue }
-                let x = frame.x(sparsity: point.sparsity)
+                let x = frame.x(sparsity: point.sparsity) + series.dodge
                 let top = frame.y(accuracy: point.accuracy + spread), bottom = frame.y(accuracy: point.accuracy - spread)
                 lines.append("<path class=\"error-bar\" d=\"M\(Self.format(x)) \(Self.format(top))V\(Self.format(bottom))"
                              + "M\(Self.format(x - 4)) \(Self.format(top))H\(Self.format(x + 4))M\(Self.format(x - 4)) \(Self.format(bottom))"
@@ -289,9 +320,9 @@ public struct HillSVG: Sendable {
             for point in series.points {
                 let step = point.step.map { "step \($0): " } ?? ""
                 let tooltip = step + Self.percent(point.sparsity, digits: 1) + " sparsity, " + Self.percent(point.accuracy, digits: 2)
-                lines.append("<circle class=\"point\" cx=\(Self.q(frame.x(sparsity: point.sparsity))) "
-                             + "cy=\(Self.q(frame.y(accuracy: point.accuracy))) r=\"4\" stroke=\"#ffffff\" stroke-width=\"1\">"
-                             + "<title>\(tooltip)</title></circle>")
+                lines.append(series.mark.element(x: frame.x(sparsity: point.sparsity) + series.dodge, y: frame.y(accuracy: point.accuracy),
+                                                 attributes: "class=\"point\" stroke=\"#ffffff\" stroke-width=\"1\"",
+                                                 content: "<title>\(tooltip)</title>"))
             }
             lines.append("</g>")
         }
@@ -318,7 +349,7 @@ public struct HillSVG: Sendable {
         var lines = ["<g class=\"legend\">"]
         var x = Self.plotLeft
         for series in series {
-            lines.append("<circle class=\"legend-marker\" cx=\(Self.q(x + 5)) cy=\"50\" r=\"4\" fill=\"\(series.color)\"/>")
+            lines.append(series.mark.element(x: x + 5, y: 50, attributes: "class=\"legend-marker\" fill=\"\(series.color)\""))
             lines.append("<text x=\(Self.q(x + 14)) y=\"54\" fill=\"#424242\">\(Self.escaped(series.label))</text>")
             // Helvetica at 12 px averages under 7 px a character.
             x += 14 + Double(series.label.count) * 7 + 24

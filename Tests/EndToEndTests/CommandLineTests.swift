@@ -108,7 +108,7 @@ final class CommandLineTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         for name in ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"] {
-            FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data([0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1]))
+            XCTAssertTrue(FileManager.default.createFile(atPath: "\(directory)/\(name)", contents: Data([0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1])))
         }
         let corrupt = try PrunetopProcess.run(["run", "--headless", "--data", directory])
         XCTAssertEqual(corrupt.status, 1)

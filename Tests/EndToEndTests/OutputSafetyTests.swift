@@ -54,7 +54,7 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertEqual(replaced.status, 0, replaced.standardError)
         XCTAssertTrue(try String(contentsOfFile: log, encoding: .utf8).contains("\"seed\":\"1\""), "replaced by the new run")
         let empty = path("empty.jsonl")
-        FileManager.default.createFile(atPath: empty, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: empty, contents: nil))
         XCTAssertEqual(try PrunetopProcess.run(["run", "--data", "embedded", "--epochs", "1", "--jsonl", empty]).status, 0)
     }
 

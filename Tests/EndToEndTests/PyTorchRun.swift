@@ -20,7 +20,7 @@ final class PyTorchRun {
         environment["PYTHONPATH"] = PythonEnvironment.packageDirectory.path + (environment["PYTHONPATH"].map { ":" + $0 } ?? "")
         environment["OMP_NUM_THREADS"] = "1"
         process.environment = environment
-        FileManager.default.createFile(atPath: output, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: output, contents: nil))
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
         process.standardError = process.standardOutput
         process.standardInput = FileHandle.nullDevice

@@ -91,7 +91,7 @@ final class SweepGridTests: XCTestCase {
         // signal comes, however fast the build: it is sent at that point's first evaluation.
         let arguments = ["sweep", recipe, "--sparsities", "0,0.5", "--set", "batch=128", "--set", "epochs=30", "--out", out]
         let errors = PrunetopProcess.temporaryPath("first.err")
-        FileManager.default.createFile(atPath: errors, contents: nil)
+        XCTAssertTrue(FileManager.default.createFile(atPath: errors, contents: nil))
         let first = Process()
         first.executableURL = PrunetopProcess.executable
         first.arguments = arguments

@@ -141,9 +141,15 @@ final class HillSVGTests: XCTestCase {
         XCTAssertEqual(random.accuracyAfterFineTuning.mean, 0.35, accuracy: 1e-12)
         let deviation = try XCTUnwrap(random.accuracyAfterFineTuning.standardDeviation)
         XCTAssertEqual(deviation, 0.1 / 2.0.squareRoot(), accuracy: 1e-12, "sample standard deviation")
-        let x = HillSVG.format(frame.x(sparsity: 0.9))
+        // The second of two groups sits 3 px right of the true sparsity, the first 3 px left.
+        XCTAssertEqual([HillSVG.dodge(0, of: 2), HillSVG.dodge(1, of: 2)], [-3, 3])
+        let x = HillSVG.format(frame.x(sparsity: 0.9) + 3)
         let expected = "M\(x) \(HillSVG.format(frame.y(accuracy: 0.35 + deviation)))V\(HillSVG.format(frame.y(accuracy: 0.35 - deviation)))"
         XCTAssertTrue(bars.contains { $0.attributes["d"]?.hasPrefix(expected) == true }, "the random 90% bar spans mean ± sd: \(expected)")
+        XCTAssertEqual(svg.elements(class: "point").map(\.name), ["circle", "circle", "path", "path"], "each group its own shape")
+        XCTAssertEqual(svg.elements(class: "legend-marker").map(\.name), ["circle", "path"])
+        let randomPoint = try XCTUnwrap(svg.elements(class: "point").last?.attributes["d"])
+        XCTAssertTrue(randomPoint.hasPrefix("M\(HillSVG.format(frame.x(sparsity: 0.9) + 3 - 3.5)) "), "a square around the dodged x: \(randomPoint)")
         XCTAssertEqual(Set(bars.compactMap { $0.attributes["stroke"] }), Set(HillSVG.groupColors.prefix(2)))
     }
 

@@ -89,7 +89,7 @@ final class SpeedupMeasurementTests: XCTestCase {
         var snapshot = try pausedSnapshot(model: "lenet5")
         // Magnitude masks at 95%, as a pruned run would publish them.
         snapshot.layers = GlobalMagnitudeMasks.prune(snapshot.layers, sparsity: 0.95)
-        let dataset = try DatasetLoader.embeddedDigits()
+        let dataset = DatasetLoader.embeddedDigits()
         var config = RunConfig()
         config.model = "lenet5"
         let measurement = SpeedupMeasurement(model: try config.makeModel(inputShape: dataset.sampleShape, classCount: dataset.classCount))
@@ -105,7 +105,7 @@ final class SpeedupMeasurementTests: XCTestCase {
     /// Batch norm runs on the run's running statistics: the snapshot carries every buffer.
     func testASnapshotCarriesTheModelsBuffers() throws {
         let snapshot = try pausedSnapshot(model: "vgg-small")
-        let dataset = try DatasetLoader.embeddedDigits()
+        let dataset = DatasetLoader.embeddedDigits()
         let model = try ModelCatalog.make("vgg-small", inputShape: dataset.sampleShape, classCount: dataset.classCount, seed: 0)
         XCTAssertEqual(Set(snapshot.buffers.keys), Set(model.buffers.map(\.name)))
         XCTAssertEqual(snapshot.buffers.keys.filter { $0.hasSuffix("running_var") }.count, 6)
