@@ -8,7 +8,10 @@ import Foundation
 /// `problem` until the next line reads.
 public final class FollowedRunLog {
     private let follower: RunLogFollower
-    public private(set) var timeline = ReplayTimeline()
+    /// The reader's state; its `moments` are moved into `moments` after every line, so a line
+    /// costs the same however long the log (the reader copies itself to take a line whole).
+    private var reader = ReplayTimeline()
+    private var moments: [ReplayTimeline.Moment] = []
     /// What is wrong with the last line read (or the file); nil once a later line reads.
     public private(set) var problem: String?
 
@@ -18,9 +21,16 @@ public final class FollowedRunLog {
         follower = RunLogFollower(path: path)
     }
 
+    /// Every moment so far (only the latest with its panels).
+    public var timeline: ReplayTimeline {
+        var timeline = reader
+        timeline.moments = moments
+        return timeline
+    }
+
     /// The run as compared, named by the log's file name; nil before its first moment.
     public var comparedRun: RunComparison.Run? {
-        timeline.moments.isEmpty ? nil : RunComparison.Run(name: (path as NSString).lastPathComponent, timeline: timeline)
+        moments.isEmpty ? nil : RunComparison.Run(name: (path as NSString).lastPathComponent, timeline: timeline)
     }
 
     /// Reads what the log gained; true when anything changed (a moment, a restart, a problem).
@@ -33,25 +43,26 @@ public final class FollowedRunLog {
             return changed
         }
         var changed = batch.restarted
-        if batch.restarted { timeline = ReplayTimeline() }
+        if batch.restarted { (reader, moments, problem) = (ReplayTimeline(), [], nil) }
         for line in batch.lines {
             do {
-                try timeline.take(line: line.text, number: line.number, path: follower.path)
+                if try reader.take(line: line.text, number: line.number, path: follower.path).startedOver { moments = [] }
                 problem = nil
             } catch {
                 problem = "\(error); the line is skipped"
             }
+            keepOnlyTheLatestFrame(adding: reader.moments)
+            reader.moments.removeAll(keepingCapacity: true)
             changed = true
         }
-        if !batch.lines.isEmpty { keepLatestFrameOnly() }
         return changed
     }
 
-    /// Only the latest recorded panels are drawn: the earlier ones are let go.
-    private func keepLatestFrameOnly() {
-        guard let latest = timeline.moments.lastIndex(where: { $0.frame != nil }) else { return }
-        for index in timeline.moments.indices where index < latest && timeline.moments[index].frame != nil {
-            timeline.moments[index].frame = nil
+    /// Only the latest recorded panels are drawn: an earlier one is let go when a later comes.
+    private func keepOnlyTheLatestFrame(adding new: [ReplayTimeline.Moment]) {
+        if new.contains(where: { $0.frame != nil }), let earlier = moments.lastIndex(where: { $0.frame != nil }) {
+            moments[earlier].frame = nil
         }
+        moments += new
     }
 }

@@ -14,14 +14,14 @@ public struct ComparedRun: Sendable {
 
     public init(name: String, timeline: ReplayTimeline) {
         self.name = name
-        history = RunHistory()
-        for moment in timeline.moments { history.record(moment.snapshot) }
+        history = RunHistory(timeline)
         let evaluations = timeline.latestSnapshot.map(DashboardFrameContext.hillEvaluations(of:)) ?? []
         hillPoints = RunHill.points(evaluations, runID: Self.hillRunID(name))
     }
 
-    /// The run its points on the hill are named by, as an `--overlay` file's.
+    /// The run its points on the hill are named by: B, as in `compare` (an `--overlay` file of
+    /// the same name is another run).
     public var hillRunID: String { Self.hillRunID(name) }
 
-    private static func hillRunID(_ name: String) -> String { "overlay:" + name }
+    private static func hillRunID(_ name: String) -> String { "B:" + name }
 }

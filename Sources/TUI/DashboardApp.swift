@@ -237,7 +237,7 @@ public final class DashboardApp {
         guard let timeline = log.comparedRun?.timeline else { return }
         let updated = ComparedRun(name: previous.name, timeline: timeline)
         frameContext.overlay.points.removeAll { $0.runID == previous.hillRunID }
-        frameContext.overlay.points += updated.hillPoints
+        frameContext.overlay.points = updated.hillPoints + frameContext.overlay.points
         compared = updated
     }
 

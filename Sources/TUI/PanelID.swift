@@ -13,8 +13,8 @@ public struct PanelID: Hashable, Sendable {
     /// Every panel, in Tab order (`DashboardPanels.all`).
     public static var allCases: [PanelID] { DashboardPanels.all.map(\.id) }
 
-    /// The panel a short name stands for.
-    public static func named(_ name: String) -> PanelID? { allCases.first { $0.name == name } }
+    /// The panel a short name stands for, in any case ("Loss" is loss).
+    public static func named(_ name: String) -> PanelID? { allCases.first { $0.name == name.lowercased() } }
 
     /// "sparsity, weights, hill, speedup, loss, knobs": what a panel name may be.
     public static var namesText: String { allCases.map(\.name).joined(separator: ", ") }

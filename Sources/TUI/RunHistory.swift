@@ -1,4 +1,5 @@
 import Training
+import RunLogs
 
 /// The series the Loss panel draws, gathered from successive snapshots: training loss
 /// (mean since the previous snapshot), test accuracy at each evaluation, and the steps
@@ -14,6 +15,11 @@ public struct RunHistory: Sendable, Equatable {
     private var lastUpdateStep: Int?
 
     public init() {}
+
+    /// A recorded run's curves: every moment of its timeline.
+    public init(_ timeline: ReplayTimeline) {
+        for moment in timeline.moments { record(moment.snapshot) }
+    }
 
     public mutating func record(_ snapshot: TrainingSnapshot) {
         if snapshot.step > lastStep, snapshot.recentLoss.isFinite {

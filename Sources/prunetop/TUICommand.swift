@@ -134,7 +134,8 @@ struct TUICommand: ParsableCommand {
             do { timeline = try ReplayTimeline(path: compare) } catch { throw ValidationError("--compare: \(error)") }
             if let line = timeline.incompleteLastLine { options.overlay.warnings.append(incompleteLastLineWarning(path: compare, line: line)) }
             let compared = ComparedRun(name: (compare as NSString).lastPathComponent, timeline: timeline)
-            options.overlay.points += compared.hillPoints
+            // First among the other runs: its points get the mark its curves carry (◆).
+            options.overlay.points = compared.hillPoints + options.overlay.points
             options.compared = compared
             options.comparedLog = FollowedRunLog(path: compare)
         }

@@ -15,13 +15,7 @@ final class DashboardRobustnessTests: XCTestCase {
     private static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The release binary when it is built next to the debug one (the dashboard's timing is
-    /// a release property), else the debug one next to the tests; as DashboardTmuxTests.
-    private var binary: String {
-        let debug = PrunetopProcess.executable
-        let release = debug.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
-        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : debug.path
-    }
+    private var binary: String { PrunetopProcess.releaseExecutable }
 
     override func setUpWithError() throws {
         guard (try? tmux(["-V"], capturing: true))?.hasPrefix("tmux") == true else { throw XCTSkip("tmux is not installed") }

@@ -23,13 +23,7 @@ final class DashboardTmuxTests: XCTestCase {
         try server.waitForScreen(what, timeout: timeout, file: file, line: line, condition)
     }
 
-    /// The release binary when it is built (make test builds it: the dashboard's timing is
-    /// a release property), else the debug one next to the tests.
-    private var binary: String {
-        let debug = PrunetopProcess.executable
-        let release = debug.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
-        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : debug.path
-    }
+    private var binary: String { PrunetopProcess.releaseExecutable }
 
     override func tearDown() {
         _ = try? tmux(["kill-server"])

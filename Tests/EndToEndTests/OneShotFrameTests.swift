@@ -72,9 +72,11 @@ final class OneShotFrameTests: XCTestCase {
 
         let beyond = try PrunetopProcess.run(["show", log, "--at", "999"])
         XCTAssertNotEqual(beyond.status, 0)
-        // The first moment is the first line the recorder wrote: a progress line if it caught one
-        // before the first evaluation (a matter of speed), else that evaluation.
-        let first = try XCTUnwrap(ReplayTimeline(path: log).moments.first).snapshot.step
+        // The range starts at the log's first line with a step: a progress line if the recorder
+        // wrote one before the first evaluation (a matter of speed), else that evaluation.
+        let first = try XCTUnwrap(try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").lazy.compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["step"] as? Int
+        }.first)
         XCTAssertTrue(beyond.standardError.contains("--at 999: \(log) records steps \(first) to 66"), beyond.standardError)
         let notALog = PrunetopProcess.temporaryPath("not-a-log.jsonl")
         try "{\"event\":\"start\",\"total_steps\":10,\"steps_per_epoch\":5}\nstep 3 loss 0.5\n".write(toFile: notALog, atomically: true, encoding: .utf8)

@@ -18,6 +18,14 @@ struct PrunetopProcess {
         return directory.appendingPathComponent("prunetop")
     }
 
+    /// The release prunetop of the tests' build directory when there is one, else `executable`:
+    /// the dashboard's timing is a release property. (`make test` builds the tests in release,
+    /// so it is the binary next to them.)
+    static var releaseExecutable: String {
+        let release = executable.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
+        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : executable.path
+    }
+
     /// The environment of the test, minus anything that would steer the BLAS kernel choice,
     /// with empty config and state folders (`isolatedFolders`): a developer's own config file
     /// (a broken one, a theme, key bindings) never reaches a test. A test that needs a config

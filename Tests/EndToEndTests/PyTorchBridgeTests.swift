@@ -16,12 +16,7 @@ final class PyTorchBridgeTests: XCTestCase {
         for run in runs { run.stop() }
     }
 
-    /// The release binary when it is built (the dashboard's timing is a release property), else the debug one.
-    private static var binary: String {
-        let debug = PrunetopProcess.executable
-        let release = debug.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
-        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : debug.path
-    }
+    private static var binary: String { PrunetopProcess.releaseExecutable }
 
     private func requireFashionMNIST() throws {
         guard FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz") else {

@@ -11,12 +11,7 @@ struct TmuxDashboard {
     let configHome: String
     let stateHome: String
 
-    /// The release binary when it is built, else the debug one next to the tests.
-    static var binary: String {
-        let debug = PrunetopProcess.executable
-        let release = debug.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("release/prunetop")
-        return FileManager.default.isExecutableFile(atPath: release.path) ? release.path : debug.path
-    }
+    static var binary: String { PrunetopProcess.releaseExecutable }
 
     /// Starts `prunetop ARGUMENTS` in a `width` x `height` terminal; `config` is written to
     /// the config file first.

@@ -87,4 +87,23 @@ final class FollowedRunLogTests: XCTestCase {
         XCTAssertEqual(log.comparedRun?.last.step, 10)
         XCTAssertEqual(log.comparedRun?.evaluations.count, 1, "nothing of the first run is left")
     }
+
+    /// A long run's log (20,000 progress lines, read in three polls) is followed whole, each line
+    /// once: the reader hands its moments over after every line rather than growing a copy of
+    /// itself (which made following a log quadratic in its length).
+    func testALongLogIsReadWholeInSeveralPolls() throws {
+        let log = FollowedRunLog(path: path)
+        try append(lines[0] + "\n")
+        let progress = (1...20_000).map { #"{"event":"progress","step":\#($0),"state":"running","loss":0.5}"# + "\n" }
+        for chunk in [progress[..<5_000], progress[5_000..<12_345], progress[12_345...]] {
+            try append(chunk.joined())
+            XCTAssertTrue(log.poll())
+            XCTAssertNil(log.problem)
+        }
+        let steps = log.timeline.moments.map(\.snapshot.step)
+        XCTAssertEqual(steps.count, 20_000)
+        XCTAssertEqual(steps.first, 1)
+        XCTAssertEqual(steps.last, 20_000)
+        XCTAssertEqual(try XCTUnwrap(log.comparedRun).last.step, 20_000)
+    }
 }

@@ -20,7 +20,8 @@ public struct LossPanel: DashboardPanel {
         var series = [PlotSeries(label: "loss", role: .loss, points: history.loss, scale: 0),
                       PlotSeries(label: showsError ? "test error" : "test acc", shortLabel: showsError ? "err" : "acc",
                                  role: .accuracy, points: accuracy(history), scale: 1)]
-        // A compared run on the same two scales, in the colour and mark Occam's hill gives other runs.
+        // A compared run on the same two scales, in the colour and mark Occam's hill gives it
+        // (its points come first among the other runs: ◆).
         if let compared = context.model.compared {
             let mark = OccamsHillView.otherRunMark(0, glyphs: glyphs)
             series += [PlotSeries(label: "B loss", role: .highlight, points: compared.history.loss, scale: 0, mark: mark),

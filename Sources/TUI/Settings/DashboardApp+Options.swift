@@ -5,7 +5,7 @@ extension DashboardApp {
     /// `--panels` changed, to be saved as they are seen.
     func openOptions() {
         var current = settings
-        if state.shownPanels != current.panels ?? PanelID.allCases { current.panels = state.shownPanels }
+        if state.shownPanels != current.panels ?? PanelID.allCases { current.panels = DashboardSettings.panels(state.shownPanels) }
         optionsScreen = OptionsScreen(settings: current, themeNames: library.names, path: options.settingsPath)
     }
 
@@ -31,7 +31,7 @@ extension DashboardApp {
                 break
             }
             do {
-                try SettingsFile.save(settings, to: path)
+                try SettingsFile.save(settings, opened: screen.opened, to: path)
                 state.message = "options saved to \(path)"
             } catch {
                 state.message = "options: cannot write \(path): \(error.localizedDescription)"

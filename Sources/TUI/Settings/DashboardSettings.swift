@@ -45,8 +45,9 @@ public struct DashboardSettings: Sendable, Equatable {
 
     /// The keys the file may hold, in the order the options screen lists them.
     public static let keyNames = ["theme", "color", "fps", "pace", "keys", "panels", "bind"]
-    /// The ones the options screen edits and saves (`bind` is the file's alone).
-    public static let editedKeyNames = keyNames.filter { $0 != "bind" }
+
+    /// A panel set as a setting: nil (the default, every panel, new ones included) for all.
+    public static func panels(_ shown: [PanelID]) -> [PanelID]? { shown == PanelID.allCases ? nil : shown }
 
     public static func path(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         if let config = environment["XDG_CONFIG_HOME"], config.hasPrefix("/") { return config + "/prunetop/config.yaml" }

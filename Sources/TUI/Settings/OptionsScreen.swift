@@ -102,9 +102,9 @@ public struct OptionsScreen: Sendable, Equatable {
             let shown = shownPanels
             if shown.contains(panel) {
                 guard shown.count > 1 else { return .refused("\(panel.title) is the only panel shown: show another first") }
-                settings.panels = shown.filter { $0 != panel }
+                settings.panels = DashboardSettings.panels(shown.filter { $0 != panel })
             } else {
-                settings.panels = PanelID.allCases.filter { shown.contains($0) || $0 == panel }
+                settings.panels = DashboardSettings.panels(PanelID.allCases.filter { shown.contains($0) || $0 == panel })
             }
         }
         return .changed(row)

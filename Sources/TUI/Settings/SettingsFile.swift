@@ -2,8 +2,9 @@ import Foundation
 
 /// Writes settings back into the config file in place: each top-level `key: value` line
 /// the file has gets its new value (its comment kept; a block list under it is replaced),
-/// keys it lacks are added at the end, a setting back at its default loses its line, and
-/// every other line (comments, `bind:`) stays as it was. Atomic: a temporary file in the same folder renamed over the old one, so a failed
+/// keys it lacks are added at the end, a setting the options screen put back to its default
+/// loses its line, and every other line (comments, `bind:`, a key added to the file since)
+/// stays as it was. Atomic: a temporary file in the same folder renamed over the old one, so a failed
 /// write leaves the old file whole.
 public enum SettingsFile {
     /// A setting as written: one value, or a list (`panels: [sparsity, hill]`).
@@ -53,18 +54,18 @@ public enum SettingsFile {
         return lines.map { $0 + "\n" }.joined()
     }
 
-    /// The file `old` with `settings` written over it: every setting the options screen
-    /// edits takes its value, or loses its line when back at its default.
-    public static func text(of settings: DashboardSettings, over old: String) -> String {
+    /// The file `old` with `settings` written over it: each setting takes its value, and one
+    /// set when the options screen opened (`opened`) but back at its default now loses its line.
+    public static func text(of settings: DashboardSettings, opened: DashboardSettings, over old: String) -> String {
         let values = settings.values
-        return updated(old, with: values, removing: Set(DashboardSettings.editedKeyNames).subtracting(values.keys))
+        return updated(old, with: values, removing: Set(opened.values.keys).subtracting(values.keys))
     }
 
-    public static func save(_ settings: DashboardSettings, to path: String) throws {
+    public static func save(_ settings: DashboardSettings, opened: DashboardSettings, to path: String) throws {
         let old = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         // Foundation's atomic write: a temporary file beside it, renamed over it.
-        try text(of: settings, over: old).write(toFile: path, atomically: true, encoding: .utf8)
+        try text(of: settings, opened: opened, over: old).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     /// A line of the value above it: indented, or a block list's `- item`.

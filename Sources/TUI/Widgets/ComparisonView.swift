@@ -42,8 +42,7 @@ public struct ComparisonView: Widget {
         panel("Occam's hill", hill, &screen, theme, glyphs) { screen, inner in
             OccamsHillView(hill: comparison.hill).render(into: &screen, area: inner, theme: theme, glyphs: glyphs)
         }
-        let historyA = ComparedRun(name: comparison.a.name, timeline: comparison.a.timeline).history
-        let historyB = ComparedRun(name: comparison.b.name, timeline: comparison.b.timeline).history
+        let (historyA, historyB) = (RunHistory(comparison.a.timeline), RunHistory(comparison.b.timeline))
         // B's lines carry its hill mark: told from A's without colour too.
         let markB = OccamsHillView.otherRunMark(0, glyphs: glyphs)
         panel("Loss", loss, &screen, theme, glyphs) { screen, inner in
