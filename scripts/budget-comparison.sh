@@ -31,16 +31,25 @@ mkdir -p "$out/runs"
 
 finished() { [ -n "${REUSE:-}" ] && [ -s "$1" ] && tail -n 1 "$1" | grep -q '"event":"done"'; }
 
-if [ -n "${REUSE:-}" ] && [ -s "$out/sensitivity/sensitivity.jsonl" ]; then
-  echo "== sensitivity: the table in $out/sensitivity" >&2
-else
-  echo "== sensitivity of $recipe ${sets[*]}" >&2
-  # shellcheck disable=SC2086
-  "$bin" sensitivity "$recipe" "${sets[@]}" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
-fi
-for rule in threshold cheapest; do
-  "$bin" sensitivity --table "$out/sensitivity/sensitivity.jsonl" --rule "$rule" --budget "$targets" --out "$out/sensitivity/$rule" >&2
+IFS=',' read -r -a budget_list <<<"${BUDGETS:-global,uniform,erk,threshold,cheapest}"
+rules=()
+for budget in "${budget_list[@]}"; do
+  case "$budget" in threshold | cheapest) rules+=("$budget") ;; global | uniform | erk) ;;
+    *) echo "BUDGETS: unknown budget '$budget' (expected global, uniform, erk, threshold or cheapest)" >&2; exit 64 ;; esac
 done
+# The sensitivity table only when a sensitivity budget is trained.
+if [ ${#rules[@]} -gt 0 ]; then
+  if [ -n "${REUSE:-}" ] && [ -s "$out/sensitivity/sensitivity.jsonl" ]; then
+    echo "== sensitivity: the table in $out/sensitivity" >&2
+  else
+    echo "== sensitivity of $recipe ${sets[*]}" >&2
+    # shellcheck disable=SC2086
+    "$bin" sensitivity "$recipe" "${sets[@]}" --out "$out/sensitivity" ${SENSITIVITY_ARGS:-} >&2
+  fi
+  for rule in "${rules[@]}"; do
+    "$bin" sensitivity --table "$out/sensitivity/sensitivity.jsonl" --rule "$rule" --budget "$targets" --out "$out/sensitivity/$rule" >&2
+  done
+fi
 
 # The --set options of a budget file: its `layers:` entries.
 budget_sets() {
@@ -49,7 +58,6 @@ budget_sets() {
 
 logs=()
 IFS=',' read -r -a target_list <<<"$targets"
-IFS=',' read -r -a budget_list <<<"${BUDGETS:-global,uniform,erk,threshold,cheapest}"
 for target in "${target_list[@]}"; do
   for budget in "${budget_list[@]}"; do
     if [ "$budget" = threshold ] || [ "$budget" = cheapest ]; then
