@@ -30,7 +30,8 @@ public final class FollowedRunLog {
 
     /// The run as compared, named by the log's file name; nil before its first moment.
     public var comparedRun: RunComparison.Run? {
-        moments.isEmpty ? nil : RunComparison.Run(name: (path as NSString).lastPathComponent, timeline: timeline)
+        moments.isEmpty ? nil : RunComparison.Run(name: (path as NSString).lastPathComponent, timeline: timeline,
+                                                  quietSeconds: RunComparison.Run.quietSeconds(ofFileAt: path))
     }
 
     /// Reads what the log gained; true when anything changed (a moment, a restart, a problem).

@@ -19,19 +19,31 @@ public struct RunComparison: Sendable {
         /// The panels of the last evaluation.
         public var lastFrame: RecordedFrame? { timeline.moments.last { $0.frame != nil }?.frame }
         public var evaluations: [EvaluationRecord] { last.evaluations }
-        /// "live" until the log's end event (a log still being written, or cut short), then how
-        /// the run ended: "finished", "stopped" or "diverged".
+        /// Seconds since the log file was last written, when it was read (nil: not known).
+        public var quietSeconds: Double?
+        /// How the run ended ("finished", "stopped" or "diverged") once the log has its end
+        /// event; before, "live", or "no line for 12 min" once the file has been quiet for two
+        /// minutes (a run killed outright writes no end event; a paused one writes nothing).
         public var progress: String {
             switch last.state {
-            case .finished, .stopped, .diverged: last.state.rawValue
-            case .running, .paused: "live"
+            case .finished, .stopped, .diverged: return last.state.rawValue
+            case .running, .paused:
+                guard let quiet = quietSeconds, quiet >= 120 else { return "live" }
+                let minutes = Int(quiet / 60)
+                return "no line for " + (minutes < 120 ? "\(minutes) min" : "\(minutes / 60) h")
             }
         }
 
-        public init(name: String, timeline: ReplayTimeline) {
+        public init(name: String, timeline: ReplayTimeline, quietSeconds: Double? = nil) {
             self.name = name
             self.timeline = timeline
+            self.quietSeconds = quietSeconds
             method = timeline.moments.last?.snapshot.sparsity.method ?? "?"
+        }
+
+        /// Seconds since the file at `path` was last modified; nil when it cannot be read.
+        public static func quietSeconds(ofFileAt path: String, now: Date = Date()) -> Double? {
+            (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date).map { max(0, now.timeIntervalSince($0)) }
         }
     }
 

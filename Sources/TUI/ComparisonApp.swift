@@ -12,6 +12,8 @@ public final class ComparisonApp {
     private let glyphs: Glyphs
     private let depth: ColorDepth
     private var state = DashboardViewState()
+    /// When the comparison was last built from the logs.
+    private var lastBuilt = Date()
 
     /// The layer whose histograms are shown, an index into `comparison.layers`.
     public var selectedLayer: Int { state.selectedLayer }
@@ -71,7 +73,9 @@ public final class ComparisonApp {
     public func refresh() -> Bool {
         guard let logs else { return false }
         let (changedA, changedB) = (logs.a.poll(), logs.b.poll())
-        guard changedA || changedB else { return false }
+        // Unchanged logs are looked at again now and then: a run that stopped writing says so.
+        guard changedA || changedB || Date().timeIntervalSince(lastBuilt) >= 10 else { return false }
+        lastBuilt = Date()
         guard let a = logs.a.comparedRun, let b = logs.b.comparedRun else { return true }
         let selected = comparison.layers.indices.contains(state.selectedLayer) ? comparison.layers[state.selectedLayer].name : nil
         comparison = RunComparison(a: a, b: b)

@@ -59,7 +59,8 @@ struct CompareCommand: ParsableCommand {
 
     private func printOnce() throws {
         func compared(_ run: RecordedRun) -> RunComparison.Run {
-            RunComparison.Run(name: (run.path as NSString).lastPathComponent, timeline: run.timeline)
+            RunComparison.Run(name: (run.path as NSString).lastPathComponent, timeline: run.timeline,
+                              quietSeconds: RunComparison.Run.quietSeconds(ofFileAt: run.path))
         }
         let comparison = RunComparison(a: compared(try RecordedRun(path: a)), b: compared(try RecordedRun(path: b)))
         let terminal = TerminalInfo.current()

@@ -106,4 +106,20 @@ final class FollowedRunLogTests: XCTestCase {
         XCTAssertEqual(steps.last, 20_000)
         XCTAssertEqual(try XCTUnwrap(log.comparedRun).last.step, 20_000)
     }
+
+    /// Without its end event a log is live while it is written; once its file has been quiet
+    /// for two minutes (a run killed outright, or paused) the comparison says for how long.
+    func testALogThatStoppedBeingWrittenSaysHowLongAgo() throws {
+        let log = FollowedRunLog(path: path)
+        try append(lines[0] + "\n" + lines[1] + "\n")
+        log.poll()
+        XCTAssertEqual(try XCTUnwrap(log.comparedRun).progress, "live")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-31 * 60)], ofItemAtPath: path)
+        XCTAssertEqual(try XCTUnwrap(log.comparedRun).progress, "no line for 31 min")
+        try FileManager.default.setAttributes([.modificationDate: Date().addingTimeInterval(-5 * 3600 - 60)], ofItemAtPath: path)
+        XCTAssertEqual(try XCTUnwrap(log.comparedRun).progress, "no line for 5 h")
+        try append(lines.dropFirst(2).joined(separator: "\n") + "\n")
+        log.poll()
+        XCTAssertEqual(try XCTUnwrap(log.comparedRun).progress, "finished", "the end event says how it ended, however old")
+    }
 }
