@@ -20,9 +20,12 @@ public struct SensitivityTable: Sendable, Equatable {
         public var heldOutDuringTraining: Bool
         public var fineTuneSteps: Int
         public var fineTuneLearningRate: Double
+        /// Training batches each point's batch-norm statistics were averaged over; 0 (or
+        /// absent, in tables written before) when the dense network's were kept.
+        public var batchNormBatches: Int?
 
         public init(source: String, model: String, dataset: String, seed: UInt64, heldOutIndices: [Int],
-                    heldOutDuringTraining: Bool, fineTuneSteps: Int, fineTuneLearningRate: Double) {
+                    heldOutDuringTraining: Bool, fineTuneSteps: Int, fineTuneLearningRate: Double, batchNormBatches: Int = 0) {
             self.source = source
             self.model = model
             self.dataset = dataset
@@ -31,6 +34,7 @@ public struct SensitivityTable: Sendable, Equatable {
             self.heldOutDuringTraining = heldOutDuringTraining
             self.fineTuneSteps = fineTuneSteps
             self.fineTuneLearningRate = fineTuneLearningRate
+            self.batchNormBatches = batchNormBatches
         }
     }
 

@@ -16,7 +16,8 @@ struct SensitivityCommand: ParsableCommand {
         The recipe's network is trained dense (its method and schedule are ignored) on the training set \
         minus a held-out slice of --held-out images, drawn by a shuffle seeded with the recipe's seed; the \
         test set is never used. Then each prunable layer alone is pruned by magnitude to each sparsity \
-        (optionally fine-tuned for --finetune-steps with that mask), evaluated on the slice, and put back. \
+        (optionally fine-tuned for --finetune-steps with that mask), its batch norms' statistics estimated \
+        again over --bn-batches training batches, evaluated on the slice, and put back. \
         --budget T writes budget-T.yaml: a recipe `budget:` block of per-layer sparsities meeting the \
         overall target T (see README, "Per-layer sensitivity", for the rule).
         """)
@@ -42,6 +43,11 @@ struct SensitivityCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The fine-tune's constant learning rate (default: a tenth of the recipe's lr).", valueName: "lr"))
     var finetuneLr: Float?
+
+    @Option(name: .customLong("bn-batches"), help: ArgumentHelp(
+        "Training batches each point's batch-norm statistics are averaged over, for its pruned weights (default: 20; "
+            + "0 keeps the dense network's; networks without batch norm have none to estimate).", valueName: "n"))
+    var batchNormBatches: Int?
 
     @Option(help: ArgumentHelp("Overall targets to write per-layer budgets for, comma-separated.", valueName: "sparsity,..."))
     var budget: String?
@@ -70,7 +76,8 @@ struct SensitivityCommand: ParsableCommand {
         if rule != nil && budget == nil { throw ValidationError("--rule: applies to the budgets --budget writes; give --budget TARGET,...") }
         if table != nil {
             let measuring: [(String, Bool)] = [("--sparsities", sparsities != nil), ("--held-out", heldOut != nil),
-                                               ("--finetune-steps", finetuneSteps != nil), ("--finetune-lr", finetuneLr != nil)]
+                                               ("--finetune-steps", finetuneSteps != nil), ("--finetune-lr", finetuneLr != nil),
+                                               ("--bn-batches", batchNormBatches != nil)]
             if let given = measuring.first(where: \.1) {
                 throw ValidationError("\(given.0): applies when measuring (a recipe or --from), not to a --table measured before")
             }
@@ -81,6 +88,7 @@ struct SensitivityCommand: ParsableCommand {
         guard fineTuneStepCount >= 0 else {
             throw ValidationError("--finetune-steps: expected an integer >= 0, found \(fineTuneStepCount)")
         }
+        guard batchNormBatchCount >= 0 else { throw ValidationError("--bn-batches: expected an integer >= 0, found \(batchNormBatchCount)") }
         if let finetuneLr, !(finetuneLr > 0 && finetuneLr.isFinite) {
             throw ValidationError("--finetune-lr: expected a number > 0, found \(finetuneLr)")
         }
@@ -89,6 +97,7 @@ struct SensitivityCommand: ParsableCommand {
     var heldOutCount: Int { heldOut ?? 5000 }
     var budgetRule: SensitivityBudget.Rule { rule ?? .cheapest }
     var fineTuneStepCount: Int { finetuneSteps ?? 0 }
+    var batchNormBatchCount: Int { batchNormBatches ?? 20 }
 
     func sparsityList() throws -> [Double] {
         let values = try Self.numbers(sparsities ?? "0.5,0.7,0.8,0.9,0.95,0.98,0.99", option: "--sparsities")
@@ -155,7 +164,8 @@ struct SensitivityCommand: ParsableCommand {
             try OutputGuard.check(outputs: outputs, inputs: inputs + dataFiles)
             try makeDirectory()
             let analysis = SensitivityAnalysis(sparsities: try sparsityList(), fineTuneSteps: fineTuneStepCount,
-                                               fineTuneLearningRate: finetuneLr ?? session.config.learningRate / 10)
+                                               fineTuneLearningRate: finetuneLr ?? session.config.learningRate / 10,
+                                               batchNormBatches: session.hasBatchNorm ? batchNormBatchCount : 0)
             let points = session.sparsity.prunable.count * analysis.sparsities.count
             let curves = try analysis.run(on: session) { l, index in
                 if Terminal.standardErrorIsTerminal {
@@ -246,7 +256,8 @@ struct SensitivityCommand: ParsableCommand {
         let provenance = SensitivityTable.Provenance(
             source: recipe ?? from!, model: session.model.name, dataset: dataset.name, seed: config.seed,
             heldOutIndices: split.heldOutIndices, heldOutDuringTraining: checkpoint == nil,
-            fineTuneSteps: fineTuneStepCount, fineTuneLearningRate: Double("\(finetuneLr ?? config.learningRate / 10)")!)
+            fineTuneSteps: fineTuneStepCount, fineTuneLearningRate: Double("\(finetuneLr ?? config.learningRate / 10)")!,
+            batchNormBatches: session.hasBatchNorm ? batchNormBatchCount : 0)
         var dataFiles: [OutputGuard.File] = []
         if let directory = config.dataDirectory { dataFiles = OutputGuard.files(in: directory, role: "a file of the data set") }
         return (session, provenance, dataFiles)

@@ -106,6 +106,9 @@ final class SensitivityCommandTests: XCTestCase {
         XCTAssertTrue(try refusal(["--table", recipe, "--tui"]).contains("sensitivity --tui needs a terminal"))
         XCTAssertTrue(try refusal(["--table", recipe, "--held-out", "100"])
             .contains("--held-out: applies when measuring (a recipe or --from), not to a --table measured before"))
+        XCTAssertTrue(try refusal(["--table", recipe, "--bn-batches", "5"])
+            .contains("--bn-batches: applies when measuring (a recipe or --from), not to a --table measured before"))
+        XCTAssertTrue(try refusal([recipe, "--bn-batches=-1"]).contains("--bn-batches: expected an integer >= 0, found -1"))
         // An output that is an input (here the recipe, hard-linked as the table's CSV) is never written.
         let out = directory + "/linked"
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -117,6 +117,23 @@ final class NetworkLayerGradientTests: XCTestCase {
         XCTAssertEqual(norm.runningMean.values[0], 0.2, accuracy: 1e-6)
     }
 
+    /// Averaging: the running statistics restart and become the plain mean of the passes'
+    /// batch means and unbiased variances; switched off, the momentum moves them again.
+    func testBatchNormAveragesItsPassesWhenRecalibrating() {
+        let norm = BatchNorm(name: "bn", channels: 1, firstParameterIndex: 0)
+        norm.runningMean.values = [7]
+        norm.runningVariance.values = [9]
+        norm.setAveragesRunningStatistics(true)
+        XCTAssertEqual([norm.runningMean.values, norm.runningVariance.values], [[0], [0]], "started again from nothing")
+        // Batch means 2, 6, 1; unbiased variances 2, 8, 0.
+        for batch: [Float] in [[1, 3], [4, 8], [1, 1]] { _ = norm.forward(Tensor(shape: [2, 1], storage: batch), isTraining: true) }
+        XCTAssertEqual(norm.runningMean.values[0], 3, accuracy: 1e-6)
+        XCTAssertEqual(norm.runningVariance.values[0], 10.0 / 3, accuracy: 1e-6)
+        norm.setAveragesRunningStatistics(false)
+        _ = norm.forward(Tensor(shape: [2, 1], storage: [13, 13]), isTraining: true)
+        XCTAssertEqual(norm.runningMean.values[0], 0.9 * 3 + 0.1 * 13, accuracy: 1e-5, "the momentum again")
+    }
+
     func testBatchNormWithRunningStatisticsInTraining() {
         let norm = BatchNorm(name: "bn", channels: 2, firstParameterIndex: 0)
         norm.runningMean.values = [0.5, -0.5]

@@ -48,4 +48,41 @@ final class SensitivityAnalysisTests: XCTestCase {
         let unTuned = try SensitivityAnalysis(sparsities: [0.9]).run(on: first)
         XCTAssertNotEqual(unTuned.layers.map(\.losses), curves.layers.map(\.losses), "the fine-tune steps changed something")
     }
+
+    /// On a network with batch norm: each point's statistics are averaged again over the same
+    /// training batches for its pruned weights, the baseline's too; afterwards everything is
+    /// as before (weights, statistics, dropout's counters, the step).
+    func testBatchNormStatisticsAreEstimatedAgainForEachPoint() throws {
+        var config = RunConfig()
+        config.model = "resnet20"
+        config.seed = 3
+        config.epochs = 1
+        config.batchSize = 32
+        let session = try TrainingSession(config: config, dataset: HeldOutSplit(DatasetLoader.embeddedDigits(), heldOut: 200, seed: 3).dataset)
+        for _ in 0..<4 { session.trainStep() }
+        XCTAssertTrue(session.hasBatchNorm)
+        let buffers = session.model.buffers.map(\.values), weights = session.model.parameters.map(\.value), step = session.step
+
+        // By hand: the stem pruned to 90%, its statistics averaged over 3 batches.
+        var masks = session.sparsity.masks
+        masks[0] = MaskSelection.mask(scores: session.model.prunableParameters[0].value.map(abs),
+                                      keep: MaskSelection.keepCount(count: masks[0].count, sparsity: 0.9))
+        let start = Checkpoint(session: session)
+        session.sparsity.setMasks(masks)
+        session.recalibrateBatchNorm(batches: 3, seed: config.seed)
+        XCTAssertNotEqual(session.model.buffers.map(\.values), buffers, "the statistics follow the pruned stem")
+        XCTAssertEqual(session.model.parameters.map(\.value).dropFirst(), weights.dropFirst(), "no weight but the pruned ones changed")
+        XCTAssertEqual(session.step, step)
+        let byHand = session.evaluate()
+        try session.restore(start)
+
+        let curves = try SensitivityAnalysis(sparsities: [0.9], batchNormBatches: 3).run(on: session)
+        XCTAssertEqual(curves.layers[0].accuracies[0], byHand.accuracy, "the point is pruning, then averaging the statistics")
+        XCTAssertEqual(curves.layers[0].losses[0], byHand.loss)
+        XCTAssertEqual(session.model.buffers.map(\.values), buffers, "the dense statistics are back")
+        XCTAssertEqual(session.model.parameters.map(\.value), weights)
+        // Kept, the dense statistics give another point.
+        let kept = try SensitivityAnalysis(sparsities: [0.9], batchNormBatches: 0).run(on: session)
+        XCTAssertNotEqual(kept.layers[0].losses[0], byHand.loss)
+    }
 }

@@ -26,6 +26,18 @@ public final class BatchNorm: Layer {
 
     public func setNormalizesWithRunningStatistics(_ enabled: Bool) { frozen = enabled }
 
+    /// See `Layer.setAveragesRunningStatistics`: the training passes averaged so far, or nil
+    /// when the running statistics move by the momentum.
+    private var averagedPasses: Int?
+
+    public func setAveragesRunningStatistics(_ enabled: Bool) {
+        averagedPasses = enabled ? 0 : nil
+        if enabled {
+            runningMean.values = [Float](repeating: 0, count: channels)
+            runningVariance.values = [Float](repeating: 0, count: channels)
+        }
+    }
+
     public init(name: String, channels: Int, firstParameterIndex: Int) {
         self.name = name
         self.channels = channels
@@ -76,6 +88,9 @@ public final class BatchNorm: Layer {
                 }
             }
         }
+        // The n-th averaged pass weighs 1/n: the running statistics are the passes' plain mean.
+        let rate = averagedPasses.map { 1 / Float($0 + 1) } ?? momentum
+        if let passes = averagedPasses { averagedPasses = passes + 1 }
         cachedShape = input.shape
         if normalized.count != input.count { normalized = [Float](repeating: 0, count: input.count) }
         if inverseDeviation.count != channels { inverseDeviation = [Float](repeating: 0, count: channels) }
@@ -103,8 +118,8 @@ public final class BatchNorm: Layer {
                                           count: positions, mean: meanF, inverse: inverse, scale: gamma, shift: beta)
                         }
                         let unbiased = count > 1 ? variance * Double(count) / Double(count - 1) : variance
-                        runningMean.values[c] = (1 - momentum) * runningMean.values[c] + momentum * meanF
-                        runningVariance.values[c] = (1 - momentum) * runningVariance.values[c] + momentum * Float(unbiased)
+                        runningMean.values[c] = (1 - rate) * runningMean.values[c] + rate * meanF
+                        runningVariance.values[c] = (1 - rate) * runningVariance.values[c] + rate * Float(unbiased)
                     }
                 }
             }

@@ -29,6 +29,11 @@ public protocol Layer: AnyObject {
     /// SynFlow's one all-ones sample, whose batch statistics would be degenerate. Dropout
     /// then passes values through, as in evaluation, and counts no pass.
     func setNormalizesWithRunningStatistics(_ enabled: Bool)
+    /// When on, the running statistics start again from nothing and each training pass adds
+    /// its batch's statistics to their plain average, instead of moving them by the momentum
+    /// (batch norm; blocks pass it on): a re-estimate for weights that changed
+    /// (`TrainingSession.recalibrateBatchNorm`).
+    func setAveragesRunningStatistics(_ enabled: Bool)
 }
 
 extension Layer {
@@ -40,6 +45,9 @@ extension Layer {
     public var evaluationZeros: ActivationZeroCount? { nil }
     public func setNormalizesWithRunningStatistics(_ enabled: Bool) {
         for child in children { child.setNormalizesWithRunningStatistics(enabled) }
+    }
+    public func setAveragesRunningStatistics(_ enabled: Bool) {
+        for child in children { child.setAveragesRunningStatistics(enabled) }
     }
 
     /// This layer and every layer below it, depth first, in network order.
