@@ -98,9 +98,13 @@ final class PyTorchBridgeTests: XCTestCase {
         // An evaluation written by PyTorch, then on screen: the header's accuracy changes to it.
         let evaluationDelay = try timeUntilTheNextEvaluationShows(log: log)
 
+        // Lines counted before the press: the run may apply it before the wait below starts.
+        let linesBefore = try wholeLines(log).count
         let pressed = Date()
         try server.run(["send-keys", "-t", session, "+"])
-        let applied = try waitForLogLine(log, timeout: 20) { $0.contains("\"event\":\"command\"") && $0.contains("\"outcome\":\"applied\"") }
+        let applied = try waitForLogLine(log, after: linesBefore, timeout: 20) {
+            $0.contains("\"event\":\"command\"") && $0.contains("\"outcome\":\"applied\"")
+        }
         let knobDelay = Date().timeIntervalSince(pressed)
         XCTAssertTrue(applied.contains("target sparsity 0.50 → 0.55"), applied)
         try server.waitForScreen("the acknowledgement on the message line") { $0.contains("target sparsity 0.50 → 0.55 at step") }
@@ -142,19 +146,22 @@ final class PyTorchBridgeTests: XCTestCase {
         return Date().timeIntervalSince(written)
     }
 
-    /// Polls the log every 2 ms for a new whole line matching `condition` (a line still being
-    /// written, with no newline yet, is not one: an evaluation's line is about a megabyte).
+    /// The log's whole lines (a line still being written, with no newline yet, is not one: an
+    /// evaluation's line is about a megabyte).
+    private func wholeLines(_ log: String) throws -> [Substring] {
+        let text = try String(contentsOfFile: log, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        return Array(lines.dropLast()).filter { !$0.isEmpty }
+    }
+
+    /// Polls the log every 2 ms for a whole line matching `condition` after its first `after`
+    /// lines (by default, the lines it has when the wait starts).
     @discardableResult
-    private func waitForLogLine(_ log: String, timeout: TimeInterval, _ condition: (String) -> Bool) throws -> String {
-        func wholeLines() throws -> [Substring] {
-            let text = try String(contentsOfFile: log, encoding: .utf8)
-            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-            return Array(lines.dropLast()).filter { !$0.isEmpty }
-        }
-        let initial = try wholeLines().count
+    private func waitForLogLine(_ log: String, after: Int? = nil, timeout: TimeInterval, _ condition: (String) -> Bool) throws -> String {
+        let initial = try after ?? wholeLines(log).count
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            let lines = try wholeLines()
+            let lines = try wholeLines(log)
             if let found = lines.dropFirst(initial).first(where: { condition(String($0)) }) { return String(found) }
             Thread.sleep(forTimeInterval: 0.002)
         }
